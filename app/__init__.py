@@ -1,0 +1,51 @@
+"""The application factory."""
+from flask import Flask
+
+from app import errors, i18n
+from app.config import PROJECT_ROOT, load_config
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    from app import api, models  # noqa: F401  (models: for the metadata)
+    from app.auth.views import bp as auth_bp
+    from app.main.views import bp as main_bp
+    from app.users.views import bp as users_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+
+    from app.demo.cli import seed_cli
+    from app.units.cli import units_cli
+    from app.users.cli import users_cli
+
+    app.cli.add_command(units_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)
+
+    _register_template_helpers(app)
+    return app
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from app.access import can
+
+    @app.context_processor
+    def inject_helpers():
+        return {"can": lambda capability: can(current_user, capability)}

@@ -1,0 +1,1 @@
+"""Signing in and out, sessions, passwords and API tokens."""

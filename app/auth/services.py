@@ -1,0 +1,114 @@
+"""Signing in, lockout, password changes and API tokens: the rules the pages and the API share."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.auth.models import ApiToken
+from app.auth.passwords import (hash_password, needs_rehash, password_problems, spend_verification_time,
+                                verify_password)
+from app.orm import utcnow
+from app.extensions import db
+from app.users.models import User
+
+
+class SignInRefused(Exception):
+    """Wrong username, wrong password, locked or deactivated: deliberately one answer for all."""
+
+    def __init__(self):
+        super().__init__(_("The username or password is wrong, or the account is locked. "
+                           "After %(count)d failed attempts an account is locked for %(minutes)d minutes.",
+                           count=current_app.config["LOGIN_MAX_FAILURES"],
+                           minutes=int(current_app.config["LOGIN_LOCKOUT"].total_seconds() // 60)))
+
+
+class PasswordRejected(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def authenticate(username: str, password: str) -> User:
+    """The user these credentials belong to, or `SignInRefused`.
+
+    Failures are counted on the user's row under a row lock, so the lockout holds
+    across processes and concurrent attempts.
+    """
+    now = utcnow()
+    user = db.session.scalar(
+        sa.select(User).where(User.username == username.strip().lower()).with_for_update(of=User)
+    )
+    if user is None:
+        spend_verification_time()
+        db.session.rollback()
+        raise SignInRefused()
+    if not user.is_active or user.is_locked(now):
+        spend_verification_time()
+        db.session.rollback()
+        raise SignInRefused()
+    if not verify_password(user.password_hash, password):
+        _count_failure(user, now)
+        db.session.commit()
+        raise SignInRefused()
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.commit()
+    return user
+
+
+def _count_failure(user: User, now) -> None:
+    if user.locked_until is not None and user.locked_until <= now:
+        user.failed_sign_ins, user.locked_until = 0, None
+    user.failed_sign_ins += 1
+    if user.failed_sign_ins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
+        user.failed_sign_ins = 0
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Give `user` a new password and end their other sessions; the caller commits."""
+    problems = password_problems(new_password, user.username)
+    if problems:
+        raise PasswordRejected("new_password", problems[0])
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.session_version += 1
+
+
+def change_own_password(user: User, old_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, old_password):
+        raise PasswordRejected("old_password", _("The current password is wrong."))
+    set_password(user, new_password)
+    db.session.commit()
+
+
+def _digest(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, token_hash=_digest(raw),
+                     expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"])
+    db.session.add(token)
+    db.session.commit()
+    return raw, token
+
+
+def token_for(raw_token: str) -> ApiToken | None:
+    """The live token behind a bearer value, or None when unknown, expired or revoked."""
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw_token)))
+    if token is None or not token.is_usable(utcnow()):
+        return None
+    return token
+
+
+def revoke_token(token: ApiToken) -> None:
+    token.revoked_at = utcnow()
+    db.session.commit()

@@ -1,0 +1,114 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import ChangePasswordForm, SignInForm
+from app.auth.services import PasswordRejected, SignInRefused, authenticate, change_own_password
+from app.orm import utcnow
+from app.extensions import db, login_manager
+from app.users.models import User
+
+bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
+
+SEEN_KEY = "seen_at"
+
+
+def safe_next(target: str | None) -> str:
+    """Only paths on this site, so a crafted link cannot send someone elsewhere after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")
+
+
+def _end_session() -> None:
+    """Sign out and forget the session, keeping only the chosen language."""
+    logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
+def _start_session(user) -> None:
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    session[SEEN_KEY] = utcnow().timestamp()
+    if user.locale:
+        session["locale"] = user.locale
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except SignInRefused as refusal:
+            form.password.errors.append(str(refusal))
+        else:
+            _start_session(user)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    _end_session()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(current_user, form.old_password.data, form.new_password.data)
+        except PasswordRejected as rejection:
+            getattr(form, rejection.field).errors.append(str(rejection))
+        else:
+            # The new session version ends every other session; this one carries on.
+            _start_session(current_user)
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.before_app_request
+def end_idle_sessions():
+    """Sign out a session that has been idle too long; the clock lives in the signed cookie."""
+    if request.blueprint == "api" or SEEN_KEY not in session:
+        return None
+    now = utcnow().timestamp()
+    idle = now - session[SEEN_KEY]
+    if idle > current_app.config["IDLE_TIMEOUT"].total_seconds():
+        _end_session()
+        flash(_("You were signed out after %(minutes)d minutes without activity.",
+                minutes=int(current_app.config["IDLE_TIMEOUT"].total_seconds() // 60)), "info")
+        return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))
+    session[SEEN_KEY] = now
+    return None
+
+
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user_from_session(user_id: str):
+    """The session's user, unless their session version moved on (password changed, deactivated)."""
+    if request.blueprint == "api":
+        return None
+    raw_id, _sep, version = user_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.is_active or str(user.session_version) != version:
+        return None
+    return user

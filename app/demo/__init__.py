@@ -1,0 +1,1 @@
+"""Demonstration data: the Hải Dương 2024 units and one account per role."""

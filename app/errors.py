@@ -1,0 +1,63 @@
+"""Error pages in the reader's language, and JSON errors under /api."""
+from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+
+# Stable codes for the API's error format; the messages are translated, these are not.
+API_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 413: "too_large", 500: "server_error"}
+
+
+def _explanations() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        401: (_("Sign in required"), _("Sign in to continue.")),
+        403: (_("Not allowed"),
+              _("Your role does not allow this. Ask your supervisor or the administrator if you need it.")),
+        404: (_("Not found"), _("There is nothing here, or it is not within your area of work.")),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Too large"), _("The request is too large.")),
+        500: (_("Server error"), _("Something went wrong on our side. Nothing was saved; please try again.")),
+    }
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _respond(status: int, message: str | None = None):
+    if status not in API_CODES:
+        status = 500 if status >= 500 else 400
+    title, explanation = _explanations()[status]
+    if _is_api():
+        from app.api.errors import error_response
+
+        return error_response(status, API_CODES[status], message or explanation)
+    return render_template("errors/error.html", status=status, title=title, message=message or explanation), status
+
+
+def handle_http_error(error: HTTPException):
+    return _respond(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError):
+    if _is_api():
+        return _respond(400)
+    return _respond(400, _("This form has expired or did not come from this site. "
+                           "Go back, reload the page and try again."))
+
+
+def handle_unexpected_error(error: Exception):
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,25 @@
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from app.auth.views import safe_next
+from app.extensions import db
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template(f"main/home_{current_user.role}.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Remember the chosen language in the session and, once signed in, on the account."""
+    locale = request.form.get("locale")
+    if locale in current_app.config["LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

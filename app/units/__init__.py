@@ -1,0 +1,1 @@
+"""Administrative units: a tree loaded from the official CSV lists (DESIGN.md section 2)."""

@@ -1,0 +1,201 @@
+"""Reading the official unit lists into the tree, all or nothing."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.units.models import LEVELS, PARENT_LEVELS, Unit
+
+COLUMNS = ("code", "name", "level", "parent_code")
+DATA_DIR = Path(__file__).parent / "data"
+MAX_REPORTED_ERRORS = 20
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class UnitFileError(Exception):
+    """The file was refused; `problems` holds (line number, reason) pairs."""
+
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(_("line %(line)d: %(reason)s", line=line, reason=reason) for line, reason in self.problems)
+
+
+@dataclass
+class _Row:
+    line: int
+    code: str
+    name: str
+    level: str
+    parent_code: str
+
+
+def edition_from_filename(path: str | Path) -> str | None:
+    """`vn_units_2025.csv` belongs to the 2025 list."""
+    match = re.search(r"(19|20)\d\d", Path(path).stem)
+    return match.group(0) if match else None
+
+
+def active_edition() -> str:
+    return current_app.config["UNITS_EDITION"]
+
+
+def find_unit(code: str, edition: str | None = None) -> Unit | None:
+    return db.session.scalar(
+        sa.select(Unit).where(Unit.edition == (edition or active_edition()), Unit.code == code.strip())
+    )
+
+
+def edition_has_districts(edition: str) -> bool:
+    return db.session.scalar(
+        sa.select(sa.exists().where(Unit.edition == edition, Unit.level == "district"))
+    )
+
+
+def _read_rows(raw: bytes) -> tuple[list[_Row], list[tuple[int, str]]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [(1, _("the file is not UTF-8 text (%(detail)s)", detail=exc.reason))]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        return [], [(1, _("missing column: %(columns)s", columns=", ".join(missing)))]
+    reader.fieldnames = header
+    rows, problems = [], []
+    for record in reader:
+        line = reader.line_num
+        values = {column: (record.get(column) or "").strip() for column in COLUMNS}
+        if not any(values.values()):
+            continue
+        if not values["code"].isdigit():
+            problems.append((line, _("the code %(code)r is not a number", code=values["code"])))
+        elif not values["name"]:
+            problems.append((line, _("the name is empty")))
+        elif values["level"] not in LEVELS:
+            problems.append((line, _("unknown level %(level)r (expected: %(levels)s)",
+                                     level=values["level"], levels=", ".join(LEVELS))))
+        else:
+            rows.append(_Row(line=line, **values))
+    return rows, problems
+
+
+def _resolve_paths(rows: list[_Row], existing: dict[str, Unit], edition: str):
+    """Give each row its path and depth, or a reason it has none."""
+    by_code: dict[str, _Row] = {}
+    problems = []
+    for row in rows:
+        if row.code in by_code:
+            problems.append((row.line, _("duplicate code %(code)s (first on line %(first)d)",
+                                         code=row.code, first=by_code[row.code].line)))
+        else:
+            by_code[row.code] = row
+    paths: dict[str, str] = {}
+
+    def level_of(code):
+        return by_code[code].level if code in by_code else existing[code].level
+
+    def path_of(code, seen=()):
+        if code in paths:
+            return paths[code]
+        if code not in by_code:
+            return existing[code].path
+        if code in seen:
+            raise ValueError(_("the parents of %(code)s form a loop", code=code))
+        row = by_code[code]
+        parent = row.parent_code
+        if not parent:
+            if PARENT_LEVELS[row.level]:
+                raise ValueError(_("a %(level)s needs a parent unit", level=row.level))
+            paths[code] = f"{edition}/{code}/"
+            return paths[code]
+        if parent not in by_code and parent not in existing:
+            raise ValueError(_("unknown parent unit %(parent)s", parent=parent))
+        if level_of(parent) not in PARENT_LEVELS[row.level]:
+            raise ValueError(_("a %(level)s cannot belong to a %(parent_level)s",
+                               level=row.level, parent_level=level_of(parent)))
+        paths[code] = path_of(parent, (*seen, code)) + f"{code}/"
+        return paths[code]
+
+    for row in by_code.values():
+        try:
+            path_of(row.code)
+        except ValueError as exc:
+            problems.append((row.line, str(exc)))
+    return by_code, paths, problems
+
+
+def load_units(raw: bytes, edition: str) -> LoadResult:
+    """Load a CSV list of units into `edition`, adding and updating, never deleting.
+
+    The whole file is checked before anything is written; a bad file raises
+    `UnitFileError` and leaves the database as it was. Loading the same file twice
+    changes nothing the second time.
+    """
+    rows, problems = _read_rows(raw)
+    existing = {unit.code: unit for unit in db.session.scalars(sa.select(Unit).where(Unit.edition == edition))}
+    by_code, paths, path_problems = _resolve_paths(rows, existing, edition)
+    problems = sorted(problems + path_problems)
+    if problems:
+        raise UnitFileError(problems[:MAX_REPORTED_ERRORS])
+    if not by_code:
+        raise UnitFileError([(1, _("the file holds no units"))])
+
+    result = LoadResult()
+    ids = {code: unit.id for code, unit in existing.items()}
+    moved: list[tuple[str, str]] = []
+    # Parents before children, so that every parent id is known when its children are written.
+    for depth in sorted({path.count("/") for path in paths.values()}):
+        new_rows = []
+        for code, row in by_code.items():
+            path = paths[code]
+            if path.count("/") != depth:
+                continue
+            parent_id = ids[row.parent_code] if row.parent_code else None
+            unit = existing.get(code)
+            if unit is None:
+                new_rows.append({"edition": edition, "code": code, "name": row.name, "level": row.level,
+                                 "parent_id": parent_id, "path": path})
+            elif (unit.name, unit.level, unit.parent_id, unit.path) == (row.name, row.level, parent_id, path):
+                result.unchanged += 1
+            else:
+                if unit.path != path:
+                    moved.append((unit.path, path))
+                unit.name, unit.level, unit.parent_id, unit.path = row.name, row.level, parent_id, path
+                result.updated += 1
+        if new_rows:
+            db.session.flush()
+            inserted = db.session.execute(sa.insert(Unit).returning(Unit.id, Unit.code), new_rows)
+            ids.update({code: unit_id for unit_id, code in inserted})
+            result.created += len(new_rows)
+    db.session.flush()
+    for old_path, new_path in moved:
+        _move_descendants(edition, old_path, new_path)
+    db.session.commit()
+    return result
+
+
+def _move_descendants(edition: str, old_path: str, new_path: str) -> None:
+    """Units of the database that the file did not mention follow their moved parent."""
+    db.session.execute(
+        sa.update(Unit)
+        .where(Unit.edition == edition, Unit.path.startswith(old_path, autoescape=True), Unit.path != new_path)
+        .values(path=sa.literal(new_path) + sa.func.substr(Unit.path, len(old_path) + 1))
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,1 @@
+"""Accounts: who works in the system, with which role, at which unit."""

@@ -1,0 +1,37 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from app.access import ROLE_LABELS
+
+
+def _role_choices():
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class UserPlacementForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
+    unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=16)],
+                       description=_l("The official code: 5 digits for a commune, 3 for a district, 2 for a province."),
+                       render_kw={"inputmode": "numeric"})
+    submit = SubmitField(_l("Save"))
+
+
+class NewPasswordFields:
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class UserCreateForm(UserPlacementForm, NewPasswordFields):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
+                           render_kw={"autocapitalize": "none"})
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Create account"))
+
+
+class PasswordResetForm(FlaskForm, NewPasswordFields):
+    submit = SubmitField(_l("Set password"))

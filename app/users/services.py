@@ -1,0 +1,96 @@
+"""Creating and changing accounts: the rules shared by the admin pages and the command line."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.access import Role, levels_for_role
+from app.auth.passwords import hash_password, password_problems
+from app.auth.services import PasswordRejected, set_password
+from app.extensions import db
+from app.units.models import Unit
+from app.units.services import edition_has_districts, find_unit
+from app.users.models import User
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+
+class UserRejected(Exception):
+    """The account change is refused; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def resolve_unit(code: str) -> Unit:
+    unit = find_unit(code or "")
+    if unit is None:
+        raise UserRejected("unit", _("There is no unit with code %(code)s in the current list.", code=code))
+    return unit
+
+
+def check_role_fits_unit(role: str, unit: Unit) -> Role:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise UserRejected("role", _("Unknown role %(role)s.", role=role)) from None
+    levels = levels_for_role(role, edition_has_districts(unit.edition))
+    if unit.level not in levels:
+        raise UserRejected("unit", _("A %(role)s works at a unit of level %(levels)s, not at %(unit)s.",
+                                     role=role.label, levels=", ".join(levels), unit=unit.label))
+    return role
+
+
+def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str) -> User:
+    username = (username or "").strip().lower()
+    if not USERNAME.match(username):
+        raise UserRejected("username", _("A username has 3 to 64 characters: letters a-z, digits, dot, dash "
+                                         "or underscore, starting with a letter or digit."))
+    if db.session.scalar(sa.select(sa.exists().where(User.username == username))):
+        raise UserRejected("username", _("The username %(username)s is taken.", username=username))
+    if not (full_name or "").strip():
+        raise UserRejected("full_name", _("Enter the person's full name."))
+    unit = resolve_unit(unit_code)
+    role = check_role_fits_unit(role, unit)
+    problems = password_problems(password, username)
+    if problems:
+        raise UserRejected("password", problems[0])
+    user = User(username=username, full_name=full_name.strip(), role=role.value, unit=unit,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def change_role_and_unit(user: User, *, role: str, unit_code: str) -> None:
+    unit = resolve_unit(unit_code)
+    role = check_role_fits_unit(role, unit)
+    if (user.role, user.unit_id) != (role.value, unit.id):
+        user.role, user.unit = role.value, unit
+        user.session_version += 1
+    db.session.commit()
+
+
+def reset_password(user: User, new_password: str) -> None:
+    try:
+        set_password(user, new_password)
+    except PasswordRejected as rejection:
+        raise UserRejected("password", str(rejection)) from None
+    user.failed_sign_ins, user.locked_until = 0, None
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, by: User | None = None) -> None:
+    if by is not None and by.id == user.id and not active:
+        raise UserRejected("active", _("You cannot deactivate your own account; ask another administrator."))
+    if user.active != active:
+        user.active = active
+        user.session_version += 1
+    db.session.commit()
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))

@@ -1,0 +1,100 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import requires, scoped_users
+from app.extensions import db
+from app.orm import utcnow
+from app.users.forms import PasswordResetForm, UserCreateForm, UserPlacementForm
+from app.users.models import User
+from app.users.services import UserRejected, change_role_and_unit, create_user, reset_password, set_active
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users", template_folder="templates")
+
+PAGE_SIZE = 50
+
+
+def _get_user(user_id: int) -> User:
+    """The account if the signed-in admin may manage it; 404 otherwise, so that existence does not leak."""
+    user = db.session.scalar(scoped_users(current_user).where(User.id == user_id))
+    if user is None:
+        abort(404)
+    return user
+
+
+def _show_rejection(form, rejection: UserRejected) -> None:
+    getattr(form, rejection.field).errors.append(str(rejection))
+
+
+@bp.route("/")
+@requires("users.manage")
+def index():
+    page = request.args.get("page", 1, type=int)
+    query = scoped_users(current_user).order_by(User.username)
+    users = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("users/index.html", users=users)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("users.manage")
+def create():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(username=form.username.data, full_name=form.full_name.data, role=form.role.data,
+                               unit_code=form.unit.data, password=form.password.data)
+        except UserRejected as rejection:
+            _show_rejection(form, rejection)
+        else:
+            flash(_("Account %(username)s created.", username=user.username), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/create.html", form=form)
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@requires("users.manage")
+def edit(user_id):
+    user = _get_user(user_id)
+    form = UserPlacementForm(data={"role": user.role, "unit": user.unit.code})
+    if form.validate_on_submit():
+        try:
+            change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data)
+        except UserRejected as rejection:
+            _show_rejection(form, rejection)
+        else:
+            flash(_("Account %(username)s updated.", username=user.username), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/edit.html", user=user, form=form, locked=user.is_locked(utcnow()))
+
+
+@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@requires("users.manage")
+def password(user_id):
+    user = _get_user(user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(user, form.password.data)
+        except UserRejected as rejection:
+            _show_rejection(form, rejection)
+        else:
+            flash(_("A new password is set for %(username)s; their sessions have been signed out.",
+                    username=user.username), "success")
+            return redirect(url_for("users.index"))
+    return render_template("users/password.html", user=user, form=form)
+
+
+@bp.route("/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@requires("users.manage")
+def activation(user_id, action):
+    user = _get_user(user_id)
+    try:
+        set_active(user, action == "reactivate", by=current_user)
+    except UserRejected as rejection:
+        flash(str(rejection), "error")
+        return redirect(url_for("users.edit", user_id=user.id))
+    if action == "deactivate":
+        flash(_("Account %(username)s deactivated; it can no longer sign in.", username=user.username), "success")
+    else:
+        flash(_("Account %(username)s reactivated.", username=user.username), "success")
+    return redirect(url_for("users.index"))
