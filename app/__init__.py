@@ -42,10 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
     from flask_login import current_user
 
     from app.access import can
 
     @app.context_processor
     def inject_helpers():
-        return {"can": lambda capability: can(current_user, capability)}
+        return {"can": lambda capability: can(current_user, capability), "get_locale": get_locale}

@@ -18,7 +18,15 @@ VIETNAMESE_COMMON = {
     "vietnam", "vietnam123", "hanoi123", "saigon123", "123456789a", "a123456789", "1234567890a",
 }
 
-_hasher = PasswordHasher()
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(**current_app.config["PASSWORD_HASH_PARAMETERS"])
+
+
+@cache
+def _hasher_for(**parameters) -> PasswordHasher:
+    return PasswordHasher(**parameters)
 
 
 @cache
@@ -28,18 +36,18 @@ def _common_passwords() -> frozenset[str]:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def spend_verification_time() -> None:
@@ -47,9 +55,13 @@ def spend_verification_time() -> None:
     verify_password(_dummy_hash(), "not the password")
 
 
-@cache
 def _dummy_hash() -> str:
-    return _hasher.hash("a password nobody has")
+    return _dummy_hash_for(**current_app.config["PASSWORD_HASH_PARAMETERS"])
+
+
+@cache
+def _dummy_hash_for(**parameters) -> str:
+    return _hasher_for(**parameters).hash("a password nobody has")
 
 
 def password_problems(password: str, username: str = "") -> list[str]:

@@ -74,7 +74,7 @@ def change_password():
             getattr(form, rejection.field).errors.append(str(rejection))
         else:
             # The new session version ends every other session; this one carries on.
-            _start_session(current_user)
+            _start_session(current_user._get_current_object())
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
 LEVELS = ("province", "district", "commune")
+LEVEL_LABELS = {"province": _l("province"), "district": _l("district"), "commune": _l("commune")}
 # Since 1 July 2025 communes hang directly under provinces, so a commune may have either parent.
 PARENT_LEVELS = {"province": (), "district": ("province",), "commune": ("district", "province")}
 

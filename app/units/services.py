@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.units.models import LEVELS, PARENT_LEVELS, Unit
+from app.units.models import LEVEL_LABELS, LEVELS, PARENT_LEVELS, Unit
 
 COLUMNS = ("code", "name", "level", "parent_code")
 DATA_DIR = Path(__file__).parent / "data"
@@ -122,14 +122,14 @@ def _resolve_paths(rows: list[_Row], existing: dict[str, Unit], edition: str):
         parent = row.parent_code
         if not parent:
             if PARENT_LEVELS[row.level]:
-                raise ValueError(_("a %(level)s needs a parent unit", level=row.level))
+                raise ValueError(_("a %(level)s needs a parent unit", level=LEVEL_LABELS[row.level]))
             paths[code] = f"{edition}/{code}/"
             return paths[code]
         if parent not in by_code and parent not in existing:
             raise ValueError(_("unknown parent unit %(parent)s", parent=parent))
         if level_of(parent) not in PARENT_LEVELS[row.level]:
             raise ValueError(_("a %(level)s cannot belong to a %(parent_level)s",
-                               level=row.level, parent_level=level_of(parent)))
+                               level=LEVEL_LABELS[row.level], parent_level=LEVEL_LABELS[level_of(parent)]))
         paths[code] = path_of(parent, (*seen, code)) + f"{code}/"
         return paths[code]
 

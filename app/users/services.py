@@ -10,7 +10,7 @@ from app.access import Role, levels_for_role
 from app.auth.passwords import hash_password, password_problems
 from app.auth.services import PasswordRejected, set_password
 from app.extensions import db
-from app.units.models import Unit
+from app.units.models import LEVEL_LABELS, Unit
 from app.units.services import edition_has_districts, find_unit
 from app.users.models import User
 
@@ -40,7 +40,8 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
     levels = levels_for_role(role, edition_has_districts(unit.edition))
     if unit.level not in levels:
         raise UserRejected("unit", _("A %(role)s works at a unit of level %(levels)s, not at %(unit)s.",
-                                     role=role.label, levels=", ".join(levels), unit=unit.label))
+                                     role=role.label, levels=", ".join(str(LEVEL_LABELS[level]) for level in levels),
+                                     unit=unit.label))
     return role
 
 

@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEV := APP_ENV=development
+
+.PHONY: run test test-sqlite test-postgresql translations messages bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations
+
+run: translations
+	$(DEV) $(BIN)/flask --app wsgi db upgrade
+	$(DEV) $(BIN)/flask --app wsgi seed demo
+	@echo "Open http://$(HOST):$(PORT)"
+	$(DEV) $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+test: test-sqlite test-postgresql
+
+test-sqlite: $(VENV)/.installed-test translations
+	$(BIN)/python -m pytest --db=sqlite
+
+test-postgresql: $(VENV)/.installed-test translations
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest --db=postgresql
+
+# Refresh the catalogs after changing user-facing text; then translate translations/vi.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/units_subtree.py
+
+clean:
+	rm -rf $(VENV) instance/*.db test-artifacts

@@ -1,0 +1,66 @@
+import pytest
+
+from app.auth.passwords import password_problems
+from app.extensions import db
+from tests.factories import PASSWORD
+
+
+def change(client, old, new, confirm=None):
+    return client.post("/auth/password", data={"old_password": old, "new_password": new,
+                                                "confirm": confirm if confirm is not None else new})
+
+
+@pytest.mark.parametrize("password", ["short1!", "123456789", "password123", "matkhau123", "Qwertyuiop"])
+def test_short_or_common_passwords_are_refused(app, password):
+    assert password_problems(password)
+
+
+def test_a_password_may_not_contain_the_username(app):
+    assert password_problems("lan.nguyen-2024!", "lan.nguyen")
+
+
+def test_a_long_uncommon_password_is_accepted(app):
+    assert password_problems("sông Hồng chảy về biển") == []
+
+
+def test_a_user_changes_their_password_with_the_old_one(client, sign_in, make_user):
+    user = sign_in(make_user("worker"))
+    assert change(client, PASSWORD, "a brand new passphrase").status_code == 302
+    client.post("/auth/sign-out")
+    response = client.post("/auth/sign-in", data={"username": user.username, "password": "a brand new passphrase"})
+    assert response.status_code == 302
+
+
+def test_changing_the_password_needs_the_old_one(client, sign_in, make_user):
+    user = sign_in(make_user("worker"))
+    old_hash = user.password_hash
+    assert change(client, "not the old one", "a brand new passphrase").status_code == 200
+    db.session.refresh(user)
+    assert user.password_hash == old_hash
+
+
+def test_a_common_new_password_is_refused_and_nothing_changes(client, sign_in, make_user):
+    user = sign_in(make_user("worker"))
+    old_hash = user.password_hash
+    assert change(client, PASSWORD, "1234567890").status_code == 200
+    db.session.refresh(user)
+    assert user.password_hash == old_hash
+
+
+def test_changing_the_password_signs_out_other_sessions(app, client, sign_in, make_user):
+    user = sign_in(make_user("worker"))
+    other_device = app.test_client()
+    other_device.post("/auth/sign-in", data={"username": user.username, "password": PASSWORD})
+    change(client, PASSWORD, "a brand new passphrase")
+    assert client.get("/").status_code == 200
+    assert other_device.get("/").status_code == 302
+
+
+def test_a_form_posted_without_its_csrf_token_is_refused_with_400(app, make_user):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = app.test_client().post("/auth/sign-in", data={"username": "x", "password": "y"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    assert "reload the page" in response.get_data(as_text=True) or "tải lại" in response.get_data(as_text=True)
