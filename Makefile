@@ -40,7 +40,7 @@ test-postgresql: $(VENV)/.installed-test translations
 
 # Refresh the catalogs after changing user-facing text; then translate translations/vi.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output app
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 bench: $(VENV)/.installed-test

@@ -1,0 +1,240 @@
+"""Benchmark: which representation answers "which units are under this one?" fastest.
+
+Loads the whole-country list (vn_units_2024.csv, 11,239 units) into a scratch
+PostgreSQL database and compares, for the largest province, its largest district
+and one of that district's communes:
+
+  a) the materialized path the app uses (`app.access.units_under`: path LIKE 'prefix%'),
+  b) a recursive CTE over parent_id,
+  c) a closure table (ancestor_id, descendant_id, depth), built here and timed,
+
+on two hot paths: listing the unit ids of a subtree, and counting the rows of a
+1,000,000-row fact table (`bench_cases`, spread over the communes) in a subtree.
+Each figure is the median of RUNS executions (ms). (a) and (b) are also timed on
+SQLite (a file in /tmp) for the unit lists.
+
+Run from the project root:  .venv/bin/python bench/units_subtree.py
+PostgreSQL: BENCH_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/bench_units.
+The database is created if missing and its public schema is dropped and rebuilt on
+every run; temporary tables are dropped at the end.
+"""
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("APP_ENV", "development")
+
+from app import create_app  # noqa: E402
+from app.access import units_under  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.units.models import Unit  # noqa: E402
+
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_units")
+SQLITE_FILE = Path("/tmp/bench_units.sqlite")
+RUNS = 50
+FACT_ROWS = 1_000_000
+EDITION = "2024"
+
+CTE = ("WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = :id"
+       " UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) ")
+CLOSURE = "SELECT descendant_id FROM bench_closure WHERE ancestor_id = :id"
+COUNT = "SELECT count(*) FROM bench_cases WHERE unit_id IN ({})"
+cases = sa.table("bench_cases", sa.column("unit_id"))
+
+
+def ensure_database(url: str) -> None:
+    """Create the bench database if missing; refuse to run against the test database."""
+    target = sa.make_url(url)
+    if target.database in ("test", "postgres"):
+        sys.exit(f"refusing to benchmark in database {target.database!r}")
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def build(url: str) -> tuple:
+    """A fresh app on `url` with the schema migrated and the country loaded; returns (app, load seconds)."""
+    app = create_app({"APP_ENV": "development", "DATABASE_URL": url})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from app.units.services import DATA_DIR, load_units
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        raw = (DATA_DIR / "vn_units_2024.csv").read_bytes()
+        started = time.perf_counter()
+        load_units(raw, EDITION)
+        seconds = time.perf_counter() - started
+        db.session.remove()
+    return app, seconds
+
+
+def pick_samples() -> dict[str, Unit]:
+    """The largest province, its largest district and a commune of that district."""
+    sizes = Counter()
+    for path in db.session.scalars(sa.select(Unit.path).where(Unit.edition == EDITION)):
+        parts = path.split("/")[:-1]
+        for end in range(2, len(parts) + 1):
+            sizes["/".join(parts[:end]) + "/"] += 1
+    units = {u.path: u for u in db.session.scalars(sa.select(Unit).where(Unit.edition == EDITION))}
+    biggest = lambda level, prefix="": max(  # noqa: E731
+        (u for u in units.values() if u.level == level and u.path.startswith(prefix)), key=lambda u: sizes[u.path])
+    province = biggest("province")
+    district = biggest("district", province.path)
+    commune = min((u for u in units.values() if u.parent_id == district.id), key=lambda u: u.path)
+    return {"province": province, "district": district, "commune": commune}
+
+
+def median_ms(conn, variants: dict[str, tuple]) -> dict[str, tuple[float, list]]:
+    """Run each (stmt, params, custom_plans) variant RUNS times, interleaved round-robin so drift
+    hits all alike; return each variant's median wall time in ms (rows fetched) and its result."""
+    times, rows = {name: [] for name in variants}, {}
+    for _ in range(RUNS + 1):  # the first round only warms up
+        for name, (stmt, params, custom_plans) in variants.items():
+            if custom_plans:
+                conn.execute(sa.text("SET plan_cache_mode = force_custom_plan"))
+            started = time.perf_counter()
+            rows[name] = conn.execute(stmt, params or {}).all()
+            times[name].append(time.perf_counter() - started)
+            if custom_plans:
+                conn.execute(sa.text("RESET plan_cache_mode"))
+    return {name: (statistics.median(t[1:]) * 1000, rows[name]) for name, t in times.items()}
+
+
+def build_facts(conn) -> float:
+    """bench_cases: FACT_ROWS rows spread at random over the communes, indexed on unit_id."""
+    started = time.perf_counter()
+    conn.execute(sa.text("CREATE TEMP TABLE bench_cases (id serial PRIMARY KEY, unit_id int NOT NULL,"
+                         " created_at timestamptz NOT NULL)"))
+    conn.execute(sa.text("SELECT setseed(0.42)"))
+    conn.execute(sa.text(
+        "WITH c AS (SELECT array_agg(id ORDER BY id) AS ids FROM units WHERE level = 'commune')"
+        " INSERT INTO bench_cases (unit_id, created_at)"
+        " SELECT c.ids[1 + floor(random() * cardinality(c.ids))::int], now() - random() * interval '3 years'"
+        " FROM c, generate_series(1, :n)"), {"n": FACT_ROWS})
+    conn.execute(sa.text("CREATE INDEX ON bench_cases (unit_id)"))
+    conn.execute(sa.text("VACUUM ANALYZE bench_cases"))
+    return time.perf_counter() - started
+
+
+def build_closure(conn) -> tuple[float, int]:
+    """bench_closure from parent_id, with its primary key and a descendant index; (seconds, rows)."""
+    started = time.perf_counter()
+    conn.execute(sa.text("CREATE TEMP TABLE bench_closure (ancestor_id int NOT NULL, descendant_id int NOT NULL,"
+                         " depth smallint NOT NULL)"))
+    conn.execute(sa.text(
+        "INSERT INTO bench_closure WITH RECURSIVE c(a, d, depth) AS (SELECT id, id, 0 FROM units"
+        " UNION ALL SELECT c.a, u.id, c.depth + 1 FROM c JOIN units u ON u.parent_id = c.d)"
+        " SELECT a, d, depth FROM c"))
+    conn.execute(sa.text("ALTER TABLE bench_closure ADD PRIMARY KEY (ancestor_id, descendant_id)"))
+    conn.execute(sa.text("CREATE INDEX ON bench_closure (descendant_id)"))
+    conn.execute(sa.text("VACUUM ANALYZE bench_closure"))
+    seconds = time.perf_counter() - started
+    return seconds, conn.scalar(sa.text("SELECT count(*) FROM bench_closure"))
+
+
+def with_custom_plans(variants: dict[str, tuple], postgresql: bool) -> dict[str, tuple]:
+    """On PostgreSQL, add (a) once more with plan_cache_mode = force_custom_plan: psycopg prepares a
+    statement after 5 runs, and a generic plan cannot turn `path LIKE $1 || '%'` into an index range."""
+    if postgresql:
+        stmt, params, _ = variants["a) path LIKE"]
+        variants = {"a) path LIKE": variants.pop("a) path LIKE"),
+                    "a) path LIKE, custom plans": (stmt, params, True), **variants}
+    return variants
+
+
+def list_queries(unit: Unit, postgresql: bool) -> dict[str, tuple]:
+    variants = {"a) path LIKE": (units_under(unit), None, False),
+                "b) recursive CTE": (sa.text(CTE + "SELECT id FROM sub"), {"id": unit.id}, False)}
+    if postgresql:
+        variants["c) closure table"] = (sa.text(CLOSURE), {"id": unit.id}, False)
+    return with_custom_plans(variants, postgresql)
+
+
+def count_queries(unit: Unit) -> dict[str, tuple]:
+    in_subtree = cases.c.unit_id.in_(units_under(unit))
+    return with_custom_plans({
+        "a) path LIKE": (sa.select(sa.func.count()).select_from(cases).where(in_subtree), None, False),
+        "b) recursive CTE": (sa.text(CTE + COUNT.format("SELECT id FROM sub")), {"id": unit.id}, False),
+        "c) closure table": (sa.text(COUNT.format(CLOSURE)), {"id": unit.id}, False),
+    }, postgresql=True)
+
+
+def run_column(conn, variants: dict[str, tuple], column: str, table: dict) -> None:
+    """Time each variant into `table[variant][column]`, checking that all give the same answer."""
+    answers = set()
+    for name, (ms, rows) in median_ms(conn, variants).items():
+        table.setdefault(name, {})[column] = ms
+        answers.add(repr(sorted(tuple(r) for r in rows)))
+    if len(answers) != 1:
+        sys.exit(f"the representations disagree on {column}")
+
+
+def bench_postgresql(table: dict) -> None:
+    ensure_database(PG_URL)
+    app, load_s = build(PG_URL)
+    with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        try:
+            conn.execute(sa.text("ANALYZE units"))
+            samples = pick_samples()
+            facts_s = build_facts(conn)
+            closure_s, closure_rows = build_closure(conn)
+            print(f"PostgreSQL: load_units(whole country) {load_s * 1000:.0f} ms; "
+                  f"{FACT_ROWS:,} bench_cases built in {facts_s * 1000:.0f} ms")
+            print(f"Closure table: built in {closure_s * 1000:.1f} ms, {closure_rows:,} rows")
+            for level, unit in samples.items():
+                size = conn.scalar(sa.select(sa.func.count()).select_from(units_under(unit).subquery()))
+                print(f"  {level:8} {unit.label}: {size} units in subtree")
+            for level, unit in samples.items():
+                run_column(conn, list_queries(unit, postgresql=True), f"{level} ids", table["PG"])
+            for level in ("province", "district"):
+                run_column(conn, count_queries(samples[level]), f"{level} facts", table["PG"])
+        finally:
+            conn.execute(sa.text("DROP TABLE IF EXISTS bench_cases, bench_closure"))
+        db.session.remove()
+        db.engine.dispose()
+
+
+def bench_sqlite(table: dict) -> None:
+    SQLITE_FILE.unlink(missing_ok=True)
+    try:
+        app, load_s = build(f"sqlite:///{SQLITE_FILE}")
+        print(f"SQLite: load_units(whole country) {load_s * 1000:.0f} ms")
+        with app.app_context(), db.engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE"))
+            for level, unit in pick_samples().items():
+                run_column(conn, list_queries(unit, postgresql=False), f"{level} ids", table["SQLite"])
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        SQLITE_FILE.unlink(missing_ok=True)
+
+
+def print_table(table: dict) -> None:
+    columns = ["province ids", "district ids", "commune ids", "province facts", "district facts"]
+    print(f"\nMedian of {RUNS} runs, ms{'':14}" + "".join(f"{c:>16}" for c in columns))
+    for engine, rows in table.items():
+        for name, cells in rows.items():
+            print(f"{engine + ' ' + name:34}" + "".join(
+                f"{cells[c]:16.3f}" if c in cells else f"{'-':>16}" for c in columns))
+
+
+def main() -> None:
+    table = {"PG": {}, "SQLite": {}}
+    bench_postgresql(table)
+    bench_sqlite(table)
+    print_table(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Every message in the code and templates has a Vietnamese translation."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+
+
+def extracted_messages(tmp_path):
+    template = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(template), "app"],
+                   cwd=ROOT, check=True, capture_output=True)
+    with template.open("rb") as stream:
+        return [message for message in read_po(stream) if message.id]
+
+
+def vietnamese_catalog():
+    with (ROOT / "translations/vi/LC_MESSAGES/messages.po").open("rb") as stream:
+        return read_po(stream)
+
+
+def test_every_message_is_translated_into_vietnamese(tmp_path):
+    catalog = vietnamese_catalog()
+    missing = [message.id for message in extracted_messages(tmp_path)
+               if catalog.get(message.id) is None or not catalog[message.id].string or catalog[message.id].fuzzy]
+    assert missing == [], "run `make messages` and translate translations/vi"
+
+
+def test_translations_keep_every_placeholder():
+    wrong = [message.id for message in vietnamese_catalog()
+             if message.id and message.string
+             and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))]
+    assert wrong == []

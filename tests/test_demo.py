@@ -1,0 +1,30 @@
+import sqlalchemy as sa
+
+from app.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.extensions import db
+from app.units.models import Unit
+from app.users.models import User
+
+
+def test_seed_demo_loads_hai_duong_and_one_account_per_role(runner, app):
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 248
+    placed = {(u.username, u.role, u.unit.code) for u in db.session.scalars(sa.select(User))}
+    assert placed == {(username, role, code) for username, _name, role, code in DEMO_ACCOUNTS}
+    assert DEMO_PASSWORD in result.output
+
+
+def test_seed_demo_twice_changes_nothing(runner, app):
+    runner.invoke(args=["seed", "demo"])
+    hashes = dict(db.session.execute(sa.select(User.username, User.password_hash)).all())
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    assert dict(db.session.execute(sa.select(User.username, User.password_hash)).all()) == hashes
+
+
+def test_every_demo_account_can_sign_in(runner, app):
+    runner.invoke(args=["seed", "demo"])
+    for username, *_ in DEMO_ACCOUNTS:
+        client = app.test_client()
+        response = client.post("/auth/sign-in", data={"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username

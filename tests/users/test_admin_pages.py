@@ -1,0 +1,107 @@
+import pytest
+
+from app.access import Role
+from app.extensions import db
+from app.users.services import find_user
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def admin(make_user, sign_in):
+    return sign_in(make_user("admin"))
+
+
+def new_account(client, **fields):
+    data = {"username": "hoa.pham", "full_name": "Phạm Thị Hoa", "role": "worker", "unit": "10966",
+            "password": PASSWORD, "confirm": PASSWORD, **fields}
+    return client.post("/admin/users/new", data=data)
+
+
+def test_an_admin_lists_the_accounts(client, admin, make_user):
+    worker = make_user("worker")
+    page = client.get("/admin/users/").get_data(as_text=True)
+    assert worker.username in page and admin.username in page
+
+
+def test_an_admin_creates_an_account(client, admin):
+    assert new_account(client).status_code == 302
+    user = find_user("hoa.pham")
+    assert (user.full_name, user.role, user.unit.code) == ("Phạm Thị Hoa", "worker", "10966")
+
+
+def test_a_refused_account_shows_the_reason_next_to_the_field_and_creates_nothing(client, admin):
+    response = new_account(client, unit="295")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="unit-error"' in page
+    assert find_user("hoa.pham") is None
+
+
+def test_differing_password_confirmation_is_refused(client, admin):
+    assert new_account(client, confirm="something else entirely").status_code == 200
+    assert find_user("hoa.pham") is None
+
+
+def test_an_admin_changes_role_and_unit(client, admin, make_user):
+    worker = make_user("worker")
+    response = client.post(f"/admin/users/{worker.id}", data={"role": "commune_leader", "unit": "10966"})
+    assert response.status_code == 302
+    db.session.refresh(worker)
+    assert (worker.role, worker.unit.code) == ("commune_leader", "10966")
+
+
+def test_changing_role_signs_the_person_out(app, client, admin, make_user):
+    worker = make_user("worker")
+    worker_client = app.test_client()
+    worker_client.post("/auth/sign-in", data={"username": worker.username, "password": PASSWORD})
+    client.post(f"/admin/users/{worker.id}", data={"role": "commune_leader", "unit": "10933"})
+    assert worker_client.get("/").status_code == 302
+
+
+def test_an_admin_resets_a_password_and_unlocks_the_account(client, admin, make_user):
+    worker = make_user("worker")
+    for _ in range(5):
+        client.application.test_client().post("/auth/sign-in",
+                                              data={"username": worker.username, "password": "wrong one"})
+    response = client.post(f"/admin/users/{worker.id}/password",
+                           data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"})
+    assert response.status_code == 302
+    fresh = client.application.test_client()
+    assert fresh.post("/auth/sign-in", data={"username": worker.username,
+                                              "password": "a fresh passphrase"}).status_code == 302
+
+
+def test_an_admin_deactivates_and_reactivates_an_account(client, admin, make_user):
+    worker = make_user("worker")
+    assert client.post(f"/admin/users/{worker.id}/deactivate").status_code == 302
+    db.session.refresh(worker)
+    assert worker.active is False
+    client.post(f"/admin/users/{worker.id}/reactivate")
+    db.session.refresh(worker)
+    assert worker.active is True
+
+
+def test_an_admin_cannot_deactivate_themself(client, admin):
+    client.post(f"/admin/users/{admin.id}/deactivate")
+    db.session.refresh(admin)
+    assert admin.active is True
+
+
+def test_a_district_admin_does_not_see_accounts_outside_the_district(client, make_user, sign_in):
+    sign_in(make_user("admin", unit="295"))
+    outside = make_user("worker", unit="10966")  # Tân Việt lies in another district
+    assert client.get(f"/admin/users/{outside.id}").status_code == 404
+    assert outside.username not in client.get("/admin/users/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
+@pytest.mark.parametrize("path", ["/admin/users/", "/admin/users/new"])
+def test_only_admins_reach_the_account_pages(client, make_user, sign_in, role, path):
+    sign_in(make_user(role))
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("method, path", [("get", "/admin/users/"), ("get", "/admin/users/new"),
+                                          ("get", "/admin/users/1"), ("post", "/admin/users/1/deactivate")])
+def test_account_pages_need_sign_in(client, units, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]
