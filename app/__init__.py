@@ -1,7 +1,8 @@
 """The application factory."""
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import errors, i18n
+from app import errors, i18n, input_guard
 from app.config import PROJECT_ROOT, load_config
 from app.extensions import babel, csrf, db, login_manager, migrate
 
@@ -17,6 +18,10 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     errors.init_app(app)
+    input_guard.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from app import api, models  # noqa: F401  (models: for the metadata)
     from app.auth.views import bp as auth_bp

@@ -63,9 +63,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "UNITS_EDITION": os.environ.get("UNITS_EDITION", "2024"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env == "production",
+        "SESSION_COOKIE_SECURE": env != "development",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_SECURE": env != "development",
         "IDLE_TIMEOUT": timedelta(minutes=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
         "LOGIN_MAX_FAILURES": 5,
@@ -75,6 +75,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_PARAMETERS": {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4},
         "API_TOKEN_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,
+        # How many reverse proxies stand in front (X-Forwarded-For/-Proto are trusted that deep).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides)

@@ -1,8 +1,8 @@
 """Benchmark: which representation answers "which units are under this one?" fastest.
 
 Loads the whole-country list (vn_units_2024.csv, 11,239 units) into a scratch
-PostgreSQL database and compares, for the largest province, its largest district
-and one of that district's communes:
+PostgreSQL database and compares, for the largest province (Hà Nội, 610 units),
+its largest district (Chương Mỹ, 33 units) and one of that district's communes:
 
   a) the materialized path the app uses (`app.access.units_under`: path LIKE 'prefix%'),
   b) a recursive CTE over parent_id,
@@ -10,8 +10,11 @@ and one of that district's communes:
 
 on two hot paths: listing the unit ids of a subtree, and counting the rows of a
 1,000,000-row fact table (`bench_cases`, spread over the communes) in a subtree.
-Each figure is the median of RUNS executions (ms). (a) and (b) are also timed on
-SQLite (a file in /tmp) for the unit lists.
+Each figure is the median of RUNS executions (ms), run through SQLAlchemy as the
+app runs them. psycopg prepares a statement server-side after 5 executions, and
+PostgreSQL may then switch to a generic plan, which cannot turn `path LIKE $1 || '%'`
+into an index range; so (a) is also timed under plan_cache_mode = force_custom_plan.
+(a) and (b) are also timed on SQLite (a file in /tmp) for the unit lists.
 
 Run from the project root:  .venv/bin/python bench/units_subtree.py
 PostgreSQL: BENCH_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/bench_units.
@@ -22,10 +25,10 @@ import os
 import statistics
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("APP_ENV", "development")
@@ -34,18 +37,43 @@ from app import create_app  # noqa: E402
 from app.access import units_under  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.units.models import Unit  # noqa: E402
+from app.units.services import DATA_DIR, find_unit, load_units  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_units")
 SQLITE_FILE = Path("/tmp/bench_units.sqlite")
 RUNS = 50
 FACT_ROWS = 1_000_000
 EDITION = "2024"
+# The province with most units below it, its largest district, and a commune of that district.
+SAMPLES = {"province": "01", "district": "277", "commune": "10015"}
 
 CTE = ("WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = :id"
        " UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) ")
 CLOSURE = "SELECT descendant_id FROM bench_closure WHERE ancestor_id = :id"
 COUNT = "SELECT count(*) FROM bench_cases WHERE unit_id IN ({})"
 cases = sa.table("bench_cases", sa.column("unit_id"))
+
+FACTS_SQL = [  # FACT_ROWS cases spread at random over the communes, indexed on unit_id
+    "CREATE TEMP TABLE bench_cases"
+    " (id serial PRIMARY KEY, unit_id int NOT NULL, created_at timestamptz NOT NULL)",
+    "SELECT setseed(0.42)",
+    "WITH c AS (SELECT array_agg(id ORDER BY id) AS ids FROM units WHERE level = 'commune')"
+    " INSERT INTO bench_cases (unit_id, created_at)"
+    " SELECT c.ids[1 + floor(random() * cardinality(c.ids))::int], now() - random() * interval '3 years'"
+    " FROM c, generate_series(1, :n)",
+    "CREATE INDEX ON bench_cases (unit_id)",
+    "VACUUM ANALYZE bench_cases",
+]
+CLOSURE_SQL = [  # every (ancestor, descendant) pair, the unit itself included at depth 0
+    "CREATE TEMP TABLE bench_closure"
+    " (ancestor_id int NOT NULL, descendant_id int NOT NULL, depth smallint NOT NULL)",
+    "INSERT INTO bench_closure WITH RECURSIVE c(a, d, depth) AS (SELECT id, id, 0 FROM units"
+    " UNION ALL SELECT c.a, u.id, c.depth + 1 FROM c JOIN units u ON u.parent_id = c.d)"
+    " SELECT a, d, depth FROM c",
+    "ALTER TABLE bench_closure ADD PRIMARY KEY (ancestor_id, descendant_id)",  # serves "descendants of"
+    "CREATE INDEX ON bench_closure (descendant_id)",  # serves "ancestors of" and upkeep
+    "VACUUM ANALYZE bench_closure",
+]
 
 
 def ensure_database(url: str) -> None:
@@ -64,9 +92,6 @@ def build(url: str) -> tuple:
     """A fresh app on `url` with the schema migrated and the country loaded; returns (app, load seconds)."""
     app = create_app({"APP_ENV": "development", "DATABASE_URL": url})
     with app.app_context():
-        from flask_migrate import upgrade
-
-        from app.units.services import DATA_DIR, load_units
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -79,20 +104,8 @@ def build(url: str) -> tuple:
     return app, seconds
 
 
-def pick_samples() -> dict[str, Unit]:
-    """The largest province, its largest district and a commune of that district."""
-    sizes = Counter()
-    for path in db.session.scalars(sa.select(Unit.path).where(Unit.edition == EDITION)):
-        parts = path.split("/")[:-1]
-        for end in range(2, len(parts) + 1):
-            sizes["/".join(parts[:end]) + "/"] += 1
-    units = {u.path: u for u in db.session.scalars(sa.select(Unit).where(Unit.edition == EDITION))}
-    biggest = lambda level, prefix="": max(  # noqa: E731
-        (u for u in units.values() if u.level == level and u.path.startswith(prefix)), key=lambda u: sizes[u.path])
-    province = biggest("province")
-    district = biggest("district", province.path)
-    commune = min((u for u in units.values() if u.parent_id == district.id), key=lambda u: u.path)
-    return {"province": province, "district": district, "commune": commune}
+def samples() -> dict[str, Unit]:
+    return {level: find_unit(code, EDITION) for level, code in SAMPLES.items()}
 
 
 def median_ms(conn, variants: dict[str, tuple]) -> dict[str, tuple[float, list]]:
@@ -111,63 +124,30 @@ def median_ms(conn, variants: dict[str, tuple]) -> dict[str, tuple[float, list]]
     return {name: (statistics.median(t[1:]) * 1000, rows[name]) for name, t in times.items()}
 
 
-def build_facts(conn) -> float:
-    """bench_cases: FACT_ROWS rows spread at random over the communes, indexed on unit_id."""
+def timed_sql(conn, statements: list[str], **params) -> float:
+    """Run `statements` in order; return the seconds they took."""
     started = time.perf_counter()
-    conn.execute(sa.text("CREATE TEMP TABLE bench_cases (id serial PRIMARY KEY, unit_id int NOT NULL,"
-                         " created_at timestamptz NOT NULL)"))
-    conn.execute(sa.text("SELECT setseed(0.42)"))
-    conn.execute(sa.text(
-        "WITH c AS (SELECT array_agg(id ORDER BY id) AS ids FROM units WHERE level = 'commune')"
-        " INSERT INTO bench_cases (unit_id, created_at)"
-        " SELECT c.ids[1 + floor(random() * cardinality(c.ids))::int], now() - random() * interval '3 years'"
-        " FROM c, generate_series(1, :n)"), {"n": FACT_ROWS})
-    conn.execute(sa.text("CREATE INDEX ON bench_cases (unit_id)"))
-    conn.execute(sa.text("VACUUM ANALYZE bench_cases"))
+    for statement in statements:
+        conn.execute(sa.text(statement), params)
     return time.perf_counter() - started
 
 
-def build_closure(conn) -> tuple[float, int]:
-    """bench_closure from parent_id, with its primary key and a descendant index; (seconds, rows)."""
-    started = time.perf_counter()
-    conn.execute(sa.text("CREATE TEMP TABLE bench_closure (ancestor_id int NOT NULL, descendant_id int NOT NULL,"
-                         " depth smallint NOT NULL)"))
-    conn.execute(sa.text(
-        "INSERT INTO bench_closure WITH RECURSIVE c(a, d, depth) AS (SELECT id, id, 0 FROM units"
-        " UNION ALL SELECT c.a, u.id, c.depth + 1 FROM c JOIN units u ON u.parent_id = c.d)"
-        " SELECT a, d, depth FROM c"))
-    conn.execute(sa.text("ALTER TABLE bench_closure ADD PRIMARY KEY (ancestor_id, descendant_id)"))
-    conn.execute(sa.text("CREATE INDEX ON bench_closure (descendant_id)"))
-    conn.execute(sa.text("VACUUM ANALYZE bench_closure"))
-    seconds = time.perf_counter() - started
-    return seconds, conn.scalar(sa.text("SELECT count(*) FROM bench_closure"))
-
-
-def with_custom_plans(variants: dict[str, tuple], postgresql: bool) -> dict[str, tuple]:
-    """On PostgreSQL, add (a) once more with plan_cache_mode = force_custom_plan: psycopg prepares a
-    statement after 5 runs, and a generic plan cannot turn `path LIKE $1 || '%'` into an index range."""
-    if postgresql:
-        stmt, params, _ = variants["a) path LIKE"]
-        variants = {"a) path LIKE": variants.pop("a) path LIKE"),
-                    "a) path LIKE, custom plans": (stmt, params, True), **variants}
-    return variants
+def variants(unit: Unit, path_stmt, cte_sql: str, closure_sql: str, postgresql: bool) -> dict[str, tuple]:
+    """The (statement, params, force custom plans) each representation runs for one query."""
+    by_id = {"id": unit.id}
+    found = {"a) path LIKE": (path_stmt, None, False), "a) path LIKE, custom plans": (path_stmt, None, True),
+             "b) recursive CTE": (sa.text(cte_sql), by_id, False),
+             "c) closure table": (sa.text(closure_sql), by_id, False)}
+    return found if postgresql else {name: found[name] for name in ("a) path LIKE", "b) recursive CTE")}
 
 
 def list_queries(unit: Unit, postgresql: bool) -> dict[str, tuple]:
-    variants = {"a) path LIKE": (units_under(unit), None, False),
-                "b) recursive CTE": (sa.text(CTE + "SELECT id FROM sub"), {"id": unit.id}, False)}
-    if postgresql:
-        variants["c) closure table"] = (sa.text(CLOSURE), {"id": unit.id}, False)
-    return with_custom_plans(variants, postgresql)
+    return variants(unit, units_under(unit), CTE + "SELECT id FROM sub", CLOSURE, postgresql)
 
 
 def count_queries(unit: Unit) -> dict[str, tuple]:
-    in_subtree = cases.c.unit_id.in_(units_under(unit))
-    return with_custom_plans({
-        "a) path LIKE": (sa.select(sa.func.count()).select_from(cases).where(in_subtree), None, False),
-        "b) recursive CTE": (sa.text(CTE + COUNT.format("SELECT id FROM sub")), {"id": unit.id}, False),
-        "c) closure table": (sa.text(COUNT.format(CLOSURE)), {"id": unit.id}, False),
-    }, postgresql=True)
+    path_stmt = sa.select(sa.func.count()).select_from(cases).where(cases.c.unit_id.in_(units_under(unit)))
+    return variants(unit, path_stmt, CTE + COUNT.format("SELECT id FROM sub"), COUNT.format(CLOSURE), True)
 
 
 def run_column(conn, variants: dict[str, tuple], column: str, table: dict) -> None:
@@ -186,19 +166,20 @@ def bench_postgresql(table: dict) -> None:
     with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         try:
             conn.execute(sa.text("ANALYZE units"))
-            samples = pick_samples()
-            facts_s = build_facts(conn)
-            closure_s, closure_rows = build_closure(conn)
+            units = samples()
+            facts_s = timed_sql(conn, FACTS_SQL, n=FACT_ROWS)
+            closure_s = timed_sql(conn, CLOSURE_SQL)
+            closure_rows = conn.scalar(sa.text("SELECT count(*) FROM bench_closure"))
             print(f"PostgreSQL: load_units(whole country) {load_s * 1000:.0f} ms; "
                   f"{FACT_ROWS:,} bench_cases built in {facts_s * 1000:.0f} ms")
             print(f"Closure table: built in {closure_s * 1000:.1f} ms, {closure_rows:,} rows")
-            for level, unit in samples.items():
+            for level, unit in units.items():
                 size = conn.scalar(sa.select(sa.func.count()).select_from(units_under(unit).subquery()))
                 print(f"  {level:8} {unit.label}: {size} units in subtree")
-            for level, unit in samples.items():
+            for level, unit in units.items():
                 run_column(conn, list_queries(unit, postgresql=True), f"{level} ids", table["PG"])
             for level in ("province", "district"):
-                run_column(conn, count_queries(samples[level]), f"{level} facts", table["PG"])
+                run_column(conn, count_queries(units[level]), f"{level} facts", table["PG"])
         finally:
             conn.execute(sa.text("DROP TABLE IF EXISTS bench_cases, bench_closure"))
         db.session.remove()
@@ -212,7 +193,7 @@ def bench_sqlite(table: dict) -> None:
         print(f"SQLite: load_units(whole country) {load_s * 1000:.0f} ms")
         with app.app_context(), db.engine.connect() as conn:
             conn.execute(sa.text("ANALYZE"))
-            for level, unit in pick_samples().items():
+            for level, unit in samples().items():
                 run_column(conn, list_queries(unit, postgresql=False), f"{level} ids", table["SQLite"])
             db.session.remove()
             db.engine.dispose()

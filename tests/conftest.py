@@ -77,6 +77,8 @@ def _app(database_url):
         "SERVER_NAME": "localhost",
         # Forms are posted without tokens here; CSRF has its own test and the browser test uses real tokens.
         "WTF_CSRF_ENABLED": False,
+        # The test client and the browser test speak plain HTTP to localhost.
+        "SESSION_COOKIE_SECURE": False,
         # Cheap hashes keep the suite fast; production parameters are tested on their own.
         "PASSWORD_HASH_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     })

@@ -43,7 +43,8 @@ def test_an_unknown_timezone_is_refused(monkeypatch):
         load_config({"APP_ENV": "development"})
 
 
-def test_session_cookie_is_secure_only_in_production(monkeypatch):
+def test_session_cookie_is_secure_outside_development(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s3cret")
     assert load_config({"APP_ENV": "production"})["SESSION_COOKIE_SECURE"] is True
+    assert load_config({"APP_ENV": "testing"})["SESSION_COOKIE_SECURE"] is True
     assert load_config({"APP_ENV": "development"})["SESSION_COOKIE_SECURE"] is False

@@ -140,3 +140,13 @@ def test_every_api_route_is_in_the_openapi_document(app, client, units):
     documented = {f"/api/v1{path}" for path in client.get("/api/v1/openapi.json").json["paths"]}
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")}
     assert routes <= documented
+
+
+@pytest.mark.parametrize("body", [{"username": "a\u0000b", "password": "x"}, {"username": "a", "password": "\u0000"}])
+def test_a_nul_character_gets_400_not_a_server_error(client, units, body):
+    response = client.post("/api/v1/tokens", json=body)
+    assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"
+
+
+def test_a_very_long_username_is_simply_refused(client, units):
+    assert client.post("/api/v1/tokens", json={"username": "x" * 10000, "password": "y"}).status_code == 401

@@ -143,3 +143,9 @@ def test_sign_in_never_redirects_off_the_site(client, make_user, target):
     user = make_user("worker")
     response = client.post(f"/auth/sign-in?next={target}", data={"username": user.username, "password": PASSWORD})
     assert response.headers["Location"] == "/"
+
+
+def test_a_nul_character_in_the_sign_in_form_gets_400(client, units):
+    assert post_sign_in(client, "worker\x00", "x").status_code == 400
+
+
