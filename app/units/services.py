@@ -17,6 +17,7 @@ from app.units.models import LEVEL_LABELS, LEVELS, PARENT_LEVELS, Unit
 COLUMNS = ("code", "name", "level", "parent_code")
 DATA_DIR = Path(__file__).parent / "data"
 MAX_REPORTED_ERRORS = 20
+EDITION = re.compile(r"[A-Za-z0-9]{1,16}")
 
 
 @dataclass
@@ -33,7 +34,8 @@ class UnitFileError(Exception):
     problems: list[tuple[int, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return "\n".join(_("line %(line)d: %(reason)s", line=line, reason=reason) for line, reason in self.problems)
+        return "\n".join(_("line %(line)d: %(reason)s", line=line, reason=reason) if line else reason
+                         for line, reason in self.problems)
 
 
 @dataclass
@@ -148,6 +150,9 @@ def load_units(raw: bytes, edition: str) -> LoadResult:
     `UnitFileError` and leaves the database as it was. Loading the same file twice
     changes nothing the second time.
     """
+    if not EDITION.fullmatch(edition or ""):
+        raise UnitFileError([(0, _("the list name %(edition)r must be letters and digits (e.g. 2025)",
+                                   edition=edition))])
     rows, problems = _read_rows(raw)
     existing = {unit.code: unit for unit in db.session.scalars(sa.select(Unit).where(Unit.edition == edition))}
     by_code, paths, path_problems = _resolve_paths(rows, existing, edition)

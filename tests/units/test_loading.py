@@ -124,3 +124,10 @@ def test_the_load_command_needs_an_edition_it_cannot_guess(runner, tmp_path):
     path.write_text(SMALL, encoding="utf-8")
     assert runner.invoke(args=["units", "load", str(path)]).exit_code != 0
     assert runner.invoke(args=["units", "load", str(path), "--edition", "2024"]).exit_code == 0
+
+
+@pytest.mark.parametrize("edition", ["20%5", "2025/x", "", "a_b"])
+def test_a_list_name_with_other_than_letters_and_digits_is_refused(app, edition):
+    with pytest.raises(UnitFileError):
+        load_units(SMALL.encode(), edition)
+    assert count_units(edition) == 0
