@@ -3,6 +3,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import errors, i18n, input_guard
+from app.audit import recorder as audit_recorder
 from app.config import PROJECT_ROOT, load_config
 from app.extensions import babel, csrf, db, login_manager, migrate
 
@@ -12,6 +13,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
 
     db.init_app(app)
+    audit_recorder.install()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -19,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     input_guard.init_app(app)
+    audit_recorder.init_app(app)
     if app.config["PROXY_COUNT"]:
         proxies = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

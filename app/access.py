@@ -9,10 +9,13 @@ from enum import StrEnum
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.audit.models import AuditEntry
+from app.audit.recorder import record
+from app.extensions import db
 from app.units.models import Unit
 
 
@@ -52,6 +55,7 @@ ROLE_LEVELS_WITHOUT_DISTRICTS = {**ROLE_LEVELS, Role.SUPERVISOR: ("province",)}
 
 CAPABILITIES = {
     "users.manage": {Role.ADMIN},
+    "audit.read": {Role.INSPECTOR, Role.PROVINCE_OFFICER},
 }
 
 
@@ -66,6 +70,15 @@ def can(user, capability: str) -> bool:
     return Role(user.role) in CAPABILITIES[capability]
 
 
+def refuse(status: int, *, entity: str | None = None, entity_id=None):
+    """Record a refused access, then answer `status` (403: not for this role; 404: not in scope)."""
+    db.session.rollback()
+    record(db.session, "access_denied", entity=entity, entity_id=entity_id,
+           changes={"status": status, "method": request.method, "path": request.path})
+    db.session.commit()
+    abort(status)
+
+
 def requires(capability: str):
     """Signed in and holding `capability`, else 403 (the page exists, this role may not use it)."""
 
@@ -74,12 +87,17 @@ def requires(capability: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not can(current_user, capability):
-                abort(403)
+                refuse(403)
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _path_prefix(column, path: str):
+    """`column` starts with `path`, the prefix rendered into the SQL (see `units_under`)."""
+    return column.like(sa.literal(path + "%", literal_execute=True))
 
 
 def units_under(unit: Unit) -> sa.Select:
@@ -89,7 +107,7 @@ def units_under(unit: Unit) -> sa.Select:
     generic plan cannot use the index for `LIKE $1 || '%'` and scans every unit
     (bench/units_subtree.py). Paths hold only digits, '/' and a checked edition name.
     """
-    return sa.select(Unit.id).where(Unit.path.like(sa.literal(unit.path + "%", literal_execute=True)))
+    return sa.select(Unit.id).where(_path_prefix(Unit.path, unit.path))
 
 
 def scoped_users(user) -> sa.Select:
@@ -99,3 +117,15 @@ def scoped_users(user) -> sa.Select:
     if not can(user, "users.manage"):
         return sa.select(User).where(sa.false())
     return sa.select(User).where(User.unit_id.in_(units_under(user.unit)))
+
+
+def scoped_audit_entries(user) -> sa.Select:
+    """Entries about the reader's unit and everything below it; nothing for roles that may not read the trail."""
+    if not can(user, "audit.read"):
+        return sa.select(AuditEntry).where(sa.false())
+    return sa.select(AuditEntry).where(_path_prefix(AuditEntry.unit_path, user.unit.path))
+
+
+def in_scope_of(user, unit_path: str) -> sa.ColumnElement:
+    """Audit entries about `unit_path`'s subtree (a filter; the reader's scope still applies)."""
+    return _path_prefix(AuditEntry.unit_path, unit_path)

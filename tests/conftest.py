@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.extensions import db
-from tests import factories
+from tests import database, factories
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -85,6 +85,7 @@ def _app(database_url):
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
         upgrade()
+        database.wipe()
     return app
 
 
@@ -95,9 +96,7 @@ def app(_app):
         yield _app
         db.session.rollback()
         db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        database.wipe()
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import NoReturn
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 
+from app.audit.recorder import Actor, act_as, actor_for, record
 from app.auth.models import ApiToken
 from app.auth.passwords import (hash_password, needs_rehash, password_problems, spend_verification_time,
                                 verify_password)
@@ -39,27 +41,37 @@ def authenticate(username: str, password: str) -> User:
     across processes and concurrent attempts.
     """
     now = utcnow()
-    user = db.session.scalar(
-        sa.select(User).where(User.username == username.strip().lower()).with_for_update(of=User)
-    )
+    username = username.strip().lower()
+    user = db.session.scalar(sa.select(User).where(User.username == username).with_for_update(of=User))
     if user is None:
         spend_verification_time()
-        db.session.rollback()
-        raise SignInRefused()
+        _refuse(Actor(name=username[:80]), "unknown_user")
+    _attribute_to(actor_for(user))
     if not user.is_active or user.is_locked(now):
         spend_verification_time()
-        db.session.rollback()
-        raise SignInRefused()
+        _refuse(None, "locked" if user.is_active else "deactivated")
     if not verify_password(user.password_hash, password):
         _count_failure(user, now)
-        db.session.commit()
-        raise SignInRefused()
+        _refuse(None, "wrong_password")
     user.failed_sign_ins = 0
     user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    record(db.session, "sign_in", entity="users", entity_id=user.id, unit_path=user.unit.path)
     db.session.commit()
     return user
+
+
+def _attribute_to(actor: Actor) -> None:
+    if has_request_context():
+        act_as(actor)
+
+
+def _refuse(actor: Actor | None, reason: str) -> NoReturn:
+    """Record the failed attempt (with the real reason, which the person is not told) and refuse."""
+    record(db.session, "sign_in_failed", changes={"reason": reason}, actor=actor)
+    db.session.commit()
+    raise SignInRefused()
 
 
 def _count_failure(user: User, now) -> None:
@@ -69,6 +81,8 @@ def _count_failure(user: User, now) -> None:
     if user.failed_sign_ins >= current_app.config["LOGIN_MAX_FAILURES"]:
         user.locked_until = now + current_app.config["LOGIN_LOCKOUT"]
         user.failed_sign_ins = 0
+        record(db.session, "lockout", entity="users", entity_id=user.id, unit_path=user.unit.path,
+               changes={"locked_until": [None, user.locked_until.isoformat()]})
 
 
 def set_password(user: User, new_password: str) -> None:
@@ -111,4 +125,10 @@ def token_for(raw_token: str) -> ApiToken | None:
 
 def revoke_token(token: ApiToken) -> None:
     token.revoked_at = utcnow()
+    db.session.commit()
+
+
+def record_sign_out(user: User, reason: str) -> None:
+    record(db.session, "sign_out", entity="users", entity_id=user.id, unit_path=user.unit.path,
+           changes={"reason": reason}, actor=actor_for(user))
     db.session.commit()

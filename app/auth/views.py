@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import ChangePasswordForm, SignInForm
-from app.auth.services import PasswordRejected, SignInRefused, authenticate, change_own_password
+from app.auth.services import PasswordRejected, SignInRefused, authenticate, change_own_password, record_sign_out
 from app.orm import utcnow
 from app.extensions import db, login_manager
 from app.users.models import User
@@ -22,8 +22,10 @@ def safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _end_session() -> None:
+def _end_session(reason: str) -> None:
     """Sign out and forget the session, keeping only the chosen language."""
+    if current_user.is_authenticated:
+        record_sign_out(current_user, reason)
     logout_user()
     locale = session.get("locale")
     session.clear()
@@ -58,7 +60,7 @@ def sign_in():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    _end_session()
+    _end_session("signed_out")
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -88,7 +90,7 @@ def end_idle_sessions():
     now = utcnow().timestamp()
     idle = now - session[SEEN_KEY]
     if idle > current_app.config["IDLE_TIMEOUT"].total_seconds():
-        _end_session()
+        _end_session("idle")
         flash(_("You were signed out after %(minutes)d minutes without activity.",
                 minutes=int(current_app.config["IDLE_TIMEOUT"].total_seconds() // 60)), "info")
         return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else None))

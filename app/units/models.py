@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.audit.recorder import Audited
 from app.extensions import db
 
 LEVELS = ("province", "district", "commune")
@@ -12,7 +13,7 @@ LEVEL_LABELS = {"province": _l("province"), "district": _l("district"), "commune
 PARENT_LEVELS = {"province": (), "district": ("province",), "commune": ("district", "province")}
 
 
-class Unit(db.Model):
+class Unit(Audited, db.Model):
     """One administrative unit of one official list (`edition`).
 
     `path` is the materialized path `EDITION/CODE/CODE/.../`: every unit under this
@@ -35,6 +36,9 @@ class Unit(db.Model):
     path: Mapped[str] = mapped_column(sa.String(255))
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+    def audit_unit_path(self) -> str:
+        return self.path
 
     def __repr__(self) -> str:
         return f"<Unit {self.edition}:{self.code} {self.name}>"

@@ -163,44 +163,35 @@ def load_units(raw: bytes, edition: str) -> LoadResult:
         raise UnitFileError([(1, _("the file holds no units"))])
 
     result = LoadResult()
-    ids = {code: unit.id for code, unit in existing.items()}
+    units = dict(existing)
     moved: list[tuple[str, str]] = []
-    # Parents before children, so that every parent id is known when its children are written.
-    for depth in sorted({path.count("/") for path in paths.values()}):
-        new_rows = []
-        for code, row in by_code.items():
-            path = paths[code]
-            if path.count("/") != depth:
-                continue
-            parent_id = ids[row.parent_code] if row.parent_code else None
-            unit = existing.get(code)
-            if unit is None:
-                new_rows.append({"edition": edition, "code": code, "name": row.name, "level": row.level,
-                                 "parent_id": parent_id, "path": path})
-            elif (unit.name, unit.level, unit.parent_id, unit.path) == (row.name, row.level, parent_id, path):
-                result.unchanged += 1
-            else:
-                if unit.path != path:
-                    moved.append((unit.path, path))
-                unit.name, unit.level, unit.parent_id, unit.path = row.name, row.level, parent_id, path
-                result.updated += 1
-        if new_rows:
-            db.session.flush()
-            inserted = db.session.execute(sa.insert(Unit).returning(Unit.id, Unit.code), new_rows)
-            ids.update({code: unit_id for unit_id, code in inserted})
-            result.created += len(new_rows)
-    db.session.flush()
-    for old_path, new_path in moved:
-        _move_descendants(edition, old_path, new_path)
+    # Parents before children, so that each child finds its parent among `units`.
+    for code, row in sorted(by_code.items(), key=lambda item: paths[item[0]].count("/")):
+        parent = units[row.parent_code] if row.parent_code else None
+        parent_id = parent.id if parent is not None else None
+        unit = existing.get(code)
+        if unit is None:
+            units[code] = Unit(edition=edition, code=code, name=row.name, level=row.level, parent=parent,
+                               path=paths[code])
+            db.session.add(units[code])
+            result.created += 1
+        elif (unit.name, unit.level, unit.parent_id, unit.path) == (row.name, row.level, parent_id, paths[code]):
+            result.unchanged += 1
+        else:
+            if unit.path != paths[code]:
+                moved.append((unit.path, paths[code]))
+            unit.name, unit.level, unit.parent, unit.path = row.name, row.level, parent, paths[code]
+            result.updated += 1
+    for code, unit in existing.items():
+        if code not in by_code:
+            _follow_moved_ancestor(unit, moved)
     db.session.commit()
     return result
 
 
-def _move_descendants(edition: str, old_path: str, new_path: str) -> None:
-    """Units of the database that the file did not mention follow their moved parent."""
-    db.session.execute(
-        sa.update(Unit)
-        .where(Unit.edition == edition, Unit.path.startswith(old_path, autoescape=True), Unit.path != new_path)
-        .values(path=sa.literal(new_path) + sa.func.substr(Unit.path, len(old_path) + 1))
-        .execution_options(synchronize_session=False)
-    )
+def _follow_moved_ancestor(unit: Unit, moved: list[tuple[str, str]]) -> None:
+    """A unit the file did not mention keeps its place under a parent that moved."""
+    for old_path, new_path in moved:
+        if unit.path.startswith(old_path):
+            unit.path = new_path + unit.path[len(old_path):]
+            return

@@ -7,12 +7,13 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.access import Role
+from app.audit.recorder import Audited
 from app.orm import UTCDateTime, utcnow
 from app.extensions import db
 from app.units.models import Unit
 
 
-class User(UserMixin, db.Model):
+class User(Audited, UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (sa.CheckConstraint(sa.column("role").in_([r.value for r in Role]), name="role"),)
 
@@ -32,6 +33,11 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+
+    __audit_secret__ = frozenset({"password_hash"})
+
+    def audit_unit_path(self) -> str:
+        return self.unit.path
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

@@ -1,8 +1,8 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import requires, scoped_users
+from app.access import refuse, requires, scoped_users
 from app.extensions import db
 from app.orm import utcnow
 from app.users.forms import PasswordResetForm, UserCreateForm, UserPlacementForm
@@ -18,7 +18,7 @@ def _get_user(user_id: int) -> User:
     """The account if the signed-in admin may manage it; 404 otherwise, so that existence does not leak."""
     user = db.session.scalar(scoped_users(current_user).where(User.id == user_id))
     if user is None:
-        abort(404)
+        refuse(404, entity="users", entity_id=user_id)
     return user
 
 

@@ -1,0 +1,84 @@
+"""The hash chain: canonical form of an entry, its hash, and verification (docs/audit-chain.md).
+
+Kept free of Flask and of the ORM so that the rules are plain to read and to re-implement.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Mapping
+
+# The order in which fields enter the hash; `prev_hash` last.
+FIELDS = ("id", "at", "actor", "actor_id", "actor_role", "actor_unit", "ip", "request_id", "action",
+          "entity", "entity_id", "case_ref", "unit_path", "changes", "prev_hash")
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return format_time(value)
+    return str(value)
+
+
+def canonical(entry: Mapping) -> bytes:
+    """Each field as `<byte length>:<UTF-8 bytes>,`, or `~` for null, in the order of FIELDS."""
+    parts = []
+    for field in FIELDS:
+        text = _text(entry[field])
+        if text is None:
+            parts.append(b"~")
+        else:
+            encoded = text.encode("utf-8")
+            parts.append(b"%d:%s," % (len(encoded), encoded))
+    return b"".join(parts)
+
+
+def entry_hash(entry: Mapping) -> str:
+    return hashlib.sha256(canonical(entry)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    entries: int
+    first_broken: int | None = None
+    reason: str | None = None
+    head_id: int | None = None
+    head_hash: str | None = None
+
+
+def verify(entries: Iterable[Mapping], genesis: str, expected_head: tuple[int, str] | None = None,
+           checkpoint: tuple[int, str] | None = None) -> Verdict:
+    """Walk the chain in id order, holding one entry at a time.
+
+    A changed entry fails its own hash; a deleted one leaves a gap in the ids and a
+    `prev_hash` that no longer matches; an inserted one cannot match both neighbours.
+    `expected_head` (from the head row) and `checkpoint` (kept outside the database)
+    catch a tail that was cut off.
+    """
+    count, previous_id, previous_hash = 0, 0, genesis
+    for entry in entries:
+        count += 1
+        if entry["id"] != previous_id + 1:
+            return Verdict(False, count, entry["id"], f"id follows {previous_id}")
+        if entry["prev_hash"] != previous_hash:
+            return Verdict(False, count, entry["id"], "prev_hash does not match the entry before")
+        if entry_hash(entry) != entry["hash"]:
+            return Verdict(False, count, entry["id"], "content does not match its hash")
+        if checkpoint and entry["id"] == checkpoint[0] and entry["hash"] != checkpoint[1]:
+            return Verdict(False, count, entry["id"], "hash differs from the checkpoint")
+        previous_id, previous_hash = entry["id"], entry["hash"]
+    for name, head in (("head", expected_head), ("checkpoint", checkpoint)):
+        if head and head[0] > previous_id:
+            return Verdict(False, count, previous_id + 1, f"entries up to {head[0]} named by the {name} are missing")
+    if expected_head and expected_head[0] < previous_id:
+        return Verdict(False, count, expected_head[0] + 1, "entries follow the one the head row names")
+    if expected_head and expected_head[0] == previous_id and expected_head[1] != previous_hash:
+        return Verdict(False, count, previous_id, "the head row does not match the last entry")
+    return Verdict(True, count, None, None, previous_id, previous_hash)

@@ -1,0 +1,249 @@
+"""Writing the trail in the same transaction as the change.
+
+A model joins the trail by inheriting `Audited`. Its inserts, updates and deletes are
+collected after each flush and written, chained, just before the transaction commits:
+a rollback leaves no entry, and a commit cannot happen without its entries. Statements
+that would change an audited table behind the unit of work's back (ORM bulk update or
+delete, Core DML) are refused, so nothing the application does can skip the trail.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import g, has_request_context, request
+from sqlalchemy.orm import Session
+
+from app.audit.chain import entry_hash
+from app.audit.models import AuditEntry, AuditHead
+from app.orm import utcnow
+
+AUDITED_TABLES: set[str] = set()
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+REDACTED = "[redacted]"
+_PENDING = "audit_pending"
+_APP_MARKED = "audit_app_marked"
+_IN_FLUSH = "audit_in_flush"
+
+
+class AuditBypassRefused(RuntimeError):
+    """A statement tried to change an audited table without going through the unit of work."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str | None
+    id: int | None = None
+    role: str | None = None
+    unit: str | None = None
+    unit_path: str | None = None
+
+
+def actor_for(user) -> Actor:
+    return Actor(name=user.username, id=user.id, role=user.role, unit=user.unit.code, unit_path=user.unit.path)
+
+
+def act_as(actor: Actor) -> None:
+    """Attribute the rest of this request's entries to `actor` (signing in, before a session exists)."""
+    g.audit_actor = actor
+
+
+def current_actor() -> Actor:
+    if has_request_context():
+        from flask_login import current_user
+
+        if "audit_actor" in g:
+            return g.audit_actor
+        return actor_for(current_user) if current_user.is_authenticated else Actor(name=None)
+    return Actor(name=f"cli:{getpass.getuser()}")
+
+
+class Audited:
+    """Mixin for models whose every insert, update and delete is recorded.
+
+    `__audit_secret__` names columns whose values never enter the trail (only that
+    they changed). Subclasses say which unit (and later which case) an entry is about.
+    """
+
+    __audit_secret__: frozenset[str] = frozenset()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        AUDITED_TABLES.add(cls.__tablename__)
+
+    def audit_unit_path(self) -> str | None:
+        return None
+
+    def audit_case_ref(self) -> str | None:
+        return None
+
+
+@sa.event.listens_for(Audited, "mapper_configured", propagate=True)
+def _load_old_values(mapper, cls) -> None:
+    # Load the old value before it is overwritten, so that "before" is always known.
+    for attribute in mapper.column_attrs:
+        sa.event.listen(getattr(cls, attribute.key), "set", _keep_old_value, active_history=True)
+
+
+def _keep_old_value(target, value, old_value, initiator):
+    """Listener whose only purpose is `active_history`."""
+
+
+def record(session: Session, action: str, *, entity: str | None = None, entity_id=None, case_ref: str | None = None,
+           unit_path: str | None = None, changes: dict | None = None, actor: Actor | None = None) -> None:
+    """Add an entry that is not a row change (a sign-in, a view, a refusal) to the current transaction."""
+    session.info.setdefault(_PENDING, []).append({
+        "action": action, "entity": entity, "entity_id": None if entity_id is None else str(entity_id),
+        "case_ref": case_ref, "unit_path": unit_path, "changes": changes, "actor": actor})
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _row_changes(obj: Audited, action: str) -> dict:
+    state = sa.inspect(obj)
+    changes = {}
+    for attribute in state.mapper.column_attrs:
+        history = state.attrs[attribute.key].history
+        if action == "create":
+            before, after = None, (history.added or history.unchanged or [None])[0]
+        elif action == "delete":
+            before, after = (history.deleted or history.unchanged or [None])[0], None
+        elif history.added or history.deleted:
+            before, after = (history.deleted or [None])[0], (history.added or [None])[0]
+        else:
+            continue
+        if before is None and after is None or before == after:
+            continue
+        if attribute.key in obj.__audit_secret__:
+            before, after = before and REDACTED, after and REDACTED
+        changes[attribute.key] = [_plain(before), _plain(after)]
+    return changes
+
+
+def _collect_row_changes(session: Session, flush_context) -> None:
+    pending = session.info.setdefault(_PENDING, [])
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            changes = _row_changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            identity = sa.inspect(obj).identity
+            pending.append({"action": action, "entity": obj.__tablename__,
+                            "entity_id": None if identity is None else ",".join(map(str, identity)),
+                            "case_ref": obj.audit_case_ref(), "unit_path": obj.audit_unit_path(),
+                            "changes": changes, "actor": None})
+
+
+def _mark_flush(session: Session, flush_context, instances) -> None:
+    if not any(isinstance(obj, Audited) for obj in (*session.new, *session.dirty, *session.deleted)):
+        return
+    connection = session.connection()
+    connection.info[_IN_FLUSH] = True
+    if connection.dialect.name == "postgresql" and not session.info.get(_APP_MARKED):
+        # Tells the outside-change triggers that the application records this transaction itself.
+        connection.execute(sa.text("SELECT set_config('audit.app_recorded', 'on', true)"))
+        session.info[_APP_MARKED] = True
+
+
+def _unmark_flush(session: Session, flush_context) -> None:
+    session.connection().info.pop(_IN_FLUSH, None)
+
+
+def _write_pending(session: Session) -> None:
+    session.flush()
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    append(session.connection(), pending)
+
+
+def append(connection: sa.Connection, pending: list[dict]) -> None:
+    """Extend the chain with `pending` entries, holding the head row's lock until commit."""
+    last_id, last_hash = connection.execute(
+        sa.update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id)
+        .returning(AuditHead.last_id, AuditHead.last_hash)).one()
+    default_actor = current_actor()
+    ip = request.remote_addr if has_request_context() else None
+    request_id = g.get("request_id") if has_request_context() else None
+    now = utcnow()
+    rows = []
+    for item in pending:
+        actor = item["actor"] or default_actor
+        row = {
+            "id": last_id + 1, "at": now, "actor": actor.name, "actor_id": actor.id, "actor_role": actor.role,
+            "actor_unit": actor.unit, "ip": ip, "request_id": request_id, "action": item["action"],
+            "entity": item["entity"], "entity_id": item["entity_id"], "case_ref": item["case_ref"],
+            "unit_path": item["unit_path"] or actor.unit_path,
+            "changes": None if item["changes"] is None else json.dumps(item["changes"], ensure_ascii=False,
+                                                                       sort_keys=True, default=str),
+            "prev_hash": last_hash,
+        }
+        row["hash"] = entry_hash(row)
+        rows.append(row)
+        last_id, last_hash = row["id"], row["hash"]
+    connection.execute(sa.insert(AuditEntry), rows)
+    connection.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash))
+
+
+def _forget(session: Session, *args) -> None:
+    session.info.pop(_PENDING, None)
+    session.info.pop(_APP_MARKED, None)
+
+
+def _refuse_bypass(connection, clause, multiparams, params, execution_options) -> None:
+    if isinstance(clause, (sa.Insert, sa.Update, sa.Delete)) and clause.table.name in AUDITED_TABLES \
+            and not connection.info.get(_IN_FLUSH):
+        raise AuditBypassRefused(
+            f"{type(clause).__name__.removeprefix('Annotated')} on audited table {clause.table.name} outside the "
+            "unit of work would skip the audit trail; load the objects and change them instead")
+
+
+def install() -> None:
+    """Attach the recorder to every session and engine (once per process)."""
+    if sa.event.contains(Session, "after_flush", _collect_row_changes):
+        return
+    sa.event.listen(Session, "before_flush", _mark_flush)
+    sa.event.listen(Session, "after_flush", _collect_row_changes)
+    sa.event.listen(Session, "after_flush_postexec", _unmark_flush)
+    sa.event.listen(Session, "before_commit", _write_pending)
+    sa.event.listen(Session, "after_commit", _forget)
+    sa.event.listen(Session, "after_rollback", _forget)
+    sa.event.listen(sa.Engine, "before_execute", _refuse_bypass)
+    # A flush that failed midway never reaches after_flush_postexec; the connection must not keep the mark.
+    for ending in ("commit", "rollback"):
+        sa.event.listen(sa.Engine, ending, _clear_connection_mark)
+
+
+def _clear_connection_mark(connection) -> None:
+    connection.info.pop(_IN_FLUSH, None)
+
+
+def _assign_request_id() -> None:
+    supplied = request.headers.get("X-Request-ID", "")
+    g.request_id = supplied if REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
+
+
+def _echo_request_id(response):
+    if "request_id" in g:
+        response.headers["X-Request-ID"] = g.request_id
+    return response
+
+
+def init_app(app) -> None:
+    """Give every request an id (the proxy's, if it sent a sane one) that its entries carry."""
+    app.before_request(_assign_request_id)
+    app.after_request(_echo_request_id)
