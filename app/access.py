@@ -100,6 +100,11 @@ def _path_prefix(column, path: str):
     return column.like(sa.literal(path + "%", literal_execute=True))
 
 
+def may_place_in(manager, unit: Unit) -> bool:
+    """An admin places accounts only in their own unit's subtree."""
+    return manager.unit.contains(unit)
+
+
 def units_under(unit: Unit) -> sa.Select:
     """The ids of `unit` and of every unit below it.
 

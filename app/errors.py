@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.input_guard import is_api_request
 
 
 # Stable codes for the API's error format; the messages are translated, these are not.
@@ -25,15 +26,11 @@ def _explanations() -> dict[int, tuple[str, str]]:
     }
 
 
-def _is_api() -> bool:
-    return request.path.startswith("/api/")
-
-
 def _respond(status: int, message: str | None = None):
     if status not in API_CODES:
         status = 500 if status >= 500 else 400
     title, explanation = _explanations()[status]
-    if _is_api():
+    if is_api_request():
         from app.api.errors import error_response
 
         return error_response(status, API_CODES[status], message or explanation)
@@ -45,8 +42,6 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
-    if _is_api():
-        return _respond(400)
     return _respond(400, _("This form has expired or did not come from this site. "
                            "Go back, reload the page and try again."))
 

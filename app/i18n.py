@@ -3,13 +3,15 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
+from app.input_guard import is_api_request
+
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
-    if request.blueprint == "api":
+    if is_api_request():
         return request.accept_languages.best_match(languages) or default
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale

@@ -1,29 +1,61 @@
-"""Refuse input no database can store, before any view sees it.
+"""Refuse input that no database can store, before any view sees it.
 
-PostgreSQL text cannot hold a NUL character; without this guard a NUL in any
-field would reach the driver and fail there as a server error.
+PostgreSQL text holds neither a NUL character nor a lone UTF-16 surrogate; without
+this guard such a value would reach the driver (or the password hasher) and fail
+there as a server error. JSON bodies are parsed once, here, for the API to use.
 """
-from flask import abort, request
+import json
+
+from flask import abort, g, request
+
+_MALFORMED = object()
 
 
-def _holds_nul(value) -> bool:
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _storable(value) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
     if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+        return all(_storable(key) and _storable(item) for key, item in value.items())
     if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
+        return all(_storable(item) for item in value)
+    return True
 
 
-def refuse_nul_characters():
-    if "\x00" in request.full_path:
+def _parse_json_body():
+    try:
+        return json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        return _MALFORMED
+
+
+def json_payload():
+    """The request body as JSON, or None when it is not valid JSON."""
+    payload = g.get("json_payload", _MALFORMED)
+    return None if payload is _MALFORMED else payload
+
+
+def refuse_unstorable_input():
+    if not _storable(request.path) or not all(_storable(v) for values in request.args.listvalues() for v in values):
         abort(400)
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        if any(_holds_nul(value) for value in request.form.values()) or \
-                (request.is_json and _holds_nul(request.get_json(silent=True))):
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    if is_api_request() or request.is_json:
+        g.json_payload = _parse_json_body()
+        if g.json_payload is not _MALFORMED and not _storable(g.json_payload):
             abort(400)
+    elif not all(_storable(v) for values in request.form.listvalues() for v in values):
+        abort(400)
 
 
 def init_app(app) -> None:
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_unstorable_input)

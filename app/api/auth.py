@@ -7,6 +7,7 @@ from app.api import bp
 from app.api.errors import ApiError
 from app.auth.services import token_for
 from app.extensions import login_manager
+from app.input_guard import is_api_request
 
 PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi_document"}
 
@@ -18,7 +19,7 @@ def bearer_value() -> str | None:
 
 @login_manager.request_loader
 def load_user_from_bearer(req):
-    if req.blueprint != "api":
+    if not is_api_request():
         return None
     raw = bearer_value()
     token = token_for(raw) if raw else None

@@ -5,6 +5,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 
 from app.api import bp
+from app.input_guard import json_payload
 
 
 class ApiError(Exception):
@@ -47,9 +48,7 @@ def json_body(fields: dict[str, type]) -> dict:
 
 
 def _parse_json() -> dict:
-    from flask import request
-
-    payload = request.get_json(force=True, silent=True)
+    payload = json_payload()
     if payload is None:
         raise ApiError(400, "malformed_json", _("The request body is not valid JSON."))
     if not isinstance(payload, dict):

@@ -15,7 +15,7 @@ from app.auth.passwords import (hash_password, needs_rehash, password_problems, 
                                 verify_password)
 from app.orm import utcnow
 from app.extensions import db
-from app.users.models import User
+from app.users.models import User, normalise_username
 
 
 class SignInRefused(Exception):
@@ -26,6 +26,10 @@ class SignInRefused(Exception):
                            "After %(count)d failed attempts an account is locked for %(minutes)d minutes.",
                            count=current_app.config["LOGIN_MAX_FAILURES"],
                            minutes=int(current_app.config["LOGIN_LOCKOUT"].total_seconds() // 60)))
+
+
+class AccountLocked(Exception):
+    """Too many wrong current passwords while changing it: the account is now locked."""
 
 
 class PasswordRejected(Exception):
@@ -41,7 +45,7 @@ def authenticate(username: str, password: str) -> User:
     across processes and concurrent attempts.
     """
     now = utcnow()
-    username = username.strip().lower()
+    username = normalise_username(username)
     user = db.session.scalar(sa.select(User).where(User.username == username).with_for_update(of=User))
     if user is None:
         spend_verification_time()
@@ -93,10 +97,21 @@ def set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.session_version += 1
+    for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                             ApiToken.revoked_at.is_(None))):
+        token.revoked_at = user.password_changed_at
 
 
 def change_own_password(user: User, old_password: str, new_password: str) -> None:
+    """Wrong current passwords count towards the lockout, as at sign-in, so a left-open session cannot be used
+    to guess it."""
     if not verify_password(user.password_hash, old_password):
+        now = utcnow()
+        _count_failure(user, now)
+        record(db.session, "password_change_failed", entity="users", entity_id=user.id, unit_path=user.unit.path)
+        db.session.commit()
+        if user.is_locked(now):
+            raise AccountLocked()
         raise PasswordRejected("old_password", _("The current password is wrong."))
     set_password(user, new_password)
     db.session.commit()
@@ -132,3 +147,9 @@ def record_sign_out(user: User, reason: str) -> None:
     record(db.session, "sign_out", entity="users", entity_id=user.id, unit_path=user.unit.path,
            changes={"reason": reason}, actor=actor_for(user))
     db.session.commit()
+
+
+def remember_locale(user: User, locale: str) -> None:
+    if locale in current_app.config["LANGUAGES"] and user.locale != locale:
+        user.locale = locale
+        db.session.commit()

@@ -2,12 +2,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import ChangePasswordForm, SignInForm
-from app.auth.services import PasswordRejected, SignInRefused, authenticate, change_own_password, record_sign_out
+from app.auth.services import (AccountLocked, PasswordRejected, SignInRefused, authenticate, change_own_password,
+                               record_sign_out, remember_locale)
 from app.orm import utcnow
 from app.extensions import db, login_manager
+from app.input_guard import is_api_request
 from app.users.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
@@ -34,10 +37,14 @@ def _end_session(reason: str) -> None:
 
 
 def _start_session(user) -> None:
+    """A fresh session (no fixation), in the user's language, or the one chosen before signing in."""
+    chosen = session.get("locale")
     session.clear()
     login_user(user)
     session.permanent = True
     session[SEEN_KEY] = utcnow().timestamp()
+    if user.locale is None and chosen:
+        remember_locale(user, chosen)
     if user.locale:
         session["locale"] = user.locale
 
@@ -72,6 +79,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             change_own_password(current_user, form.old_password.data, form.new_password.data)
+        except AccountLocked:
+            _end_session("locked")
+            flash(str(SignInRefused()), "error")
+            return redirect(url_for("auth.sign_in"))
         except PasswordRejected as rejection:
             getattr(form, rejection.field).errors.append(str(rejection))
         else:
@@ -85,7 +96,7 @@ def change_password():
 @bp.before_app_request
 def end_idle_sessions():
     """Sign out a session that has been idle too long; the clock lives in the signed cookie."""
-    if request.blueprint == "api" or SEEN_KEY not in session:
+    if is_api_request() or SEEN_KEY not in session:
         return None
     now = utcnow().timestamp()
     idle = now - session[SEEN_KEY]
@@ -99,13 +110,14 @@ def end_idle_sessions():
 
 
 login_manager.login_view = "auth.sign_in"
+login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
 def load_user_from_session(user_id: str):
     """The session's user, unless their session version moved on (password changed, deactivated)."""
-    if request.blueprint == "api":
+    if is_api_request():
         return None
     raw_id, _sep, version = user_id.partition(":")
     if not raw_id.isdigit():

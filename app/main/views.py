@@ -1,8 +1,8 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from app.auth.services import remember_locale
 from app.auth.views import safe_next
-from app.extensions import db
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -20,6 +20,5 @@ def set_language():
     if locale in current_app.config["LANGUAGES"]:
         session["locale"] = locale
         if current_user.is_authenticated:
-            current_user.locale = locale
-            db.session.commit()
+            remember_locale(current_user, locale)
     return redirect(safe_next(request.form.get("next")))

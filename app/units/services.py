@@ -18,6 +18,9 @@ COLUMNS = ("code", "name", "level", "parent_code")
 DATA_DIR = Path(__file__).parent / "data"
 MAX_REPORTED_ERRORS = 20
 EDITION = re.compile(r"[A-Za-z0-9]{1,16}")
+CODE = re.compile(r"[0-9]{1,16}")
+MAX_NAME = 200
+MAX_PATH = 255
 
 
 @dataclass
@@ -86,10 +89,12 @@ def _read_rows(raw: bytes) -> tuple[list[_Row], list[tuple[int, str]]]:
         values = {column: (record.get(column) or "").strip() for column in COLUMNS}
         if not any(values.values()):
             continue
-        if not values["code"].isdigit():
-            problems.append((line, _("the code %(code)r is not a number", code=values["code"])))
+        if not CODE.fullmatch(values["code"]):
+            problems.append((line, _("the code %(code)r is not a number", code=values["code"][:20])))
         elif not values["name"]:
             problems.append((line, _("the name is empty")))
+        elif len(values["name"]) > MAX_NAME:
+            problems.append((line, _("the name is longer than %(count)d characters", count=MAX_NAME)))
         elif values["level"] not in LEVELS:
             problems.append((line, _("unknown level %(level)r (expected: %(levels)s)",
                                      level=values["level"], levels=", ".join(LEVELS))))
@@ -113,13 +118,12 @@ def _resolve_paths(rows: list[_Row], existing: dict[str, Unit], edition: str):
     def level_of(code):
         return by_code[code].level if code in by_code else existing[code].level
 
-    def path_of(code, seen=()):
+    # Parent levels only ever point upwards (PARENT_LEVELS), so this recursion cannot loop.
+    def path_of(code):
         if code in paths:
             return paths[code]
         if code not in by_code:
             return existing[code].path
-        if code in seen:
-            raise ValueError(_("the parents of %(code)s form a loop", code=code))
         row = by_code[code]
         parent = row.parent_code
         if not parent:
@@ -132,8 +136,11 @@ def _resolve_paths(rows: list[_Row], existing: dict[str, Unit], edition: str):
         if level_of(parent) not in PARENT_LEVELS[row.level]:
             raise ValueError(_("a %(level)s cannot belong to a %(parent_level)s",
                                level=LEVEL_LABELS[row.level], parent_level=LEVEL_LABELS[level_of(parent)]))
-        paths[code] = path_of(parent, (*seen, code)) + f"{code}/"
-        return paths[code]
+        path = path_of(parent) + f"{code}/"
+        if len(path) > MAX_PATH:
+            raise ValueError(_("the unit lies too deep in the tree"))
+        paths[code] = path
+        return path
 
     for row in by_code.values():
         try:
@@ -141,6 +148,33 @@ def _resolve_paths(rows: list[_Row], existing: dict[str, Unit], edition: str):
         except ValueError as exc:
             problems.append((row.line, str(exc)))
     return by_code, paths, problems
+
+
+def _level_change_problems(by_code: dict[str, _Row], existing: dict[str, Unit]) -> list[tuple[int, str]]:
+    """A unit may change level only if what hangs below it and the accounts placed at it still fit."""
+    from app.access import levels_for_role
+    from app.users.models import User
+
+    changed = {unit.id: by_code[code] for code, unit in existing.items()
+               if code in by_code and by_code[code].level != unit.level}
+    if not changed:
+        return []
+    problems = []
+    for child in existing.values():
+        row = changed.get(child.parent_id)
+        if row and child.code not in by_code and row.level not in PARENT_LEVELS[child.level]:
+            problems.append((row.line, _("%(child)s (a %(child_level)s) cannot stay under a %(level)s",
+                                         child=child.label, child_level=LEVEL_LABELS[child.level],
+                                         level=LEVEL_LABELS[row.level])))
+    has_districts = any(row.level == "district" for row in by_code.values()) or \
+        any(unit.level == "district" for unit in existing.values())
+    for username, role, unit_id in db.session.execute(
+            sa.select(User.username, User.role, User.unit_id).where(User.unit_id.in_(changed))):
+        row = changed[unit_id]
+        if row.level not in levels_for_role(role, has_districts):
+            problems.append((row.line, _("the account %(username)s (%(role)s) would no longer fit a %(level)s",
+                                         username=username, role=role, level=LEVEL_LABELS[row.level])))
+    return problems
 
 
 def load_units(raw: bytes, edition: str) -> LoadResult:
@@ -156,7 +190,7 @@ def load_units(raw: bytes, edition: str) -> LoadResult:
     rows, problems = _read_rows(raw)
     existing = {unit.code: unit for unit in db.session.scalars(sa.select(Unit).where(Unit.edition == edition))}
     by_code, paths, path_problems = _resolve_paths(rows, existing, edition)
-    problems = sorted(problems + path_problems)
+    problems = sorted(problems + path_problems + _level_change_problems(by_code, existing))
     if problems:
         raise UnitFileError(problems[:MAX_REPORTED_ERRORS])
     if not by_code:

@@ -13,6 +13,11 @@ from app.extensions import db
 from app.units.models import Unit
 
 
+def normalise_username(username: str | None) -> str:
+    """Usernames are compared and stored trimmed and in lower case."""
+    return (username or "").strip().lower()
+
+
 class User(Audited, UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (sa.CheckConstraint(sa.column("role").in_([r.value for r in Role]), name="role"),)

@@ -6,13 +6,13 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.access import Role, levels_for_role
+from app.access import Role, levels_for_role, may_place_in
 from app.auth.passwords import hash_password, password_problems
 from app.auth.services import PasswordRejected, set_password
 from app.extensions import db
 from app.units.models import LEVEL_LABELS, Unit
 from app.units.services import edition_has_districts, find_unit
-from app.users.models import User
+from app.users.models import User, normalise_username
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
@@ -25,9 +25,13 @@ class UserRejected(Exception):
         self.field = field
 
 
-def resolve_unit(code: str) -> Unit:
+def resolve_unit(code: str, by: User | None = None) -> Unit:
+    """The unit with this code, if `by` (an admin; None on the command line) may place accounts there.
+
+    A unit outside the admin's subtree answers as if it did not exist.
+    """
     unit = find_unit(code or "")
-    if unit is None:
+    if unit is None or (by is not None and not may_place_in(by, unit)):
         raise UserRejected("unit", _("There is no unit with code %(code)s in the current list.", code=code))
     return unit
 
@@ -45,8 +49,9 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
     return role
 
 
-def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str) -> User:
-    username = (username or "").strip().lower()
+def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str,
+                by: User | None = None) -> User:
+    username = normalise_username(username)
     if not USERNAME.match(username):
         raise UserRejected("username", _("A username has 3 to 64 characters: letters a-z, digits, dot, dash "
                                          "or underscore, starting with a letter or digit."))
@@ -54,7 +59,7 @@ def create_user(*, username: str, full_name: str, role: str, unit_code: str, pas
         raise UserRejected("username", _("The username %(username)s is taken.", username=username))
     if not (full_name or "").strip():
         raise UserRejected("full_name", _("Enter the person's full name."))
-    unit = resolve_unit(unit_code)
+    unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
     problems = password_problems(password, username)
     if problems:
@@ -66,8 +71,14 @@ def create_user(*, username: str, full_name: str, role: str, unit_code: str, pas
     return user
 
 
-def change_role_and_unit(user: User, *, role: str, unit_code: str) -> None:
-    unit = resolve_unit(unit_code)
+def _refuse_self_service(user: User, by: User | None, message: str) -> None:
+    if by is not None and by.id == user.id:
+        raise UserRejected("self", message)
+
+
+def change_role_and_unit(user: User, *, role: str, unit_code: str, by: User | None = None) -> None:
+    _refuse_self_service(user, by, _("You cannot change your own role or unit; ask another administrator."))
+    unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
     if (user.role, user.unit_id) != (role.value, unit.id):
         user.role, user.unit = role.value, unit
@@ -75,7 +86,8 @@ def change_role_and_unit(user: User, *, role: str, unit_code: str) -> None:
     db.session.commit()
 
 
-def reset_password(user: User, new_password: str) -> None:
+def reset_password(user: User, new_password: str, by: User | None = None) -> None:
+    _refuse_self_service(user, by, _("Change your own password on the Change password page, with your current one."))
     try:
         set_password(user, new_password)
     except PasswordRejected as rejection:
@@ -85,8 +97,8 @@ def reset_password(user: User, new_password: str) -> None:
 
 
 def set_active(user: User, active: bool, by: User | None = None) -> None:
-    if by is not None and by.id == user.id and not active:
-        raise UserRejected("active", _("You cannot deactivate your own account; ask another administrator."))
+    if not active:
+        _refuse_self_service(user, by, _("You cannot deactivate your own account; ask another administrator."))
     if user.active != active:
         user.active = active
         user.session_version += 1
@@ -94,4 +106,4 @@ def set_active(user: User, active: bool, by: User | None = None) -> None:
 
 
 def find_user(username: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
+    return db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))

@@ -12,6 +12,7 @@ from app.users.services import UserRejected, change_role_and_unit, create_user, 
 bp = Blueprint("users", __name__, url_prefix="/admin/users", template_folder="templates")
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 
 
 def _get_user(user_id: int) -> User:
@@ -23,13 +24,18 @@ def _get_user(user_id: int) -> User:
 
 
 def _show_rejection(form, rejection: UserRejected) -> None:
-    getattr(form, rejection.field).errors.append(str(rejection))
+    """Next to its field where the form has one; otherwise at the top of the page."""
+    field = getattr(form, rejection.field, None)
+    if field is None:
+        flash(str(rejection), "error")
+    else:
+        field.errors.append(str(rejection))
 
 
 @bp.route("/")
 @requires("users.manage")
 def index():
-    page = request.args.get("page", 1, type=int)
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     query = scoped_users(current_user).order_by(User.username)
     users = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
     return render_template("users/index.html", users=users)
@@ -42,7 +48,7 @@ def create():
     if form.validate_on_submit():
         try:
             user = create_user(username=form.username.data, full_name=form.full_name.data, role=form.role.data,
-                               unit_code=form.unit.data, password=form.password.data)
+                               unit_code=form.unit.data, password=form.password.data, by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
@@ -51,14 +57,14 @@ def create():
     return render_template("users/create.html", form=form)
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<int(max=2147483647):user_id>", methods=["GET", "POST"])
 @requires("users.manage")
 def edit(user_id):
     user = _get_user(user_id)
     form = UserPlacementForm(data={"role": user.role, "unit": user.unit.code})
     if form.validate_on_submit():
         try:
-            change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data)
+            change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data, by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
@@ -67,14 +73,14 @@ def edit(user_id):
     return render_template("users/edit.html", user=user, form=form, locked=user.is_locked(utcnow()))
 
 
-@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@bp.route("/<int(max=2147483647):user_id>/password", methods=["GET", "POST"])
 @requires("users.manage")
 def password(user_id):
     user = _get_user(user_id)
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            reset_password(user, form.password.data)
+            reset_password(user, form.password.data, by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
@@ -84,7 +90,7 @@ def password(user_id):
     return render_template("users/password.html", user=user, form=form)
 
 
-@bp.route("/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@bp.route("/<int(max=2147483647):user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
 @requires("users.manage")
 def activation(user_id, action):
     user = _get_user(user_id)

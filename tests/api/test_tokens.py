@@ -150,3 +150,28 @@ def test_a_nul_character_gets_400_not_a_server_error(client, units, body):
 
 def test_a_very_long_username_is_simply_refused(client, units):
     assert client.post("/api/v1/tokens", json={"username": "x" * 10000, "password": "y"}).status_code == 401
+
+
+@pytest.mark.parametrize("body", ['{"username": "abc\\u0000", "password": "x"}',
+                                  '{"username": "\\ud800", "password": "x"}',
+                                  '{"username": "abc", "password": "\\ud800"}'],
+                         ids=["nul-as-text-plain", "surrogate-username", "surrogate-password"])
+def test_unstorable_text_gets_400_whatever_the_content_type(client, make_user, body):
+    make_user("worker", username="abc")
+    response = client.post("/api/v1/tokens", data=body, content_type="text/plain")
+    assert response.status_code == 400
+
+
+def test_absurdly_nested_json_gets_400(client, units):
+    assert client.post("/api/v1/tokens", data="[" * 100000, content_type="application/json").status_code == 400
+
+
+def test_absurdly_nested_json_posted_to_a_page_is_not_a_server_error(client, units):
+    response = client.post("/no-such-page", data="[" * 100000, content_type="application/json")
+    assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize("method, path, status", [("get", "/api/v1/nope", 404), ("get", "/api/v1/tokens", 405)])
+def test_api_errors_for_unknown_routes_follow_accept_language(client, units, method, path, status):
+    response = getattr(client, method)(path, headers={"Accept-Language": "en"})
+    assert response.status_code == status and response.json["error"]["message"].isascii()

@@ -64,3 +64,21 @@ def test_a_form_posted_without_its_csrf_token_is_refused_with_400(app, make_user
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert "reload the page" in response.get_data(as_text=True) or "tải lại" in response.get_data(as_text=True)
+
+
+def test_wrong_current_passwords_lock_the_account_and_end_the_session(client, sign_in, make_user):
+    user = sign_in(make_user("worker"))
+    for _ in range(4):
+        assert change(client, "a wrong guess!!", "a brand new passphrase").status_code == 200
+    response = change(client, "a wrong guess!!", "a brand new passphrase")
+    assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]
+    db.session.refresh(user)
+    assert user.locked_until is not None
+    assert client.get("/").status_code == 302
+
+
+def test_changing_ones_password_revokes_ones_api_tokens(client, sign_in, make_user):
+    user = sign_in(make_user("worker"))
+    token = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json["token"]
+    change(client, PASSWORD, "a brand new passphrase")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

@@ -125,3 +125,21 @@ def test_no_template_loads_anything_from_another_site():
     for template in APP_DIR.rglob("*.html"):
         text = template.read_text(encoding="utf-8")
         assert not re.search(r'(src|href)="(https?:)?//', text), template
+
+
+def test_the_language_chosen_before_signing_in_is_kept(client, make_user):
+    user = make_user("worker")
+    client.post("/language", data={"locale": "en"})
+    client.post("/auth/sign-in", data={"username": user.username, "password": "correct horse battery"})
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.locale == "en"
+
+
+def test_the_sign_in_prompt_is_in_vietnamese(client, units):
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Please sign in" not in page and "Please log in" not in page
+
+
+def test_a_nul_in_the_query_string_gets_400(client, units):
+    assert client.get("/auth/sign-in?next=%00").status_code == 400

@@ -131,3 +131,32 @@ def test_a_list_name_with_other_than_letters_and_digits_is_refused(app, edition)
     with pytest.raises(UnitFileError):
         load_units(SMALL.encode(), edition)
     assert count_units(edition) == 0
+
+
+@pytest.mark.parametrize("row, reason", [
+    ("10966," + "X" * 201 + ",commune,295", "the name is longer than 200 characters"),
+    ("1" * 17 + ",Xã Dài,commune,295", "is not a number"),
+    ("²,Xã Số,commune,295", "is not a number"),
+], ids=["long-name", "long-code", "unicode-digit"])
+def test_values_that_do_not_fit_are_refused(app, row, reason):
+    with pytest.raises(UnitFileError) as refusal, force_locale("en"):
+        load_units((SMALL + row + "\n").encode(), "2024")
+    assert any(line == 5 and reason in text for line, text in refusal.value.problems)
+    assert count_units() == 0
+
+
+def test_a_level_change_that_would_strand_children_is_refused(app):
+    load_units(SMALL.encode(), "2024")
+    with pytest.raises(UnitFileError) as refusal:
+        load_units((HEADER + "295,Huyện Cẩm Giàng,commune,30\n").encode(), "2024")
+    assert refusal.value.problems[0][0] == 2
+    assert unit("295").level == "district"
+
+
+def test_a_level_change_that_would_misplace_an_account_is_refused(app, runner):
+    load_units(SMALL.encode(), "2024")
+    runner.invoke(args=["users", "create", "--username", "tuan", "--role", "supervisor", "--unit", "295",
+                        "--password-stdin"], input="correct horse battery\n")
+    load_units((HEADER + "30,Tỉnh Hải Dương,province,\n10933,Xã Cẩm Phúc,commune,30\n").encode(), "2024")
+    with pytest.raises(UnitFileError):
+        load_units((HEADER + "295,Huyện Cẩm Giàng,commune,30\n").encode(), "2024")

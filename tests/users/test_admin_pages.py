@@ -105,3 +105,50 @@ def test_only_admins_reach_the_account_pages(client, make_user, sign_in, role, p
 def test_account_pages_need_sign_in(client, units, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 302 and "/auth/sign-in" in response.headers["Location"]
+
+
+def test_a_district_admin_cannot_create_an_account_above_the_district(client, make_user, sign_in):
+    sign_in(make_user("admin", unit="295"))
+    response = new_account(client, role="admin", unit="30")
+    assert response.status_code == 200 and 'id="unit-error"' in response.get_data(as_text=True)
+    assert find_user("hoa.pham") is None
+
+
+def test_a_district_admin_cannot_move_an_account_out_of_the_district(client, make_user, sign_in):
+    sign_in(make_user("admin", unit="295"))
+    worker = make_user("worker", unit="10933")
+    client.post(f"/admin/users/{worker.id}", data={"role": "worker", "unit": "10966"})
+    db.session.refresh(worker)
+    assert worker.unit.code == "10933"
+
+
+def test_an_admin_cannot_change_their_own_role(client, admin):
+    client.post(f"/admin/users/{admin.id}", data={"role": "inspector", "unit": "30"})
+    db.session.refresh(admin)
+    assert admin.role == "admin"
+
+
+def test_an_admin_cannot_reset_their_own_password_without_the_current_one(client, admin):
+    old_hash = admin.password_hash
+    client.post(f"/admin/users/{admin.id}/password", data={"password": "a fresh passphrase",
+                                                           "confirm": "a fresh passphrase"})
+    db.session.refresh(admin)
+    assert admin.password_hash == old_hash
+
+
+def test_a_reset_password_revokes_the_accounts_api_tokens(client, admin, make_user):
+    worker = make_user("worker")
+    token = client.application.test_client().post(
+        "/api/v1/tokens", json={"username": worker.username, "password": PASSWORD}).json["token"]
+    client.post(f"/admin/users/{worker.id}/password", data={"password": "a fresh passphrase",
+                                                            "confirm": "a fresh passphrase"})
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/admin/users/99999999999999999999", "/admin/users/99999999999999999999/password"])
+def test_an_absurd_account_number_is_simply_not_found(client, admin, path):
+    assert client.get(path).status_code == 404
+
+
+def test_an_absurd_page_number_shows_an_empty_page(client, admin):
+    assert client.get("/admin/users/?page=99999999999999999999").status_code == 200
