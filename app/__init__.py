@@ -1,4 +1,6 @@
 """The application factory."""
+import json
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -27,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from app import api, models  # noqa: F401  (models: for the metadata)
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.users.views import bp as users_bp
@@ -34,9 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 
+    from app.audit.cli import audit_cli
     from app.demo.cli import seed_cli
     from app.units.cli import units_cli
     from app.users.cli import users_cli
@@ -44,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(units_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(audit_cli)
 
     _register_template_helpers(app)
     return app
@@ -58,3 +64,5 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_helpers():
         return {"can": lambda capability: can(current_user, capability), "get_locale": get_locale}
+
+    app.jinja_env.filters["fromjson"] = json.loads

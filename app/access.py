@@ -131,6 +131,6 @@ def scoped_audit_entries(user) -> sa.Select:
     return sa.select(AuditEntry).where(_path_prefix(AuditEntry.unit_path, user.unit.path))
 
 
-def in_scope_of(user, unit_path: str) -> sa.ColumnElement:
+def audit_about_subtree(unit_path: str) -> sa.ColumnElement:
     """Audit entries about `unit_path`'s subtree (a filter; the reader's scope still applies)."""
     return _path_prefix(AuditEntry.unit_path, unit_path)

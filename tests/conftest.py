@@ -22,6 +22,16 @@ def pytest_addoption(parser):
                      help="database to run the suite on")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests of behaviour only PostgreSQL has run in the PostgreSQL pass and are left out of the SQLite one."""
+    if config.getoption("--db") == "postgresql":
+        return
+    kept = [item for item in items if "postgresql_only" not in item.keywords]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 def pytest_report_header(config):
     return f"database: {config.getoption('--db')}"
 

@@ -31,3 +31,19 @@ def make_user(role="worker", unit=None, username=None, password=PASSWORD, full_n
 
 def unit(code, edition="2024"):
     return find_unit(code, edition)
+
+
+def audit_entries(**criteria):
+    """The trail's entries matching `criteria` (column=value), oldest first."""
+    import sqlalchemy as sa
+
+    from app.audit.models import AuditEntry
+    from app.extensions import db
+
+    query = sa.select(AuditEntry).filter_by(**criteria).order_by(AuditEntry.id)
+    return list(db.session.scalars(query))
+
+
+def last_audit_entry(**criteria):
+    found = audit_entries(**criteria)
+    return found[-1] if found else None

@@ -43,6 +43,17 @@ DOCUMENT = {
             "Token": {"type": "object", "required": ["token", "expires_at"],
                       "properties": {"token": {"type": "string"},
                                      "expires_at": {"type": "string", "format": "date-time"}}},
+            "AuditEntry": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+                "actor": {"type": "string", "nullable": True,
+                          "description": "Username; `db:<role>` for a change made outside the application"},
+                "role": {"type": "string", "nullable": True}, "unit": {"type": "string", "nullable": True},
+                "action": {"type": "string"}, "entity": {"type": "string", "nullable": True},
+                "entity_id": {"type": "string", "nullable": True}, "case": {"type": "string", "nullable": True},
+                "changes": {"type": "object", "nullable": True,
+                            "description": "{field: [before, after]} for a change; details for other actions"},
+                "ip": {"type": "string", "nullable": True}, "request_id": {"type": "string", "nullable": True},
+                "hash": {"type": "string"}, "prev_hash": {"type": "string"}}},
             "Me": {"type": "object", "properties": {
                 "username": {"type": "string"}, "full_name": {"type": "string"},
                 "role": {"type": "string", "enum": ["worker", "commune_leader", "supervisor", "province_officer",
@@ -73,6 +84,38 @@ DOCUMENT = {
             "parameters": [ACCEPT_LANGUAGE],
             "responses": {"200": {"description": "The account", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Me"}}}}, "401": _error("No or bad token")}}},
+        "/audit": {"get": {
+            "summary": "Audit entries within the caller's subtree, newest first (inspector, province officer).",
+            "parameters": [ACCEPT_LANGUAGE, *[
+                {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+                for name, text in (("case", "Case reference"), ("actor", "Username"), ("action", "Action key"),
+                                   ("unit", "Unit code: that unit's subtree"),
+                                   ("since", "YYYY-MM-DD (a day in Viet Nam time) or an ISO 8601 time"),
+                                   ("until", "YYYY-MM-DD (included) or an ISO 8601 time"))],
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200,
+                                                            "default": 50}},
+                {"name": "before", "in": "query", "schema": {"type": "integer"},
+                 "description": "Only entries older than this id (the `next` link sets it)"}],
+            "responses": {"200": {"description": "A page of entries", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
+                    "next": {"type": "string", "nullable": True}}}}}},
+                "401": _error("No or bad token"), "403": _error("This role does not read the trail"),
+                "422": _error("Invalid filters")}}},
+        "/audit/{entry_id}": {"get": {
+            "summary": "One audit entry, if it lies within the caller's subtree.",
+            "parameters": [ACCEPT_LANGUAGE, {"name": "entry_id", "in": "path", "required": True,
+                                             "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "The entry", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/AuditEntry"}}}},
+                "403": _error("This role does not read the trail"), "404": _error("Absent or out of scope")}}},
+        "/audit/verify": {"get": {
+            "summary": "Verify the whole hash chain now (docs/audit-chain.md); the check is itself recorded.",
+            "parameters": [ACCEPT_LANGUAGE],
+            "responses": {"200": {"description": "The verdict", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"},
+                                                 "first_broken": {"type": "integer", "nullable": True}}}}}},
+                "403": _error("This role does not read the trail")}}},
         "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
     },

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.orm import UTCDateTime
 
 GENESIS_HASH = "0" * 64
+MAX_ENTRY_ID = 2**63 - 1  # the range of a BIGINT; route converters refuse larger ids
 
 
 class AuditEntry(db.Model):

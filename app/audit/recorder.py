@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.audit.chain import entry_hash
@@ -25,6 +26,21 @@ from app.audit.models import AuditEntry, AuditHead
 from app.orm import utcnow
 
 AUDITED_TABLES: set[str] = set()
+# Every action an entry may carry, for the inspector's filter; each area adds its own.
+ACTIONS = {
+    "create": _l("Record created"),
+    "update": _l("Record changed"),
+    "delete": _l("Record deleted"),
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Sign-in failed"),
+    "lockout": _l("Account locked"),
+    "sign_out": _l("Signed out"),
+    "password_change_failed": _l("Wrong current password"),
+    "access_denied": _l("Access refused"),
+    "audit_view": _l("Audit trail read"),
+    "audit_export": _l("Audit trail exported"),
+    "audit_verify": _l("Audit chain verified"),
+}
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 REDACTED = "[redacted]"
 _PENDING = "audit_pending"
@@ -141,9 +157,10 @@ def _collect_row_changes(session: Session, flush_context) -> None:
             changes = _row_changes(obj, action)
             if action == "update" and not changes:
                 continue
-            identity = sa.inspect(obj).identity
+            # The identity key is set only after the flush; the primary key is already known here.
+            key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
             pending.append({"action": action, "entity": obj.__tablename__,
-                            "entity_id": None if identity is None else ",".join(map(str, identity)),
+                            "entity_id": ",".join(map(str, key)),
                             "case_ref": obj.audit_case_ref(), "unit_path": obj.audit_unit_path(),
                             "changes": changes, "actor": None})
 

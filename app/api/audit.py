@@ -1,0 +1,74 @@
+"""The audit trail for inspectors' scripts (../shared/API.md, Audit)."""
+from datetime import date, datetime
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import refuse, requires
+from app.api import bp
+from app.api.errors import ApiError
+from app.audit import services
+from app.audit.models import MAX_ENTRY_ID
+from app.audit.services import AuditFilter
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+
+
+def _moment(name: str, problems: dict):
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        problems[name] = [_("Expected a date (YYYY-MM-DD) or a time in ISO 8601.")]
+        return None
+
+
+def _whole_number(name: str, default, low: int, high: int, problems: dict):
+    value = request.args.get(name)
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        problems[name] = [_("Expected a whole number from %(low)d to %(high)d.", low=low, high=high)]
+        return default
+    return int(value)
+
+
+@bp.get("/audit")
+@requires("audit.read")
+def audit_entries():
+    problems: dict[str, list[str]] = {}
+    filters = AuditFilter(since=_moment("since", problems), until=_moment("until", problems),
+                          actor=request.args.get("actor") or None, unit=request.args.get("unit") or None,
+                          case=request.args.get("case") or None, action=request.args.get("action") or None)
+    limit = _whole_number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
+    before = _whole_number("before", None, 1, MAX_ENTRY_ID, problems)
+    if problems:
+        raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
+    entries, older = services.page(current_user, filters, before=before, limit=limit)
+    services.record_reading("audit_view", filters)
+    next_url = None
+    if older is not None:
+        arguments = {key: value for key, value in request.args.items() if key != "before"}
+        next_url = url_for("api.audit_entries", before=older, _external=True, **arguments)
+    return jsonify({"items": [services.as_dict(entry) for entry in entries], "next": next_url})
+
+
+@bp.get("/audit/<int(max=9223372036854775807):entry_id>")
+@requires("audit.read")
+def audit_entry(entry_id):
+    entry = services.entry_for(current_user, entry_id)
+    if entry is None:
+        refuse(404, entity="audit_entries", entity_id=entry_id)
+    services.record_reading("audit_view", entry_id=entry_id)
+    return jsonify(services.as_dict(entry))
+
+
+@bp.get("/audit/verify")
+@requires("audit.read")
+def audit_verify():
+    verdict = services.verify_chain()
+    services.record_verification(verdict)
+    return jsonify({"ok": verdict.ok, "entries": verdict.entries, "first_broken": verdict.first_broken})

@@ -1,0 +1,25 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from app.audit.recorder import ACTIONS
+
+
+class AuditFilterForm(FlaskForm):
+    """Read from the query string: a search changes nothing, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
+    actor = StringField(_l("Person (username)"), validators=[Optional(), Length(max=80)])
+    unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)], render_kw={"inputmode": "numeric"})
+    case = StringField(_l("Case reference"), validators=[Optional(), Length(max=40)])
+    action = SelectField(_l("Action"), validators=[Optional()],
+                         choices=lambda: [("", _l("Any"))] + [(key, label) for key, label in ACTIONS.items()])
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end comes before the start."))

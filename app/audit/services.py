@@ -1,0 +1,160 @@
+"""Reading the trail: searching within scope, exporting, and verifying the chain."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.access import audit_about_subtree, scoped_audit_entries
+from app.audit.chain import FIELDS, Verdict, verify
+from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from app.audit.recorder import record
+from app.extensions import db
+from app.units.services import find_unit
+
+VERIFY_BATCH = 10_000
+CSV_COLUMNS = ("id", "at", "actor", "role", "unit", "action", "entity", "entity_id", "case", "changes", "ip",
+               "request_id", "hash", "prev_hash")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an inspector narrows the trail to.
+
+    A date is a whole day in the app's time zone (both ends included); a datetime is an exact moment.
+    """
+
+    since: date | datetime | None = None
+    until: date | datetime | None = None
+    actor: str | None = None
+    unit: str | None = None
+    case: str | None = None
+    action: str | None = None
+
+    def as_changes(self) -> dict:
+        return {key: str(value) for key, value in asdict(self).items() if value}
+
+
+def _local(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(current_app.config["APP_TIMEZONE"]))
+
+
+def _day_start(day: date) -> datetime:
+    return _local(datetime.combine(day, time.min))
+
+
+def filtered(viewer, filters: AuditFilter) -> sa.Select:
+    query = scoped_audit_entries(viewer)
+    if isinstance(filters.since, datetime):
+        query = query.where(AuditEntry.at >= _local(filters.since))
+    elif filters.since:
+        query = query.where(AuditEntry.at >= _day_start(filters.since))
+    if isinstance(filters.until, datetime):
+        query = query.where(AuditEntry.at <= _local(filters.until))
+    elif filters.until:
+        query = query.where(AuditEntry.at < _day_start(filters.until + timedelta(days=1)))
+    if filters.actor:
+        query = query.where(AuditEntry.actor == filters.actor.strip().lower())
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.case:
+        query = query.where(AuditEntry.case_ref == filters.case.strip())
+    if filters.unit:
+        unit = find_unit(filters.unit)
+        query = query.where(audit_about_subtree(unit.path) if unit else sa.false())
+    return query
+
+
+def page(viewer, filters: AuditFilter, before: int | None = None,
+         limit: int = 50) -> tuple[list[AuditEntry], int | None]:
+    """Newest first, `limit` entries older than `before`; also the `before` of the next page, if any.
+
+    Keyset pagination: with millions of entries, an offset would scan everything it skips.
+    """
+    query = filtered(viewer, filters)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    entries = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit + 1)))
+    more = len(entries) > limit
+    entries = entries[:limit]
+    return entries, (entries[-1].id if more else None)
+
+
+def entry_for(viewer, entry_id: int) -> AuditEntry | None:
+    return db.session.scalar(scoped_audit_entries(viewer).where(AuditEntry.id == entry_id))
+
+
+def as_dict(entry: AuditEntry) -> dict:
+    """The API's shape of an entry (../shared/API.md, Audit)."""
+    return {
+        "id": entry.id, "at": entry.at.isoformat(), "actor": entry.actor, "role": entry.actor_role,
+        "unit": entry.actor_unit, "action": entry.action, "entity": entry.entity, "entity_id": entry.entity_id,
+        "case": entry.case_ref, "changes": json.loads(entry.changes) if entry.changes else None, "ip": entry.ip,
+        "request_id": entry.request_id, "hash": entry.hash, "prev_hash": entry.prev_hash,
+    }
+
+
+def record_reading(action: str, filters: AuditFilter | None = None, entry_id: int | None = None) -> None:
+    """Reading the trail is itself recorded."""
+    record(db.session, action, entity="audit_entries" if entry_id else None, entity_id=entry_id,
+           changes=filters.as_changes() if filters else None)
+    db.session.commit()
+
+
+def csv_rows(viewer, filters: AuditFilter) -> Iterator[str]:
+    """The filtered set as CSV text, streamed in batches so that memory stays flat."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    query = filtered(viewer, filters).order_by(AuditEntry.id.desc()).execution_options(yield_per=1000)
+    for count, entry in enumerate(db.session.scalars(query), start=1):
+        item = as_dict(entry)
+        item["changes"] = entry.changes
+        writer.writerow([item[column] for column in CSV_COLUMNS])
+        if count % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def verify_chain(checkpoint: tuple[int, str] | None = None) -> Verdict:
+    """Walk the whole chain on one snapshot of the database, so that writers appending meanwhile are
+    neither mistaken for breaks nor blocked (on PostgreSQL; SQLite holds its writers back meanwhile)."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        else:
+            connection.exec_driver_sql("BEGIN")
+        head = connection.execute(sa.select(AuditHead.last_id, AuditHead.last_hash)).one()
+        columns = [getattr(AuditEntry, field) for field in FIELDS] + [AuditEntry.hash]
+        entries = connection.execution_options(yield_per=VERIFY_BATCH).execute(
+            sa.select(*columns).order_by(AuditEntry.id)).mappings()
+        verdict = verify(entries, GENESIS_HASH, expected_head=tuple(head), checkpoint=checkpoint)
+        connection.rollback()
+    return verdict
+
+
+def current_checkpoint() -> dict:
+    """The head of the chain, to keep outside the database (`audit verify --checkpoint`)."""
+    last_id, last_hash = db.session.execute(sa.select(AuditHead.last_id, AuditHead.last_hash)).one()
+    return {"id": last_id, "hash": last_hash}
+
+
+def record_verification(verdict: Verdict) -> None:
+    record(db.session, "audit_verify", changes={"ok": verdict.ok, "entries": verdict.entries,
+                                                 "first_broken": verdict.first_broken, "reason": verdict.reason})
+    db.session.commit()
+
+
+def last_verification() -> AuditEntry | None:
+    """The latest check of the whole chain, whoever ran it: the result concerns everyone's entries."""
+    return db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "audit_verify")
+                             .order_by(AuditEntry.id.desc()).limit(1))

@@ -1,0 +1,73 @@
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import refuse, requires
+from app.audit import services
+from app.audit.forms import AuditFilterForm
+from app.audit.models import MAX_ENTRY_ID
+from app.audit.recorder import ACTIONS
+from app.audit.services import AuditFilter
+
+bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
+
+
+def _filters_from_request() -> tuple[AuditFilterForm, AuditFilter | None]:
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        return form, None
+    return form, AuditFilter(**{name: form[name].data or None for name in
+                                ("since", "until", "actor", "unit", "case", "action")})
+
+
+@bp.route("/")
+@requires("audit.read")
+def index():
+    form, filters = _filters_from_request()
+    entries, older = [], None
+    if filters is not None:
+        before = request.args.get("before", type=int)
+        entries, older = services.page(current_user, filters, before=before if before and before <= MAX_ENTRY_ID else None)
+        services.record_reading("audit_view", filters)
+    return render_template("audit/index.html", form=form, entries=entries, older=older, actions=ACTIONS,
+                           last_check=services.last_verification(), filter_args=_filter_args())
+
+
+def _filter_args() -> dict:
+    return {key: value for key, value in request.args.items() if key != "before" and value}
+
+
+@bp.route("/<int(max=9223372036854775807):entry_id>")
+@requires("audit.read")
+def detail(entry_id):
+    entry = services.entry_for(current_user, entry_id)
+    if entry is None:
+        refuse(404, entity="audit_entries", entity_id=entry_id)
+    services.record_reading("audit_view", entry_id=entry_id)
+    return render_template("audit/detail.html", entry=entry, item=services.as_dict(entry), actions=ACTIONS)
+
+
+@bp.route("/export.csv")
+@requires("audit.read")
+def export():
+    form, filters = _filters_from_request()
+    if filters is None:
+        flash(_("Correct the filters before exporting."), "error")
+        return redirect(url_for("audit.index", **_filter_args()))
+    services.record_reading("audit_export", filters)
+    response = Response(stream_with_context(services.csv_rows(current_user, filters)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=audit-extract.csv"
+    return response
+
+
+@bp.route("/verify", methods=["POST"])
+@requires("audit.read")
+def verify():
+    verdict = services.verify_chain()
+    services.record_verification(verdict)
+    if verdict.ok:
+        flash(_("The audit chain is whole: %(count)d entries checked.", count=verdict.entries), "success")
+    else:
+        flash(_("The audit chain is broken at entry %(id)s. Report this to the provincial inspectorate.",
+                id=verdict.first_broken), "error")
+    return redirect(url_for("audit.index"))
