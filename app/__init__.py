@@ -59,10 +59,11 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
     from flask_login import current_user
 
-    from app.access import can
+    from app.access import can, role_label
 
     @app.context_processor
     def inject_helpers():
         return {"can": lambda capability: can(current_user, capability), "get_locale": get_locale}
 
     app.jinja_env.filters["fromjson"] = json.loads
+    app.jinja_env.filters["role_label"] = role_label

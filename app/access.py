@@ -59,6 +59,11 @@ CAPABILITIES = {
 }
 
 
+def role_label(role: str | None):
+    """The role's name for people; the key itself for anything that is not a role (e.g. a database role)."""
+    return ROLE_LABELS.get(role, role or "")
+
+
 def levels_for_role(role: Role, edition_has_districts: bool) -> tuple[str, ...]:
     table = ROLE_LEVELS if edition_has_districts else ROLE_LEVELS_WITHOUT_DISTRICTS
     return table[role]

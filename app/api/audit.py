@@ -5,7 +5,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import refuse, requires
+from app.access import requires
 from app.api import bp
 from app.api.errors import ApiError
 from app.audit import services
@@ -59,11 +59,7 @@ def audit_entries():
 @bp.get("/audit/<int(max=9223372036854775807):entry_id>")
 @requires("audit.read")
 def audit_entry(entry_id):
-    entry = services.entry_for(current_user, entry_id)
-    if entry is None:
-        refuse(404, entity="audit_entries", entity_id=entry_id)
-    services.record_reading("audit_view", entry_id=entry_id)
-    return jsonify(services.as_dict(entry))
+    return jsonify(services.as_dict(services.open_entry(current_user, entry_id)))
 
 
 @bp.get("/audit/verify")

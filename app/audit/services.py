@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
-from app.access import audit_about_subtree, scoped_audit_entries
+from app.access import audit_about_subtree, refuse, scoped_audit_entries
 from app.audit.chain import FIELDS, Verdict, verify
 from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from app.audit.recorder import record
@@ -87,8 +87,13 @@ def page(viewer, filters: AuditFilter, before: int | None = None,
     return entries, (entries[-1].id if more else None)
 
 
-def entry_for(viewer, entry_id: int) -> AuditEntry | None:
-    return db.session.scalar(scoped_audit_entries(viewer).where(AuditEntry.id == entry_id))
+def open_entry(viewer, entry_id: int) -> AuditEntry:
+    """One entry for reading (and the reading recorded); 404, recorded too, when out of the viewer's scope."""
+    entry = db.session.scalar(scoped_audit_entries(viewer).where(AuditEntry.id == entry_id))
+    if entry is None:
+        refuse(404, entity="audit_entries", entity_id=entry_id)
+    record_reading("audit_view", entry_id=entry_id)
+    return entry
 
 
 def as_dict(entry: AuditEntry) -> dict:

@@ -2,7 +2,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import refuse, requires
+from app.access import requires
 from app.audit import services
 from app.audit.forms import AuditFilterForm
 from app.audit.models import MAX_ENTRY_ID
@@ -40,10 +40,7 @@ def _filter_args() -> dict:
 @bp.route("/<int(max=9223372036854775807):entry_id>")
 @requires("audit.read")
 def detail(entry_id):
-    entry = services.entry_for(current_user, entry_id)
-    if entry is None:
-        refuse(404, entity="audit_entries", entity_id=entry_id)
-    services.record_reading("audit_view", entry_id=entry_id)
+    entry = services.open_entry(current_user, entry_id)
     return render_template("audit/detail.html", entry=entry, item=services.as_dict(entry), actions=ACTIONS)
 
 
