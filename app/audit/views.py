@@ -27,7 +27,8 @@ def index():
     entries, older = [], None
     if filters is not None:
         before = request.args.get("before", type=int)
-        entries, older = services.page(current_user, filters, before=before if before and before <= MAX_ENTRY_ID else None)
+        before = before if before and before <= MAX_ENTRY_ID else None
+        entries, older = services.page(current_user, filters, before=before)
         services.record_reading("audit_view", filters)
     return render_template("audit/index.html", form=form, entries=entries, older=older, actions=ACTIONS,
                            last_check=services.last_verification(), filter_args=_filter_args())

@@ -1,7 +1,7 @@
 """units, users and API tokens
 
 Revision ID: 73ca303ab233
-Revises: 
+Revises:
 Create Date: 2026-11-28 23:05:27.463096
 
 """

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from flask import session
 
 from app.extensions import db
 from app.orm import utcnow
@@ -24,7 +23,7 @@ def test_a_user_signs_in_and_lands_on_the_home_page(client, make_user):
 
 
 def test_the_username_is_not_case_sensitive(client, make_user):
-    user = make_user("worker", username="lan.nguyen")
+    make_user("worker", username="lan.nguyen")
     assert post_sign_in(client, "Lan.Nguyen", PASSWORD).status_code == 302
 
 
