@@ -1,5 +1,9 @@
 """Every area's models, imported in one place so that the metadata Alembic compares is complete."""
 from app.audit.models import AuditEntry, AuditHead  # noqa: F401
 from app.auth.models import ApiToken  # noqa: F401
+from app.cases.models import (Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure,  # noqa: F401
+                              Plan, PlanAction, Review, TimelineEntry)
+from app.children.models import Carer, Child  # noqa: F401
+from app.deadlines.models import Holiday  # noqa: F401
 from app.units.models import Unit  # noqa: F401
 from app.users.models import User  # noqa: F401

@@ -91,7 +91,8 @@ class Audited:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        AUDITED_TABLES.add(cls.__tablename__)
+        if "__tablename__" in cls.__dict__:  # a mapped model, not an intermediate mixin
+            AUDITED_TABLES.add(cls.__tablename__)
 
     def audit_unit_path(self) -> str | None:
         return None

@@ -85,3 +85,12 @@ def test_eight_concurrent_writers_keep_one_unbroken_chain(app, make_user):
     assert len({entry.prev_hash for entry in entries}) == len(entries)
     assert len(audit_entries(entity="users", action="update")) == 8 * 15
     assert verify_chain().ok
+
+
+def test_every_audited_table_has_an_outside_change_trigger(app):
+    from app.audit.recorder import AUDITED_TABLES
+
+    triggered = set(db.session.scalars(sa.text(
+        "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = c.relname || '_audit_outside_change'")))
+    assert AUDITED_TABLES <= triggered

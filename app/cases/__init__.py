@@ -1,0 +1,1 @@
+"""Cases: from the report to closure, along the statutory steps (DESIGN.md section 3)."""

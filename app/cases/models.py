@@ -1,0 +1,296 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.audit.recorder import Audited
+from app.cases.workflow import STATUSES
+from app.children.models import Child
+from app.extensions import db
+from app.orm import UTCDateTime, utcnow
+from app.units.models import Unit
+from app.users.models import User
+
+CATEGORIES = {
+    "violence": _l("Physical or emotional violence"),
+    "sexual_abuse": _l("Sexual abuse"),
+    "exploitation": _l("Exploitation, including child labour"),
+    "neglect": _l("Neglect"),
+    "abandonment": _l("Abandonment"),
+    "trafficking": _l("Trafficking"),
+    "other": _l("Other"),
+}
+SOURCES = {
+    "hotline_111": _l("Hotline 111"),
+    "police": _l("Police"),
+    "school": _l("School"),
+    "health": _l("Health facility"),
+    "family": _l("Family"),
+    "community": _l("Community"),
+    "child": _l("The child"),
+    "other": _l("Other"),
+}
+RISK_LEVELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
+CLOSURE_REASONS = {
+    "safe_stable": _l("Safe and stable"),
+    "turned_16": _l("Turned 16"),
+    "moved_away": _l("Moved away"),
+    "died": _l("Died"),
+    "other": _l("Other"),
+}
+DEADLINES = {
+    "initial_assessment": _l("Initial assessment"),
+    "emergency_measures": _l("Emergency measures"),
+    "plan_draft": _l("Plan drafted"),
+    "plan_approval": _l("Plan approved"),
+    "isolation_end": _l("End of temporary isolation"),
+}
+TIMELINE_KINDS = {"visit": _l("Visit"), "contact": _l("Contact"), "service": _l("Service"), "note": _l("Note")}
+REVIEW_CRITERIA = {
+    "safety": _l("Safety"),
+    "health": _l("Health"),
+    "education": _l("Education and development"),
+    "family_care": _l("Family care and living conditions"),
+}
+
+
+class CaseRecord(Audited):
+    """A record that belongs to a case: its trail entries carry the case reference and the case's unit."""
+
+    def audit_case_ref(self) -> str | None:
+        return self.case.reference if self.case else None
+
+    def audit_unit_path(self) -> str | None:
+        return self.case.unit.path if self.case else None
+
+
+class Case(Audited, db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("status").in_(list(STATUSES)), name="status"),
+        sa.CheckConstraint(sa.column("risk_level").in_(list(RISK_LEVELS)), name="risk_level"),
+        sa.Index("ix_cases_unit_id_status", "unit_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="reported")
+    source: Mapped[str] = mapped_column(sa.String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reporter_name: Mapped[str | None] = mapped_column(sa.String(200))
+    reporter_contact: Mapped[str | None] = mapped_column(sa.String(100))
+    reporter_may_be_named: Mapped[bool] = mapped_column(default=False)
+    place: Mapped[str | None] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text)
+    immediate_danger: Mapped[bool] = mapped_column(default=False)
+    action_taken: Mapped[str | None] = mapped_column(sa.Text)
+    risk_level: Mapped[str | None] = mapped_column(sa.String(8))
+    assigned_worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    closure_reason: Mapped[str | None] = mapped_column(sa.String(16))
+    closure_note: Mapped[str | None] = mapped_column(sa.Text)
+    closure_proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Every save must name the version it was made on; SQLAlchemy refuses a stale one.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    child: Mapped[Child] = relationship(lazy="joined")
+    assigned_worker: Mapped[User | None] = relationship(foreign_keys=[assigned_worker_id])
+    closure_proposed_by: Mapped[User | None] = relationship(foreign_keys=[closure_proposed_by_id])
+    category_rows: Mapped[list[CaseCategory]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    deadlines: Mapped[list[Deadline]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                     order_by="Deadline.due_at")
+    assessments: Mapped[list[Assessment]] = relationship(cascade="all, delete-orphan", order_by="Assessment.id")
+    emergency_measures: Mapped[list[EmergencyMeasure]] = relationship(cascade="all, delete-orphan",
+                                                                      order_by="EmergencyMeasure.id")
+    plans: Mapped[list[Plan]] = relationship(cascade="all, delete-orphan", order_by="Plan.id")
+    timeline: Mapped[list[TimelineEntry]] = relationship(cascade="all, delete-orphan",
+                                                         order_by="TimelineEntry.occurred_at.desc()")
+    reviews: Mapped[list[Review]] = relationship(cascade="all, delete-orphan", order_by="Review.id")
+
+    def audit_case_ref(self) -> str:
+        return self.reference
+
+    def audit_unit_path(self) -> str:
+        return self.unit.path
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted(row.category for row in self.category_rows)
+
+    @property
+    def current_plan(self) -> Plan | None:
+        return self.plans[-1] if self.plans else None
+
+    def deadline(self, name: str) -> Deadline | None:
+        return next((deadline for deadline in self.deadlines if deadline.name == name), None)
+
+    def open_deadlines(self) -> list[Deadline]:
+        return [deadline for deadline in self.deadlines if deadline.met_at is None]
+
+
+class CaseCategory(CaseRecord, db.Model):
+    __tablename__ = "case_categories"
+    __table_args__ = (sa.CheckConstraint(sa.column("category").in_(list(CATEGORIES)), name="category"),
+                      sa.Index("ix_case_categories_category_case_id", "category", "case_id"))
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+
+    case: Mapped[Case] = relationship(back_populates="category_rows")
+
+
+class Deadline(CaseRecord, db.Model):
+    """A legal deadline, stored when its step starts and met when the step is done."""
+
+    __tablename__ = "case_deadlines"
+    __table_args__ = (sa.UniqueConstraint("case_id", "name"), sa.Index("ix_case_deadlines_open", "met_at", "due_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    name: Mapped[str] = mapped_column(sa.String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="deadlines")
+
+    @property
+    def label(self):
+        return DEADLINES[self.name]
+
+    def overdue(self, now: datetime) -> bool:
+        return self.due_at < (self.met_at or now)
+
+
+class Assessment(CaseRecord, db.Model):
+    """Mẫu 02 (initial: a checklist that gives the risk level) or Mẫu 03 (detailed, with the case meeting)."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    risk_level: Mapped[str | None] = mapped_column(sa.String(8))
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    meeting_minutes: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="assessments")
+    created_by: Mapped[User] = relationship()
+
+
+class EmergencyMeasure(CaseRecord, db.Model):
+    """An emergency measure; with `isolation`, the temporary isolation decision of Mẫu 07 (15 days at most)."""
+
+    __tablename__ = "emergency_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    isolation: Mapped[bool] = mapped_column(default=False)
+    isolation_place: Mapped[str | None] = mapped_column(sa.String(300))
+    isolation_from: Mapped[date | None]
+    isolation_until: Mapped[date | None]
+    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="emergency_measures")
+    created_by: Mapped[User] = relationship()
+
+
+class Plan(CaseRecord, db.Model):
+    """Mẫu 04/05: the support plan, drafted by a worker and approved by a commune leader."""
+
+    __tablename__ = "plans"
+    __table_args__ = (sa.CheckConstraint(sa.column("status").in_(["draft", "submitted", "approved", "returned"]),
+                                         name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    goals: Mapped[str] = mapped_column(sa.Text)
+    drafted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="plans")
+    drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    actions: Mapped[list[PlanAction]] = relationship(cascade="all, delete-orphan", order_by="PlanAction.id")
+
+
+class PlanAction(Audited, db.Model):
+    __tablename__ = "plan_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    responsible: Mapped[str] = mapped_column(sa.String(200))
+    due_date: Mapped[date]
+
+    plan: Mapped[Plan] = relationship(back_populates="actions")
+
+    def audit_case_ref(self) -> str | None:
+        return self.plan.case.reference if self.plan else None
+
+    def audit_unit_path(self) -> str | None:
+        return self.plan.case.unit.path if self.plan else None
+
+
+class TimelineEntry(CaseRecord, db.Model):
+    __tablename__ = "timeline_entries"
+    __table_args__ = (sa.CheckConstraint(sa.column("kind").in_(list(TIMELINE_KINDS)), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="timeline")
+    author: Mapped[User] = relationship()
+
+
+class Review(CaseRecord, db.Model):
+    """Mẫu 06: the four criteria of the child's safety, each scored high, medium or low."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    scores: Mapped[dict] = mapped_column(sa.JSON)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="reviews")
+    created_by: Mapped[User] = relationship()
+
+
+class CaseSequence(db.Model):
+    """The last case number given per unit and year; references are `<province initials>-<unit>-<year>-<n>`."""
+
+    __tablename__ = "case_sequences"
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int]

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.audit.recorder import Audited
+from app.extensions import db
+from app.orm import UTCDateTime, utcnow
+from app.units.models import Unit
+
+SEXES = {"male": _l("Male"), "female": _l("Female")}
+
+# Law on Children 2016, art. 10: the 14 groups of children in special circumstances.
+SPECIAL_CIRCUMSTANCES = {
+    "orphaned": _l("Orphaned of both parents"),
+    "abandoned": _l("Abandoned"),
+    "without_support": _l("Without anyone to care for them"),
+    "disabled": _l("With a disability"),
+    "hiv": _l("Affected by HIV/AIDS"),
+    "in_conflict_with_law": _l("In conflict with the law"),
+    "drug_addicted": _l("Addicted to drugs"),
+    "dropped_out_to_work": _l("Out of school to earn a living"),
+    "harmed_by_violence": _l("Seriously harmed by violence"),
+    "exploited": _l("Exploited"),
+    "sexually_abused": _l("Sexually abused"),
+    "trafficked": _l("Trafficked"),
+    "seriously_ill_poor": _l("Seriously ill in a poor or near-poor household"),
+    "migrant_without_carer": _l("Migrant or displaced without a carer"),
+}
+
+
+class Child(Audited, db.Model):
+    __tablename__ = "children"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("sex").in_(list(SEXES)), name="sex"),
+        sa.CheckConstraint("date_of_birth IS NOT NULL OR birth_year IS NOT NULL", name="birth_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    other_names: Mapped[str | None] = mapped_column(sa.String(200))
+    # Without diacritics, in lower case: what searches and duplicate checks compare.
+    name_folded: Mapped[str] = mapped_column(sa.String(200), index=True)
+    other_names_folded: Mapped[str | None] = mapped_column(sa.String(200))
+    sex: Mapped[str] = mapped_column(sa.String(8))
+    date_of_birth: Mapped[date | None]
+    birth_year: Mapped[int] = mapped_column(index=True)
+    id_number: Mapped[str | None] = mapped_column(sa.String(12), index=True)
+    ethnicity: Mapped[str | None] = mapped_column(sa.String(80))
+    address_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    address_detail: Mapped[str | None] = mapped_column(sa.String(300))
+    school: Mapped[str | None] = mapped_column(sa.String(200))
+    special_circumstances: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    address_unit: Mapped[Unit | None] = relationship()
+    carers: Mapped[list[Carer]] = relationship(back_populates="child", cascade="all, delete-orphan",
+                                               order_by="Carer.id")
+
+    def audit_unit_path(self) -> str | None:
+        return self.address_unit.path if self.address_unit else None
+
+    def age_on(self, day: date) -> int:
+        if self.date_of_birth:
+            born = self.date_of_birth
+            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return day.year - self.birth_year
+
+
+class Carer(Audited, db.Model):
+    __tablename__ = "carers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    relationship_to_child: Mapped[str] = mapped_column(sa.String(80))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+
+    child: Mapped[Child] = relationship(back_populates="carers")
+
+    def audit_unit_path(self) -> str | None:
+        return self.child.audit_unit_path() if self.child else None

@@ -1,0 +1,22 @@
+"""Text helpers for Vietnamese names."""
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Lower case without diacritics, single-spaced: `Nguyễn  Văn Ân` -> `nguyen van an`.
+
+    Searching compares folded text, so that people may type without Vietnamese accents.
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _SPACES.sub(" ", bare).strip().lower()
+
+
+def initials(name: str) -> str:
+    """`Hải Dương` -> `HD`, `Hồ Chí Minh` -> `HCM`."""
+    return "".join(word[0] for word in fold(name).split()).upper()
