@@ -1,12 +1,14 @@
 """The application factory."""
 import json
 
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import errors, i18n, input_guard
 from app.audit import recorder as audit_recorder
 from app.config import PROJECT_ROOT, load_config
+from app.orm import tune_sqlite
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -15,6 +17,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", tune_sqlite)
+        elif db.engine.dialect.name == "postgresql":
+            sa.event.listen(db.engine, "connect", audit_recorder.mark_application_connection)
     audit_recorder.install()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)

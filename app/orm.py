@@ -42,3 +42,12 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def tune_sqlite(dbapi_connection, connection_record) -> None:
+    """SQLite as a web application's database: write-ahead log (readers and the writer do not block each
+    other), durable at checkpoints rather than at every commit, foreign keys on, and a wait for the lock."""
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()

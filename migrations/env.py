@@ -32,6 +32,10 @@ def run_migrations_online():
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **options)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Data changed by a migration is recorded by the outside-change triggers, like any change made
+                # outside the application's unit of work. LOCAL: the pooled connection stays the application's.
+                connection.exec_driver_sql("SET LOCAL audit.application = 'off'")
             context.run_migrations()
 
 

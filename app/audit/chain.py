@@ -7,11 +7,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 # The order in which fields enter the hash; `prev_hash` last.
 FIELDS = ("id", "at", "actor", "actor_id", "actor_role", "actor_unit", "ip", "request_id", "action",
           "entity", "entity_id", "case_ref", "unit_path", "changes", "prev_hash")
+PREV_HASH = FIELDS.index("prev_hash")
 
 
 def format_time(moment: datetime) -> str:
@@ -19,24 +20,28 @@ def format_time(moment: datetime) -> str:
 
 
 def _text(value) -> str | None:
-    if value is None:
-        return None
+    if value is None or value.__class__ is str:
+        return value
     if isinstance(value, datetime):
         return format_time(value)
     return str(value)
 
 
-def canonical(entry: Mapping) -> bytes:
-    """Each field as `<byte length>:<UTF-8 bytes>,`, or `~` for null, in the order of FIELDS."""
+def canonical_of_values(values: Sequence) -> bytes:
+    """Each value as `<byte length>:<UTF-8 bytes>,`, or `~` for null, in the order given."""
     parts = []
-    for field in FIELDS:
-        text = _text(entry[field])
+    for value in values:
+        text = _text(value)
         if text is None:
             parts.append(b"~")
         else:
             encoded = text.encode("utf-8")
-            parts.append(b"%d:%s," % (len(encoded), encoded))
+            parts.append(b"%d:%b," % (len(encoded), encoded))
     return b"".join(parts)
+
+
+def canonical(entry: Mapping) -> bytes:
+    return canonical_of_values([entry[field] for field in FIELDS])
 
 
 def entry_hash(entry: Mapping) -> str:
@@ -53,27 +58,30 @@ class Verdict:
     head_hash: str | None = None
 
 
-def verify(entries: Iterable[Mapping], genesis: str, expected_head: tuple[int, str] | None = None,
+def verify(rows: Iterable[Sequence], genesis: str, expected_head: tuple[int, str] | None = None,
            checkpoint: tuple[int, str] | None = None) -> Verdict:
     """Walk the chain in id order, holding one entry at a time.
 
-    A changed entry fails its own hash; a deleted one leaves a gap in the ids and a
-    `prev_hash` that no longer matches; an inserted one cannot match both neighbours.
+    Each row holds the values of FIELDS in that order, then the stored hash. A changed
+    entry fails its own hash; a deleted one leaves a gap in the ids and a `prev_hash`
+    that no longer matches; an inserted one cannot match both neighbours.
     `expected_head` (from the head row) and `checkpoint` (kept outside the database)
     catch a tail that was cut off.
     """
+    sha256 = hashlib.sha256
     count, previous_id, previous_hash = 0, 0, genesis
-    for entry in entries:
+    for row in rows:
         count += 1
-        if entry["id"] != previous_id + 1:
-            return Verdict(False, count, entry["id"], f"id follows {previous_id}")
-        if entry["prev_hash"] != previous_hash:
-            return Verdict(False, count, entry["id"], "prev_hash does not match the entry before")
-        if entry_hash(entry) != entry["hash"]:
-            return Verdict(False, count, entry["id"], "content does not match its hash")
-        if checkpoint and entry["id"] == checkpoint[0] and entry["hash"] != checkpoint[1]:
-            return Verdict(False, count, entry["id"], "hash differs from the checkpoint")
-        previous_id, previous_hash = entry["id"], entry["hash"]
+        entry_id, stored_hash = row[0], row[-1]
+        if entry_id != previous_id + 1:
+            return Verdict(False, count, entry_id, f"id follows {previous_id}")
+        if row[PREV_HASH] != previous_hash:
+            return Verdict(False, count, entry_id, "prev_hash does not match the entry before")
+        if sha256(canonical_of_values(row[:-1])).hexdigest() != stored_hash:
+            return Verdict(False, count, entry_id, "content does not match its hash")
+        if checkpoint and entry_id == checkpoint[0] and stored_hash != checkpoint[1]:
+            return Verdict(False, count, entry_id, "hash differs from the checkpoint")
+        previous_id, previous_hash = entry_id, stored_hash
     for name, head in (("head", expected_head), ("checkpoint", checkpoint)):
         if head and head[0] > previous_id:
             return Verdict(False, count, previous_id + 1, f"entries up to {head[0]} named by the {name} are missing")

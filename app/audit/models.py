@@ -45,7 +45,8 @@ class AuditEntry(db.Model):
     unit_path: Mapped[str | None] = mapped_column(sa.String(255))
     changes: Mapped[str | None] = mapped_column(sa.Text)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
-    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # Not indexed: nothing looks an entry up by its hash, and every index costs each audited change.
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
 
 class AuditHead(db.Model):

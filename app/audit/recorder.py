@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -22,7 +23,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.audit.chain import entry_hash
-from app.audit.models import AuditEntry, AuditHead
 from app.orm import utcnow
 
 AUDITED_TABLES: set[str] = set()
@@ -44,7 +44,15 @@ ACTIONS = {
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 REDACTED = "[redacted]"
 _PENDING = "audit_pending"
-_APP_MARKED = "audit_app_marked"
+# Sent to the drivers as they are, in their parameter styles: these run on every audited commit.
+_SQLITE_LOCK_HEAD = "UPDATE audit_head SET last_id = last_id WHERE id = 1 RETURNING last_id, last_hash"
+_SQLITE_INSERT = ("INSERT INTO audit_entries (id, at, actor, actor_id, actor_role, actor_unit, ip, request_id, action, "
+                  "entity, entity_id, case_ref, unit_path, changes, prev_hash, hash) VALUES (:id, :at, :actor, "
+                  ":actor_id, :actor_role, :actor_unit, :ip, :request_id, :action, :entity, :entity_id, :case_ref, "
+                  ":unit_path, :changes, :prev_hash, :hash)")
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite (UTC here)
+_PG_APPEND = ("SELECT audit_append(%(at)s, %(actor)s, %(actor_id)s, %(actor_role)s, %(actor_unit)s, %(ip)s, "
+              "%(request_id)s, %(action)s, %(entity)s, %(entity_id)s, %(case_ref)s, %(unit_path)s, %(changes)s)")
 _IN_FLUSH = "audit_in_flush"
 
 
@@ -77,6 +85,11 @@ def current_actor() -> Actor:
         if "audit_actor" in g:
             return g.audit_actor
         return actor_for(current_user) if current_user.is_authenticated else Actor(name=None)
+    return _command_line_actor()
+
+
+@cache
+def _command_line_actor() -> Actor:
     return Actor(name=f"cli:{getpass.getuser()}")
 
 
@@ -130,9 +143,12 @@ def _plain(value):
 
 def _row_changes(obj: Audited, action: str) -> dict:
     state = sa.inspect(obj)
+    columns = state.mapper.column_attrs
+    # An update touches only the attributes whose old values the session kept.
+    keys = [key for key in state.committed_state if key in columns] if action == "update" else columns.keys()
     changes = {}
-    for attribute in state.mapper.column_attrs:
-        history = state.attrs[attribute.key].history
+    for key in keys:
+        history = state.attrs[key].history
         if action == "create":
             before, after = None, (history.added or history.unchanged or [None])[0]
         elif action == "delete":
@@ -143,9 +159,9 @@ def _row_changes(obj: Audited, action: str) -> dict:
             continue
         if before is None and after is None or before == after:
             continue
-        if attribute.key in obj.__audit_secret__:
+        if key in obj.__audit_secret__:
             before, after = before and REDACTED, after and REDACTED
-        changes[attribute.key] = [_plain(before), _plain(after)]
+        changes[key] = [_plain(before), _plain(after)]
     return changes
 
 
@@ -167,14 +183,8 @@ def _collect_row_changes(session: Session, flush_context) -> None:
 
 
 def _mark_flush(session: Session, flush_context, instances) -> None:
-    if not any(isinstance(obj, Audited) for obj in (*session.new, *session.dirty, *session.deleted)):
-        return
-    connection = session.connection()
-    connection.info[_IN_FLUSH] = True
-    if connection.dialect.name == "postgresql" and not session.info.get(_APP_MARKED):
-        # Tells the outside-change triggers that the application records this transaction itself.
-        connection.execute(sa.text("SELECT set_config('audit.app_recorded', 'on', true)"))
-        session.info[_APP_MARKED] = True
+    if any(isinstance(obj, Audited) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.connection().info[_IN_FLUSH] = True
 
 
 def _unmark_flush(session: Session, flush_context) -> None:
@@ -184,42 +194,52 @@ def _unmark_flush(session: Session, flush_context) -> None:
 def _write_pending(session: Session) -> None:
     session.flush()
     pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    append(session.connection(), pending)
+    if pending:
+        append(session.connection(), pending)
 
 
 def append(connection: sa.Connection, pending: list[dict]) -> None:
-    """Extend the chain with `pending` entries, holding the head row's lock until commit."""
-    last_id, last_hash = connection.execute(
-        sa.update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id)
-        .returning(AuditHead.last_id, AuditHead.last_hash)).one()
-    default_actor = current_actor()
+    """Extend the chain with `pending` entries; the head row stays locked until commit."""
+    actor_default = current_actor()
     ip = request.remote_addr if has_request_context() else None
     request_id = g.get("request_id") if has_request_context() else None
     now = utcnow()
-    rows = []
+    entries = []
     for item in pending:
-        actor = item["actor"] or default_actor
-        row = {
-            "id": last_id + 1, "at": now, "actor": actor.name, "actor_id": actor.id, "actor_role": actor.role,
-            "actor_unit": actor.unit, "ip": ip, "request_id": request_id, "action": item["action"],
-            "entity": item["entity"], "entity_id": item["entity_id"], "case_ref": item["case_ref"],
+        actor = item["actor"] or actor_default
+        entries.append({
+            "at": now, "actor": actor.name, "actor_id": actor.id, "actor_role": actor.role, "actor_unit": actor.unit,
+            "ip": ip, "request_id": request_id, "action": item["action"], "entity": item["entity"],
+            "entity_id": item["entity_id"], "case_ref": item["case_ref"],
             "unit_path": item["unit_path"] or actor.unit_path,
             "changes": None if item["changes"] is None else json.dumps(item["changes"], ensure_ascii=False,
-                                                                       sort_keys=True, default=str),
-            "prev_hash": last_hash,
-        }
-        row["hash"] = entry_hash(row)
-        rows.append(row)
-        last_id, last_hash = row["id"], row["hash"]
-    connection.execute(sa.insert(AuditEntry), rows)
-    connection.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(last_id=last_id, last_hash=last_hash))
+                                                                       sort_keys=True, default=str)})
+    if connection.dialect.name == "postgresql":
+        _append_in_postgresql(connection, entries)
+    else:
+        _append_here(connection, entries)
+
+
+def _append_in_postgresql(connection: sa.Connection, entries: list[dict]) -> None:
+    """One statement per entry: the database's `audit_append` locks the head and hashes, by the same rule
+    as chain.py (the migration defines it; the outside-change triggers call it too)."""
+    connection.exec_driver_sql(_PG_APPEND, entries[0] if len(entries) == 1 else entries)
+
+
+def _append_here(connection: sa.Connection, entries: list[dict]) -> None:
+    """Hash in Python (app/audit/chain.py) after locking the head row (on SQLite, the whole database);
+    a trigger of the migration moves the head as each entry is inserted."""
+    last_id, last_hash = connection.exec_driver_sql(_SQLITE_LOCK_HEAD).one()
+    for entry in entries:
+        entry.update(id=last_id + 1, prev_hash=last_hash)
+        entry["hash"] = entry_hash(entry)
+        entry["at"] = entry["at"].strftime(SQLITE_TIME)
+        last_id, last_hash = entry["id"], entry["hash"]
+    connection.exec_driver_sql(_SQLITE_INSERT, entries[0] if len(entries) == 1 else entries)
 
 
 def _forget(session: Session, *args) -> None:
     session.info.pop(_PENDING, None)
-    session.info.pop(_APP_MARKED, None)
 
 
 def _refuse_bypass(connection, clause, multiparams, params, execution_options) -> None:
@@ -228,6 +248,14 @@ def _refuse_bypass(connection, clause, multiparams, params, execution_options) -
         raise AuditBypassRefused(
             f"{type(clause).__name__.removeprefix('Annotated')} on audited table {clause.table.name} outside the "
             "unit of work would skip the audit trail; load the objects and change them instead")
+
+
+def mark_application_connection(dbapi_connection, connection_record) -> None:
+    """Tell PostgreSQL's outside-change triggers that this connection is the application's, whose changes
+    the recorder writes itself (the triggers' WHEN clause reads this setting)."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET audit.application = 'on'")
+    dbapi_connection.commit()
 
 
 def install() -> None:

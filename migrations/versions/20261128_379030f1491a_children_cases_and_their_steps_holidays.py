@@ -1,9 +1,5 @@
 """children, cases and their steps, holidays; outside-change triggers for them
 
-The outside-change function learns to find the unit and case of rows that hang off a
-child, a case or a plan, and to name rows by their whole primary key. Downgrading
-drops the new tables and triggers and keeps that (backwards-compatible) function.
-
 Revision ID: 379030f1491a
 Revises: 950635f77801
 Create Date: 2026-11-28 23:50:17.348272
@@ -21,6 +17,8 @@ down_revision = '950635f77801'
 branch_labels = None
 depends_on = None
 
+# As in the audit trail's migration: the triggers fire only for connections that are not the application's.
+OUTSIDE_THE_APPLICATION = "current_setting('audit.application', true) IS DISTINCT FROM 'on'"
 AUDITED_TABLES = {
     # table: (how to find the unit an entry is about, columns whose values stay out of the trail)
     "holidays": ("none", ()),
@@ -37,82 +35,6 @@ AUDITED_TABLES = {
     "reviews": ("case_id", ()),
 }
 
-OUTSIDE_CHANGE_FUNCTION = """CREATE OR REPLACE FUNCTION audit_outside_change() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
-    new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
-    row_data jsonb := coalesce(new_row, old_row);
-    secrets text[] := coalesce(TG_ARGV[1:TG_NARGS - 1], ARRAY[]::text[]);
-    entry_action text := CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END;
-    entry_at timestamptz := date_trunc('microseconds', clock_timestamp());
-    entry_actor text := 'db:' || session_user;
-    entry_ip text := host(inet_client_addr());
-    entry_entity_id text;
-    entry_path text;
-    entry_case text;
-    entry_changes text;
-    entry_id bigint;
-    previous text;
-    entry_hash text;
-BEGIN
-    IF current_setting('audit.app_recorded', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
-    SELECT jsonb_object_agg(key, CASE
-               WHEN key = ANY(secrets) THEN jsonb_build_array(
-                   CASE WHEN old_row -> key IS NULL OR old_row -> key = 'null' THEN 'null'::jsonb
-                        ELSE '"[redacted]"'::jsonb END,
-                   CASE WHEN new_row -> key IS NULL OR new_row -> key = 'null' THEN 'null'::jsonb
-                        ELSE '"[redacted]"'::jsonb END)
-               ELSE jsonb_build_array(coalesce(old_row -> key, 'null'), coalesce(new_row -> key, 'null')) END)::text
-      INTO entry_changes
-      FROM jsonb_object_keys(row_data) AS key
-     WHERE coalesce(old_row -> key, 'null') IS DISTINCT FROM coalesce(new_row -> key, 'null');
-    IF entry_changes IS NULL AND TG_OP = 'UPDATE' THEN
-        RETURN NULL;
-    END IF;
-    SELECT string_agg(row_data ->> a.attname, ',' ORDER BY array_position(i.indkey::int2[], a.attnum))
-      INTO entry_entity_id
-      FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-     WHERE i.indrelid = TG_RELID AND i.indisprimary;
-    entry_path := CASE TG_ARGV[0]
-        WHEN 'path' THEN row_data ->> 'path'
-        WHEN 'unit_id' THEN (SELECT u.path FROM units u WHERE u.id = (row_data ->> 'unit_id')::bigint)
-        WHEN 'address_unit_id' THEN
-            (SELECT u.path FROM units u WHERE u.id = (row_data ->> 'address_unit_id')::bigint)
-        WHEN 'user_id' THEN (SELECT u.path FROM users s JOIN units u ON u.id = s.unit_id
-                              WHERE s.id = (row_data ->> 'user_id')::bigint)
-        WHEN 'child_id' THEN (SELECT u.path FROM children c JOIN units u ON u.id = c.address_unit_id
-                               WHERE c.id = (row_data ->> 'child_id')::bigint)
-        WHEN 'case_id' THEN (SELECT u.path FROM cases c JOIN units u ON u.id = c.unit_id
-                              WHERE c.id = (row_data ->> 'case_id')::bigint)
-        WHEN 'plan_id' THEN (SELECT u.path FROM plans p JOIN cases c ON c.id = p.case_id
-                              JOIN units u ON u.id = c.unit_id WHERE p.id = (row_data ->> 'plan_id')::bigint)
-    END;
-    entry_case := CASE
-        WHEN TG_TABLE_NAME = 'cases' THEN row_data ->> 'reference'
-        WHEN TG_ARGV[0] = 'case_id' THEN
-            (SELECT c.reference FROM cases c WHERE c.id = (row_data ->> 'case_id')::bigint)
-        WHEN TG_ARGV[0] = 'plan_id' THEN (SELECT c.reference FROM plans p JOIN cases c ON c.id = p.case_id
-                                           WHERE p.id = (row_data ->> 'plan_id')::bigint)
-    END;
-    UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash
-      INTO entry_id, previous;
-    entry_hash := encode(sha256(convert_to(
-        audit_field(entry_id::text)
-        || audit_field(to_char(entry_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
-        || audit_field(entry_actor) || '~' || '~' || '~'
-        || audit_field(entry_ip) || '~'
-        || audit_field(entry_action) || audit_field(TG_TABLE_NAME) || audit_field(entry_entity_id)
-        || audit_field(entry_case) || audit_field(entry_path) || audit_field(entry_changes) || audit_field(previous),
-        'UTF8')), 'hex');
-    INSERT INTO audit_entries (id, at, actor, ip, action, entity, entity_id, case_ref, unit_path, changes,
-                               prev_hash, hash)
-    VALUES (entry_id, entry_at, entry_actor, entry_ip, entry_action, TG_TABLE_NAME, entry_entity_id, entry_case,
-            entry_path, entry_changes, previous, entry_hash);
-    UPDATE audit_head SET last_hash = entry_hash WHERE id = 1;
-    RETURN NULL;
-END $$"""
 
 
 def upgrade():
@@ -331,11 +253,11 @@ def upgrade():
 
 
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(OUTSIDE_CHANGE_FUNCTION)
         for table, (unit, secrets) in AUDITED_TABLES.items():
             arguments = ", ".join(f"'{argument}'" for argument in (unit, *secrets))
             op.execute(f"CREATE TRIGGER {table}_audit_outside_change AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                       f"FOR EACH ROW EXECUTE FUNCTION audit_outside_change({arguments})")
+                       f"FOR EACH ROW WHEN ({OUTSIDE_THE_APPLICATION}) "
+                       f"EXECUTE FUNCTION audit_outside_change({arguments})")
 
 
 def downgrade():

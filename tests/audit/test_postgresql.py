@@ -14,9 +14,13 @@ pytestmark = pytest.mark.postgresql_only
 
 
 def outside(sql, **params):
-    """Plain SQL on a connection of its own, as a database administrator would run it."""
-    with db.engine.begin() as connection:
-        connection.execute(sa.text(sql), params)
+    """Plain SQL on a connection of its own, as a database administrator would run it in psql."""
+    engine = sa.create_engine(db.engine.url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(sql), params)
+    finally:
+        engine.dispose()
 
 
 def test_a_change_made_with_plain_sql_is_recorded_and_attributed_to_the_database_role(make_user):
@@ -49,6 +53,10 @@ def test_entries_written_by_the_trigger_continue_the_chain(make_user):
     make_user("worker")
     outside("UPDATE users SET full_name = 'Hai' WHERE id = :id", id=user.id)
     assert verify_chain().ok
+
+
+def test_application_connections_are_marked_so_triggers_stand_aside(app):
+    assert db.session.scalar(sa.text("SELECT current_setting('audit.application', true)")) == "on"
 
 
 def test_changes_made_through_the_application_are_recorded_once(make_user):
