@@ -55,7 +55,11 @@ ROLE_LEVELS_WITHOUT_DISTRICTS = {**ROLE_LEVELS, Role.SUPERVISOR: ("province",)}
 
 CAPABILITIES = {
     "users.manage": {Role.ADMIN},
+    "holidays.manage": {Role.ADMIN},
     "audit.read": {Role.INSPECTOR, Role.PROVINCE_OFFICER},
+    # Administrators see no child or case data at all (DESIGN.md section 1).
+    "cases.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    "cases.create": {Role.WORKER, Role.COMMUNE_LEADER},
 }
 
 
@@ -139,3 +143,26 @@ def scoped_audit_entries(user) -> sa.Select:
 def audit_about_subtree(unit_path: str) -> sa.ColumnElement:
     """Audit entries about `unit_path`'s subtree (a filter; the reader's scope still applies)."""
     return _path_prefix(AuditEntry.unit_path, unit_path)
+
+
+def scoped_cases(user) -> sa.Select:
+    """The cases `user` may read: those of units in their subtree; none for roles without `cases.read`."""
+    from app.cases.models import Case
+
+    if not can(user, "cases.read"):
+        return sa.select(Case).where(sa.false())
+    return sa.select(Case).where(Case.unit_id.in_(units_under(user.unit)))
+
+
+def scoped_children(user) -> sa.Select:
+    """The children `user` may read: those with a case they may read."""
+    from app.cases.models import Case
+    from app.children.models import Child
+
+    visible_cases = scoped_cases(user).with_only_columns(Case.child_id)
+    return sa.select(Child).where(Child.id.in_(visible_cases))
+
+
+def may_open_case_in(user, unit: Unit) -> bool:
+    """Cases are opened at a commune within the person's own subtree."""
+    return can(user, "cases.create") and unit.level == "commune" and user.unit.contains(unit)

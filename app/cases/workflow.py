@@ -53,6 +53,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
     ("assessing", "draft_plan"): ("planning", frozenset({W, L})),
     ("assessing", "log"): ("assessing", frozenset(FOLLOWERS)),
     ("planning", "edit"): ("planning", frozenset({W, L})),
+    ("planning", "draft_plan"): ("planning", frozenset({W, L})),
     ("planning", "emergency"): ("planning", frozenset({W, L})),
     ("planning", "detail"): ("planning", frozenset({W, L})),
     ("planning", "submit_plan"): ("planning", frozenset({W, L})),

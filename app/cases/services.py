@@ -1,0 +1,525 @@
+"""The rules of a case, from the report to closure: what the pages and the API both call.
+
+Each step checks the state machine (`workflow.TRANSITIONS`), the version the person saw,
+and its own conditions, then changes the case and commits; the audit trail follows by
+itself. A refusal raises a `CaseRefused` and changes nothing.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.access import Role, may_open_case_in, scoped_children
+from app.audit.models import AuditEntry
+from app.cases import checklist, workflow
+from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
+                              Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure, Plan,
+                              PlanAction, Review, TimelineEntry)
+from app.children.models import Child
+from app.children.services import ChildDetails, child_problems, new_child
+from app.deadlines.services import add_working_days, local_zone
+from app.extensions import db
+from app.orm import utcnow
+from app.text import initials
+from app.units.models import Unit
+from app.users.models import User
+
+INITIAL_ASSESSMENT_HOURS = 12  # Decree 56/2017 art. 25: assessed, and protected if in danger, within 12 hours
+EMERGENCY_HOURS = 12
+PLAN_DRAFT_WORKING_DAYS = 5
+PLAN_APPROVAL_WORKING_DAYS = 7
+ISOLATION_MAX_DAYS = 15  # Mẫu 07: temporary isolation, extensions included
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class CaseRefused(Exception):
+    """A step that cannot be taken. `status` says how the API answers it."""
+
+    status = 409
+
+    def __init__(self, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class NotAllowed(CaseRefused):
+    status = 403
+
+
+class WrongState(CaseRefused):
+    status = 409
+
+
+class Invalid(CaseRefused):
+    status = 422
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__(_("Some fields are missing or invalid."), fields)
+
+
+class StaleVersion(CaseRefused):
+    """Someone saved the case after this person loaded it; `changes` says what they changed."""
+
+    status = 412
+
+    def __init__(self, case: Case, seen: int):
+        super().__init__(_("Case %(reference)s was changed by someone else after you opened it. Nothing was "
+                           "saved; look at their changes, then make yours again.", reference=case.reference))
+        self.changes = changes_since(case, seen)
+
+
+def changes_since(case: Case, seen: int) -> list[dict]:
+    """The trail's entries that moved the case past version `seen`: who, when, which fields."""
+    entries = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.entity == "cases", AuditEntry.entity_id == str(case.id), AuditEntry.action == "update")
+        .order_by(AuditEntry.id))
+    found = []
+    for entry in entries:
+        changes = json.loads(entry.changes or "{}")
+        if changes.get("version", [0])[0] >= seen:
+            found.append({"at": entry.at, "actor": entry.actor,
+                          "fields": sorted(name for name in changes if name not in ("version", "updated_at"))})
+    return found
+
+
+def _require(case: Case, action: str, user: User, version: int | None) -> None:
+    if version is not None and version != case.version:
+        raise StaleVersion(case, version)
+    rule = workflow.TRANSITIONS.get((case.status, action))
+    if rule is None:
+        raise WrongState(_("Case %(reference)s is at “%(status)s”: “%(action)s” is not possible now.",
+                           reference=case.reference, status=workflow.STATUSES[case.status],
+                           action=workflow.ACTIONS[action]))
+    if Role(user.role) not in rule[1]:
+        raise NotAllowed(_("Your role cannot “%(action)s”.", action=workflow.ACTIONS[action]))
+
+
+def _take(case: Case, action: str) -> None:
+    """Move the case along the table and stamp it, so that every step checks the version."""
+    case.status = workflow.next_status(case.status, action)
+    case.updated_at = utcnow()
+
+
+def _commit(case: Case, seen: int | None) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(case)
+        raise StaleVersion(case, seen if seen is not None else case.version - 1) from None
+
+
+def _set_deadline(case: Case, name: str, due_at: datetime) -> None:
+    deadline = case.deadline(name)
+    if deadline is None:
+        case.deadlines.append(Deadline(name=name, due_at=due_at))
+    else:
+        deadline.due_at, deadline.met_at = due_at, None
+
+
+def _meet(case: Case, name: str, when: datetime) -> None:
+    deadline = case.deadline(name)
+    if deadline is not None and deadline.met_at is None:
+        deadline.met_at = when
+
+
+def _text_problem(problems: dict, name: str, value: str | None, required: bool, limit: int | None = None) -> None:
+    if required and not (value or "").strip():
+        problems.setdefault(name, []).append(_("This field is required."))
+    elif limit and len(value or "") > limit:
+        problems.setdefault(name, []).append(_("At most %(count)d characters.", count=limit))
+
+
+def _moment_problem(problems: dict, name: str, moment: datetime | None, now: datetime) -> None:
+    if moment is None:
+        problems.setdefault(name, []).append(_("This field is required."))
+    elif moment > now + CLOCK_SKEW:
+        problems.setdefault(name, []).append(_("This is in the future."))
+
+
+# Intake (Mẫu 01)
+
+@dataclass
+class Report:
+    source: str = ""
+    received_at: datetime | None = None
+    categories: list[str] = field(default_factory=list)
+    description: str = ""
+    immediate_danger: bool = False
+    reporter_name: str | None = None
+    reporter_contact: str | None = None
+    reporter_may_be_named: bool = False
+    place: str | None = None
+    action_taken: str | None = None
+
+
+def report_problems(report: Report, now: datetime) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if report.source not in SOURCES:
+        problems["source"] = [_("Choose where the report came from.")]
+    _moment_problem(problems, "received_at", report.received_at, now)
+    if not report.categories:
+        problems["categories"] = [_("Choose at least one category.")]
+    elif set(report.categories) - set(CATEGORIES):
+        problems["categories"] = [_("Unknown category.")]
+    _text_problem(problems, "description", report.description, required=True, limit=20000)
+    _text_problem(problems, "reporter_name", report.reporter_name, required=False, limit=200)
+    _text_problem(problems, "reporter_contact", report.reporter_contact, required=False, limit=100)
+    _text_problem(problems, "place", report.place, required=False, limit=300)
+    _text_problem(problems, "action_taken", report.action_taken, required=False, limit=20000)
+    return problems
+
+
+def province_of(unit: Unit) -> Unit:
+    code = unit.path.split("/")[1]
+    return db.session.scalar(sa.select(Unit).where(Unit.edition == unit.edition, Unit.code == code))
+
+
+def _province_initials(province: Unit) -> str:
+    name = province.name
+    for prefix in ("Thành phố ", "Tỉnh "):
+        name = name.removeprefix(prefix)
+    return initials(name)
+
+
+def next_reference(unit: Unit, year: int) -> str:
+    """`HD-10933-2024-0007`: province, unit, year, and a number the database hands out once."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(CaseSequence).values(unit_id=unit.id, year=year, last=1)
+    statement = statement.on_conflict_do_update(index_elements=["unit_id", "year"],
+                                                set_={"last": CaseSequence.last + 1})
+    number = db.session.scalar(statement.returning(CaseSequence.last))
+    return f"{_province_initials(province_of(unit))}-{unit.code}-{year}-{number:04d}"
+
+
+def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = None,
+              child_details: ChildDetails | None = None) -> Case:
+    """Intake: the case starts as `reported`, with its first deadlines."""
+    if not may_open_case_in(user, unit):
+        if Role(user.role) not in (Role.WORKER, Role.COMMUNE_LEADER):
+            raise NotAllowed(_("Your role does not open cases."))
+        raise Invalid({"unit": [_("Cases are opened at a commune in your area.")]})
+    now = utcnow()
+    problems = report_problems(report, now)
+    if child is None:
+        problems.update(child_problems(child_details or ChildDetails(), now.astimezone(local_zone()).date()))
+    elif db.session.scalar(scoped_children(user).where(Child.id == child.id)) is None:
+        problems["child_id"] = [_("There is no such child in your area.")]
+    if problems:
+        raise Invalid(problems)
+    child = child or new_child(child_details)
+    case = Case(reference=next_reference(unit, report.received_at.astimezone(local_zone()).year), unit=unit,
+                child=child, status="reported", source=report.source, received_at=report.received_at,
+                reporter_name=report.reporter_name or None, reporter_contact=report.reporter_contact or None,
+                reporter_may_be_named=report.reporter_may_be_named, place=report.place or None,
+                description=report.description.strip(), immediate_danger=report.immediate_danger,
+                action_taken=report.action_taken or None, created_by_id=user.id,
+                assigned_worker_id=user.id if user.role == Role.WORKER else None)
+    case.category_rows = [CaseCategory(category=category) for category in sorted(set(report.categories))]
+    _set_deadline(case, "initial_assessment", report.received_at + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
+    if report.immediate_danger:
+        _set_deadline(case, "emergency_measures", report.received_at + timedelta(hours=EMERGENCY_HOURS))
+    db.session.add(case)
+    db.session.commit()
+    return case
+
+
+EDITABLE = ("description", "place", "action_taken", "immediate_danger", "categories", "reporter_name",
+            "reporter_contact", "reporter_may_be_named", "assigned_worker")
+
+
+def edit_case(case: Case, user: User, changes: dict, version: int | None) -> None:
+    """Correct the report's details; `changes` holds only the fields to change."""
+    _require(case, "edit", user, version)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise Invalid({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
+    report = Report(source=case.source, received_at=case.received_at, categories=case.categories,
+                    description=case.description, immediate_danger=case.immediate_danger,
+                    reporter_name=case.reporter_name, reporter_contact=case.reporter_contact,
+                    reporter_may_be_named=case.reporter_may_be_named, place=case.place,
+                    action_taken=case.action_taken)
+    for name, value in changes.items():
+        if name != "assigned_worker":
+            setattr(report, name, value)
+    problems = report_problems(report, utcnow())
+    worker = None
+    if changes.get("assigned_worker"):
+        worker = db.session.scalar(sa.select(User).where(User.username == changes["assigned_worker"],
+                                                         User.unit_id == case.unit_id, User.role == Role.WORKER,
+                                                         User.active.is_(True)))
+        if worker is None:
+            problems["assigned_worker"] = [_("No active worker of this commune has that username.")]
+    if problems:
+        raise Invalid(problems)
+    for name in ("description", "place", "action_taken", "immediate_danger", "reporter_name", "reporter_contact",
+                 "reporter_may_be_named"):
+        if name in changes:
+            setattr(case, name, getattr(report, name))
+    if "categories" in changes and set(report.categories) != set(case.categories):
+        case.category_rows = [CaseCategory(category=category) for category in sorted(set(report.categories))]
+    if "assigned_worker" in changes:
+        case.assigned_worker = worker
+    if case.immediate_danger and case.deadline("emergency_measures") is None:
+        _set_deadline(case, "emergency_measures", case.received_at + timedelta(hours=EMERGENCY_HOURS))
+    case.updated_at = utcnow()
+    _commit(case, version)
+
+
+# Assessment (Mẫu 02, 03) and emergency measures (Mẫu 07)
+
+def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None, version: int | None) -> Assessment:
+    """The initial assessment: the checklist gives the risk; the plan's clock starts."""
+    _require(case, "assess", user, version)
+    unknown = set(answers) - set(checklist.QUESTIONS)
+    if unknown:
+        raise Invalid({"answers": [_("Unknown questions: %(names)s.", names=", ".join(sorted(unknown)))]})
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "summary", summary, required=False, limit=20000)
+    if problems:
+        raise Invalid(problems)
+    now = utcnow()
+    risk = checklist.risk_level(answers)
+    assessment = Assessment(kind="initial", answers={key: bool(answers.get(key)) for key in checklist.QUESTIONS},
+                            risk_level=risk, summary=summary or None, created_by_id=user.id)
+    case.assessments.append(assessment)
+    case.risk_level = risk
+    _meet(case, "initial_assessment", now)
+    if case.deadline("plan_draft") is None:
+        _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
+        _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))
+    _take(case, "assess")
+    _commit(case, version)
+    return assessment
+
+
+def record_detailed_assessment(case: Case, user: User, summary: str, meeting_minutes: str | None,
+                               version: int | None) -> Assessment:
+    _require(case, "detail", user, version)
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "summary", summary, required=True, limit=20000)
+    _text_problem(problems, "meeting_minutes", meeting_minutes, required=False, limit=50000)
+    if problems:
+        raise Invalid(problems)
+    assessment = Assessment(kind="detailed", answers={}, summary=summary, meeting_minutes=meeting_minutes or None,
+                            created_by_id=user.id)
+    case.assessments.append(assessment)
+    _take(case, "detail")
+    _commit(case, version)
+    return assessment
+
+
+@dataclass
+class Emergency:
+    description: str = ""
+    taken_at: datetime | None = None
+    isolation: bool = False
+    isolation_place: str | None = None
+    isolation_from: date | None = None
+    isolation_until: date | None = None
+    decided_by: str | None = None
+
+
+def record_emergency(case: Case, user: User, measure: Emergency, version: int | None) -> EmergencyMeasure:
+    """Emergency measures; a temporary isolation (Mẫu 07) lasts 15 days at most and sets its own deadline."""
+    _require(case, "emergency", user, version)
+    now = utcnow()
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "description", measure.description, required=True, limit=20000)
+    _moment_problem(problems, "taken_at", measure.taken_at, now)
+    if measure.isolation:
+        _text_problem(problems, "isolation_place", measure.isolation_place, required=True, limit=300)
+        _text_problem(problems, "decided_by", measure.decided_by, required=True, limit=200)
+        if measure.isolation_from is None or measure.isolation_until is None:
+            problems.setdefault("isolation_until", []).append(_("Give the first and last day of the isolation."))
+        elif measure.isolation_until < measure.isolation_from:
+            problems.setdefault("isolation_until", []).append(_("The last day comes before the first."))
+        elif (measure.isolation_until - measure.isolation_from).days + 1 > ISOLATION_MAX_DAYS:
+            problems.setdefault("isolation_until", []).append(
+                _("A temporary isolation lasts %(days)d days at most.", days=ISOLATION_MAX_DAYS))
+    if problems:
+        raise Invalid(problems)
+    record = EmergencyMeasure(description=measure.description.strip(), taken_at=measure.taken_at,
+                              isolation=measure.isolation, isolation_place=measure.isolation_place or None,
+                              isolation_from=measure.isolation_from if measure.isolation else None,
+                              isolation_until=measure.isolation_until if measure.isolation else None,
+                              decided_by=measure.decided_by or None, created_by_id=user.id)
+    case.emergency_measures.append(record)
+    _meet(case, "emergency_measures", measure.taken_at)
+    if measure.isolation:
+        last_day = datetime.combine(measure.isolation_until, datetime.max.time(), tzinfo=local_zone())
+        _set_deadline(case, "isolation_end", last_day.replace(microsecond=0))
+    _take(case, "emergency")
+    _commit(case, version)
+    return record
+
+
+# The plan (Mẫu 04, 05)
+
+@dataclass
+class PlannedAction:
+    description: str = ""
+    responsible: str = ""
+    due_date: date | None = None
+
+
+def _plan_problems(goals: str, actions: list[PlannedAction]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "goals", goals, required=True, limit=20000)
+    if not actions:
+        problems["actions"] = [_("A plan needs at least one action.")]
+    for action in actions:
+        if not action.description.strip() or not action.responsible.strip() or action.due_date is None:
+            problems["actions"] = [_("Each action needs what is to be done, who is responsible, and by when.")]
+            break
+    return problems
+
+
+def draft_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None) -> Plan:
+    """Write the plan (a new one after an assessment or a review; the same one while still a draft)."""
+    step = "new_plan" if case.status == "monitoring" else "draft_plan"
+    _require(case, step, user, version)
+    problems = _plan_problems(goals, actions)
+    if problems:
+        raise Invalid(problems)
+    plan = case.current_plan
+    if case.status != "planning" or plan is None:
+        plan = Plan(drafted_by_id=user.id, goals="")
+        case.plans.append(plan)
+        if step == "new_plan":
+            now = utcnow()
+            _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
+            _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))
+    elif plan.status == "submitted":
+        raise WrongState(_("The plan is waiting for approval; it can be changed once it is returned."))
+    plan.goals, plan.status, plan.drafted_by_id = goals.strip(), "draft", user.id
+    plan.actions = [PlanAction(description=a.description.strip(), responsible=a.responsible.strip(),
+                               due_date=a.due_date) for a in actions]
+    _take(case, step)
+    _commit(case, version)
+    return plan
+
+
+def submit_plan(case: Case, user: User, version: int | None) -> Plan:
+    _require(case, "submit_plan", user, version)
+    plan = case.current_plan
+    if plan is None or plan.status not in ("draft", "returned"):
+        raise WrongState(_("There is no draft plan to submit."))
+    plan.status, plan.submitted_at = "submitted", utcnow()
+    _meet(case, "plan_draft", plan.submitted_at)
+    _take(case, "submit_plan")
+    _commit(case, version)
+    return plan
+
+
+def _submitted_plan(case: Case) -> Plan:
+    plan = case.current_plan
+    if plan is None or plan.status != "submitted":
+        raise WrongState(_("No plan is waiting for approval."))
+    return plan
+
+
+def approve_plan(case: Case, user: User, version: int | None) -> Plan:
+    _require(case, "approve_plan", user, version)
+    plan = _submitted_plan(case)
+    if plan.drafted_by_id == user.id:
+        raise NotAllowed(_("You drafted this plan; another commune leader must approve it."))
+    plan.status, plan.decided_by_id, plan.decided_at = "approved", user.id, utcnow()
+    _meet(case, "plan_approval", plan.decided_at)
+    _take(case, "approve_plan")
+    _commit(case, version)
+    return plan
+
+
+def return_plan(case: Case, user: User, reason: str, version: int | None) -> Plan:
+    _require(case, "return_plan", user, version)
+    plan = _submitted_plan(case)
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "reason", reason, required=True, limit=5000)
+    if problems:
+        raise Invalid(problems)
+    plan.status, plan.decided_by_id, plan.decided_at, plan.return_reason = "returned", user.id, utcnow(), reason
+    _take(case, "return_plan")
+    _commit(case, version)
+    return plan
+
+
+# Follow-up (timeline, Mẫu 06) and closure
+
+def log(case: Case, user: User, kind: str, occurred_at: datetime | None, text: str) -> TimelineEntry:
+    """A visit, contact, service or note; added by anyone following the case, without a version check."""
+    _require(case, "log", user, None)
+    problems: dict[str, list[str]] = {}
+    if kind not in TIMELINE_KINDS:
+        problems["kind"] = [_("Choose what kind of entry this is.")]
+    _moment_problem(problems, "occurred_at", occurred_at, utcnow())
+    _text_problem(problems, "text", text, required=True, limit=20000)
+    if problems:
+        raise Invalid(problems)
+    entry = TimelineEntry(kind=kind, occurred_at=occurred_at, text=text.strip(), author_id=user.id)
+    case.timeline.append(entry)
+    db.session.commit()
+    return entry
+
+
+def review(case: Case, user: User, scores: dict[str, str], note: str | None, version: int | None) -> Review:
+    _require(case, "review", user, version)
+    problems: dict[str, list[str]] = {}
+    for criterion in REVIEW_CRITERIA:
+        if scores.get(criterion) not in RISK_LEVELS:
+            problems[criterion] = [_("Score it high, medium or low.")]
+    if set(scores) - set(REVIEW_CRITERIA):
+        problems["scores"] = [_("Unknown criteria.")]
+    _text_problem(problems, "note", note, required=False, limit=20000)
+    if problems:
+        raise Invalid(problems)
+    result = Review(scores={criterion: scores[criterion] for criterion in REVIEW_CRITERIA}, note=note or None,
+                    created_by_id=user.id)
+    case.reviews.append(result)
+    _take(case, "review")
+    _commit(case, version)
+    return result
+
+
+def propose_closure(case: Case, user: User, reason: str, note: str | None, version: int | None) -> None:
+    _require(case, "propose_closure", user, version)
+    problems: dict[str, list[str]] = {}
+    if reason not in CLOSURE_REASONS:
+        problems["reason"] = [_("Choose why the case can close.")]
+    _text_problem(problems, "note", note, required=reason == "other", limit=5000)
+    if problems:
+        raise Invalid(problems)
+    case.closure_reason, case.closure_note, case.closure_proposed_by_id = reason, note or None, user.id
+    _take(case, "propose_closure")
+    _commit(case, version)
+
+
+def approve_closure(case: Case, user: User, version: int | None) -> None:
+    _require(case, "approve_closure", user, version)
+    if case.closure_reason is None:
+        raise WrongState(_("Nobody has proposed to close this case."))
+    case.closed_at = utcnow()
+    _take(case, "approve_closure")
+    _commit(case, version)
+
+
+def reopen(case: Case, user: User, reason: str, version: int | None) -> None:
+    """A closed case opens again for a new assessment; the reason goes on the timeline."""
+    _require(case, "reopen", user, version)
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "reason", reason, required=True, limit=5000)
+    if problems:
+        raise Invalid(problems)
+    now = utcnow()
+    case.closure_reason = case.closure_note = case.closure_proposed_by_id = case.closed_at = None
+    case.timeline.append(TimelineEntry(kind="note", occurred_at=now, author_id=user.id,
+                                       text=_("Reopened: %(reason)s", reason=reason.strip())))
+    _set_deadline(case, "initial_assessment", now + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
+    _take(case, "reopen")
+    _commit(case, version)

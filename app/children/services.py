@@ -1,0 +1,138 @@
+"""Children's details: checking them, and finding a child who may already be on record."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child
+from app.extensions import db
+from app.text import fold
+from app.units.models import Unit
+
+ID_NUMBER = re.compile(r"[0-9]{12}")
+PHONE = re.compile(r"\+?[0-9 .-]{6,20}")
+# Digit 4 of the personal ID: century and sex (Circular 59/2021/TT-BCA).
+CENTURY_SEX = {"0": (1900, "male"), "1": (1900, "female"), "2": (2000, "male"), "3": (2000, "female"),
+               "4": (2100, "male"), "5": (2100, "female")}
+OLDEST_AGE = 18
+
+
+@dataclass
+class ChildDetails:
+    full_name: str = ""
+    sex: str = ""
+    date_of_birth: date | None = None
+    birth_year: int | None = None
+    other_names: str | None = None
+    id_number: str | None = None
+    ethnicity: str | None = None
+    address_unit: Unit | None = None
+    address_detail: str | None = None
+    school: str | None = None
+    special_circumstances: list[str] = field(default_factory=list)
+    carers: list[dict] = field(default_factory=list)
+
+    @property
+    def year_of_birth(self) -> int | None:
+        return self.date_of_birth.year if self.date_of_birth else self.birth_year
+
+
+def _province_codes() -> set[str]:
+    return set(db.session.scalars(sa.select(Unit.code).where(Unit.level == "province")))
+
+
+def id_number_problems(id_number: str, sex: str, year_of_birth: int | None) -> list[str]:
+    """The 12-digit personal ID: province of birth (digits 1-3), century and sex (4), year (5-6)."""
+    if not ID_NUMBER.fullmatch(id_number):
+        return [_("The personal ID has exactly 12 digits.")]
+    problems = []
+    if id_number[1:3] not in _province_codes() or id_number[0] != "0":
+        problems.append(_("Digits 1-3 of the personal ID are not a province code."))
+    century, id_sex = CENTURY_SEX.get(id_number[3], (None, None))
+    if century is None:
+        problems.append(_("Digit 4 of the personal ID must be 0 to 5."))
+    elif sex in SEXES and id_sex != sex:
+        problems.append(_("Digit 4 of the personal ID does not match the child's sex."))
+    elif year_of_birth is not None and century + int(id_number[4:6]) != year_of_birth:
+        problems.append(_("Digits 4-6 of the personal ID do not match the year of birth."))
+    return problems
+
+
+def child_problems(details: ChildDetails, today: date) -> dict[str, list[str]]:
+    """What is wrong with the details, by field; empty when they can be saved."""
+    problems: dict[str, list[str]] = {}
+
+    def add(name, message):
+        problems.setdefault(name, []).append(message)
+
+    if not details.full_name.strip():
+        add("full_name", _("Enter the child's full name."))
+    elif len(details.full_name) > 200:
+        add("full_name", _("At most %(count)d characters.", count=200))
+    if details.sex not in SEXES:
+        add("sex", _("Choose the child's sex."))
+    if details.date_of_birth is None and details.birth_year is None:
+        add("date_of_birth", _("Enter the date of birth, or at least an estimated year of birth."))
+    if details.date_of_birth and details.date_of_birth > today:
+        add("date_of_birth", _("The date of birth is in the future."))
+    year = details.year_of_birth
+    if year is not None and not today.year - OLDEST_AGE <= year <= today.year:
+        add("birth_year" if details.date_of_birth is None else "date_of_birth",
+            _("The child must be under %(age)d years old.", age=OLDEST_AGE))
+    if details.id_number:
+        for message in id_number_problems(details.id_number, details.sex, year):
+            add("id_number", message)
+    unknown = set(details.special_circumstances) - set(SPECIAL_CIRCUMSTANCES)
+    if unknown:
+        add("special_circumstances", _("Unknown groups: %(groups)s.", groups=", ".join(sorted(unknown))))
+    for carer in details.carers:
+        if not (carer.get("name") or "").strip() or not (carer.get("relationship") or "").strip():
+            add("carers", _("Each carer needs a name and a relationship to the child."))
+        elif carer.get("phone") and not PHONE.fullmatch(carer["phone"]):
+            add("carers", _("%(phone)s is not a phone number.", phone=carer["phone"]))
+    for name, limit in (("other_names", 200), ("ethnicity", 80), ("address_detail", 300), ("school", 200)):
+        if len(getattr(details, name) or "") > limit:
+            add(name, _("At most %(count)d characters.", count=limit))
+    return problems
+
+
+def new_child(details: ChildDetails) -> Child:
+    child = Child(full_name=details.full_name.strip(), other_names=(details.other_names or "").strip() or None,
+                  name_folded=fold(details.full_name), other_names_folded=fold(details.other_names) or None,
+                  sex=details.sex, date_of_birth=details.date_of_birth, birth_year=details.year_of_birth,
+                  id_number=details.id_number or None, ethnicity=details.ethnicity or None,
+                  address_unit=details.address_unit, address_detail=details.address_detail or None,
+                  school=details.school or None, special_circumstances=sorted(details.special_circumstances))
+    child.carers = [Carer(name=carer["name"].strip(), relationship_to_child=carer["relationship"].strip(),
+                          phone=(carer.get("phone") or "").strip() or None) for carer in details.carers]
+    db.session.add(child)
+    return child
+
+
+def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Select) -> tuple[list[Child], int]:
+    """Children who may be this one: the same personal ID, or the same name (without diacritics) and date
+    of birth in the same province. Those the worker may see are returned; the others are only counted,
+    so that their details do not leak beyond their scope."""
+    from app.cases.models import Case
+
+    same = []
+    if details.id_number:
+        same.append(Child.id_number == details.id_number)
+    if details.date_of_birth:
+        in_province = sa.or_(
+            Child.address_unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(province.path))),
+            Child.id.in_(sa.select(Case.child_id).join(Unit, Unit.id == Case.unit_id)
+                         .where(Unit.path.startswith(province.path))))
+        same.append(sa.and_(Child.name_folded == fold(details.full_name),
+                            Child.date_of_birth == details.date_of_birth, in_province))
+    if not same:
+        return [], 0
+    matches = list(db.session.scalars(sa.select(Child).where(sa.or_(*same)).order_by(Child.id).limit(50)))
+    visible_ids = set(db.session.scalars(visible.where(Child.id.in_([child.id for child in matches]))
+                                         .with_only_columns(Child.id)))
+    return [child for child in matches if child.id in visible_ids], \
+        sum(1 for child in matches if child.id not in visible_ids)
