@@ -47,3 +47,32 @@ def audit_entries(**criteria):
 def last_audit_entry(**criteria):
     found = audit_entries(**criteria)
     return found[-1] if found else None
+
+
+def child_details(**overrides):
+    from datetime import date
+
+    from app.children.services import ChildDetails
+
+    values = {"full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": date(2015, 4, 2)}
+    values.update(overrides)
+    return ChildDetails(**values)
+
+
+def report(**overrides):
+    from datetime import timedelta
+
+    from app.cases.services import Report
+    from app.orm import utcnow
+
+    values = {"source": "hotline_111", "received_at": utcnow() - timedelta(hours=1), "categories": ["violence"],
+              "description": "Hàng xóm báo trẻ bị đánh nhiều lần.", "immediate_danger": False}
+    values.update(overrides)
+    return Report(**values)
+
+
+def make_case(by, unit=None, child=None, **report_overrides):
+    from app.cases.services import open_case
+
+    return open_case(by, by.unit if unit is None else unit, report(**report_overrides),
+                     child=child, child_details=None if child else child_details())

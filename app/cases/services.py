@@ -56,6 +56,14 @@ class WrongState(CaseRefused):
     status = 409
 
 
+class NotInThisStatus(WrongState):
+    """Refused by the state machine's table: this action does not exist at this status."""
+
+
+class RoleNotAllowed(NotAllowed):
+    """Refused by the state machine's table: this role may not take this action."""
+
+
 class Invalid(CaseRefused):
     status = 422
 
@@ -75,17 +83,18 @@ class StaleVersion(CaseRefused):
 
 
 def changes_since(case: Case, seen: int) -> list[dict]:
-    """The trail's entries that moved the case past version `seen`: who, when, which fields."""
-    entries = db.session.scalars(sa.select(AuditEntry).where(
+    """What moved the case past version `seen`: who, when, which fields, oldest first.
+
+    Each save of the case row raises its version by one and writes one "update" entry, so the
+    last `case.version - seen` of those entries are the saves this person did not see.
+    """
+    missed = max(case.version - seen, 0)
+    entries = list(db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.entity == "cases", AuditEntry.entity_id == str(case.id), AuditEntry.action == "update")
-        .order_by(AuditEntry.id))
-    found = []
-    for entry in entries:
-        changes = json.loads(entry.changes or "{}")
-        if changes.get("version", [0])[0] >= seen:
-            found.append({"at": entry.at, "actor": entry.actor,
-                          "fields": sorted(name for name in changes if name not in ("version", "updated_at"))})
-    return found
+        .order_by(AuditEntry.id.desc()).limit(missed)))
+    return [{"at": entry.at, "actor": entry.actor,
+             "fields": sorted(name for name in json.loads(entry.changes or "{}") if name != "updated_at")}
+            for entry in reversed(entries)]
 
 
 def _require(case: Case, action: str, user: User, version: int | None) -> None:
@@ -93,11 +102,11 @@ def _require(case: Case, action: str, user: User, version: int | None) -> None:
         raise StaleVersion(case, version)
     rule = workflow.TRANSITIONS.get((case.status, action))
     if rule is None:
-        raise WrongState(_("Case %(reference)s is at “%(status)s”: “%(action)s” is not possible now.",
+        raise NotInThisStatus(_("Case %(reference)s is at “%(status)s”: “%(action)s” is not possible now.",
                            reference=case.reference, status=workflow.STATUSES[case.status],
                            action=workflow.ACTIONS[action]))
     if Role(user.role) not in rule[1]:
-        raise NotAllowed(_("Your role cannot “%(action)s”.", action=workflow.ACTIONS[action]))
+        raise RoleNotAllowed(_("Your role cannot “%(action)s”.", action=workflow.ACTIONS[action]))
 
 
 def _take(case: Case, action: str) -> None:
@@ -382,8 +391,17 @@ def _plan_problems(goals: str, actions: list[PlannedAction]) -> dict[str, list[s
 
 
 def draft_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None) -> Plan:
-    """Write the plan (a new one after an assessment or a review; the same one while still a draft)."""
-    step = "new_plan" if case.status == "monitoring" else "draft_plan"
+    """Write the plan after the assessment, or rewrite it while it is still a draft or was returned."""
+    return _write_plan(case, user, goals, actions, version, "draft_plan")
+
+
+def new_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None) -> Plan:
+    """After a review finds the child not yet safe: a new plan, with a new clock."""
+    return _write_plan(case, user, goals, actions, version, "new_plan")
+
+
+def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None,
+                step: str) -> Plan:
     _require(case, step, user, version)
     problems = _plan_problems(goals, actions)
     if problems:

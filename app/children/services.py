@@ -1,9 +1,11 @@
 """Children's details: checking them, and finding a child who may already be on record."""
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,6 +14,7 @@ from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child
 from app.extensions import db
 from app.text import fold
 from app.units.models import Unit
+from app.units.services import DATA_DIR
 
 ID_NUMBER = re.compile(r"[0-9]{12}")
 PHONE = re.compile(r"\+?[0-9 .-]{6,20}")
@@ -41,8 +44,15 @@ class ChildDetails:
         return self.date_of_birth.year if self.date_of_birth else self.birth_year
 
 
-def _province_codes() -> set[str]:
-    return set(db.session.scalars(sa.select(Unit.code).where(Unit.level == "province")))
+@cache
+def _province_codes() -> frozenset[str]:
+    """Every province code of the official lists, whichever units this installation loaded: a child born
+    anywhere in the country may be protected here."""
+    codes = set()
+    for name in ("vn_units_2024.csv", "vn_units_2025.csv"):
+        with open(DATA_DIR / name, encoding="utf-8-sig", newline="") as stream:
+            codes.update(row["code"] for row in csv.DictReader(stream) if row["level"] == "province")
+    return frozenset(codes)
 
 
 def id_number_problems(id_number: str, sex: str, year_of_birth: int | None) -> list[str]:

@@ -1,0 +1,79 @@
+from datetime import date
+
+import pytest
+
+from app.access import scoped_children
+from app.children.services import child_problems, id_number_problems, probable_duplicates
+from app.extensions import db
+from tests.factories import child_details, make_case, unit
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.mark.parametrize("id_number, sex, year", [
+    ("030215001234", "male", 2015),     # Hải Dương (030), 2000s male (2), 2015
+    ("030315001234", "female", 2015),
+    ("001099001234", "male", 1999),
+])
+def test_a_personal_id_that_fits_the_child_is_accepted(units, id_number, sex, year):
+    assert id_number_problems(id_number, sex, year) == []
+
+
+@pytest.mark.parametrize("id_number, sex, year, reason", [
+    ("03021500123", "male", 2015, "12 digits"),
+    ("999215001234", "male", 2015, "province"),
+    ("030315001234", "male", 2015, "sex"),
+    ("030214001234", "male", 2015, "year"),
+    ("030615001234", "male", 2015, "0 to 5"),
+])
+def test_a_personal_id_that_does_not_fit_is_refused_with_the_reason(units, app, id_number, sex, year, reason):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        problems = id_number_problems(id_number, sex, year)
+    assert problems and reason in " ".join(problems)
+
+
+def test_a_child_needs_a_name_a_sex_and_a_birth_date_or_year(app):
+    problems = child_problems(child_details(full_name=" ", sex="", date_of_birth=None), TODAY)
+    assert set(problems) == {"full_name", "sex", "date_of_birth"}
+
+
+def test_an_estimated_birth_year_is_enough(app):
+    assert child_problems(child_details(date_of_birth=None, birth_year=2016), TODAY) == {}
+
+
+def test_a_person_of_18_or_more_is_not_a_child_here(app):
+    assert "date_of_birth" in child_problems(child_details(date_of_birth=date(2006, 1, 1)), TODAY)
+
+
+def test_a_carer_needs_a_name_and_relationship(app):
+    problems = child_problems(child_details(carers=[{"name": "Bà Lan", "relationship": ""}]), TODAY)
+    assert "carers" in problems
+
+
+def test_the_same_name_without_accents_and_birth_date_is_a_probable_duplicate(make_user):
+    worker = make_user("worker")
+    existing = make_case(worker).child
+    found, elsewhere = probable_duplicates(child_details(full_name="nguyen van an"), unit("30"),
+                                           scoped_children(worker))
+    assert [child.id for child in found] == [existing.id] and elsewhere == 0
+
+
+def test_the_same_personal_id_is_a_probable_duplicate(make_user):
+    worker = make_user("worker")
+    from app.cases.services import open_case
+    from tests.factories import report
+    existing = open_case(worker, worker.unit, report(), child_details=child_details(id_number="001215001234",
+                                                                                    full_name="Trần Bình"))
+    found, _ = probable_duplicates(child_details(full_name="Khác hẳn", id_number="001215001234"), unit("30"),
+                                   scoped_children(worker))
+    assert [child.id for child in found] == [existing.child.id]
+
+
+def test_a_duplicate_out_of_scope_is_counted_but_not_shown(make_user):
+    other_commune = make_user("worker", unit="10966")
+    make_case(other_commune)
+    worker = make_user("worker", unit="10933")
+    found, elsewhere = probable_duplicates(child_details(), unit("30"), scoped_children(worker))
+    assert found == [] and elsewhere == 1

@@ -1,0 +1,40 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.deadlines.services import HolidayRejected, add_holiday, add_working_days
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day, hour=10):
+    return datetime(day.year, day.month, day.day, hour, tzinfo=HANOI)
+
+
+@pytest.mark.parametrize("start, days, due", [
+    (date(2024, 3, 4), 5, date(2024, 3, 11)),   # Monday + 5 working days = next Monday
+    (date(2024, 3, 8), 5, date(2024, 3, 15)),   # Friday: the weekend does not count
+    (date(2024, 3, 9), 1, date(2024, 3, 11)),   # Saturday: the next working day is Monday
+    (date(2024, 3, 8), 7, date(2024, 3, 19)),
+])
+def test_working_days_skip_weekends(app, start, days, due):
+    assert add_working_days(at(start), days) == datetime(due.year, due.month, due.day, 23, 59, 59, tzinfo=HANOI)
+
+
+def test_working_days_skip_holidays(app):
+    add_holiday(date(2024, 4, 29), "Nghỉ bù")
+    add_holiday(date(2024, 4, 30), "Ngày Giải phóng miền Nam")
+    add_holiday(date(2024, 5, 1), "Quốc tế Lao động")
+    assert add_working_days(at(date(2024, 4, 26)), 2).date() == date(2024, 5, 3)
+
+
+def test_the_day_is_counted_in_vietnam_time(app):
+    friday_evening_utc = datetime(2024, 3, 8, 18, tzinfo=ZoneInfo("UTC"))  # already Saturday 01:00 in Hà Nội
+    assert add_working_days(friday_evening_utc, 1).date() == date(2024, 3, 11)
+
+
+def test_a_holiday_cannot_be_entered_twice(app):
+    add_holiday(date(2024, 9, 2), "Quốc khánh")
+    with pytest.raises(HolidayRejected):
+        add_holiday(date(2024, 9, 2), "Quốc khánh")
