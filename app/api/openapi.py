@@ -54,6 +54,18 @@ DOCUMENT = {
                             "description": "{field: [before, after]} for a change; details for other actions"},
                 "ip": {"type": "string", "nullable": True}, "request_id": {"type": "string", "nullable": True},
                 "hash": {"type": "string"}, "prev_hash": {"type": "string"}}},
+            "Case": {"type": "object", "description": "A case, as ../shared/API.md lists it, and more.",
+                     "properties": {
+                         "reference": {"type": "string", "example": "HD-10933-2024-0007"},
+                         "status": {"type": "string", "enum": ["reported", "assessing", "planning", "in_progress",
+                                                               "monitoring", "closed"]},
+                         "unit": {"type": "string"}, "categories": {"type": "array", "items": {"type": "string"}},
+                         "risk_level": {"type": "string", "nullable": True, "enum": ["high", "medium", "low"]},
+                         "child": {"type": "object"}, "deadlines": {"type": "array", "items": {"type": "object"}},
+                         "plan": {"type": "object", "nullable": True},
+                         "escalations": {"type": "array", "items": {"type": "object"}},
+                         "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+                         "updated_at": {"type": "string", "format": "date-time"}}},
             "Me": {"type": "object", "properties": {
                 "username": {"type": "string"}, "full_name": {"type": "string"},
                 "role": {"type": "string", "enum": ["worker", "commune_leader", "supervisor", "province_officer",
@@ -116,6 +128,57 @@ DOCUMENT = {
                 "type": "object", "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"},
                                                  "first_broken": {"type": "integer", "nullable": True}}}}}},
                 "403": _error("This role does not read the trail")}}},
+        "/cases": {
+            "post": {"summary": "Intake (Mẫu 01): open a case at a commune in the caller's area.",
+                     "parameters": [ACCEPT_LANGUAGE],
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["unit", "source", "received_at", "categories", "description"],
+                         "properties": {
+                             "unit": {"type": "string"}, "child_id": {"type": "integer"},
+                             "child": {"type": "object", "description": "full_name, sex (male|female), date_of_birth "
+                                       "or birth_year, id_number, other_names, ethnicity, address_unit, "
+                                       "address_detail, school, special_circumstances, carers"},
+                             "categories": {"type": "array", "items": {"type": "string"}},
+                             "source": {"type": "string"}, "received_at": {"type": "string", "format": "date-time"},
+                             "description": {"type": "string"}, "immediate_danger": {"type": "boolean"},
+                             "reporter_name": {"type": "string"}, "reporter_contact": {"type": "string"},
+                             "reporter_may_be_named": {"type": "boolean"}, "place": {"type": "string"},
+                             "action_taken": {"type": "string"}}}}}},
+                     "responses": {"201": {"description": "The case", "content": {"application/json": {
+                         "schema": {"$ref": "#/components/schemas/Case"}}}},
+                         "403": _error("This role does not open cases"), "422": _error("Invalid fields")}},
+            "get": {"summary": "Cases in the caller's scope. Filters: status, category, risk, unit (subtree), "
+                               "worker, overdue=true, q (reference or name, without diacritics); sort, page, limit.",
+                    "parameters": [ACCEPT_LANGUAGE],
+                    "responses": {"200": {"description": "{items, next}"}}}},
+        "/cases/{reference}": {
+            "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": {"summary": "One case, with ETag: \"<version>\".",
+                    "responses": {"200": {"description": "The case", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Case"}}}}, "404": _error("Absent or out of scope")}},
+            "patch": {"summary": "Correct the report (description, place, action_taken, immediate_danger, "
+                                 "categories, reporter_*, assigned_worker). Needs If-Match.",
+                      "responses": {"200": {"description": "The case"}, "412": _error("Stale version"),
+                                    "428": _error("If-Match missing"), "422": _error("Invalid fields"),
+                                    "409": _error("Not possible at this status")}}},
+        "/cases/{reference}/{step}": {
+            "parameters": [
+                {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "step", "in": "path", "required": True, "schema": {"type": "string", "enum": [
+                    "assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan",
+                    "plan-submission", "plan-approval", "plan-return", "timeline", "review", "closure-proposal",
+                    "closure-approval", "reopening"]}}],
+            "post": {"summary": "One step of the case. Bodies: assessment {answers, summary}; detailed-assessment "
+                                "{summary, meeting_minutes}; emergency-measures {description, taken_at, isolation, "
+                                "isolation_place, isolation_from, isolation_until, decided_by}; plan and new-plan "
+                                "{goals, actions: [{description, responsible, due_date}]}; plan-return and "
+                                "reopening {reason}; timeline {kind, occurred_at, text}; review {scores: {safety, "
+                                "health, education, family_care}, note}; closure-proposal {reason, note}. "
+                                "If-Match optional.",
+                     "responses": {"200": {"description": "The case"}, "201": {"description": "The case"},
+                                   "403": _error("Not for this role or this person"),
+                                   "409": _error("Not possible at this status"), "412": _error("Stale version"),
+                                   "422": _error("Invalid fields")}}},
         "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
     },

@@ -1,0 +1,351 @@
+"""Cases over the API (../shared/API.md, Cases): the same services and scope as the pages."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import partial
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import refuse, requires
+from app.api import bp
+from app.api.errors import ApiError, json_body
+from app.cases import queries, services
+from app.cases.models import Case
+from app.children.models import Child
+from app.children.services import ChildDetails
+from app.extensions import db
+from app.orm import utcnow
+from app.units.services import find_unit
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+
+
+def case_json(case: Case, now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    child = case.child
+    plan = case.current_plan
+    return {
+        "reference": case.reference, "status": case.status, "unit": case.unit.code, "categories": case.categories,
+        "risk_level": case.risk_level, "source": case.source, "received_at": case.received_at.isoformat(),
+        "immediate_danger": case.immediate_danger, "description": case.description, "place": case.place,
+        "assigned_worker": case.assigned_worker.username if case.assigned_worker else None,
+        "child": {"id": child.id, "full_name": child.full_name, "sex": child.sex,
+                  "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
+                  "birth_year": child.birth_year},
+        "deadlines": [{"name": deadline.name, "due_at": deadline.due_at.isoformat(),
+                       "met_at": deadline.met_at.isoformat() if deadline.met_at else None,
+                       "overdue": deadline.overdue(now)} for deadline in case.deadlines],
+        "plan": None if plan is None else {"status": plan.status, "goals": plan.goals,
+                                           "actions": [{"description": a.description, "responsible": a.responsible,
+                                                        "due_date": a.due_date.isoformat()} for a in plan.actions]},
+        "closure_reason": case.closure_reason,
+        "escalations": [],
+        "version": case.version, "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
+    }
+
+
+class _Fields:
+    """Reads typed values from a JSON object, collecting every problem for one 422 answer."""
+
+    def __init__(self, payload: dict):
+        self.payload, self.problems = payload, {}
+
+    def _fail(self, name, message):
+        self.problems.setdefault(name, []).append(message)
+
+    def text(self, name, required=False):
+        value = self.payload.get(name)
+        if value is None:
+            if required:
+                self._fail(name, _("This field is required."))
+            return None
+        if not isinstance(value, str):
+            self._fail(name, _("Expected %(kind)s.", kind=_("a string")))
+            return None
+        return value
+
+    def flag(self, name, default=False):
+        value = self.payload.get(name, default)
+        if not isinstance(value, bool):
+            self._fail(name, _("Expected %(kind)s.", kind=_("true or false")))
+            return default
+        return value
+
+    def strings(self, name):
+        value = self.payload.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self._fail(name, _("Expected %(kind)s.", kind=_("a list")))
+            return []
+        return value
+
+    def day(self, name):
+        value = self.text(name)
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            self._fail(name, _("Expected a date (YYYY-MM-DD)."))
+            return None
+
+    def moment(self, name, required=False):
+        value = self.text(name, required)
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            self._fail(name, _("Expected a time in ISO 8601 with its offset, e.g. 2024-03-09T08:30:00+07:00."))
+            return None
+        return moment
+
+    def whole(self, name):
+        value = self.payload.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            self._fail(name, _("Expected %(kind)s.", kind=_("a whole number")))
+            return None
+        return value
+
+    def check(self):
+        if self.problems:
+            raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), self.problems)
+
+
+def _refused(refusal: services.CaseRefused):
+    codes = {403: "forbidden", 409: "conflict", 412: "stale_version", 422: "invalid_fields"}
+    raise ApiError(refusal.status, codes[refusal.status], str(refusal), refusal.fields or None)
+
+
+def _case_or_404(reference: str) -> Case:
+    case = queries.get_case(current_user, reference)
+    if case is None:
+        refuse(404, entity="cases", entity_id=reference)
+    return case
+
+
+def _version_from_if_match(required: bool) -> int | None:
+    header = request.headers.get("If-Match", "").strip().removeprefix("W/").strip('"')
+    if not header:
+        if required:
+            raise ApiError(428, "precondition_required", _("Send the version you saw in If-Match."))
+        return None
+    if not header.isascii() or not header.isdigit():
+        raise ApiError(412, "stale_version", _("If-Match must be the case's version, as its ETag gives it."))
+    return int(header)
+
+
+def _report_from(fields: _Fields) -> services.Report:
+    return services.Report(
+        source=fields.text("source", required=True) or "", received_at=fields.moment("received_at", required=True),
+        categories=fields.strings("categories"), description=fields.text("description", required=True) or "",
+        immediate_danger=fields.flag("immediate_danger"), reporter_name=fields.text("reporter_name"),
+        reporter_contact=fields.text("reporter_contact"),
+        reporter_may_be_named=fields.flag("reporter_may_be_named"), place=fields.text("place"),
+        action_taken=fields.text("action_taken"))
+
+
+def _child_from(payload: dict, fields: _Fields) -> ChildDetails | None:
+    child = payload.get("child")
+    if child is None:
+        return None
+    if not isinstance(child, dict):
+        fields._fail("child", _("Expected %(kind)s.", kind=_("an object")))
+        return None
+    inner = _Fields(child)
+    carers = child.get("carers", [])
+    if not isinstance(carers, list) or not all(isinstance(carer, dict) for carer in carers):
+        inner._fail("carers", _("Expected %(kind)s.", kind=_("a list")))
+        carers = []
+    address = inner.text("address_unit")
+    details = ChildDetails(
+        full_name=inner.text("full_name", required=True) or "", sex=inner.text("sex", required=True) or "",
+        date_of_birth=inner.day("date_of_birth"), birth_year=inner.whole("birth_year"),
+        other_names=inner.text("other_names"), id_number=inner.text("id_number"), ethnicity=inner.text("ethnicity"),
+        address_unit=find_unit(address) if address else None, address_detail=inner.text("address_detail"),
+        school=inner.text("school"), special_circumstances=inner.strings("special_circumstances"),
+        carers=[{key: str(value) for key, value in carer.items()} for carer in carers])
+    for name, messages in inner.problems.items():
+        fields.problems[f"child.{name}"] = messages
+    return details
+
+
+@bp.post("/cases")
+@requires("cases.create")
+def create_case():
+    payload = json_body({})
+    fields = _Fields(payload)
+    unit_code = fields.text("unit", required=True)
+    report = _report_from(fields)
+    details = _child_from(payload, fields)
+    child_id = fields.whole("child_id")
+    if details is None and child_id is None:
+        fields._fail("child", _("Give the child's details, or the id of a child on record."))
+    fields.check()
+    unit = find_unit(unit_code)
+    if unit is None:
+        raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),
+                       {"unit": [_("There is no unit with code %(code)s in the current list.", code=unit_code)]})
+    child = db.session.get(Child, child_id) if child_id is not None else None
+    if child_id is not None and child is None:
+        raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),
+                       {"child_id": [_("There is no such child in your area.")]})
+    try:
+        case = services.open_case(current_user, unit, report, child=child, child_details=details)
+    except services.CaseRefused as refusal:
+        db.session.rollback()
+        _refused(_prefix_child_fields(refusal))
+    response = jsonify(case_json(case))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_case", reference=case.reference)
+    response.headers["ETag"] = f'"{case.version}"'
+    return response
+
+
+def _prefix_child_fields(refusal: services.CaseRefused) -> services.CaseRefused:
+    child_fields = {"full_name", "sex", "date_of_birth", "birth_year", "id_number", "other_names", "ethnicity",
+                    "address_detail", "school", "special_circumstances", "carers"}
+    refusal.fields = {(f"child.{name}" if name in child_fields else name): messages
+                      for name, messages in refusal.fields.items()}
+    return refusal
+
+
+@bp.get("/cases")
+@requires("cases.read")
+def list_cases():
+    problems: dict[str, list[str]] = {}
+    limit = request.args.get("limit", str(DEFAULT_LIMIT))
+    page = request.args.get("page", "1")
+    for name, value, high in (("limit", limit, MAX_LIMIT), ("page", page, 100_000)):
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
+            problems[name] = [_("Expected a whole number from %(low)d to %(high)d.", low=1, high=high)]
+    if problems:
+        raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
+    filters = queries.CaseFilter(status=request.args.get("status") or None,
+                                 category=request.args.get("category") or None,
+                                 risk=request.args.get("risk") or None, unit=request.args.get("unit") or None,
+                                 worker=request.args.get("worker") or None,
+                                 overdue=request.args.get("overdue") == "true", q=request.args.get("q") or None,
+                                 sort=request.args.get("sort") or "received")
+    now = utcnow()
+    result = queries.page_of(current_user, filters, now, int(page), int(limit))
+    next_url = None
+    if result.has_next:
+        arguments = {key: value for key, value in request.args.items() if key != "page"}
+        next_url = url_for("api.list_cases", page=result.next_num, _external=True, **arguments)
+    return jsonify({"items": [case_json(case, now) for case in result.items], "next": next_url})
+
+
+@bp.get("/cases/<reference>")
+@requires("cases.read")
+def get_case(reference):
+    case = _case_or_404(reference)
+    response = jsonify(case_json(case))
+    response.headers["ETag"] = f'"{case.version}"'
+    return response
+
+
+@bp.patch("/cases/<reference>")
+@requires("cases.read")
+def patch_case(reference):
+    case = _case_or_404(reference)
+    version = _version_from_if_match(required=True)
+    payload = json_body({})
+    try:
+        services.edit_case(case, current_user, payload, version)
+    except services.CaseRefused as refusal:
+        db.session.rollback()
+        _refused(refusal)
+    response = jsonify(case_json(case))
+    response.headers["ETag"] = f'"{case.version}"'
+    return response
+
+
+def _planned_actions(fields: _Fields) -> list[services.PlannedAction]:
+    actions = fields.payload.get("actions", [])
+    if not isinstance(actions, list) or not all(isinstance(action, dict) for action in actions):
+        fields._fail("actions", _("Expected %(kind)s.", kind=_("a list")))
+        return []
+    planned = []
+    for action in actions:
+        inner = _Fields(action)
+        planned.append(services.PlannedAction(inner.text("description") or "", inner.text("responsible") or "",
+                                              inner.day("due_date")))
+        if inner.problems:
+            fields._fail("actions", _("Each action needs what is to be done, who is responsible, and by when."))
+    return planned
+
+
+def _prepare(case: Case, step: str, fields: _Fields, version: int | None):
+    """Read the step's fields from the JSON body, and return the service call to make with them."""
+    user = current_user._get_current_object()
+    if step == "assessment":
+        return partial(services.assess, case, user, _answers(fields), fields.text("summary"), version)
+    if step == "detailed-assessment":
+        return partial(services.record_detailed_assessment, case, user, fields.text("summary") or "",
+                       fields.text("meeting_minutes"), version)
+    if step == "emergency-measures":
+        return partial(services.record_emergency, case, user, services.Emergency(
+            description=fields.text("description") or "", taken_at=fields.moment("taken_at", required=True),
+            isolation=fields.flag("isolation"), isolation_place=fields.text("isolation_place"),
+            isolation_from=fields.day("isolation_from"), isolation_until=fields.day("isolation_until"),
+            decided_by=fields.text("decided_by")), version)
+    if step in ("plan", "new-plan"):
+        write = services.draft_plan if step == "plan" else services.new_plan
+        return partial(write, case, user, fields.text("goals") or "", _planned_actions(fields), version)
+    if step == "timeline":
+        return partial(services.log, case, user, fields.text("kind") or "",
+                       fields.moment("occurred_at", required=True), fields.text("text") or "")
+    if step == "review":
+        return partial(services.review, case, user, _scores(fields), fields.text("note"), version)
+    if step in ("plan-return", "reopening"):
+        act = services.return_plan if step == "plan-return" else services.reopen
+        return partial(act, case, user, fields.text("reason") or "", version)
+    if step == "closure-proposal":
+        return partial(services.propose_closure, case, user, fields.text("reason") or "", fields.text("note"),
+                       version)
+    act = {"plan-submission": services.submit_plan, "plan-approval": services.approve_plan,
+           "closure-approval": services.approve_closure}[step]
+    return partial(act, case, user, version)
+
+
+def _answers(fields: _Fields) -> dict:
+    answers = fields.payload.get("answers", {})
+    if not isinstance(answers, dict) or not all(isinstance(value, bool) for value in answers.values()):
+        fields._fail("answers", _("Expected %(kind)s.", kind=_("an object")))
+        return {}
+    return answers
+
+
+def _scores(fields: _Fields) -> dict:
+    scores = fields.payload.get("scores", {})
+    if not isinstance(scores, dict):
+        fields._fail("scores", _("Expected %(kind)s.", kind=_("an object")))
+        return {}
+    return scores
+
+
+STEPS = ("assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan", "plan-submission",
+         "plan-approval", "plan-return", "timeline", "review", "closure-proposal", "closure-approval", "reopening")
+CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan", "timeline", "review"}
+
+
+@bp.post("/cases/<reference>/<any(" + ", ".join(f'"{step}"' for step in STEPS) + "):step>")
+@requires("cases.read")
+def case_step(reference, step):
+    """One step of the case: POST /cases/{reference}/{step}, If-Match optional (412 when stale)."""
+    case = _case_or_404(reference)
+    version = _version_from_if_match(required=False)
+    fields = _Fields(json_body({}) if request.get_data() else {})
+    run = _prepare(case, step, fields, version)
+    fields.check()
+    try:
+        run()
+    except services.CaseRefused as refusal:
+        db.session.rollback()
+        _refused(refusal)
+    response = jsonify(case_json(case))
+    response.status_code = 201 if step in CREATING_STEPS else 200
+    response.headers["ETag"] = f'"{case.version}"'
+    return response

@@ -1,0 +1,78 @@
+"""Finding cases within scope: the list's filters, search by reference or name, and "my work"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.access import scoped_cases, units_under
+from app.cases.models import Case, CaseCategory, Deadline
+from app.children.models import Child
+from app.extensions import db
+from app.text import fold
+from app.units.services import find_unit
+from app.users.models import User
+
+SORTS = ("received", "due", "reference")
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    status: str | None = None
+    category: str | None = None
+    risk: str | None = None
+    unit: str | None = None
+    worker: str | None = None
+    overdue: bool = False
+    q: str | None = None
+    sort: str = "received"
+
+
+def next_due() -> sa.ScalarSelect:
+    """The earliest deadline of the case not yet met."""
+    return (sa.select(sa.func.min(Deadline.due_at)).where(Deadline.case_id == Case.id, Deadline.met_at.is_(None))
+            .scalar_subquery())
+
+
+def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
+    query = scoped_cases(viewer).join(Child, Child.id == Case.child_id)
+    if filters.status:
+        query = query.where(Case.status == filters.status)
+    if filters.category:
+        query = query.where(Case.id.in_(sa.select(CaseCategory.case_id)
+                                        .where(CaseCategory.category == filters.category)))
+    if filters.risk:
+        query = query.where(Case.risk_level == filters.risk)
+    if filters.unit:
+        unit = find_unit(filters.unit)
+        query = query.where(Case.unit_id.in_(units_under(unit)) if unit else sa.false())
+    if filters.worker:
+        query = query.where(Case.assigned_worker_id.in_(sa.select(User.id).where(User.username == filters.worker)))
+    if filters.overdue:
+        query = query.where(next_due() < now)
+    if filters.q and filters.q.strip():
+        text = filters.q.strip()
+        folded = fold(text)
+        query = query.where(sa.or_(Case.reference == text.upper(),
+                                   Child.name_folded.contains(folded, autoescape=True),
+                                   Child.other_names_folded.contains(folded, autoescape=True)))
+    order = {"received": (Case.received_at.desc(), Case.id.desc()),
+             "due": (next_due().asc().nulls_last(), Case.id),
+             "reference": (Case.reference,)}[filters.sort if filters.sort in SORTS else "received"]
+    return query.order_by(*order)
+
+
+def page_of(viewer, filters: CaseFilter, now: datetime, page: int, per_page: int):
+    return db.paginate(filtered(viewer, filters, now), page=page, per_page=per_page, error_out=False)
+
+
+def my_work(viewer, now: datetime, limit: int = 100) -> list[Case]:
+    """Open cases with something due, the earliest (so the overdue) first; then the others."""
+    filters = CaseFilter(sort="due")
+    query = filtered(viewer, filters, now).where(Case.status != "closed")
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def get_case(viewer, reference: str) -> Case | None:
+    return db.session.scalar(scoped_cases(viewer).where(Case.reference == reference))

@@ -1,0 +1,180 @@
+"""Cases over the API, as ../shared/API.md specifies them."""
+import pytest
+
+from app.access import Role
+from tests.factories import PASSWORD, make_case
+
+INTAKE = {
+    "unit": "10933",
+    "child": {"full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2015-04-02"},
+    "categories": ["violence"], "source": "hotline_111", "received_at": "2026-11-28T08:30:00+07:00",
+    "description": "Tổng đài 111 nhận tin trẻ bị đánh.", "immediate_danger": True,
+}
+
+
+def token_for(client, user):
+    token = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def worker(make_user):
+    return make_user("worker")
+
+
+@pytest.fixture
+def auth(client, worker):
+    return token_for(client, worker)
+
+
+def test_intake_answers_201_with_the_case(client, auth):
+    response = client.post("/api/v1/cases", json=INTAKE, headers=auth)
+    assert response.status_code == 201, response.json
+    case = response.json
+    assert case["status"] == "reported" and case["unit"] == "10933" and case["categories"] == ["violence"]
+    assert case["risk_level"] is None and case["child"]["full_name"] == "Nguyễn Văn An"
+    assert {d["name"] for d in case["deadlines"]} == {"initial_assessment", "emergency_measures"}
+    assert case["version"] == 1 and response.headers["ETag"] == '"1"'
+
+
+def test_intake_with_invalid_fields_answers_422_and_creates_nothing(client, auth):
+    body = {**INTAKE, "categories": ["gossip"], "child": {**INTAKE["child"], "sex": "x"}}
+    response = client.post("/api/v1/cases", json=body, headers=auth)
+    assert response.status_code == 422
+    assert {"categories", "child.sex"} <= set(response.json["error"]["fields"])
+    assert client.get("/api/v1/cases", headers=auth).json["items"] == []
+
+
+def test_intake_with_wrong_types_answers_422(client, auth):
+    response = client.post("/api/v1/cases", json={**INTAKE, "immediate_danger": "yes", "received_at": "yesterday"},
+                           headers=auth)
+    assert response.status_code == 422
+    assert {"immediate_danger", "received_at"} <= set(response.json["error"]["fields"])
+
+
+def test_an_inspector_cannot_open_a_case(client, make_user):
+    response = client.post("/api/v1/cases", json=INTAKE, headers=token_for(client, make_user("inspector")))
+    assert response.status_code == 403
+
+
+def test_get_answers_the_case_with_its_etag(client, auth, worker):
+    case = make_case(worker)
+    response = client.get(f"/api/v1/cases/{case.reference}", headers=auth)
+    assert response.status_code == 200 and response.headers["ETag"] == f'"{case.version}"'
+
+
+def test_patch_with_the_current_version_saves(client, auth, worker):
+    case = make_case(worker)
+    response = client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Chợ Cẩm Phúc"},
+                            headers={**auth, "If-Match": f'"{case.version}"'})
+    assert response.status_code == 200 and response.json["place"] == "Chợ Cẩm Phúc"
+    assert response.headers["ETag"] == f'"{case.version + 1}"'
+
+
+def test_patch_with_a_stale_version_answers_412_and_changes_nothing(client, auth, worker):
+    case = make_case(worker)
+    headers = {**auth, "If-Match": f'"{case.version}"'}
+    client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Chợ"}, headers=headers)
+    response = client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Trường"}, headers=headers)
+    assert response.status_code == 412
+    assert client.get(f"/api/v1/cases/{case.reference}", headers=auth).json["place"] == "Chợ"
+
+
+def test_patch_without_if_match_answers_428(client, auth, worker):
+    case = make_case(worker)
+    assert client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Chợ"}, headers=auth).status_code == 428
+
+
+def test_list_filters_and_searches_without_diacritics(client, auth, worker):
+    make_case(worker)
+    found = client.get("/api/v1/cases", query_string={"q": "nguyen van an"}, headers=auth).json["items"]
+    assert [item["child"]["full_name"] for item in found] == ["Nguyễn Văn An"]
+    assert client.get("/api/v1/cases", query_string={"q": "tran thi"}, headers=auth).json["items"] == []
+    assert client.get("/api/v1/cases", query_string={"status": "closed"}, headers=auth).json["items"] == []
+    assert len(client.get("/api/v1/cases", query_string={"category": "violence"}, headers=auth).json["items"]) == 1
+
+
+def test_list_pages_with_a_next_link(client, auth, worker):
+    for _ in range(3):
+        make_case(worker)
+    first = client.get("/api/v1/cases", query_string={"limit": 2}, headers=auth).json
+    assert len(first["items"]) == 2 and first["next"]
+    assert len(client.get(first["next"], headers=auth).json["items"]) == 1
+
+
+def test_a_step_runs_through_the_same_rules(client, auth, worker):
+    case = make_case(worker)
+    response = client.post(f"/api/v1/cases/{case.reference}/assessment",
+                           json={"answers": {"life_in_danger": True}}, headers=auth)
+    assert response.status_code == 201 and response.json["status"] == "assessing"
+    assert response.json["risk_level"] == "high"
+
+
+def test_a_step_that_does_not_fit_the_status_answers_409(client, auth, worker):
+    case = make_case(worker)
+    assert client.post(f"/api/v1/cases/{case.reference}/closure-approval", headers=auth).status_code == 409
+
+
+def test_a_step_this_role_may_not_take_answers_403(client, auth, make_user):
+    leader = make_user("commune_leader")
+    case = make_case(leader)
+    case.status = "planning"
+    from app.extensions import db
+    db.session.commit()
+    assert client.post(f"/api/v1/cases/{case.reference}/plan-approval", headers=auth).status_code == 403
+
+
+def test_the_worker_and_leader_journey_over_the_api(client, auth, worker, make_user):
+    leader_auth = token_for(client, make_user("commune_leader"))
+    reference = client.post("/api/v1/cases", json=INTAKE, headers=auth).json["reference"]
+    steps = [
+        (auth, "emergency-measures", {"description": "Đưa trẻ đến nhà bà ngoại",
+                                      "taken_at": "2026-11-28T09:00:00+07:00"}),
+        (auth, "assessment", {"answers": {"repeated_harm": True}}),
+        (auth, "plan", {"goals": "Trẻ an toàn", "actions": [{"description": "Thăm nhà", "responsible": "Cán bộ xã",
+                                                             "due_date": "2026-12-31"}]}),
+        (auth, "plan-submission", None),
+        (leader_auth, "plan-approval", None),
+    ]
+    for headers, step, body in steps:
+        response = client.post(f"/api/v1/cases/{reference}/{step}", json=body, headers=headers)
+        assert response.status_code in (200, 201), (step, response.json)
+    assert response.json["status"] == "in_progress" and response.json["plan"]["status"] == "approved"
+
+
+CASE_ROUTES = [("get", "/api/v1/cases/{ref}", None, None),
+               ("patch", "/api/v1/cases/{ref}", {"place": "x"}, "edit"),
+               ("post", "/api/v1/cases/{ref}/timeline", {"kind": "note", "occurred_at": "2026-11-28T08:00:00+07:00",
+                                                          "text": "x"}, "log")]
+IN_SCOPE = {Role.WORKER: "10933", Role.COMMUNE_LEADER: "10933", Role.SUPERVISOR: "295", Role.PROVINCE_OFFICER: "30",
+            Role.INSPECTOR: "30"}
+OUT_OF_SCOPE = {Role.WORKER: "10966", Role.COMMUNE_LEADER: "10966", Role.SUPERVISOR: "296",
+                Role.PROVINCE_OFFICER: None, Role.INSPECTOR: "296"}
+
+
+@pytest.mark.parametrize("method, path, body, action", CASE_ROUTES)
+@pytest.mark.parametrize("role", list(Role))
+def test_every_case_route_answers_by_role_and_scope(client, make_user, worker, role, method, path, body, action):
+    """Admins are refused everything (403); out of scope is 404; in scope, the state machine decides."""
+    from app.cases.workflow import allowed
+
+    case = make_case(worker)
+    for where, units in (("in", IN_SCOPE), ("out", OUT_OF_SCOPE)):
+        if role is Role.ADMIN:
+            unit_code = "30"
+        elif units[role] is None:
+            continue
+        else:
+            unit_code = units[role]
+        headers = {**token_for(client, make_user(role, unit=unit_code)), "If-Match": f'"{case.version}"'}
+        response = getattr(client, method)(path.format(ref=case.reference), json=body, headers=headers)
+        if role is Role.ADMIN:
+            assert response.status_code == 403, (role, where)
+        elif where == "out":
+            assert response.status_code == 404, (role, where)
+        elif action is not None and not allowed(case.status, action, role):
+            assert response.status_code == 403, (role, where)
+        else:
+            assert response.status_code in (200, 201), (role, where, method, response.json)
+        from app.extensions import db
+        db.session.refresh(case)
