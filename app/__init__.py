@@ -37,6 +37,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import api, models  # noqa: F401  (models: for the metadata)
     from app.audit.views import bp as audit_bp
+    from app.cases.views import bp as cases_bp
+    from app.children.views import bp as children_bp
+    from app.deadlines.views import bp as holidays_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.users.views import bp as users_bp
@@ -45,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(children_bp)
+    app.register_blueprint(holidays_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 
@@ -67,6 +73,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
     from app.access import can, role_label
+    from app.deadlines.services import due_label
 
     @app.context_processor
     def inject_helpers():
@@ -74,3 +81,4 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.globals["due_label"] = due_label

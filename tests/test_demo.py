@@ -28,3 +28,18 @@ def test_every_demo_account_can_sign_in(runner, app):
         client = app.test_client()
         response = client.post("/auth/sign-in", data={"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username
+
+
+def test_seed_demo_adds_about_thirty_cases_in_every_status_some_overdue(runner, app):
+    from app.cases.models import Case
+    from app.orm import utcnow
+
+    runner.invoke(args=["seed", "demo"])
+    cases = list(db.session.scalars(sa.select(Case)))
+    assert 25 <= len(cases) <= 35
+    assert {case.status for case in cases} == {"reported", "assessing", "planning", "in_progress", "monitoring",
+                                               "closed"}
+    now = utcnow()
+    assert any(deadline.overdue(now) for case in cases for deadline in case.open_deadlines())
+    runner.invoke(args=["seed", "demo"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == len(cases)

@@ -76,3 +76,13 @@ def my_work(viewer, now: datetime, limit: int = 100) -> list[Case]:
 
 def get_case(viewer, reference: str) -> Case | None:
     return db.session.scalar(scoped_cases(viewer).where(Case.reference == reference))
+
+
+def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[Case]:
+    """Cases where a commune leader must act: a plan submitted, or a closure proposed."""
+    from app.cases.models import Plan
+
+    submitted = sa.select(Plan.case_id).where(Plan.status == "submitted")
+    query = filtered(viewer, CaseFilter(sort="due"), now).where(
+        sa.or_(Case.id.in_(submitted), sa.and_(Case.closure_reason.isnot(None), Case.status != "closed")))
+    return list(db.session.scalars(query.limit(limit)))

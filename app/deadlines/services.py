@@ -67,3 +67,14 @@ def remove_holiday(holiday: Holiday) -> None:
 def holidays_of(year: int) -> list[Holiday]:
     return list(db.session.scalars(sa.select(Holiday).where(Holiday.day.between(date(year, 1, 1), date(year, 12, 31)))
                                     .order_by(Holiday.day)))
+
+
+def due_label(deadline, now: datetime) -> str:
+    """"due in 3 hours", "overdue by 2 days" or "met", in the reader's language."""
+    from flask_babel import format_timedelta
+
+    if deadline.met_at is not None:
+        return _("met %(when)s", when=deadline.met_at.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M"))
+    if deadline.due_at >= now:
+        return _("due in %(time)s", time=format_timedelta(deadline.due_at - now, threshold=1.5))
+    return _("overdue by %(time)s", time=format_timedelta(now - deadline.due_at, threshold=1.5))

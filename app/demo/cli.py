@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from app.demo.cases import seed_cases
 from app.units.services import DATA_DIR, load_units
 from app.users.services import create_user, find_user
 
@@ -21,13 +22,14 @@ DEMO_ACCOUNTS = (
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
-    """Load the demo units and accounts, leaving what is already there as it is."""
+    """Load the demo units, accounts and cases, leaving what is already there as it is."""
     load_units((DATA_DIR / "hai_duong_2024.csv").read_bytes(), "2024")
     accounts = []
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
         user = find_user(username) or create_user(username=username, full_name=full_name, role=role,
                                                   unit_code=unit_code, password=DEMO_PASSWORD)
         accounts.append((user.username, user.role, user.unit.label))
+    seed_cases()
     return accounts
 
 

@@ -1,7 +1,12 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 
+from app.access import can
 from app.auth.services import remember_locale
+from app.cases import queries
+from app.cases.models import RISK_LEVELS
+from app.cases.workflow import STATUSES
+from app.orm import utcnow
 from app.auth.views import safe_next
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -10,7 +15,13 @@ bp = Blueprint("main", __name__, template_folder="templates")
 @bp.route("/")
 @login_required
 def home():
-    return render_template(f"main/home_{current_user.role}.html")
+    now = utcnow()
+    work = {}
+    if can(current_user, "cases.create"):
+        work = {"my_work": queries.my_work(current_user, now),
+                "to_approve": queries.awaiting_approval(current_user, now)}
+    return render_template(f"main/home_{current_user.role}.html", now=now, statuses=STATUSES, risks=RISK_LEVELS,
+                           **work)
 
 
 @bp.route("/language", methods=["POST"])

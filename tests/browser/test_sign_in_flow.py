@@ -52,6 +52,14 @@ def live_server(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server}/auth/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#submit")
+    page.wait_for_selector("h1")
+
+
 def test_a_worker_signs_in_switches_language_and_signs_out(browser, live_server, dialect):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 360, "height": 740})
@@ -77,3 +85,47 @@ def test_a_worker_signs_in_switches_language_and_signs_out(browser, live_server,
 
     page.goto(f"{live_server}/")
     assert "/auth/sign-in" in page.url
+
+
+def test_a_hotline_report_goes_from_intake_to_an_approved_plan(browser, live_server, dialect):
+    """The worker takes a hotline 111 report, assesses the child and submits a plan; the leader approves it."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone = {"width": 360, "height": 740}
+    page = browser.new_page(viewport=phone)
+    sign_in(page, live_server, "worker.camphuc")
+    page.goto(f"{live_server}/cases/new")
+    page.fill("#full_name", "Phạm Thị Thu")
+    page.check("#sex-1")
+    page.fill("#date_of_birth", "2014-05-06")
+    page.select_option("#source", "hotline_111")
+    page.check("input[name=categories][value=violence]")
+    page.fill("#description", "Tổng đài 111 chuyển tin: trẻ bị bố đánh, có vết bầm.")
+    page.check("#immediate_danger")
+    page.screenshot(path=ARTIFACTS / f"{dialect}-case-1-intake.png", full_page=True)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("h1 .status-badge")
+    reference = page.locator("h1").inner_text().split()[0]
+    assert "Phạm Thị Thu" in page.content()
+
+    page.check("input[name=answers][value=repeated_harm]")
+    page.click("#step-assess button[type=submit]")
+    page.wait_for_selector(".flash--success")
+    page.fill("#goals", "Trẻ được an toàn tại nhà bà ngoại.")
+    page.fill("#actions-0-description", "Thăm nhà hằng tuần")
+    page.fill("#actions-0-responsible", "Cán bộ bảo vệ trẻ em xã")
+    page.fill("#actions-0-due_date", "2030-01-31")
+    page.click("#step-draft_plan button[type=submit]")
+    page.wait_for_selector("#step-submit_plan")
+    page.click("#step-submit_plan button[type=submit]")
+    page.wait_for_selector(".flash--success")
+    page.screenshot(path=ARTIFACTS / f"{dialect}-case-2-submitted.png", full_page=True)
+    page.close()
+
+    leader = browser.new_page(viewport=phone)
+    sign_in(leader, live_server, "leader.camphuc")
+    leader.wait_for_selector(f"a:has-text('{reference}')")
+    leader.click(f"a:has-text('{reference}')")
+    leader.click("#step-approve_plan button[type=submit]")
+    leader.wait_for_selector(".flash--success")
+    leader.screenshot(path=ARTIFACTS / f"{dialect}-case-3-approved.png", full_page=True)
+    assert "Đang thực hiện kế hoạch" in leader.locator("h1").inner_text()

@@ -4,7 +4,6 @@ import pytest
 
 from app.access import scoped_children
 from app.children.services import child_problems, id_number_problems, probable_duplicates
-from app.extensions import db
 from tests.factories import child_details, make_case, unit
 
 TODAY = date(2026, 11, 28)

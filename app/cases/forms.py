@@ -1,0 +1,150 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, HiddenField, IntegerField,
+                     RadioField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.cases.checklist import QUESTIONS
+from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS
+from app.cases.workflow import STATUSES
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(labels, blank=None):
+    return lambda: ([("", blank)] if blank else []) + [(key, label) for key, label in labels.items()]
+
+
+class VersionedForm(FlaskForm):
+    """Every change of a case carries the version it was made on."""
+
+    version = HiddenField()
+
+
+class CarerForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Carer's name"), validators=[Optional(), Length(max=200)])
+    relationship = StringField(_l("Relationship to the child"), validators=[Optional(), Length(max=80)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
+
+
+class IntakeForm(FlaskForm):
+    """Mẫu 01 and the child, in one page that a phone can scroll."""
+
+    full_name = StringField(_l("Child's full name"), validators=[InputRequired(), Length(max=200)])
+    other_names = StringField(_l("Other names"), validators=[Optional(), Length(max=200)])
+    sex = RadioField(_l("Sex"), choices=_choices(SEXES), validators=[InputRequired()])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    birth_year = IntegerField(_l("Or estimated year of birth"), validators=[Optional(), NumberRange(1900, 2200)])
+    id_number = StringField(_l("Personal ID (12 digits)"), validators=[Optional(), Length(max=12)],
+                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=80)])
+    address_detail = StringField(_l("Address (village, house)"), validators=[Optional(), Length(max=300)])
+    school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
+    special_circumstances = MultiCheckboxField(_l("Special circumstances"), choices=_choices(SPECIAL_CIRCUMSTANCES))
+    carers = FieldList(FormField(CarerForm), min_entries=2, max_entries=4)
+
+    source = SelectField(_l("Where the report came from"), choices=_choices(SOURCES, _l("Choose…")),
+                         validators=[InputRequired()])
+    received_at = DateTimeLocalField(_l("Received at"), validators=[InputRequired()])
+    reporter_name = StringField(_l("Who reported it"), validators=[Optional(), Length(max=200)])
+    reporter_contact = StringField(_l("Reporter's phone or address"), validators=[Optional(), Length(max=100)])
+    reporter_may_be_named = BooleanField(_l("The reporter agrees to be named"))
+    place = StringField(_l("Where it happened"), validators=[Optional(), Length(max=300)])
+    categories = MultiCheckboxField(_l("What happened (one or more)"), choices=_choices(CATEGORIES))
+    description = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
+    immediate_danger = BooleanField(_l("The child is in immediate danger"))
+    action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
+    child_choice = HiddenField()
+
+
+class EditForm(VersionedForm):
+    description = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
+    place = StringField(_l("Where it happened"), validators=[Optional(), Length(max=300)])
+    action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
+    immediate_danger = BooleanField(_l("The child is in immediate danger"))
+    categories = MultiCheckboxField(_l("What happened (one or more)"), choices=_choices(CATEGORIES))
+    assigned_worker = StringField(_l("Assigned worker (username)"), validators=[Optional(), Length(max=64)])
+
+
+class AssessmentForm(VersionedForm):
+    answers = MultiCheckboxField(_l("Signs found"), choices=lambda: [(key, label) for key, (_w, label)
+                                                                     in QUESTIONS.items()])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20000)])
+
+
+class DetailForm(VersionedForm):
+    summary = TextAreaField(_l("Detailed assessment"), validators=[InputRequired(), Length(max=20000)])
+    meeting_minutes = TextAreaField(_l("Minutes of the case meeting"), validators=[Optional(), Length(max=50000)])
+
+
+class EmergencyForm(VersionedForm):
+    description = TextAreaField(_l("Measure taken"), validators=[InputRequired(), Length(max=20000)])
+    taken_at = DateTimeLocalField(_l("Taken at"), validators=[InputRequired()])
+    isolation = BooleanField(_l("Temporary isolation of the child (Mẫu 07)"))
+    isolation_place = StringField(_l("Where the child stays"), validators=[Optional(), Length(max=300)])
+    isolation_from = DateField(_l("First day"), validators=[Optional()])
+    isolation_until = DateField(_l("Last day (15 days at most)"), validators=[Optional()])
+    decided_by = StringField(_l("Decided by (commune chairman)"), validators=[Optional(), Length(max=200)])
+
+
+class PlanActionForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    description = StringField(_l("Action"), validators=[Optional(), Length(max=2000)])
+    responsible = StringField(_l("Responsible person or organisation"), validators=[Optional(), Length(max=200)])
+    due_date = DateField(_l("Due date"), validators=[Optional()])
+
+
+class PlanForm(VersionedForm):
+    goals = TextAreaField(_l("Goals"), validators=[InputRequired(), Length(max=20000)])
+    actions = FieldList(FormField(PlanActionForm), min_entries=5, max_entries=20)
+
+
+class ReasonForm(VersionedForm):
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=5000)])
+
+
+class TimelineForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=_choices(TIMELINE_KINDS), validators=[InputRequired()])
+    occurred_at = DateTimeLocalField(_l("When"), validators=[InputRequired()])
+    text = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
+
+
+class ReviewForm(VersionedForm):
+    safety = RadioField(REVIEW_CRITERIA["safety"], choices=_choices(RISK_LEVELS), validators=[InputRequired()])
+    health = RadioField(REVIEW_CRITERIA["health"], choices=_choices(RISK_LEVELS), validators=[InputRequired()])
+    education = RadioField(REVIEW_CRITERIA["education"], choices=_choices(RISK_LEVELS), validators=[InputRequired()])
+    family_care = RadioField(REVIEW_CRITERIA["family_care"], choices=_choices(RISK_LEVELS),
+                             validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=20000)])
+
+
+class ClosureForm(VersionedForm):
+    reason = SelectField(_l("Why the case can close"), choices=_choices(CLOSURE_REASONS, _l("Choose…")),
+                         validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+
+
+class CaseFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Reference or child's name"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), choices=_choices(STATUSES, _l("Any")), validators=[Optional()])
+    category = SelectField(_l("Category"), choices=_choices(CATEGORIES, _l("Any")), validators=[Optional()])
+    risk = SelectField(_l("Risk"), choices=_choices(RISK_LEVELS, _l("Any")), validators=[Optional()])
+    unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)])
+    worker = StringField(_l("Assigned worker"), validators=[Optional(), Length(max=64)])
+    overdue = BooleanField(_l("Overdue only"))
+    sort = SelectField(_l("Sort by"), validators=[Optional()],
+                       choices=lambda: [("received", _l("Newest report first")), ("due", _l("Next deadline first")),
+                                        ("reference", _l("Reference"))])

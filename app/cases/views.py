@@ -1,0 +1,227 @@
+"""Case pages: the list, intake, the case page and its steps. Each view loads within scope, reads its form
+and calls one service; the rules are in services.py."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import refuse, requires, scoped_children
+from app.cases import checklist, queries, services, workflow
+from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DetailForm, EditForm, EmergencyForm,
+                             IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm, VersionedForm)
+from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
+                              Case)
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
+from app.children.services import ChildDetails, probable_duplicates
+from app.deadlines.services import local_zone
+from app.extensions import db
+from app.orm import utcnow
+
+bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
+PER_PAGE = 50
+LABELS = {"statuses": workflow.STATUSES, "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
+          "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
+          "criteria": REVIEW_CRITERIA, "questions": checklist.QUESTIONS, "sexes": SEXES,
+          "groups": SPECIAL_CIRCUMSTANCES}
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time typed in a form is local time."""
+    return moment.replace(tzinfo=local_zone()) if moment else None
+
+
+def _version(form: VersionedForm) -> int | None:
+    return int(form.version.data) if (form.version.data or "").isdigit() else None
+
+
+def _load(reference: str) -> Case:
+    case = queries.get_case(current_user, reference)
+    if case is None:
+        refuse(404, entity="cases", entity_id=reference)
+    return case
+
+
+@bp.route("/")
+@requires("cases.read")
+def index():
+    form = CaseFilterForm(request.args)
+    form.validate()
+    filters = queries.CaseFilter(status=form.status.data or None, category=form.category.data or None,
+                                 risk=form.risk.data or None, unit=form.unit.data or None,
+                                 worker=form.worker.data or None, overdue=bool(form.overdue.data),
+                                 q=form.q.data or None, sort=form.sort.data or "received")
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    now = utcnow()
+    cases = queries.page_of(current_user, filters, now, page, PER_PAGE)
+    arguments = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("cases/index.html", form=form, cases=cases, now=now, arguments=arguments, **LABELS)
+
+
+def _details_from(form: IntakeForm) -> ChildDetails:
+    return ChildDetails(
+        full_name=form.full_name.data or "", sex=form.sex.data or "", date_of_birth=form.date_of_birth.data,
+        birth_year=form.birth_year.data, other_names=form.other_names.data, id_number=form.id_number.data,
+        ethnicity=form.ethnicity.data, address_unit=current_user.unit if current_user.unit.level == "commune"
+        else None, address_detail=form.address_detail.data, school=form.school.data,
+        special_circumstances=form.special_circumstances.data or [],
+        carers=[carer for carer in form.carers.data if any((carer.get(key) or "").strip() for key in carer)])
+
+
+def _report_from(form) -> services.Report:
+    return services.Report(
+        source=form.source.data or "", received_at=_aware(form.received_at.data),
+        categories=form.categories.data or [], description=form.description.data or "",
+        immediate_danger=bool(form.immediate_danger.data), reporter_name=form.reporter_name.data,
+        reporter_contact=form.reporter_contact.data, reporter_may_be_named=bool(form.reporter_may_be_named.data),
+        place=form.place.data, action_taken=form.action_taken.data)
+
+
+def _show_refusal(form, refusal: services.CaseRefused) -> None:
+    flash(str(refusal), "error")
+    for name, messages in refusal.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + messages
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("cases.create")
+def create():
+    """Intake. When a probable duplicate child is found, the worker chooses: this child, or a new one."""
+    form = IntakeForm()
+    if request.method == "GET":
+        form.received_at.data = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
+    duplicates, elsewhere = [], 0
+    if form.validate_on_submit():
+        details = _details_from(form)
+        choice = form.child_choice.data
+        if not choice:
+            duplicates, elsewhere = probable_duplicates(details, services.province_of(current_user.unit),
+                                                        scoped_children(current_user))
+        if not duplicates:
+            child = None
+            if choice and choice != "new":
+                child = db.session.scalar(scoped_children(current_user).where(Child.id == int(choice))) \
+                    if choice.isdigit() else None
+            try:
+                case = services.open_case(current_user, current_user.unit, _report_from(form), child=child,
+                                          child_details=None if child else details)
+            except services.CaseRefused as refusal:
+                db.session.rollback()
+                _show_refusal(form, refusal)
+            else:
+                flash(_("Case %(reference)s opened. Assess the child's safety within 12 hours.",
+                        reference=case.reference), "success")
+                return redirect(url_for("cases.show", reference=case.reference))
+    return render_template("cases/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere, **LABELS)
+
+
+def _forms_for(case: Case) -> dict:
+    version = {"version": case.version}
+    now_local = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
+    plan = case.current_plan
+    plan_data = {"goals": plan.goals, "actions": [{"description": a.description, "responsible": a.responsible,
+                                                  "due_date": a.due_date} for a in plan.actions]} if plan else {}
+    return {
+        "edit": EditForm(data={**version, "description": case.description, "place": case.place,
+                               "action_taken": case.action_taken, "immediate_danger": case.immediate_danger,
+                               "categories": case.categories,
+                               "assigned_worker": case.assigned_worker.username if case.assigned_worker else ""}),
+        "assess": AssessmentForm(data=version),
+        "detail": DetailForm(data=version),
+        "emergency": EmergencyForm(data={**version, "taken_at": now_local}),
+        "plan": PlanForm(data={**version, **plan_data}),
+        "reason": ReasonForm(data=version),
+        "log": TimelineForm(data={"occurred_at": now_local}),
+        "review": ReviewForm(data=version),
+        "closure": ClosureForm(data=version),
+        "confirm": VersionedForm(data=version),
+    }
+
+
+def _render(case: Case, forms: dict | None = None, changes=None, status: int = 200):
+    all_forms = _forms_for(case)
+    all_forms.update(forms or {})
+    return render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, changes=changes,
+                           actions=workflow.actions_for(case.status, current_user.role), **LABELS), status
+
+
+@bp.route("/<reference>")
+@requires("cases.read")
+def show(reference):
+    return _render(_load(reference))[0]
+
+
+STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), "detail": ("detail", DetailForm),
+              "emergency": ("emergency", EmergencyForm), "draft_plan": ("plan", PlanForm),
+              "new_plan": ("plan", PlanForm), "submit_plan": ("confirm", VersionedForm),
+              "approve_plan": ("confirm", VersionedForm), "return_plan": ("reason", ReasonForm),
+              "log": ("log", TimelineForm), "review": ("review", ReviewForm),
+              "propose_closure": ("closure", ClosureForm), "approve_closure": ("confirm", VersionedForm),
+              "reopen": ("reason", ReasonForm)}
+
+
+def _call(step: str, case: Case, form):
+    user = current_user._get_current_object()
+    version = _version(form) if isinstance(form, VersionedForm) else None
+    if step == "edit":
+        return services.edit_case(case, user, {name: getattr(form, name).data for name in (
+            "description", "place", "action_taken", "immediate_danger", "categories", "assigned_worker")
+            if name != "assigned_worker" or form.assigned_worker.data}, version)
+    if step == "assess":
+        return services.assess(case, user, {key: True for key in form.answers.data or []}, form.summary.data,
+                               version)
+    if step == "detail":
+        return services.record_detailed_assessment(case, user, form.summary.data, form.meeting_minutes.data, version)
+    if step == "emergency":
+        return services.record_emergency(case, user, services.Emergency(
+            description=form.description.data or "", taken_at=_aware(form.taken_at.data),
+            isolation=bool(form.isolation.data), isolation_place=form.isolation_place.data,
+            isolation_from=form.isolation_from.data, isolation_until=form.isolation_until.data,
+            decided_by=form.decided_by.data), version)
+    if step in ("draft_plan", "new_plan"):
+        actions = [services.PlannedAction(row["description"] or "", row["responsible"] or "", row["due_date"])
+                   for row in form.actions.data if (row["description"] or "").strip()]
+        write = services.draft_plan if step == "draft_plan" else services.new_plan
+        return write(case, user, form.goals.data or "", actions, version)
+    if step == "log":
+        return services.log(case, user, form.kind.data, _aware(form.occurred_at.data), form.text.data or "")
+    if step == "review":
+        return services.review(case, user, {name: getattr(form, name).data for name in REVIEW_CRITERIA},
+                               form.note.data, version)
+    if step == "propose_closure":
+        return services.propose_closure(case, user, form.reason.data, form.note.data, version)
+    if step in ("return_plan", "reopen"):
+        act = services.return_plan if step == "return_plan" else services.reopen
+        return act(case, user, form.reason.data or "", version)
+    act = {"submit_plan": services.submit_plan, "approve_plan": services.approve_plan,
+           "approve_closure": services.approve_closure}[step]
+    return act(case, user, version)
+
+
+@bp.route("/<reference>/<any(" + ", ".join(STEP_FORMS) + "):step>", methods=["POST"])
+@requires("cases.read")
+def take_step(reference, step):
+    case = _load(reference)
+    key, form_class = STEP_FORMS[step]
+    form = form_class()
+    if not form.validate_on_submit():
+        flash(_("Check the fields marked below."), "error")
+        return _render(case, {key: form}, status=422)
+    try:
+        _call(step, case, form)
+    except services.StaleVersion as refusal:
+        db.session.rollback()
+        db.session.refresh(case)
+        flash(str(refusal), "error")
+        return _render(case, {key: form}, changes=refusal.changes, status=409)
+    except services.CaseRefused as refusal:
+        db.session.rollback()
+        _show_refusal(form, refusal)
+        return _render(case, {key: form}, status=refusal.status)
+    flash(_("Case %(reference)s: “%(action)s” done.", reference=case.reference,
+            action=workflow.ACTIONS[step]), "success")
+    return redirect(url_for("cases.show", reference=case.reference))

@@ -1,0 +1,40 @@
+"""The holiday calendar that working-day deadlines skip, kept by administrators."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.access import refuse, requires
+from app.deadlines import services
+from app.deadlines.models import Holiday
+from app.extensions import db
+from app.orm import utcnow
+from app.deadlines.forms import HolidayForm
+
+bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays", template_folder="templates")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires("holidays.manage")
+def index():
+    year = min(max(request.args.get("year", utcnow().year, type=int), 2000), 2100)
+    form = HolidayForm()
+    if form.validate_on_submit():
+        try:
+            holiday = services.add_holiday(form.day.data, form.name.data)
+        except services.HolidayRejected as refusal:
+            form.day.errors.append(str(refusal))
+        else:
+            flash(_("%(day)s added to the holidays.", day=holiday.day.strftime("%d/%m/%Y")), "success")
+            return redirect(url_for("holidays.index", year=holiday.day.year))
+    return render_template("deadlines/holidays.html", form=form, year=year, holidays=services.holidays_of(year))
+
+
+@bp.route("/<int(max=2147483647):holiday_id>/delete", methods=["POST"])
+@requires("holidays.manage")
+def delete(holiday_id):
+    holiday = db.session.get(Holiday, holiday_id)
+    if holiday is None:
+        refuse(404, entity="holidays", entity_id=holiday_id)
+    year = holiday.day.year
+    services.remove_holiday(holiday)
+    flash(_("The holiday was removed. Deadlines already set keep their dates."), "success")
+    return redirect(url_for("holidays.index", year=year))

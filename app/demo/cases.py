@@ -1,0 +1,89 @@
+"""About thirty demonstration cases in the demo communes, in every status, some overdue."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.cases import services
+from app.cases.models import Case
+from app.children.services import ChildDetails
+from app.extensions import db
+from app.orm import utcnow
+from app.units.services import find_unit
+from app.users.services import find_user
+
+CHILDREN = [
+    ("Nguyễn Văn An", "male"), ("Trần Thị Bình", "female"), ("Lê Minh Châu", "female"), ("Phạm Quốc Dũng", "male"),
+    ("Hoàng Thị Hà", "female"), ("Vũ Đức Hải", "male"), ("Đặng Thu Hằng", "female"), ("Bùi Văn Hùng", "male"),
+    ("Đỗ Thị Hương", "female"), ("Ngô Gia Huy", "male"), ("Dương Thị Lan", "female"), ("Lý Văn Long", "male"),
+    ("Mai Thị Linh", "female"), ("Trịnh Đình Mạnh", "male"), ("Đinh Thị Ngọc", "female"), ("Tạ Văn Nam", "male"),
+    ("Hồ Thị Oanh", "female"), ("Cao Minh Phúc", "male"), ("Lưu Thị Quỳnh", "female"), ("Phan Văn Sơn", "male"),
+    ("Vương Thị Thảo", "female"), ("Chu Đức Thắng", "male"), ("Kiều Thị Trang", "female"), ("La Văn Tuấn", "male"),
+    ("Quách Thị Uyên", "female"), ("Âu Văn Việt", "male"), ("Lâm Thị Xuân", "female"), ("Tôn Thất Yên", "male"),
+    ("Giang Thị Yến", "female"), ("Khúc Văn Bảo", "male"),
+]
+STORIES = {
+    "violence": "Hàng xóm báo trẻ thường xuyên bị cha đánh, có vết bầm ở tay.",
+    "neglect": "Trẻ ở nhà một mình nhiều ngày, không được ăn uống đầy đủ.",
+    "exploitation": "Trẻ phải làm thuê tại xưởng gỗ, nghỉ học từ đầu năm.",
+    "sexual_abuse": "Nhà trường báo có dấu hiệu trẻ bị xâm hại tình dục.",
+    "abandonment": "Cha mẹ đi làm ăn xa, bỏ trẻ lại một mình, không liên lạc được.",
+    "trafficking": "Gia đình báo trẻ bị người lạ dụ đi làm ở tỉnh khác, mất liên lạc.",
+}
+# The status each demo case is taken to, in order: every status appears, and the first ones are overdue.
+TARGETS = ["reported"] * 6 + ["assessing"] * 6 + ["planning"] * 6 + ["in_progress"] * 5 + ["monitoring"] * 4 + \
+          ["closed"] * 3
+ACTION = services.PlannedAction
+
+
+def seed_cases() -> int:
+    """Create the demo cases unless some already exist in the demo communes; return how many were made."""
+    units = [find_unit("10933", "2024"), find_unit("10966", "2024")]
+    if db.session.scalar(sa.select(sa.exists().where(Case.unit_id.in_([unit.id for unit in units])))):
+        return 0
+    people = {name: find_user(name) for name in ("worker.camphuc", "leader.camphuc", "worker.tanviet")}
+    chance = random.Random(2024)
+    now = utcnow()
+    for number, ((name, sex), target) in enumerate(zip(CHILDREN, TARGETS, strict=True)):
+        worker = people["worker.camphuc"] if number % 3 else people["worker.tanviet"]
+        category = list(STORIES)[number % len(STORIES)]
+        details = ChildDetails(full_name=name, sex=sex, date_of_birth=date(2009 + number % 15, 1 + number % 12,
+                                                                            1 + number % 27),
+                               address_unit=worker.unit, address_detail=f"Thôn {1 + number % 6}",
+                               carers=[{"name": "Người chăm sóc", "relationship": "Mẹ", "phone": "0912345678"}])
+        hours_ago = 30 if number < 3 else chance.randint(1, 10)
+        report = services.Report(source=chance.choice(["hotline_111", "police", "school", "family", "community"]),
+                                 received_at=now - timedelta(hours=hours_ago), categories=[category],
+                                 description=STORIES[category], immediate_danger=category in ("violence",
+                                                                                             "sexual_abuse"))
+        case = services.open_case(worker, worker.unit, report, child_details=details)
+        _advance(case, target, worker, people["leader.camphuc"], chance)
+        if target == "assessing" and number % 2:
+            # As if the assessment were a week old: the plan is now overdue.
+            case.deadline("plan_draft").due_at = now - timedelta(days=1)
+            db.session.commit()
+    return len(TARGETS)
+
+
+def _advance(case, target, worker, leader, chance) -> None:
+    order = ["reported", "assessing", "planning", "in_progress", "monitoring", "closed"]
+    if order.index(target) >= 1:
+        answers = {key: chance.random() < 0.3 for key in ("life_in_danger", "repeated_harm", "no_safe_adult",
+                                                          "neglect_signs")}
+        services.assess(case, worker, answers, "Đã gặp trẻ và gia đình.", case.version)
+    if order.index(target) >= 2:
+        services.draft_plan(case, worker, "Trẻ được an toàn, đi học đều và được chăm sóc.", [
+            ACTION("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date.today() + timedelta(days=30)),
+            ACTION("Hỗ trợ học phí", "Trường tiểu học xã", date.today() + timedelta(days=60))], case.version)
+        services.submit_plan(case, worker, case.version)
+    if order.index(target) >= 3:
+        services.approve_plan(case, leader, case.version)
+        services.log(case, worker, "visit", utcnow(), "Thăm nhà: trẻ khỏe, đã đi học lại.")
+    if order.index(target) >= 4:
+        services.review(case, worker, {"safety": "low", "health": "low", "education": "medium",
+                                       "family_care": "medium"}, None, case.version)
+    if target == "closed":
+        services.propose_closure(case, worker, "safe_stable", None, case.version)
+        services.approve_closure(case, leader, case.version)

@@ -1,0 +1,128 @@
+"""The case pages: intake, the case page and its steps, the list, my work."""
+import pytest
+
+from app.access import Role
+from app.cases.models import Case
+from app.extensions import db
+from tests.factories import make_case
+
+INTAKE = {"full_name": "Lê Thị Mai", "sex": "female", "date_of_birth": "2016-02-03", "source": "hotline_111",
+          "received_at": "2026-11-28T08:30", "categories": ["neglect"], "description": "Trẻ ở nhà một mình nhiều ngày.",
+          "immediate_danger": "y"}
+
+
+def english(client):
+    client.post("/language", data={"locale": "en"})
+
+
+@pytest.fixture
+def worker(make_user, sign_in):
+    return sign_in(make_user("worker"))
+
+
+def test_a_worker_opens_a_case_from_the_intake_page(client, worker):
+    response = client.post("/cases/new", data=INTAKE)
+    assert response.status_code == 302
+    case = db.session.scalar(db.select(Case))
+    assert response.headers["Location"] == f"/cases/{case.reference}"
+    assert (case.child.full_name, case.immediate_danger, case.categories) == ("Lê Thị Mai", True, ["neglect"])
+
+
+def test_the_intake_page_explains_what_is_missing_and_saves_nothing(client, worker):
+    response = client.post("/cases/new", data={**INTAKE, "categories": [], "description": ""})
+    assert response.status_code == 200 and 'id="description-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
+
+
+def test_a_probable_duplicate_is_offered_and_the_worker_chooses(client, worker):
+    existing = make_case(worker)
+    data = {**INTAKE, "full_name": "nguyen van an", "sex": "male", "date_of_birth": "2015-04-02"}
+    page = client.post("/cases/new", data=data).get_data(as_text=True)
+    assert f'value="{existing.child.id}"' in page
+    client.post("/cases/new", data={**data, "child_choice": str(existing.child.id)})
+    assert {case.child_id for case in db.session.scalars(db.select(Case))} == {existing.child.id}
+
+
+def test_choosing_a_new_child_records_one(client, worker):
+    existing = make_case(worker)
+    data = {**INTAKE, "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2015-04-02",
+            "child_choice": "new"}
+    client.post("/cases/new", data=data)
+    assert len({case.child_id for case in db.session.scalars(db.select(Case))} - {existing.child_id}) == 1
+
+
+def test_the_case_page_shows_deadlines_and_the_steps_allowed(client, worker):
+    case = make_case(worker, immediate_danger=True)
+    english(client)
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "Emergency measures: due in" in page and "step-assess" in page and "step-approve_plan" not in page
+
+
+def test_a_step_from_the_page_moves_the_case(client, worker):
+    case = make_case(worker)
+    response = client.post(f"/cases/{case.reference}/assess",
+                           data={"version": case.version, "answers": ["sexual_abuse"]})
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert (case.status, case.risk_level) == ("assessing", "high")
+
+
+def test_a_stale_form_is_refused_shows_what_changed_and_keeps_the_input(client, worker, make_user):
+    case = make_case(worker)
+    from app.cases import services
+    services.edit_case(case, make_user("commune_leader"), {"place": "Chợ"}, case.version)
+    english(client)
+    response = client.post(f"/cases/{case.reference}/edit",
+                           data={"version": case.version - 1, "description": "Mô tả mới của tôi",
+                                 "categories": ["violence"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Changed meanwhile" in page and "Mô tả mới của tôi" in page
+    db.session.refresh(case)
+    assert case.description != "Mô tả mới của tôi"
+
+
+def test_my_work_lists_the_overdue_first(client, worker):
+    from datetime import timedelta
+
+    from app.orm import utcnow
+    later = make_case(worker)
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=2))
+    english(client)
+    page = client.get("/").get_data(as_text=True)
+    assert page.index(overdue.reference) < page.index(later.reference) and "overdue by" in page
+
+
+def test_the_list_searches_without_diacritics(client, worker):
+    make_case(worker)
+    assert "Nguyễn Văn An" in client.get("/cases/?q=nguyen+van").get_data(as_text=True)
+    assert "Nguyễn Văn An" not in client.get("/cases/?q=tran").get_data(as_text=True)
+
+
+CASE_PAGES = [("get", "/cases/{ref}"), ("get", "/children/{child}"), ("post", "/cases/{ref}/log")]
+IN = {Role.WORKER: "10933", Role.COMMUNE_LEADER: "10933", Role.SUPERVISOR: "295", Role.PROVINCE_OFFICER: "30",
+      Role.INSPECTOR: "30"}
+OUT = {Role.WORKER: "10966", Role.COMMUNE_LEADER: "10966", Role.SUPERVISOR: "296", Role.INSPECTOR: "296"}
+
+
+@pytest.mark.parametrize("method, path", CASE_PAGES)
+@pytest.mark.parametrize("role", list(Role))
+def test_every_case_page_answers_by_role_and_scope(app, make_user, role, method, path):
+    owner = make_user("worker")
+    case = make_case(owner)
+    places = [("in", IN.get(role, "30")), ("out", OUT.get(role))]
+    for where, unit_code in places:
+        if unit_code is None:
+            continue
+        user = make_user(role, unit=unit_code)
+        client = app.test_client()
+        client.post("/auth/sign-in", data={"username": user.username, "password": "correct horse battery"})
+        response = getattr(client, method)(path.format(ref=case.reference, child=case.child_id),
+                                           data={"kind": "note", "occurred_at": "2026-11-28T08:00", "text": "x"})
+        if role is Role.ADMIN:
+            assert response.status_code == 403, (role, where)
+        elif where == "out":
+            assert response.status_code == 404, (role, where, path)
+        elif method == "post" and role is Role.INSPECTOR:
+            assert response.status_code == 403, (role, where)
+        else:
+            assert response.status_code in (200, 302), (role, where, path, response.status_code)
