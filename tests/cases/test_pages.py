@@ -126,3 +126,41 @@ def test_every_case_page_answers_by_role_and_scope(app, make_user, role, method,
             assert response.status_code == 403, (role, where)
         else:
             assert response.status_code in (200, 302), (role, where, path, response.status_code)
+
+
+def case_routes(app):
+    """Every route that names a case or a child, pages and API alike, with the methods it accepts."""
+    for rule in app.url_map.iter_rules():
+        if {"reference", "child_id"} & set(rule.arguments):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def test_every_route_that_names_a_case_answers_404_out_of_scope(app, make_user):
+    from flask import url_for
+
+    from app.extensions import db as database
+    case = make_case(make_user("worker", unit="10966"))
+    outsider = make_user("worker", unit="10933")
+    client = app.test_client()
+    client.post("/auth/sign-in", data={"username": outsider.username, "password": "correct horse battery"})
+    token = client.post("/api/v1/tokens", json={"username": outsider.username,
+                                                "password": "correct horse battery"}).json["token"]
+    from app.api.cases import STEPS
+    from app.cases.views import STEP_FORMS
+
+    checked = set()
+    for rule, method in case_routes(app):
+        steps = [None] if "step" not in rule.arguments else STEPS if rule.rule.startswith("/api/") else STEP_FORMS
+        for step in steps:
+            values = {"reference": case.reference, "child_id": case.child_id, "step": step}
+            with app.test_request_context():
+                path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            api = path.startswith("/api/")
+            response = client.open(path, method=method, json={} if api else None,
+                                   headers={"Authorization": f"Bearer {token}", "If-Match": '"1"'} if api else {})
+            assert response.status_code == 404, (method, path, response.status_code)
+            checked.add((method, path))
+    assert len(checked) == 4 + len(STEPS) + len(STEP_FORMS)
+    database.session.refresh(case)
+    assert (case.status, case.version) == ("reported", 1)
