@@ -233,7 +233,7 @@ def list_cases():
     next_url = None
     if result.has_next:
         arguments = {key: value for key, value in request.args.items() if key != "page"}
-        next_url = url_for("api.list_cases", page=result.next_num, _external=True, **arguments)
+        next_url = url_for("api.list_cases", page=result.number + 1, _external=True, **arguments)
     return jsonify({"items": [case_json(case, now) for case in result.items], "next": next_url})
 
 

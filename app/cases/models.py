@@ -73,6 +73,9 @@ class Case(Audited, db.Model):
         sa.CheckConstraint(sa.column("status").in_(list(STATUSES)), name="status"),
         sa.CheckConstraint(sa.column("risk_level").in_(list(RISK_LEVELS)), name="risk_level"),
         sa.Index("ix_cases_unit_id_status", "unit_id", "status"),
+        # The list's default order, within a unit and across a whole subtree.
+        sa.Index("ix_cases_unit_id_received_at", "unit_id", "received_at"),
+        sa.Index("ix_cases_received_at", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
