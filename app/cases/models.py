@@ -110,7 +110,7 @@ class Case(Audited, db.Model):
     child: Mapped[Child] = relationship(lazy="joined")
     assigned_worker: Mapped[User | None] = relationship(foreign_keys=[assigned_worker_id])
     closure_proposed_by: Mapped[User | None] = relationship(foreign_keys=[closure_proposed_by_id])
-    category_rows: Mapped[list[CaseCategory]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    category_rows: Mapped[list[CaseCategory]] = relationship(cascade="all, delete-orphan")
     deadlines: Mapped[list[Deadline]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                      order_by="Deadline.due_at")
     assessments: Mapped[list[Assessment]] = relationship(cascade="all, delete-orphan", order_by="Assessment.id")

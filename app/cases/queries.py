@@ -1,6 +1,7 @@
 """Finding cases within scope: the list's filters, search by reference or name, and "my work"."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from app.units.services import find_unit
 from app.users.models import User
 
 SORTS = ("received", "due", "reference")
+REFERENCE = re.compile(r"[A-Za-z]{1,4}-\w+-\w+-\d+")
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def next_due() -> sa.ScalarSelect:
 
 
 def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
-    query = scoped_cases(viewer).join(Child, Child.id == Case.child_id)
+    query = scoped_cases(viewer)
     if filters.status:
         query = query.where(Case.status == filters.status)
     if filters.category:
@@ -53,10 +55,16 @@ def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
         query = query.where(next_due() < now)
     if filters.q and filters.q.strip():
         text = filters.q.strip()
-        folded = fold(text)
-        query = query.where(sa.or_(Case.reference == text.upper(),
-                                   Child.name_folded.contains(folded, autoescape=True),
-                                   Child.other_names_folded.contains(folded, autoescape=True)))
+        if REFERENCE.fullmatch(text):
+            query = query.where(Case.reference == text.upper())
+        else:
+            # The few children whose names match come first (trigram indexes), then their cases: left to
+            # itself, PostgreSQL would walk every case by date looking for them.
+            folded = fold(text)
+            matches = (sa.select(Child.id).where(sa.or_(Child.name_folded.contains(folded, autoescape=True),
+                                                        Child.other_names_folded.contains(folded, autoescape=True)))
+                       .cte("name_matches").prefix_with("MATERIALIZED"))
+            query = query.join(matches, matches.c.id == Case.child_id)
     order = {"received": (Case.received_at.desc(), Case.id.desc()),
              "due": (next_due().asc().nulls_last(), Case.id),
              "reference": (Case.reference,)}[filters.sort if filters.sort in SORTS else "received"]

@@ -22,10 +22,16 @@ from app.orm import utcnow
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 PER_PAGE = 50
-LABELS = {"statuses": workflow.STATUSES, "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
-          "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
-          "criteria": REVIEW_CRITERIA, "questions": checklist.QUESTIONS, "sexes": SEXES,
-          "groups": SPECIAL_CIRCUMSTANCES}
+LABEL_TABLES = {"statuses": workflow.STATUSES, "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
+                "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
+                "criteria": REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES}
+
+
+def labels() -> dict:
+    """The label tables translated once for the page, not once per row."""
+    tables = {name: {key: str(label) for key, label in table.items()} for name, table in LABEL_TABLES.items()}
+    tables["questions"] = {key: (weight, str(label)) for key, (weight, label) in checklist.QUESTIONS.items()}
+    return tables
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -57,7 +63,7 @@ def index():
     now = utcnow()
     cases = queries.page_of(current_user, filters, now, page, PER_PAGE)
     arguments = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template("cases/index.html", form=form, cases=cases, now=now, arguments=arguments, **LABELS)
+    return render_template("cases/index.html", form=form, cases=cases, now=now, arguments=arguments, **labels())
 
 
 def _details_from(form: IntakeForm) -> ChildDetails:
@@ -116,7 +122,7 @@ def create():
                 flash(_("Case %(reference)s opened. Assess the child's safety within 12 hours.",
                         reference=case.reference), "success")
                 return redirect(url_for("cases.show", reference=case.reference))
-    return render_template("cases/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere, **LABELS)
+    return render_template("cases/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere, **labels())
 
 
 def _forms_for(case: Case) -> dict:
@@ -146,7 +152,7 @@ def _render(case: Case, forms: dict | None = None, changes=None, status: int = 2
     all_forms = _forms_for(case)
     all_forms.update(forms or {})
     return render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, changes=changes,
-                           actions=workflow.actions_for(case.status, current_user.role), **LABELS), status
+                           actions=workflow.actions_for(case.status, current_user.role), **labels()), status
 
 
 @bp.route("/<reference>")

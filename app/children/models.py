@@ -38,6 +38,8 @@ class Child(Audited, db.Model):
         # Searching "nguyen van" anywhere in a name: a trigram index on PostgreSQL (pg_trgm).
         sa.Index("ix_children_name_folded_trgm", "name_folded", postgresql_using="gin",
                  postgresql_ops={"name_folded": "gin_trgm_ops"}),
+        sa.Index("ix_children_other_names_folded_trgm", "other_names_folded", postgresql_using="gin",
+                 postgresql_ops={"other_names_folded": "gin_trgm_ops"}),
         sa.CheckConstraint(sa.column("sex").in_(list(SEXES)), name="sex"),
         sa.CheckConstraint("date_of_birth IS NOT NULL OR birth_year IS NOT NULL", name="birth_known"),
     )

@@ -4,8 +4,7 @@ from flask_login import current_user, login_required
 from app.access import can
 from app.auth.services import remember_locale
 from app.cases import queries
-from app.cases.models import RISK_LEVELS
-from app.cases.workflow import STATUSES
+from app.cases.views import labels
 from app.orm import utcnow
 from app.auth.views import safe_next
 
@@ -20,8 +19,7 @@ def home():
     if can(current_user, "cases.create"):
         work = {"my_work": queries.my_work(current_user, now),
                 "to_approve": queries.awaiting_approval(current_user, now)}
-    return render_template(f"main/home_{current_user.role}.html", now=now, statuses=STATUSES, risks=RISK_LEVELS,
-                           **work)
+    return render_template(f"main/home_{current_user.role}.html", now=now, **labels(), **work)
 
 
 @bp.route("/language", methods=["POST"])

@@ -27,13 +27,19 @@ def upgrade():
         batch_op.create_index('ix_cases_unit_id_received_at', ['unit_id', 'received_at'], unique=False)
 
     with op.batch_alter_table('children', schema=None) as batch_op:
-        batch_op.create_index('ix_children_name_folded_trgm', ['name_folded'], unique=False, postgresql_using='gin', postgresql_ops={'name_folded': 'gin_trgm_ops'})
+        batch_op.create_index('ix_children_name_folded_trgm', ['name_folded'], unique=False, postgresql_using='gin',
+                              postgresql_ops={'name_folded': 'gin_trgm_ops'})
+        batch_op.create_index('ix_children_other_names_folded_trgm', ['other_names_folded'], unique=False,
+                              postgresql_using='gin', postgresql_ops={'other_names_folded': 'gin_trgm_ops'})
 
 
 
 def downgrade():
     with op.batch_alter_table('children', schema=None) as batch_op:
-        batch_op.drop_index('ix_children_name_folded_trgm', postgresql_using='gin', postgresql_ops={'name_folded': 'gin_trgm_ops'})
+        batch_op.drop_index('ix_children_other_names_folded_trgm', postgresql_using='gin',
+                            postgresql_ops={'other_names_folded': 'gin_trgm_ops'})
+        batch_op.drop_index('ix_children_name_folded_trgm', postgresql_using='gin',
+                            postgresql_ops={'name_folded': 'gin_trgm_ops'})
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_unit_id_received_at')

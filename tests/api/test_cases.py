@@ -178,3 +178,19 @@ def test_every_case_route_answers_by_role_and_scope(client, make_user, worker, r
             assert response.status_code in (200, 201), (role, where, method, response.json)
         from app.extensions import db
         db.session.refresh(case)
+
+
+def test_list_finds_a_case_by_its_reference(client, auth, worker):
+    case = make_case(worker)
+    make_case(worker)
+    found = client.get("/api/v1/cases", query_string={"q": case.reference.lower()}, headers=auth).json["items"]
+    assert [item["reference"] for item in found] == [case.reference]
+
+
+def test_search_also_looks_at_other_names(client, auth, worker):
+    from app.cases.services import open_case
+    from tests.factories import child_details, report
+    open_case(worker, worker.unit, report(), child_details=child_details(full_name="Trần Văn Bé",
+                                                                         other_names="Tí Nị"))
+    found = client.get("/api/v1/cases", query_string={"q": "ti ni"}, headers=auth).json["items"]
+    assert [item["child"]["full_name"] for item in found] == ["Trần Văn Bé"]
