@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("APP_ENV", "development")
 
 from app import create_app  # noqa: E402
+from bench.database import fresh_database  # noqa: E402
 from app.audit import services  # noqa: E402
 from app.audit.chain import FIELDS, entry_hash  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -72,16 +73,7 @@ class PlainUser(db.Model):
 def fresh_app(url: str):
     """An app on a just-migrated schema (PostgreSQL: public dropped and rebuilt) with Hải Dương loaded."""
     if url.startswith("postgresql"):
-        target = sa.make_url(url)
-        if target.database in ("test", "postgres"):
-            sys.exit(f"refusing to benchmark in database {target.database!r}")
-        admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
-                conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-        admin.dispose()
-        with sa.create_engine(url).begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        fresh_database(url)
     app = create_app({"APP_ENV": "testing", "DATABASE_URL": url,
                       "PASSWORD_HASH_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}})
     with app.app_context():

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("APP_ENV", "development")
 
 from app import create_app  # noqa: E402
+from bench.database import fresh_database  # noqa: E402
 from app.units.services import DATA_DIR, load_units  # noqa: E402
 from app.users.services import create_user  # noqa: E402
 
@@ -59,16 +60,7 @@ def sql_array(values) -> str:
 
 
 def build(total: int) -> None:
-    target = sa.make_url(URL)
-    if target.database in ("test", "postgres"):
-        sys.exit(f"refusing to benchmark in database {target.database!r}")
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-    with sa.create_engine(URL).begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    fresh_database(URL)
     app = create_app({"APP_ENV": "testing", "DATABASE_URL": URL})
     with app.app_context():
         from flask_migrate import upgrade

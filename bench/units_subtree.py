@@ -35,6 +35,7 @@ os.environ.setdefault("APP_ENV", "development")
 
 from app import create_app  # noqa: E402
 from app.access import units_under  # noqa: E402
+from bench.database import fresh_database  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.units.models import Unit  # noqa: E402
 from app.units.services import DATA_DIR, find_unit, load_units  # noqa: E402
@@ -76,25 +77,12 @@ CLOSURE_SQL = [  # every (ancestor, descendant) pair, the unit itself included a
 ]
 
 
-def ensure_database(url: str) -> None:
-    """Create the bench database if missing; refuse to run against the test database."""
-    target = sa.make_url(url)
-    if target.database in ("test", "postgres"):
-        sys.exit(f"refusing to benchmark in database {target.database!r}")
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}):
-            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
 def build(url: str) -> tuple:
     """A fresh app on `url` with the schema migrated and the country loaded; returns (app, load seconds)."""
+    if url.startswith("postgresql"):
+        fresh_database(url)
     app = create_app({"APP_ENV": "development", "DATABASE_URL": url})
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         raw = (DATA_DIR / "vn_units_2024.csv").read_bytes()
         started = time.perf_counter()
@@ -161,7 +149,6 @@ def run_column(conn, variants: dict[str, tuple], column: str, table: dict) -> No
 
 
 def bench_postgresql(table: dict) -> None:
-    ensure_database(PG_URL)
     app, load_s = build(PG_URL)
     with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         try:
