@@ -60,6 +60,7 @@ CAPABILITIES = {
     # Administrators see no child or case data at all (DESIGN.md section 1).
     "cases.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     "cases.create": {Role.WORKER, Role.COMMUNE_LEADER},
+    "children.edit": {Role.WORKER, Role.COMMUNE_LEADER},
 }
 
 

@@ -1,23 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, HiddenField, IntegerField,
-                     RadioField, SelectField, SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, HiddenField, RadioField,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.cases.checklist import QUESTIONS
 from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS
 from app.cases.workflow import STATUSES
-from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
+from app.children.forms import ChildForm, MultiCheckboxField, choices
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _choices(labels, blank=None):
-    return lambda: ([("", blank)] if blank else []) + [(key, label) for key, label in labels.items()]
+_choices = choices
 
 
 class VersionedForm(FlaskForm):
@@ -26,30 +19,8 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
 
-class CarerForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    name = StringField(_l("Carer's name"), validators=[Optional(), Length(max=200)])
-    relationship = StringField(_l("Relationship to the child"), validators=[Optional(), Length(max=80)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
-
-
-class IntakeForm(FlaskForm):
+class IntakeForm(ChildForm):
     """Mẫu 01 and the child, in one page that a phone can scroll."""
-
-    full_name = StringField(_l("Child's full name"), validators=[InputRequired(), Length(max=200)])
-    other_names = StringField(_l("Other names"), validators=[Optional(), Length(max=200)])
-    sex = RadioField(_l("Sex"), choices=_choices(SEXES), validators=[InputRequired()])
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
-    birth_year = IntegerField(_l("Or estimated year of birth"), validators=[Optional(), NumberRange(1900, 2200)])
-    id_number = StringField(_l("Personal ID (12 digits)"), validators=[Optional(), Length(max=12)],
-                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=80)])
-    address_detail = StringField(_l("Address (village, house)"), validators=[Optional(), Length(max=300)])
-    school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
-    special_circumstances = MultiCheckboxField(_l("Special circumstances"), choices=_choices(SPECIAL_CIRCUMSTANCES))
-    carers = FieldList(FormField(CarerForm), min_entries=2, max_entries=4)
 
     source = SelectField(_l("Where the report came from"), choices=_choices(SOURCES, _l("Choose…")),
                          validators=[InputRequired()])

@@ -15,7 +15,7 @@ from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, Detail
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
                               Case)
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
-from app.children.services import ChildDetails, probable_duplicates
+from app.children.services import probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.orm import utcnow
@@ -66,16 +66,6 @@ def index():
     return render_template("cases/index.html", form=form, cases=cases, now=now, arguments=arguments, **labels())
 
 
-def _details_from(form: IntakeForm) -> ChildDetails:
-    return ChildDetails(
-        full_name=form.full_name.data or "", sex=form.sex.data or "", date_of_birth=form.date_of_birth.data,
-        birth_year=form.birth_year.data, other_names=form.other_names.data, id_number=form.id_number.data,
-        ethnicity=form.ethnicity.data, address_unit=current_user.unit if current_user.unit.level == "commune"
-        else None, address_detail=form.address_detail.data, school=form.school.data,
-        special_circumstances=form.special_circumstances.data or [],
-        carers=[carer for carer in form.carers.data if any((carer.get(key) or "").strip() for key in carer)])
-
-
 def _report_from(form) -> services.Report:
     return services.Report(
         source=form.source.data or "", received_at=_aware(form.received_at.data),
@@ -102,7 +92,7 @@ def create():
         form.received_at.data = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
     duplicates, elsewhere = [], 0
     if form.validate_on_submit():
-        details = _details_from(form)
+        details = form.details(current_user.unit if current_user.unit.level == "commune" else None)
         choice = form.child_choice.data
         if not choice:
             duplicates, elsewhere = probable_duplicates(details, services.province_of(current_user.unit),

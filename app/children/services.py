@@ -117,10 +117,14 @@ def new_child(details: ChildDetails) -> Child:
                   id_number=details.id_number or None, ethnicity=details.ethnicity or None,
                   address_unit=details.address_unit, address_detail=details.address_detail or None,
                   school=details.school or None, special_circumstances=sorted(details.special_circumstances))
-    child.carers = [Carer(name=carer["name"].strip(), relationship_to_child=carer["relationship"].strip(),
-                          phone=(carer.get("phone") or "").strip() or None) for carer in details.carers]
+    child.carers = _carers(details)
     db.session.add(child)
     return child
+
+
+def _carers(details: ChildDetails) -> list[Carer]:
+    return [Carer(name=carer["name"].strip(), relationship_to_child=carer["relationship"].strip(),
+                  phone=(carer.get("phone") or "").strip() or None) for carer in details.carers]
 
 
 def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Select) -> tuple[list[Child], int]:
@@ -146,3 +150,25 @@ def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Selec
                                          .with_only_columns(Child.id)))
     return [child for child in matches if child.id in visible_ids], \
         sum(1 for child in matches if child.id not in visible_ids)
+
+
+class ChildRejected(Exception):
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("invalid child details")
+        self.fields = fields
+
+
+def update_child(child: Child, details: ChildDetails, today: date) -> None:
+    """Correct a child's details (a misspelt name, a birth date found later); carers are replaced as given."""
+    problems = child_problems(details, today)
+    if problems:
+        raise ChildRejected(problems)
+    child.full_name, child.name_folded = details.full_name.strip(), fold(details.full_name)
+    child.other_names = (details.other_names or "").strip() or None
+    child.other_names_folded = fold(details.other_names) or None
+    child.sex, child.date_of_birth, child.birth_year = details.sex, details.date_of_birth, details.year_of_birth
+    child.id_number = details.id_number or None
+    child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
+    child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)
+    child.carers = _carers(details)
+    db.session.commit()

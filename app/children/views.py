@@ -1,22 +1,61 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import refuse, requires, scoped_cases, scoped_children
 from app.cases.models import Case
-from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.cases.workflow import STATUSES
+from app.children.forms import ChildForm
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
+from app.children.services import ChildRejected, update_child
+from app.deadlines.services import local_zone
 from app.extensions import db
+from app.orm import utcnow
 
 bp = Blueprint("children", __name__, url_prefix="/children", template_folder="templates")
+
+
+def _load(child_id: int) -> Child:
+    child = db.session.scalar(scoped_children(current_user).where(Child.id == child_id))
+    if child is None:
+        refuse(404, entity="children", entity_id=child_id)
+    return child
 
 
 @bp.route("/<int(max=2147483647):child_id>")
 @requires("cases.read")
 def show(child_id):
-    child = db.session.scalar(scoped_children(current_user).where(Child.id == child_id))
-    if child is None:
-        refuse(404, entity="children", entity_id=child_id)
+    child = _load(child_id)
     cases = db.session.scalars(scoped_cases(current_user).where(Case.child_id == child.id)
                                .order_by(Case.received_at.desc()))
     return render_template("children/show.html", child=child, cases=list(cases), sexes=SEXES,
                            groups=SPECIAL_CIRCUMSTANCES, statuses=STATUSES)
+
+
+@bp.route("/<int(max=2147483647):child_id>/edit", methods=["GET", "POST"])
+@requires("children.edit")
+def edit(child_id):
+    child = _load(child_id)
+    form = ChildForm(obj=None if request.method == "POST" else _as_form_data(child))
+    if form.validate_on_submit():
+        try:
+            update_child(child, form.details(child.address_unit), utcnow().astimezone(local_zone()).date())
+        except ChildRejected as refusal:
+            db.session.rollback()
+            for name, messages in refusal.fields.items():
+                getattr(form, name).errors = list(getattr(form, name).errors) + messages
+        else:
+            flash(_("The child's details were saved."), "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    return render_template("children/edit.html", child=child, form=form)
+
+
+class _as_form_data:
+    """The child's values under the form's field names."""
+
+    def __init__(self, child: Child):
+        for name in ("full_name", "other_names", "sex", "date_of_birth", "birth_year", "id_number", "ethnicity",
+                     "address_detail", "school", "special_circumstances"):
+            setattr(self, name, getattr(child, name))
+        self.carers = [{"name": carer.name, "relationship": carer.relationship_to_child, "phone": carer.phone}
+                       for carer in child.carers]

@@ -76,3 +76,31 @@ def test_a_duplicate_out_of_scope_is_counted_but_not_shown(make_user):
     worker = make_user("worker", unit="10933")
     found, elsewhere = probable_duplicates(child_details(), unit("30"), scoped_children(worker))
     assert found == [] and elsewhere == 1
+
+
+def test_a_worker_corrects_a_childs_details(client, make_user, sign_in):
+    worker = sign_in(make_user("worker"))
+    child = make_case(worker).child
+    response = client.post(f"/children/{child.id}/edit", data={
+        "full_name": "Nguyễn Văn Ân", "sex": "male", "date_of_birth": "2015-04-02",
+        "carers-0-name": "Bà Hoa", "carers-0-relationship": "Bà ngoại"})
+    assert response.status_code == 302
+    from app.extensions import db
+    db.session.refresh(child)
+    assert (child.full_name, child.name_folded, [c.name for c in child.carers]) == \
+        ("Nguyễn Văn Ân", "nguyen van an", ["Bà Hoa"])
+
+
+def test_a_correction_that_does_not_fit_is_refused_next_to_its_field(client, make_user, sign_in):
+    worker = sign_in(make_user("worker"))
+    child = make_case(worker).child
+    response = client.post(f"/children/{child.id}/edit", data={
+        "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2015-04-02", "id_number": "123"})
+    assert response.status_code == 200 and 'id="id_number-error"' in response.get_data(as_text=True)
+
+
+def test_an_inspector_cannot_correct_a_child(client, make_user, sign_in):
+    worker = make_user("worker")
+    child = make_case(worker).child
+    sign_in(make_user("inspector"))
+    assert client.get(f"/children/{child.id}/edit").status_code == 403

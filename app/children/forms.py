@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FieldList, FormField, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def choices(labels, blank=None):
+    return lambda: ([("", blank)] if blank else []) + [(key, label) for key, label in labels.items()]
+
+
+class CarerForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Carer's name"), validators=[Optional(), Length(max=200)])
+    relationship = StringField(_l("Relationship to the child"), validators=[Optional(), Length(max=80)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
+
+
+class ChildForm(FlaskForm):
+    """The child's details, at intake and when they are corrected later."""
+
+    full_name = StringField(_l("Child's full name"), validators=[InputRequired(), Length(max=200)])
+    other_names = StringField(_l("Other names"), validators=[Optional(), Length(max=200)])
+    sex = RadioField(_l("Sex"), choices=choices(SEXES), validators=[InputRequired()])
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    birth_year = IntegerField(_l("Or estimated year of birth"), validators=[Optional(), NumberRange(1900, 2200)])
+    id_number = StringField(_l("Personal ID (12 digits)"), validators=[Optional(), Length(max=12)],
+                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=80)])
+    address_detail = StringField(_l("Address (village, house)"), validators=[Optional(), Length(max=300)])
+    school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
+    special_circumstances = MultiCheckboxField(_l("Special circumstances"), choices=choices(SPECIAL_CIRCUMSTANCES))
+    carers = FieldList(FormField(CarerForm), min_entries=2, max_entries=6)
+
+    def details(self, address_unit):
+        from app.children.services import ChildDetails
+
+        return ChildDetails(
+            full_name=self.full_name.data or "", sex=self.sex.data or "", date_of_birth=self.date_of_birth.data,
+            birth_year=self.birth_year.data, other_names=self.other_names.data, id_number=self.id_number.data,
+            ethnicity=self.ethnicity.data, address_unit=address_unit, address_detail=self.address_detail.data,
+            school=self.school.data, special_circumstances=self.special_circumstances.data or [],
+            carers=[carer for carer in self.carers.data if any((carer.get(key) or "").strip() for key in carer)])
