@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -154,8 +154,17 @@ def scoped_cases(user) -> sa.Select:
         return sa.select(Case).where(sa.false())
     # The ids themselves, not a subquery: knowing them, PostgreSQL reads one commune's newest cases from its
     # index instead of walking the whole province's by date (0.7 ms instead of 22 ms at a million cases).
-    unit_ids = list(db.session.scalars(units_under(user.unit)))
-    return sa.select(Case).where(Case.unit_id.in_(unit_ids))
+    return sa.select(Case).where(Case.unit_id.in_(_unit_ids_under(user.unit)))
+
+
+def _unit_ids_under(unit: Unit) -> list[int]:
+    """Read once per request: a page may scope several queries (a leader's home page does)."""
+    if not has_request_context():
+        return list(db.session.scalars(units_under(unit)))
+    known = g.setdefault("unit_ids_under", {})
+    if unit.path not in known:
+        known[unit.path] = list(db.session.scalars(units_under(unit)))
+    return known[unit.path]
 
 
 def scoped_children(user) -> sa.Select:
