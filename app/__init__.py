@@ -40,6 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     from app.cases.views import bp as cases_bp
     from app.children.views import bp as children_bp
     from app.deadlines.views import bp as holidays_bp
+    from app.escalations.views import bp as escalations_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.referrals.views import bp as referrals_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.users.views import bp as users_bp
@@ -51,11 +54,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(holidays_bp)
+    app.register_blueprint(referrals_bp)
+    app.register_blueprint(escalations_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 
     from app.audit.cli import audit_cli
     from app.demo.cli import seed_cli
+    from app.escalations.cli import escalate
     from app.units.cli import units_cli
     from app.users.cli import users_cli
 
@@ -63,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(escalate)
 
     _register_template_helpers(app)
     return app
@@ -74,10 +82,13 @@ def _register_template_helpers(app: Flask) -> None:
 
     from app.access import can, role_label
     from app.deadlines.services import due_label
+    from app.notifications.services import count_for
+    from app.orm import utcnow
 
     @app.context_processor
     def inject_helpers():
-        return {"can": lambda capability: can(current_user, capability), "get_locale": get_locale}
+        return {"can": lambda capability: can(current_user, capability), "get_locale": get_locale,
+                "waiting_count": lambda: count_for(current_user, utcnow())}
 
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["role_label"] = role_label

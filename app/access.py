@@ -61,6 +61,10 @@ CAPABILITIES = {
     "cases.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     "cases.create": {Role.WORKER, Role.COMMUNE_LEADER},
     "children.edit": {Role.WORKER, Role.COMMUNE_LEADER},
+    # Those who work cases refer them and raise them by hand; inspectors only read.
+    "referrals.send": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    "escalations.raise": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    "providers.manage": {Role.PROVINCE_OFFICER, Role.ADMIN},
 }
 
 
@@ -147,17 +151,104 @@ def audit_about_subtree(unit_path: str) -> sa.ColumnElement:
 
 
 def scoped_cases(user) -> sa.Select:
-    """The cases `user` may read: those of units in their subtree; none for roles without `cases.read`."""
+    """The cases `user` may read: those of units in their subtree, and those referred to or from their subtree
+    by a referral that was accepted; none for roles without `cases.read`."""
     from app.cases.models import Case
 
     if not can(user, "cases.read"):
         return sa.select(Case).where(sa.false())
     # The ids themselves, not a subquery: knowing them, PostgreSQL reads one commune's newest cases from its
     # index instead of walking the whole province's by date (0.7 ms instead of 22 ms at a million cases).
-    return sa.select(Case).where(Case.unit_id.in_(_unit_ids_under(user.unit)))
+    in_subtree = Case.unit_id.in_(subtree_unit_ids(user.unit))
+    referred = _referred_case_ids(user.unit)
+    return sa.select(Case).where(sa.or_(in_subtree, Case.id.in_(referred)) if referred else in_subtree)
 
 
-def _unit_ids_under(unit: Unit) -> list[int]:
+def _referred_case_ids(unit: Unit) -> list[int]:
+    """Cases outside `unit`'s subtree that an accepted referral shares with it (usually none: a short list)."""
+    from app.cases.models import Case
+    from app.referrals.models import Referral
+    from app.referrals.workflow import GIVING_ACCESS
+
+    def read() -> list[int]:
+        ids = subtree_unit_ids(unit)
+        return list(db.session.scalars(
+            sa.select(Referral.case_id).join(Case, Case.id == Referral.case_id).distinct()
+            .where(Referral.status.in_(GIVING_ACCESS), Case.unit_id.not_in(ids),
+                   sa.or_(Referral.receiving_unit_id.in_(ids), Referral.from_unit_id.in_(ids)))))
+
+    if not has_request_context():
+        return read()
+    known = g.setdefault("referred_case_ids", {})
+    if unit.path not in known:
+        known[unit.path] = read()
+    return known[unit.path]
+
+
+def forget_scope() -> None:
+    """After a change of who may see what (a referral accepted), within the same request."""
+    if has_request_context():
+        g.pop("referred_case_ids", None)
+
+
+def scoped_referrals(user) -> sa.Select:
+    """Referrals sent from or to the person's subtree, and those of the cases they may read."""
+    from app.referrals.models import Referral
+
+    if not can(user, "cases.read"):
+        return sa.select(Referral).where(sa.false())
+    ids = subtree_unit_ids(user.unit)
+    readable_cases = _readable_case_ids(user)
+    return sa.select(Referral).where(sa.or_(Referral.from_unit_id.in_(ids), Referral.receiving_unit_id.in_(ids),
+                                            Referral.case_id.in_(readable_cases)))
+
+
+def _readable_case_ids(user) -> sa.Select:
+    from app.cases.models import Case
+
+    return scoped_cases(user).with_only_columns(Case.id)
+
+
+def referral_parties(user, referral) -> set[str]:
+    """Which sides of `referral` the person is on: its sending unit, an approver above it, its receiving unit."""
+    from app.referrals.workflow import APPROVER, RECEIVER, SENDER
+
+    parties = set()
+    if user.unit_id == referral.from_unit_id:
+        parties.add(SENDER)
+    if user.unit_id == referral.receiving_unit_id:
+        parties.add(RECEIVER)
+    if user.unit_id != referral.from_unit_id and user.unit.contains(referral.from_unit):
+        parties.add(APPROVER)
+    return parties
+
+
+def scoped_escalations(user) -> sa.Select:
+    """Escalations raised to a unit in the person's subtree, and those of the cases they may read."""
+    from app.escalations.models import Escalation
+
+    if not can(user, "cases.read"):
+        return sa.select(Escalation).where(sa.false())
+    readable_cases = _readable_case_ids(user)
+    return sa.select(Escalation).where(sa.or_(Escalation.to_unit_id.in_(subtree_unit_ids(user.unit)),
+                                              Escalation.case_id.in_(readable_cases)))
+
+
+def may_acknowledge(user, escalation) -> bool:
+    """A named person of the unit the escalation was raised to takes it."""
+    return can(user, "escalations.raise") and user.unit_id == escalation.to_unit_id
+
+
+def scoped_providers(user) -> sa.Select:
+    """The provider registers a province officer or an admin keeps: those of units in their subtree."""
+    from app.referrals.models import Provider
+
+    if not can(user, "providers.manage"):
+        return sa.select(Provider).where(sa.false())
+    return sa.select(Provider).where(Provider.unit_id.in_(units_under(user.unit)))
+
+
+def subtree_unit_ids(unit: Unit) -> list[int]:
     """Read once per request: a page may scope several queries (a leader's home page does)."""
     if not has_request_context():
         return list(db.session.scalars(units_under(unit)))

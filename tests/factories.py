@@ -76,3 +76,23 @@ def make_case(by, unit=None, child=None, **report_overrides):
 
     return open_case(by, by.unit if unit is None else unit, report(**report_overrides),
                      child=child, child_details=None if child else child_details())
+
+
+def make_referral(case, by, to=None, provider=None, send=True, **overrides):
+    """A referral of `case` by `by`, to the unit coded `to` (default: the district above) or to `provider`."""
+    from app.referrals.services import Request, refer
+
+    values = {"reason": "Cần hỗ trợ tâm lý cho trẻ.", "consent": "child_and_carer"}
+    values.update(overrides)
+    target = None if provider else unit(to or "295")
+    return refer(case, by, Request(to_unit=target, provider=provider, **values), send=send)
+
+
+def make_provider(unit_code="295", kind="health", name="Trung tâm Y tế huyện Cẩm Giàng"):
+    from app.extensions import db
+    from app.referrals.models import Provider
+
+    provider = Provider(unit=unit(unit_code), kind=kind, name=name)
+    db.session.add(provider)
+    db.session.commit()
+    return provider

@@ -54,6 +54,16 @@ DOCUMENT = {
                             "description": "{field: [before, after]} for a change; details for other actions"},
                 "ip": {"type": "string", "nullable": True}, "request_id": {"type": "string", "nullable": True},
                 "hash": {"type": "string"}, "prev_hash": {"type": "string"}}},
+            "Referral": {"type": "object", "description": "id, case (reference), from_unit, to_unit (code or null), "
+                         "provider ({id, name, kind} or null), receiving_unit, status, urgent, transfer, reason, "
+                         "service, consent, approval_needed, approval_due_at, approved_at, approved_by, sent_at, "
+                         "answer_due_at, answered_at, completed_at, closing_reason, created_at, updated_at, version.",
+                         "required": ["id", "case", "from_unit", "to_unit", "status", "urgent", "reason",
+                                      "created_at"]},
+            "Escalation": {"type": "object", "description": "id, case, from_unit, to_unit, reason, automatic, level, "
+                           "raised_at, acknowledged_at, acknowledged_by.",
+                           "required": ["id", "to_unit", "reason", "automatic", "raised_at", "acknowledged_at",
+                                        "acknowledged_by"]},
             "Case": {"type": "object", "description": "A case, as ../shared/API.md lists it, and more.",
                      "properties": {
                          "reference": {"type": "string", "example": "HD-10933-2024-0007"},
@@ -179,6 +189,64 @@ DOCUMENT = {
                                    "403": _error("Not for this role or this person"),
                                    "409": _error("Not possible at this status"), "412": _error("Stale version"),
                                    "422": _error("Invalid fields")}}},
+        "/cases/{reference}/referrals": {
+            "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "post": {"summary": "Refer the case from the caller's unit to another unit (to_unit: code) or to a "
+                                "provider in a unit's register (provider: id). Answers pending_approval where a "
+                                "supervisor must approve (it leaves a commune), else sent; urgent ones are sent at "
+                                "once and approved afterwards. draft=true keeps it unsent.",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["reason"],
+                         "properties": {"to_unit": {"type": "string"}, "provider": {"type": "integer"},
+                                        "reason": {"type": "string"}, "urgent": {"type": "boolean"},
+                                        "service": {"type": "string"}, "transfer": {"type": "boolean",
+                                        "description": "The family moved for good: on acceptance the case "
+                                                       "belongs to the receiving commune."},
+                                        "consent": {"type": "string", "enum": ["child_and_carer", "carer",
+                                                    "emergency_protection", "not_recorded"],
+                                                    "default": "not_recorded"},
+                                        "draft": {"type": "boolean"}}}}}},
+                     "responses": {"201": {"description": "The referral", "content": {"application/json": {
+                         "schema": {"$ref": "#/components/schemas/Referral"}}}},
+                         "403": _error("This role does not refer cases"), "404": _error("Absent or out of scope"),
+                         "409": _error("The case is closed"), "422": _error("Invalid fields")}}},
+        "/referrals": {
+            "get": {"summary": "A box of referrals: box=in (to the caller's subtree), out (from it) or approval "
+                               "(awaiting the calling supervisor); status filters; those waiting for the caller "
+                               "first. limit (1-200), offset.",
+                    "responses": {"200": {"description": "{items, next}"}, "422": _error("Invalid filter")}}},
+        "/referrals/{number}": {
+            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "get": {"summary": "One referral.", "responses": {
+                "200": {"description": "The referral", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Referral"}}}}, "404": _error("Absent or out of scope")}}},
+        "/referrals/{number}/{action}": {
+            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}},
+                           {"name": "action", "in": "path", "required": True, "schema": {"type": "string", "enum": [
+                               "send", "approve", "reject", "accept", "decline", "withdraw", "complete"]}}],
+            "post": {"summary": "Act on the referral; reject and decline need {reason}. 409 when the action does "
+                                "not fit its state (of two simultaneous approvals, one gets 200 and the other 409).",
+                     "responses": {"200": {"description": "The referral"},
+                                   "403": _error("This person may not take this action"),
+                                   "404": _error("Absent or out of scope"), "409": _error("Not possible now"),
+                                   "422": _error("Reason missing")}}},
+        "/cases/{reference}/escalations": {
+            "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "post": {"summary": "Escalate by hand to the unit above the caller's, with {reason}.",
+                     "responses": {"201": {"description": "The escalation", "content": {"application/json": {
+                         "schema": {"$ref": "#/components/schemas/Escalation"}}}},
+                         "403": _error("This role does not escalate"), "409": _error("No unit above"),
+                         "422": _error("Reason missing")}}},
+        "/escalations": {
+            "get": {"summary": "Escalations raised to the caller's subtree or about cases they read; open=true "
+                               "for those not yet acknowledged. limit, offset.",
+                    "responses": {"200": {"description": "{items, next}"}}}},
+        "/escalations/{number}/acknowledge": {
+            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "post": {"summary": "Acknowledge, as a person of the unit it was raised to; optional {note}.",
+                     "responses": {"200": {"description": "The escalation"},
+                                   "403": _error("Not of the unit it was raised to"),
+                                   "409": _error("Already acknowledged")}}},
         "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
     },

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,10 @@ from app.extensions import db
 from app.orm import UTCDateTime, utcnow
 from app.units.models import Unit
 from app.users.models import User
+
+if TYPE_CHECKING:  # defined in their own areas, which build on cases
+    from app.escalations.models import Escalation
+    from app.referrals.models import Referral
 
 CATEGORIES = {
     "violence": _l("Physical or emotional violence"),
@@ -120,6 +125,8 @@ class Case(Audited, db.Model):
     timeline: Mapped[list[TimelineEntry]] = relationship(cascade="all, delete-orphan",
                                                          order_by="TimelineEntry.occurred_at.desc()")
     reviews: Mapped[list[Review]] = relationship(cascade="all, delete-orphan", order_by="Review.id")
+    referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
+    escalations: Mapped[list[Escalation]] = relationship(back_populates="case", order_by="Escalation.id")
 
     def audit_case_ref(self) -> str:
         return self.reference

@@ -19,10 +19,12 @@ from app.children.services import probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.orm import utcnow
+from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 PER_PAGE = 50
-LABEL_TABLES = {"statuses": workflow.STATUSES, "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
+LABEL_TABLES = {"statuses": workflow.STATUSES, "referral_statuses": REFERRAL_STATUSES,
+                "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
                 "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
                 "criteria": REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES}
 

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.cases.models import Case, CaseRecord
+from app.extensions import db
+from app.orm import UTCDateTime, utcnow
+from app.units.models import Unit
+from app.users.models import User
+
+
+class Escalation(CaseRecord, db.Model):
+    """A case raised to the unit above the one that must act, until a named person there acknowledges it.
+
+    `trigger` names what was missed (a deadline or a referral's step; empty when raised by hand). The
+    unique constraints are what make the sweep safe to run twice, or on two machines at once.
+    """
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "trigger", "to_unit_id"),
+        sa.UniqueConstraint("previous_id"),
+        sa.Index("ix_escalations_to_unit_id_acknowledged_at", "to_unit_id", "acknowledged_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    from_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    to_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    automatic: Mapped[bool] = mapped_column(default=False)
+    trigger: Mapped[str | None] = mapped_column(sa.String(80))
+    level: Mapped[int] = mapped_column(default=1)
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("escalations.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    raised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    acknowledgement_note: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship(back_populates="escalations")
+    from_unit: Mapped[Unit] = relationship(foreign_keys=[from_unit_id], lazy="joined")
+    to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id], lazy="joined")
+    raised_by: Mapped[User | None] = relationship(foreign_keys=[raised_by_id])
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])

@@ -1,0 +1,182 @@
+"""Escalation: a missed deadline, or a worker's call, raises a case to the unit above until someone takes it.
+
+The sweep (`flask --app wsgi escalate`) finds what is late. Each escalation it raises is
+its own transaction, and the table's unique constraints refuse a second copy: running
+the sweep twice, or on two machines at once, raises nothing twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.access import can, may_acknowledge
+from app.cases.models import DEADLINES, Case, Deadline
+from app.cases.services import Invalid, NotAllowed, WrongState
+from app.deadlines.services import add_working_days
+from app.escalations.models import Escalation
+from app.extensions import db
+from app.orm import utcnow
+from app.referrals.models import Referral
+from app.units.models import Unit
+from app.users.models import User
+
+# The case's deadlines that raise it when missed (issue 5): emergency measures, assessment, plan, plan approval.
+ESCALATING_DEADLINES = ("emergency_measures", "initial_assessment", "plan_draft", "plan_approval")
+UNANSWERED_WORKING_DAYS = 1
+
+
+def above(unit: Unit) -> Unit | None:
+    return unit.parent
+
+
+def raise_by_hand(case: Case, user: User, reason: str) -> Escalation:
+    """Any worker may raise a case to the unit above their own, saying why."""
+    if not can(user, "escalations.raise"):
+        raise NotAllowed(_("Your role does not escalate cases."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid({"reason": [_("Say why the case is escalated.")]})
+    if len(reason) > 5000:
+        raise Invalid({"reason": [_("At most %(count)d characters.", count=5000)]})
+    target = above(user.unit)
+    if target is None:
+        raise WrongState(_("There is no unit above yours to escalate to."))
+    escalation = Escalation(case=case, from_unit=user.unit, to_unit=target, reason=reason, automatic=False,
+                            raised_by_id=user.id, raised_at=utcnow())
+    db.session.add(escalation)
+    db.session.commit()
+    return escalation
+
+
+def acknowledge(escalation: Escalation, user: User, note: str | None = None) -> Escalation:
+    """A named person of the unit it was raised to takes it off the open list."""
+    db.session.execute(sa.select(Escalation.id).where(Escalation.id == escalation.id).with_for_update())
+    db.session.refresh(escalation)
+    if not may_acknowledge(user, escalation):
+        raise NotAllowed(_("Only someone of %(unit)s can acknowledge this escalation.",
+                           unit=escalation.to_unit.name))
+    if escalation.acknowledged_at is not None:
+        raise WrongState(_("This escalation was already acknowledged by %(name)s.",
+                           name=escalation.acknowledged_by.full_name))
+    if len(note or "") > 5000:
+        raise Invalid({"note": [_("At most %(count)d characters.", count=5000)]})
+    escalation.acknowledged_at, escalation.acknowledged_by_id = utcnow(), user.id
+    escalation.acknowledgement_note = (note or "").strip() or None
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise WrongState(_("Someone else acknowledged this escalation at the same moment.")) from None
+    return escalation
+
+
+@dataclass
+class Missed:
+    """Something late: the case, the unit that had to act, what was missed, and the key that names it once."""
+
+    case_id: int
+    late_unit_id: int
+    trigger: str
+    reason: str
+
+
+@dataclass
+class SweepResult:
+    raised: list[int] = field(default_factory=list)
+    already: int = 0
+
+
+def _deadlines_missed(now: datetime) -> list[Missed]:
+    rows = db.session.execute(
+        sa.select(Deadline.name, Deadline.due_at, Case.id, Case.unit_id, Case.reference)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.met_at.is_(None), Deadline.due_at < now, Deadline.name.in_(ESCALATING_DEADLINES),
+               Case.status != "closed"))
+    return [Missed(case_id, unit_id, f"deadline:{name}:{due_at:%Y%m%dT%H%M}",
+                   _("Deadline missed: %(deadline)s (case %(reference)s).", deadline=DEADLINES[name],
+                     reference=reference))
+            for name, due_at, case_id, unit_id, reference in rows]
+
+
+def _referrals_late(now: datetime) -> list[Missed]:
+    missed = []
+    unapproved = db.session.scalars(sa.select(Referral).where(
+        Referral.approval_needed, Referral.approved_at.is_(None),
+        Referral.status.in_(("pending_approval", "sent", "accepted")), Referral.approval_due_at < now))
+    for referral in unapproved:
+        # The approver sits above the sender; the escalation goes above the approver.
+        approver_unit = above(referral.from_unit) or referral.from_unit
+        missed.append(Missed(referral.case_id, approver_unit.id, f"referral:{referral.id}:approval",
+                             _("Referral %(number)d was not approved in time.", number=referral.id)))
+    unanswered = db.session.scalars(sa.select(Referral).where(Referral.status == "sent",
+                                                              Referral.answer_due_at < now))
+    for referral in unanswered:
+        missed.append(Missed(referral.case_id, referral.receiving_unit_id, f"referral:{referral.id}:answer",
+                             _("Referral %(number)d was not answered in time.", number=referral.id)))
+    return missed
+
+
+def _raise(make) -> int | None:
+    """Insert one escalation in its own transaction; None when another sweep already raised it."""
+    try:
+        escalation = make()
+        db.session.add(escalation)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return escalation.id
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    """Raise every missed deadline once, and raise again, a level higher, what nobody acknowledged in time."""
+    now = now or utcnow()
+    result = SweepResult()
+    raised_before = {(case_id, trigger) for case_id, trigger in db.session.execute(
+        sa.select(Escalation.case_id, Escalation.trigger).where(Escalation.automatic))}
+    for missed in _deadlines_missed(now) + _referrals_late(now):
+        if (missed.case_id, missed.trigger) in raised_before:
+            result.already += 1
+            continue
+        late_unit = db.session.get(Unit, missed.late_unit_id)
+        target = above(late_unit) or late_unit
+
+        def first(missed=missed, late_unit=late_unit, target=target):
+            return Escalation(case_id=missed.case_id, from_unit=late_unit, to_unit=target, reason=missed.reason,
+                              automatic=True, trigger=missed.trigger, level=1, raised_at=now)
+
+        _record(result, _raise(first))
+    for escalation in _unanswered(now):
+        target = above(escalation.to_unit)
+
+        def higher(escalation=escalation, target=target):
+            return Escalation(case_id=escalation.case_id, from_unit=escalation.to_unit, to_unit=target,
+                              reason=_("Not acknowledged in time: %(reason)s", reason=escalation.reason),
+                              automatic=True, trigger=escalation.trigger or f"manual:{escalation.id}",
+                              level=escalation.level + 1, previous_id=escalation.id, raised_at=now)
+
+        _record(result, _raise(higher))
+    return result
+
+
+def _record(result: SweepResult, escalation_id: int | None) -> None:
+    if escalation_id is None:
+        result.already += 1
+    else:
+        result.raised.append(escalation_id)
+
+
+def _unanswered(now: datetime) -> list[Escalation]:
+    """Open escalations older than a working day, below the top unit, not yet raised higher."""
+    higher = aliased(Escalation)
+    candidates = db.session.scalars(sa.select(Escalation).join(Unit, Unit.id == Escalation.to_unit_id).where(
+        Escalation.acknowledged_at.is_(None), Unit.parent_id.is_not(None),
+        ~sa.exists().where(higher.previous_id == Escalation.id)))
+    return [escalation for escalation in candidates
+            if add_working_days(escalation.raised_at, UNANSWERED_WORKING_DAYS) < now]

@@ -1,0 +1,60 @@
+"""Escalation pages: the open list of the person's unit and below, raising a case by hand, acknowledging."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import may_acknowledge, refuse, requires, scoped_escalations
+from app.cases.services import CaseRefused
+from app.cases.views import _load
+from app.escalations import services
+from app.escalations.models import Escalation
+from app.extensions import db
+
+bp = Blueprint("escalations", __name__, template_folder="templates")
+
+
+@bp.route("/escalations/")
+@requires("cases.read")
+def index():
+    only_open = request.args.get("all") != "1"
+    query = scoped_escalations(current_user)
+    if only_open:
+        query = query.where(Escalation.acknowledged_at.is_(None))
+    escalations = list(db.session.scalars(query.order_by(Escalation.raised_at.desc(), Escalation.id.desc())
+                                          .limit(200)))
+    return render_template("escalations/index.html", escalations=escalations, only_open=only_open,
+                           may_acknowledge=lambda escalation: may_acknowledge(current_user, escalation))
+
+
+@bp.route("/escalations/<int:number>/acknowledge", methods=["POST"])
+@requires("escalations.raise")
+def acknowledge(number):
+    escalation = db.session.scalar(scoped_escalations(current_user).where(Escalation.id == number))
+    if escalation is None:
+        refuse(404, entity="escalations", entity_id=number)
+    try:
+        services.acknowledge(escalation, current_user, request.form.get("note"))
+    except CaseRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        flash(_("You acknowledged the escalation of case %(reference)s; it is yours to follow up.",
+                reference=escalation.case.reference), "success")
+    return redirect(url_for("escalations.index"))
+
+
+@bp.route("/cases/<reference>/escalate", methods=["POST"])
+@requires("escalations.raise")
+def escalate(reference):
+    case = _load(reference)
+    try:
+        escalation = services.raise_by_hand(case, current_user, request.form.get("reason", ""))
+    except CaseRefused as refusal:
+        db.session.rollback()
+        flash(" ".join([str(refusal), *[" ".join(messages) for messages in refusal.fields.values()]]), "error")
+    else:
+        flash(_("Case %(reference)s escalated to %(unit)s.", reference=case.reference,
+                unit=escalation.to_unit.name), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#escalations")

@@ -1,0 +1,86 @@
+"""What needs the signed-in person now, worked out from the records themselves rather than stored.
+
+A list derived on each request cannot go stale or be lost: a referral answered by a
+colleague leaves everyone's list at once. The header's badge is the same list, counted
+in one query.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.access import Role, can, scoped_cases, scoped_escalations, scoped_referrals
+from app.cases.models import Case, Deadline, Plan
+from app.escalations.models import Escalation
+from app.extensions import db
+from app.referrals import queries as referral_queries
+from app.referrals.models import Referral
+
+SOON = timedelta(hours=24)
+KINDS = {
+    "referral": _l("Referrals waiting for you"),
+    "escalation": _l("Escalations to acknowledge"),
+    "approval": _l("Plans and closures to approve"),
+    "deadline": _l("Deadlines within 24 hours"),
+}
+
+
+@dataclass(frozen=True)
+class Notices:
+    referrals: list[Referral]
+    escalations: list[Escalation]
+    approvals: list[Case]
+    deadlines: list[Deadline]
+
+    @property
+    def total(self) -> int:
+        return len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
+
+
+def _referrals(user) -> sa.Select:
+    return scoped_referrals(user).where(referral_queries.waiting_for(user))
+
+
+def _escalations(user) -> sa.Select:
+    if not can(user, "escalations.raise"):
+        return sa.select(Escalation).where(sa.false())
+    return scoped_escalations(user).where(Escalation.to_unit_id == user.unit_id, Escalation.acknowledged_at.is_(None))
+
+
+def _approvals(user) -> sa.Select:
+    if user.role != Role.COMMUNE_LEADER:
+        return sa.select(Case).where(sa.false())
+    submitted = sa.select(Plan.case_id).where(Plan.status == "submitted")
+    return scoped_cases(user).where(Case.status != "closed", sa.or_(
+        Case.id.in_(submitted), Case.closure_reason.is_not(None)))
+
+
+def _deadlines(user, now: datetime) -> sa.Select:
+    """Deadlines due within a day on the cases the person answers for: their own, or (leaders) their commune's."""
+    query = sa.select(Deadline).join(Case, Case.id == Deadline.case_id).where(
+        Deadline.met_at.is_(None), Deadline.due_at >= now, Deadline.due_at < now + SOON, Case.status != "closed")
+    if user.role == Role.WORKER:
+        return query.where(Case.assigned_worker_id == user.id)
+    if user.role == Role.COMMUNE_LEADER:
+        return query.where(Case.id.in_(scoped_cases(user).with_only_columns(Case.id)))
+    return query.where(sa.false())
+
+
+def notices_for(user, now: datetime, limit: int = 50) -> Notices:
+    def rows(query, *order):
+        return list(db.session.scalars(query.order_by(*order).limit(limit)))
+
+    return Notices(referrals=rows(_referrals(user), Referral.created_at),
+                   escalations=rows(_escalations(user), Escalation.raised_at),
+                   approvals=rows(_approvals(user), Case.updated_at),
+                   deadlines=rows(_deadlines(user, now), Deadline.due_at))
+
+
+def count_for(user, now: datetime) -> int:
+    """The badge: every kind counted in a single round trip."""
+    counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
+              for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now))]
+    return sum(db.session.execute(sa.select(*counts)).one())

@@ -1,0 +1,224 @@
+"""The rules of a referral, from the draft to its answer: what the pages and the API both call.
+
+Every action locks the referral's row, reads it afresh and checks the state machine
+(`workflow.TRANSITIONS`) and the person's side of it; so of two people acting at once,
+the second sees what the first did and is told so. A refusal changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.access import Role, can, forget_scope, referral_parties
+from app.cases.models import Case
+from app.cases.services import CaseRefused, Invalid, NotAllowed, NotInThisStatus, RoleNotAllowed, WrongState
+from app.deadlines.services import add_working_days
+from app.extensions import db
+from app.orm import utcnow
+from app.referrals import workflow
+from app.referrals.models import CONSENTS, Provider, Referral
+from app.units.models import Unit
+from app.users.models import User
+
+APPROVAL_WORKING_DAYS = 1
+URGENT_APPROVAL_HOURS = 2
+ANSWER_WORKING_DAYS = 3
+CONSENT_AGE = 7  # Law on Children 2016 art. 33: a child of 7 or more is asked before their information is shared
+
+
+@dataclass
+class Request:
+    """What the sender asks: of whom (a unit or a provider), why, and on what ground the file is shared."""
+
+    to_unit: Unit | None = None
+    provider: Provider | None = None
+    reason: str = ""
+    service: str | None = None
+    urgent: bool = False
+    transfer: bool = False
+    consent: str = "not_recorded"
+
+
+def needs_approval(from_unit: Unit, receiving_unit: Unit) -> bool:
+    """A referral that leaves a commune needs a supervisor's approval (DESIGN.md section 4)."""
+    return from_unit.level == "commune" and receiving_unit.id != from_unit.id
+
+
+def _problems(case: Case, user: User, request: Request) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if (request.to_unit is None) == (request.provider is None):
+        problems["to_unit"] = [_("Choose one unit or one service provider to refer to.")]
+    elif request.to_unit is not None:
+        if request.to_unit.id == user.unit_id:
+            problems["to_unit"] = [_("This is your own unit; choose another.")]
+        elif request.to_unit.edition != user.unit.edition:
+            problems["to_unit"] = [_("There is no such unit.")]
+        elif request.transfer and request.to_unit.level != "commune":
+            problems["transfer"] = [_("A case is transferred to a commune.")]
+    elif not request.provider.active:
+        problems["provider"] = [_("This provider is no longer in the register.")]
+    elif request.transfer:
+        problems["transfer"] = [_("A case is transferred to a commune, not to a provider.")]
+    if not (request.reason or "").strip():
+        problems["reason"] = [_("Say why the child is referred.")]
+    elif len(request.reason) > 5000:
+        problems["reason"] = [_("At most %(count)d characters.", count=5000)]
+    if len(request.service or "") > 300:
+        problems["service"] = [_("At most %(count)d characters.", count=300)]
+    if request.consent not in CONSENTS:
+        problems["consent"] = [_("Choose how the sharing was agreed.")]
+    elif request.consent == "carer" and _age(case) is not None and _age(case) >= CONSENT_AGE:
+        problems["consent"] = [_("The child is 7 or older: the child must agree too, or name the legal ground.")]
+    elif request.consent == "emergency_protection" and not request.urgent:
+        problems["consent"] = [_("Sharing without consent is allowed only for emergency protection: mark the "
+                                 "referral urgent.")]
+    return problems
+
+
+def _age(case: Case) -> int | None:
+    child, today = case.child, utcnow().date()
+    if child.date_of_birth:
+        born = child.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return today.year - child.birth_year if child.birth_year else None
+
+
+def refer(case: Case, user: User, request: Request, *, send: bool = True) -> Referral:
+    """A new referral from the person's unit; sent at once unless kept as a draft."""
+    if not can(user, "referrals.send"):
+        raise NotAllowed(_("Your role does not refer cases."))
+    if case.status == "closed":
+        raise WrongState(_("Case %(reference)s is closed; reopen it before referring it.", reference=case.reference))
+    problems = _problems(case, user, request)
+    if problems:
+        raise Invalid(problems)
+    receiving_unit = request.to_unit or request.provider.unit
+    with db.session.no_autoflush:  # one insert, its deadlines included, not an insert and an update
+        referral = _new_referral(case, user, request, receiving_unit)
+        if send:
+            _send(referral)
+    db.session.add(referral)
+    db.session.commit()
+    return referral
+
+
+def _new_referral(case: Case, user: User, request: Request, receiving_unit: Unit) -> Referral:
+    return Referral(case=case, from_unit=user.unit, to_unit=request.to_unit, provider=request.provider,
+                    receiving_unit=receiving_unit, reason=request.reason.strip(),
+                    service=(request.service or "").strip() or None, urgent=request.urgent,
+                    transfer=request.transfer, consent=request.consent, status="draft",
+                    approval_needed=needs_approval(user.unit, receiving_unit), created_by_id=user.id)
+
+
+def _send(referral: Referral) -> None:
+    now = utcnow()
+    if referral.approval_needed and not referral.urgent:
+        referral.status = "pending_approval"
+        referral.approval_due_at = add_working_days(now, APPROVAL_WORKING_DAYS)
+        return
+    if referral.approval_needed:
+        referral.approval_due_at = now + timedelta(hours=URGENT_APPROVAL_HOURS)
+    _go_out(referral, now)
+
+
+def _go_out(referral: Referral, now) -> None:
+    referral.status, referral.sent_at = "sent", now
+    referral.answer_due_at = add_working_days(now, ANSWER_WORKING_DAYS)
+
+
+def check(referral: Referral, user: User, action: str) -> workflow.Rule:
+    """The rule that lets this person take `action` now, or the refusal that says why not."""
+    rule = workflow.TRANSITIONS.get((referral.status, action))
+    if rule is None:
+        raise NotInThisStatus(_("Referral %(number)d is “%(status)s”: “%(action)s” is not possible now.",
+                                number=referral.id, status=workflow.STATUSES[referral.status],
+                                action=workflow.ACTIONS[action]))
+    if rule.party not in referral_parties(user, referral):
+        raise NotAllowed(_("Only %(party)s can “%(action)s” this referral.", party=workflow.PARTIES[rule.party],
+                           action=workflow.ACTIONS[action]))
+    if Role(user.role) not in rule.roles:
+        raise RoleNotAllowed(_("Your role cannot “%(action)s” a referral.", action=workflow.ACTIONS[action]))
+    if action in ("approve", "reject") and not referral.awaiting_approval:
+        if referral.approved_by is not None:
+            raise WrongState(_("Referral %(number)d was already approved by %(name)s.", number=referral.id,
+                               name=referral.approved_by.full_name))
+        raise WrongState(_("Referral %(number)d does not wait for approval.", number=referral.id))
+    return rule
+
+
+def allowed_actions(referral: Referral, user: User) -> list[str]:
+    actions = []
+    for action in workflow.ACTIONS:
+        try:
+            check(referral, user, action)
+        except CaseRefused:
+            continue
+        actions.append(action)
+    return actions
+
+
+def act(referral: Referral, user: User, action: str, reason: str | None = None) -> Referral:
+    """Take `action` on the referral, after reading it afresh under a row lock."""
+    if action not in workflow.ACTIONS:
+        raise NotInThisStatus(_("There is no such action."))
+    db.session.execute(sa.select(Referral.id).where(Referral.id == referral.id).with_for_update())
+    db.session.refresh(referral)
+    rule = check(referral, user, action)
+    reason = (reason or "").strip()
+    if action in workflow.NEEDS_REASON and not reason:
+        raise Invalid({"reason": [_("Give the reason.")]})
+    if len(reason) > 5000:
+        raise Invalid({"reason": [_("At most %(count)d characters.", count=5000)]})
+    with db.session.no_autoflush:  # one update per action in the trail
+        _apply(referral, user, action, rule, reason)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise WrongState(_("Someone else acted on referral %(number)d at the same moment; nothing was changed. "
+                           "Look at it again.", number=referral.id)) from None
+    forget_scope()
+    return referral
+
+
+def _apply(referral: Referral, user: User, action: str, rule: workflow.Rule, reason: str) -> None:
+    now = utcnow()
+    if action == "send":
+        _send(referral)
+    elif action == "approve":
+        referral.approved_by_id, referral.approved_at = user.id, now
+        if referral.status == "pending_approval":
+            _go_out(referral, now)
+    else:
+        referral.status = rule.next_status
+        if action in ("accept", "decline"):
+            referral.answered_by_id, referral.answered_at = user.id, now
+        if action == "complete":
+            referral.completed_at = now
+        if action in ("reject", "decline", "withdraw"):
+            referral.closing_reason, referral.closed_by_id = reason or None, user.id
+        if action == "accept" and referral.transfer:
+            _transfer(referral.case, referral.receiving_unit)
+
+
+def _transfer(case: Case, unit: Unit) -> None:
+    """The family moved for good: the case now belongs to the receiving commune, which assigns its own worker."""
+    case.unit, case.assigned_worker_id, case.updated_at = unit, None, utcnow()
+
+
+def register_provider(unit: Unit, kind: str, name: str, contact: str | None) -> Provider:
+    """A provider joins a unit's register (the caller chose `unit` within their own subtree)."""
+    provider = Provider(unit=unit, kind=kind, name=name.strip(), contact=(contact or "").strip() or None)
+    db.session.add(provider)
+    db.session.commit()
+    return provider
+
+
+def offer_provider(provider: Provider, active: bool) -> None:
+    """Withdrawn providers stay in the register, for the referrals that name them, but are no longer offered."""
+    provider.active = active
+    db.session.commit()

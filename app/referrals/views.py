@@ -1,0 +1,156 @@
+"""Referral pages: the boxes, one referral with what this person may do, the form that refers a case,
+and the register of service providers. Each view loads within scope and calls one service."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import refuse, requires, scoped_providers, units_under
+from app.cases import queries as case_queries
+from app.cases.services import CaseRefused
+from app.cases.views import _load, _show_refusal
+from app.cases.views import labels as case_labels
+from app.extensions import db
+from app.orm import utcnow
+from app.referrals import queries, services, workflow
+from app.referrals.forms import ProviderForm, ReasonForm, ReferralForm
+from app.referrals.models import CONSENTS, PROVIDER_KINDS, Provider
+from app.units.models import Unit
+
+bp = Blueprint("referrals", __name__, template_folder="templates")
+
+
+def labels() -> dict:
+    return {**case_labels(), "referral_statuses": {key: str(label) for key, label in workflow.STATUSES.items()},
+            "referral_actions": {key: str(label) for key, label in workflow.ACTIONS.items()},
+            "consents": CONSENTS, "provider_kinds": PROVIDER_KINDS}
+
+
+@bp.route("/referrals/")
+@requires("cases.read")
+def index():
+    box = request.args.get("box", "in")
+    box = box if box in queries.BOXES else "in"
+    status = request.args.get("status") if request.args.get("status") in workflow.STATUSES else None
+    rows = queries.box_with_waiting(current_user, box, status)
+    return render_template("referrals/index.html", rows=rows, box=box, status=status, now=utcnow(), **labels())
+
+
+def _referral_or_404(number: int):
+    referral = queries.get_referral(current_user, number)
+    if referral is None:
+        refuse(404, entity="referrals", entity_id=number)
+    return referral
+
+
+def _render(referral, form=None, status: int = 200):
+    readable = case_queries.get_case(current_user, referral.case.reference) is not None
+    return render_template("referrals/show.html", referral=referral, form=form or ReasonForm(),
+                           actions=services.allowed_actions(referral, current_user), case_readable=readable,
+                           now=utcnow(), **labels()), status
+
+
+@bp.route("/referrals/<int:number>")
+@requires("cases.read")
+def show(number):
+    return _render(_referral_or_404(number))
+
+
+@bp.route("/referrals/<int:number>/<any(" + ", ".join(workflow.ACTIONS) + "):action>", methods=["POST"])
+@requires("cases.read")
+def act(number, action):
+    referral = _referral_or_404(number)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Check the fields marked below."), "error")
+        return _render(referral, form, 422)
+    try:
+        services.act(referral, current_user, action, form.reason.data)
+    except CaseRefused as refusal:
+        db.session.rollback()
+        _show_refusal(form, refusal)
+        return _render(db.session.merge(referral), form, refusal.status)
+    flash(_("Referral %(number)d of case %(reference)s: “%(action)s” done.", number=referral.id,
+            reference=referral.case.reference, action=workflow.ACTIONS[action]), "success")
+    return redirect(url_for("referrals.show", number=referral.id))
+
+
+def _referral_form(case) -> ReferralForm:
+    form = ReferralForm()
+    province = current_user.unit.path.split("/")[1]
+    units = db.session.scalars(sa.select(Unit).where(Unit.edition == current_user.unit.edition,
+                                                     Unit.path.like(f"{current_user.unit.edition}/{province}/%"),
+                                                     Unit.id != current_user.unit_id).order_by(Unit.path))
+    form.to_unit.choices = [("", _("Choose…"))] + [(unit.code, unit.label) for unit in units]
+    providers = db.session.scalars(sa.select(Provider).join(Unit, Unit.id == Provider.unit_id).where(
+        Provider.active, Unit.path.like(f"{current_user.unit.edition}/{province}/%")).order_by(Provider.name))
+    form.provider.choices = [("", _("None"))] + [(str(provider.id), provider.label) for provider in providers]
+    return form
+
+
+def _request_from(form: ReferralForm) -> services.Request:
+    unit = None
+    if form.to_unit.data:
+        unit = db.session.scalar(sa.select(Unit).where(Unit.edition == current_user.unit.edition,
+                                                       Unit.code == form.to_unit.data))
+    provider = db.session.get(Provider, int(form.provider.data)) if (form.provider.data or "").isdigit() else None
+    return services.Request(to_unit=unit, provider=provider, reason=form.reason.data or "",
+                            service=form.service.data, urgent=form.urgent.data, transfer=form.transfer.data,
+                            consent=form.consent.data)
+
+
+@bp.route("/cases/<reference>/refer", methods=["GET", "POST"])
+@requires("referrals.send")
+def create(reference):
+    case = _load(reference)
+    form = _referral_form(case)
+    if form.validate_on_submit():
+        request_ = _request_from(form)
+        try:
+            referral = services.refer(case, current_user, request_, send="draft" not in request.form)
+        except CaseRefused as refusal:
+            db.session.rollback()
+            _show_refusal(form, refusal)
+        else:
+            message = {"draft": _("Referral %(number)d of case %(reference)s kept as a draft."),
+                       "pending_approval": _("Referral %(number)d of case %(reference)s waits for a supervisor's "
+                                             "approval."),
+                       "sent": _("Referral %(number)d of case %(reference)s sent.")}[referral.status]
+            flash(message % {"number": referral.id, "reference": case.reference}, "success")
+            return redirect(url_for("referrals.show", number=referral.id))
+    elif request.method == "POST":
+        flash(_("Check the fields marked below."), "error")
+    return render_template("referrals/new.html", case=case, form=form, **labels()), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/providers/", methods=["GET", "POST"])
+@requires("providers.manage")
+def providers():
+    form = ProviderForm()
+    units = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(current_user.unit)))
+                                    .order_by(Unit.path)))
+    form.unit.choices = [(unit.code, unit.label) for unit in units]
+    if form.validate_on_submit():
+        unit = next(unit for unit in units if unit.code == form.unit.data)
+        provider = services.register_provider(unit, form.kind.data, form.name.data, form.contact.data)
+        flash(_("%(name)s added to the register.", name=provider.name), "success")
+        return redirect(url_for("referrals.providers"))
+    registered = list(db.session.scalars(scoped_providers(current_user).order_by(Provider.active.desc(),
+                                                                                 Provider.name)))
+    return render_template("referrals/providers.html", form=form, providers=registered, **labels()), \
+        422 if request.method == "POST" else 200
+
+
+@bp.route("/providers/<int:number>/<any(activate, deactivate):change>", methods=["POST"])
+@requires("providers.manage")
+def change_provider(number, change):
+    provider = db.session.scalar(scoped_providers(current_user).where(Provider.id == number))
+    if provider is None:
+        refuse(404, entity="providers", entity_id=number)
+    services.offer_provider(provider, change == "activate")
+    flash(_("%(name)s is in the register.", name=provider.name) if provider.active
+          else _("%(name)s is no longer offered for referrals.", name=provider.name), "success")
+    return redirect(url_for("referrals.providers"))

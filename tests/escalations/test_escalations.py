@@ -1,0 +1,165 @@
+"""Escalation: the sweep raises what is late, once; people raise cases by hand and acknowledge them."""
+from datetime import timedelta
+
+import pytest
+
+from app.cases.services import Invalid, NotAllowed, WrongState
+from app.escalations import services
+from app.escalations.models import Escalation
+from app.extensions import db
+from app.orm import utcnow
+from tests.factories import make_case, make_referral
+
+
+@pytest.fixture
+def worker(make_user):
+    return make_user("worker")
+
+
+def late_case(worker, hours=13):
+    """A case whose 12-hour initial assessment is overdue."""
+    return make_case(worker, received_at=utcnow() - timedelta(hours=hours))
+
+
+def escalations():
+    return list(db.session.scalars(db.select(Escalation).order_by(Escalation.id)))
+
+
+def test_a_missed_deadline_raises_the_case_to_the_unit_above(worker):
+    case = late_case(worker)
+    result = services.sweep()
+    [escalation] = escalations()
+    assert result.raised == [escalation.id]
+    assert escalation.case_id == case.id and escalation.to_unit.code == "295" and escalation.automatic
+    assert escalation.from_unit.code == "10933" and escalation.level == 1
+
+
+def test_a_deadline_not_yet_passed_raises_nothing(worker):
+    late_case(worker, hours=1)
+    assert services.sweep().raised == [] and escalations() == []
+
+
+def test_running_the_sweep_twice_raises_nothing_twice(worker):
+    late_case(worker)
+    services.sweep()
+    second = services.sweep()
+    assert second.raised == [] and second.already == 1 and len(escalations()) == 1
+
+
+def test_a_closed_case_is_not_raised(worker):
+    case = late_case(worker)
+    case.status = "closed"
+    db.session.commit()
+    assert services.sweep().raised == []
+
+
+def test_an_escalation_nobody_acknowledges_in_a_working_day_goes_one_level_higher(worker):
+    late_case(worker)
+    services.sweep()
+    later = utcnow() + timedelta(days=5)
+    result = services.sweep(later)
+    first, second = escalations()
+    assert result.raised == [second.id]
+    assert second.to_unit.code == "30" and second.previous_id == first.id and second.level == 2
+    assert services.sweep(later + timedelta(days=5)).raised == [], "the province has nothing above it"
+
+
+def test_an_acknowledged_escalation_is_not_raised_higher(worker, make_user):
+    late_case(worker)
+    services.sweep()
+    services.acknowledge(escalations()[0], make_user("supervisor"), "Đã gọi xã.")
+    assert services.sweep(utcnow() + timedelta(days=5)).raised == []
+
+
+def test_a_referral_not_approved_in_time_is_raised_above_the_approver(worker):
+    referral = make_referral(make_case(worker), worker, to="10510", urgent=True)
+    services.sweep(referral.approval_due_at + timedelta(minutes=1))
+    raised = [e for e in escalations() if e.trigger == f"referral:{referral.id}:approval"]
+    assert [e.to_unit.code for e in raised] == ["30"]
+
+
+def test_a_referral_not_answered_in_time_is_raised_above_the_receiver(worker):
+    referral = make_referral(make_case(worker), worker, to="10510", urgent=True)
+    services.sweep(referral.answer_due_at + timedelta(minutes=1))
+    raised = [e for e in escalations() if e.trigger == f"referral:{referral.id}:answer"]
+    assert [e.to_unit.code for e in raised] == ["288"]
+
+
+def test_a_worker_escalates_by_hand_with_a_reason(worker):
+    escalation = services.raise_by_hand(make_case(worker), worker, "Gia đình đe doạ cán bộ.")
+    assert escalation.to_unit.code == "295" and not escalation.automatic and escalation.raised_by_id == worker.id
+
+
+def test_escalating_by_hand_needs_a_reason(worker):
+    with pytest.raises(Invalid):
+        services.raise_by_hand(make_case(worker), worker, " ")
+    assert escalations() == []
+
+
+def test_an_inspector_cannot_escalate(worker, make_user):
+    with pytest.raises(NotAllowed):
+        services.raise_by_hand(make_case(worker), make_user("inspector"), "Lý do")
+
+
+def test_only_someone_of_the_unit_raised_to_acknowledges(worker, make_user):
+    escalation = services.raise_by_hand(make_case(worker), worker, "Lý do")
+    with pytest.raises(NotAllowed):
+        services.acknowledge(escalation, make_user("supervisor", unit="288"))
+    with pytest.raises(NotAllowed):
+        services.acknowledge(escalation, make_user("province_officer"))
+    services.acknowledge(escalation, make_user("supervisor"))
+    assert escalation.acknowledged_by is not None
+
+
+def test_an_escalation_is_acknowledged_once(worker, make_user):
+    escalation = services.raise_by_hand(make_case(worker), worker, "Lý do")
+    services.acknowledge(escalation, make_user("supervisor"))
+    with pytest.raises(WrongState):
+        services.acknowledge(escalation, make_user("supervisor"))
+
+
+def test_the_sweep_records_each_escalation_in_the_audit_trail(worker):
+    from tests.factories import audit_entries
+
+    late_case(worker)
+    services.sweep()
+    services.sweep()
+    assert len(audit_entries(entity="escalations", action="create")) == 1
+
+
+@pytest.mark.postgresql_only
+def test_two_sweeps_at_once_raise_each_escalation_once(app, worker):
+    import threading
+
+    from tests.factories import audit_entries
+
+    for _ in range(6):
+        late_case(worker)
+    start = threading.Barrier(2)
+    raised, errors = [], []
+
+    def run():
+        with app.app_context():
+            try:
+                start.wait()
+                raised.extend(services.sweep().raised)
+            except Exception as exc:  # reported by the assertion below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(raised) == 6 == len(set(raised))
+    assert len(escalations()) == 6 and len(audit_entries(entity="escalations", action="create")) == 6
+
+
+def test_the_escalate_command_reports_what_it_raised(runner, worker):
+    late_case(worker)
+    first = runner.invoke(args=["escalate"])
+    second = runner.invoke(args=["escalate"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "1" in first.output and len(escalations()) == 1

@@ -1,0 +1,130 @@
+"""The referral, escalation and notification pages: thin views over the services."""
+import re
+
+import pytest
+
+from app.extensions import db
+from app.referrals.models import Provider, Referral
+from tests.factories import make_case, make_referral
+
+REFERRAL = {"to_unit": "10510", "reason": "Gia đình chuyển đến phường Bình Hàn.", "consent": "child_and_carer"}
+
+
+@pytest.fixture
+def worker(make_user):
+    return make_user("worker")
+
+
+@pytest.fixture
+def case(worker):
+    return make_case(worker)
+
+
+def badge(html: str) -> int:
+    return int(re.search(r'class="badge[^"]*"[^>]*>(\d+)<', html).group(1))
+
+
+def test_a_worker_refers_a_case_from_its_page(client, sign_in, worker, case):
+    sign_in(worker)
+    assert "Chuyển tuyến hồ sơ này" in client.get(f"/cases/{case.reference}").text
+    response = client.post(f"/cases/{case.reference}/refer", data=REFERRAL)
+    assert response.status_code == 302
+    referral = db.session.scalar(db.select(Referral))
+    assert referral.status == "pending_approval" and response.location.endswith(f"/referrals/{referral.id}")
+
+
+def test_a_referral_without_consent_is_refused_and_nothing_is_created(client, sign_in, worker, case):
+    sign_in(worker)
+    response = client.post(f"/cases/{case.reference}/refer", data={**REFERRAL, "consent": ""})
+    assert response.status_code == 422 and db.session.scalar(db.select(Referral)) is None
+
+
+def test_a_referral_kept_as_a_draft_is_not_sent(client, sign_in, worker, case):
+    sign_in(worker)
+    client.post(f"/cases/{case.reference}/refer", data={**REFERRAL, "draft": "1"})
+    assert db.session.scalar(db.select(Referral)).status == "draft"
+
+
+def test_the_supervisor_sees_the_referral_waiting_and_approves_it(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510")
+    sign_in(make_user("supervisor"))
+    page = client.get("/referrals/?box=approval").text
+    assert f"/referrals/{referral.id}" in page and badge(page) == 1
+    assert client.post(f"/referrals/{referral.id}/approve", data={}).status_code == 302
+    db.session.refresh(referral)
+    assert referral.status == "sent"
+
+
+def test_the_receiving_worker_opens_the_case_only_after_accepting(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    sign_in(make_user("worker", unit="10510"))
+    assert client.get(f"/cases/{case.reference}").status_code == 404
+    assert client.get(f"/referrals/{referral.id}").status_code == 200
+    client.post(f"/referrals/{referral.id}/accept", data={})
+    assert client.get(f"/cases/{case.reference}").status_code == 200
+
+
+def test_declining_without_a_reason_shows_the_refusal(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    sign_in(make_user("worker", unit="10510"))
+    response = client.post(f"/referrals/{referral.id}/decline", data={"reason": ""})
+    assert response.status_code == 422
+    db.session.refresh(referral)
+    assert referral.status == "sent"
+
+
+def test_an_action_this_person_may_not_take_answers_403(client, sign_in, worker, case):
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    sign_in(worker)
+    assert client.post(f"/referrals/{referral.id}/accept", data={}).status_code == 403
+
+
+def test_a_referral_out_of_scope_answers_404(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510")
+    sign_in(make_user("worker", unit="10966"))
+    assert client.get(f"/referrals/{referral.id}").status_code == 404
+
+
+def test_the_notifications_list_what_waits(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    sign_in(make_user("worker", unit="10510"))
+    page = client.get("/notifications/").text
+    assert f"/referrals/{referral.id}" in page and badge(page) == 1
+
+
+def test_a_worker_escalates_from_the_case_page_and_the_supervisor_acknowledges(client, sign_in, worker, case,
+                                                                             make_user):
+    sign_in(worker)
+    client.post(f"/cases/{case.reference}/escalate", data={"reason": "Gia đình không hợp tác."})
+    client.post("/auth/sign-out")
+    supervisor = make_user("supervisor")
+    sign_in(supervisor)
+    page = client.get("/escalations/").text
+    assert case.reference in page and "Gia đình không hợp tác." in page
+    number = case.escalations[0].id
+    assert client.post(f"/escalations/{number}/acknowledge", data={"note": "Đã nhận"}).status_code == 302
+    db.session.refresh(case.escalations[0])
+    assert case.escalations[0].acknowledged_by_id == supervisor.id
+
+
+def test_escalating_without_a_reason_changes_nothing(client, sign_in, worker, case):
+    sign_in(worker)
+    assert client.post(f"/cases/{case.reference}/escalate", data={"reason": ""}).status_code == 302
+    db.session.refresh(case)
+    assert case.escalations == []
+
+
+def test_a_province_officer_keeps_the_provider_register(client, sign_in, make_user):
+    sign_in(make_user("province_officer"))
+    response = client.post("/providers/", data={"unit": "295", "kind": "police", "name": "Công an huyện Cẩm Giàng"})
+    assert response.status_code == 302
+    provider = db.session.scalar(db.select(Provider))
+    assert provider.unit.code == "295"
+    client.post(f"/providers/{provider.id}/deactivate", data={})
+    db.session.refresh(provider)
+    assert not provider.active
+
+
+def test_a_worker_cannot_keep_the_provider_register(client, sign_in, worker):
+    sign_in(worker)
+    assert client.get("/providers/").status_code == 403
