@@ -43,3 +43,27 @@ def test_seed_demo_adds_about_thirty_cases_in_every_status_some_overdue(runner, 
     assert any(deadline.overdue(now) for case in cases for deadline in case.open_deadlines())
     runner.invoke(args=["seed", "demo"])
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == len(cases)
+
+
+def test_seed_demo_adds_referrals_in_every_state_and_open_escalations(runner, app):
+    from app.escalations.models import Escalation
+    from app.referrals.models import Referral
+    from app.referrals.workflow import STATUSES
+
+    runner.invoke(args=["seed", "demo"])
+    assert {referral.status for referral in db.session.scalars(sa.select(Referral))} == set(STATUSES)
+    assert any(escalation.acknowledged_at is None for escalation in db.session.scalars(sa.select(Escalation)))
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Referral))
+    runner.invoke(args=["seed", "demo"])
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Referral)) == count
+
+
+def test_every_demo_role_that_works_cases_finds_something_waiting(runner, app):
+    from app.notifications.services import count_for
+    from app.orm import utcnow
+    from app.users.services import find_user
+
+    runner.invoke(args=["seed", "demo"])
+    for username, _name, role, _unit in DEMO_ACCOUNTS:
+        if role not in ("inspector", "admin"):
+            assert count_for(find_user(username), utcnow()) > 0, username

@@ -3,6 +3,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from app.demo.cases import seed_cases
+from app.demo.referrals import seed_referrals
 from app.units.services import DATA_DIR, load_units
 from app.users.services import create_user, find_user
 
@@ -22,7 +23,7 @@ DEMO_ACCOUNTS = (
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
-    """Load the demo units, accounts and cases, leaving what is already there as it is."""
+    """Load the demo units, accounts, cases and referrals, leaving what is already there as it is."""
     load_units((DATA_DIR / "hai_duong_2024.csv").read_bytes(), "2024")
     accounts = []
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
@@ -30,6 +31,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
                                                   unit_code=unit_code, password=DEMO_PASSWORD)
         accounts.append((user.username, user.role, user.unit.label))
     seed_cases()
+    seed_referrals()
     return accounts
 
 

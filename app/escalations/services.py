@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import can, may_acknowledge
+from app.access import can, may_acknowledge, scoped_escalations
 from app.cases.models import DEADLINES, Case, Deadline
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days
@@ -33,6 +33,12 @@ UNANSWERED_WORKING_DAYS = 1
 
 def above(unit: Unit) -> Unit | None:
     return unit.parent
+
+
+def open_escalations(user, limit: int = 50) -> list[Escalation]:
+    """Escalations nobody has acknowledged yet, in the person's scope, the oldest first."""
+    query = scoped_escalations(user).where(Escalation.acknowledged_at.is_(None))
+    return list(db.session.scalars(query.order_by(Escalation.raised_at, Escalation.id).limit(limit)))
 
 
 def raise_by_hand(case: Case, user: User, reason: str) -> Escalation:

@@ -5,6 +5,8 @@ from app.access import can
 from app.auth.services import remember_locale
 from app.cases import queries
 from app.cases.views import labels
+from app.escalations.services import open_escalations
+from app.notifications.services import notices_for
 from app.orm import utcnow
 from app.auth.views import safe_next
 
@@ -19,6 +21,10 @@ def home():
     if can(current_user, "cases.create"):
         work = {"my_work": queries.my_work(current_user, now),
                 "to_approve": queries.awaiting_approval(current_user, now)}
+    if can(current_user, "escalations.raise"):
+        work["notices"] = notices_for(current_user, now)
+    elif can(current_user, "cases.read"):
+        work["open_escalations"] = open_escalations(current_user)
     return render_template(f"main/home_{current_user.role}.html", now=now, **labels(), **work)
 
 

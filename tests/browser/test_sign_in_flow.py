@@ -129,3 +129,62 @@ def test_a_hotline_report_goes_from_intake_to_an_approved_plan(browser, live_ser
     leader.wait_for_selector(".flash--success")
     leader.screenshot(path=ARTIFACTS / f"{dialect}-case-3-approved.png", full_page=True)
     assert "Đang thực hiện kế hoạch" in leader.locator("h1").inner_text()
+
+
+def test_a_trafficking_case_goes_to_the_province_and_the_inspector_finds_every_step(browser, live_server, dialect):
+    """Worker refers to the province; the district supervisor approves; the province officer accepts; an
+    inspector then finds the referral, its approval and its acceptance in the audit trail."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone = {"width": 360, "height": 740}
+    worker = browser.new_page(viewport=phone)
+    sign_in(worker, live_server, "worker.camphuc")
+    worker.goto(f"{live_server}/cases/new")
+    worker.fill("#full_name", "Lò Thị Mai")
+    worker.check("#sex-1")
+    worker.fill("#date_of_birth", "2012-09-10")
+    worker.select_option("#source", "family")
+    worker.check("input[name=categories][value=trafficking]")
+    worker.fill("#description", "Gia đình báo trẻ bị người lạ dụ sang tỉnh khác làm việc, mất liên lạc hai ngày.")
+    worker.click("main form button[type=submit]")
+    worker.wait_for_selector("h1 .status-badge")
+    reference = worker.locator("h1").inner_text().split()[0]
+    worker.click("text=Chuyển tuyến hồ sơ này")
+    worker.select_option("#to_unit", "30")
+    worker.fill("#service", "Phối hợp công an tỉnh tìm kiếm trẻ")
+    worker.fill("#reason", "Nghi mua bán trẻ em qua tỉnh khác; vượt khả năng của xã.")
+    worker.check("input[name=consent][value=child_and_carer]")
+    worker.screenshot(path=ARTIFACTS / f"{dialect}-referral-1-form.png", full_page=True)
+    worker.click("#refer button:has-text('Gửi chuyển tuyến')")
+    worker.wait_for_selector(".flash--success")
+    assert "Chờ phê duyệt" in worker.locator("h1").inner_text()
+    worker.close()
+
+    supervisor = browser.new_page(viewport=phone)
+    sign_in(supervisor, live_server, "supervisor.camgiang")
+    supervisor.goto(f"{live_server}/referrals/?box=approval")
+    supervisor.click(f"tr:has-text('{reference}') a >> nth=0")
+    supervisor.click("#referral-approve button")
+    supervisor.wait_for_selector(".flash--success")
+    assert "Đã gửi" in supervisor.locator("h1").inner_text()
+    supervisor.screenshot(path=ARTIFACTS / f"{dialect}-referral-2-approved.png", full_page=True)
+    supervisor.close()
+
+    officer = browser.new_page(viewport=phone)
+    sign_in(officer, live_server, "officer.haiduong")
+    officer.click(f"#waiting a:has-text('{reference}')")
+    officer.click("#referral-accept button")
+    officer.wait_for_selector(".flash--success")
+    assert "Đã tiếp nhận" in officer.locator("h1").inner_text()
+    officer.click(f"a:has-text('{reference}')")
+    officer.wait_for_selector(f"h1:has-text('{reference}')")
+    officer.screenshot(path=ARTIFACTS / f"{dialect}-referral-3-accepted.png", full_page=True)
+    officer.close()
+
+    inspector = browser.new_page(viewport=phone)
+    sign_in(inspector, live_server, "inspector.haiduong")
+    inspector.goto(f"{live_server}/audit/?case={reference}")
+    rows = inspector.locator("tbody tr:has-text('referrals')")
+    people = " ".join(rows.all_inner_texts())
+    assert rows.count() == 3, people  # created, approved, accepted
+    assert "worker.camphuc" in people and "supervisor.camgiang" in people and "officer.haiduong" in people
+    inspector.screenshot(path=ARTIFACTS / f"{dialect}-referral-4-audit.png", full_page=True)

@@ -128,3 +128,18 @@ def test_a_province_officer_keeps_the_provider_register(client, sign_in, make_us
 def test_a_worker_cannot_keep_the_provider_register(client, sign_in, worker):
     sign_in(worker)
     assert client.get("/providers/").status_code == 403
+
+
+def test_the_supervisor_home_lists_the_referral_waiting_for_approval(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510")
+    sign_in(make_user("supervisor"))
+    assert f"/referrals/{referral.id}" in client.get("/").text
+
+
+def test_the_inspector_home_lists_open_escalations_read_only(client, sign_in, worker, case, make_user):
+    from app.escalations.services import raise_by_hand
+
+    raise_by_hand(case, worker, "Gia đình không hợp tác.")
+    sign_in(make_user("inspector"))
+    page = client.get("/").text
+    assert "Gia đình không hợp tác." in page and "/acknowledge" not in page
