@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.deadlines.views import bp as holidays_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.reports.views import bp as reports_bp
     from app.users.views import bp as users_bp
 
     app.register_blueprint(main_bp)
@@ -51,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(holidays_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 

@@ -76,3 +76,12 @@ def make_case(by, unit=None, child=None, **report_overrides):
 
     return open_case(by, by.unit if unit is None else unit, report(**report_overrides),
                      child=child, child_details=None if child else child_details())
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF, as a reader's copy and paste would give it."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

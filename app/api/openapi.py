@@ -179,6 +179,13 @@ DOCUMENT = {
                                    "403": _error("Not for this role or this person"),
                                    "409": _error("Not possible at this status"), "412": _error("Stale version"),
                                    "422": _error("Invalid fields")}}},
+        "/cases/{reference}/file.pdf": {"get": {
+            "summary": "The case file (hồ sơ) as a PDF in the caller's language; the printing is recorded.",
+            "parameters": [ACCEPT_LANGUAGE, {"name": "reference", "in": "path", "required": True,
+                                             "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The case file", "content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}},
+                "403": _error("This role reads no cases"), "404": _error("Absent or out of scope")}}},
         "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
     },
