@@ -186,6 +186,28 @@ DOCUMENT = {
             "responses": {"200": {"description": "The case file", "content": {"application/pdf": {
                 "schema": {"type": "string", "format": "binary"}}}},
                 "403": _error("This role reads no cases"), "404": _error("Absent or out of scope")}}},
+        "/reports/statistics.{fmt}": {"get": {
+            "summary": "Periodic statistics of a unit's subtree (the caller's own unit by default): new cases by "
+                       "category, sex, age group at the report and unit below; cases by status at the end of the "
+                       "period; deadlines met and missed; median hours from report to initial assessment. "
+                       "Supervisors, province officers, inspectors, and commune workers and leaders for their "
+                       "commune. JSON: {unit, from, to, generated_at, figures: {key: {title, note, columns, rows: "
+                       "[{key, label, values}], total}}}; CSV: one line per cell.",
+            "parameters": [ACCEPT_LANGUAGE,
+                           {"name": "fmt", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["pdf", "csv", "json", "xlsx"]}},
+                           {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "Unit code"},
+                           {"name": "from", "in": "query", "required": True,
+                            "schema": {"type": "string", "format": "date"}, "description": "First day, included"},
+                           {"name": "to", "in": "query", "required": True,
+                            "schema": {"type": "string", "format": "date"}, "description": "Last day, included"}],
+            "responses": {"200": {"description": "The figures", "content": {
+                "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}}}},
+                "403": _error("This role sees no statistics"), "404": _error("Unit absent or out of scope"),
+                "422": _error("Missing or invalid period")}}},
         "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
     },
