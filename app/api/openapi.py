@@ -121,6 +121,19 @@ DOCUMENT = {
             "responses": {"200": {"description": "The entry", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/AuditEntry"}}}},
                 "403": _error("This role does not read the trail"), "404": _error("Absent or out of scope")}}},
+        "/audit/extract.pdf": {"get": {
+            "summary": "An extract for inspection: the entries matching the filters of GET /audit (newest first, "
+                       "5,000 at most), with the chain's head hash and the result of verifying the whole chain at "
+                       "printing. Recorded as an export.",
+            "parameters": [ACCEPT_LANGUAGE, *[
+                {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+                for name, text in (("case", "Case reference"), ("actor", "Username"), ("action", "Action key"),
+                                   ("unit", "Unit code: that unit's subtree"),
+                                   ("since", "YYYY-MM-DD or an ISO 8601 time"),
+                                   ("until", "YYYY-MM-DD (included) or an ISO 8601 time"))]],
+            "responses": {"200": {"description": "The extract", "content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}},
+                "403": _error("This role does not read the trail"), "422": _error("Invalid filters")}}},
         "/audit/verify": {"get": {
             "summary": "Verify the whole hash chain now (docs/audit-chain.md); the check is itself recorded.",
             "parameters": [ACCEPT_LANGUAGE],

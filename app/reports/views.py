@@ -1,11 +1,13 @@
 """Report pages: each reads its parameters, calls one service and answers with the page or the document."""
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import refuse, requires
 from app.deadlines.services import local_zone
 from app.orm import utcnow
-from app.reports import case_file, exports, statistics
+from app.audit.views import filters_from_request
+from app.reports import audit_extract, case_file, exports, statistics
 from app.reports.forms import StatisticsForm
 from app.reports.http import download, statistics_download
 
@@ -62,3 +64,14 @@ def statistics_file(fmt):
     if response is None:
         refuse(404, entity="units", entity_id=request.args.get("unit"))
     return response
+
+
+@bp.route("/audit/extract.pdf")
+@requires("audit.read")
+def audit_extract_pdf():
+    _form, filters = filters_from_request()
+    if filters is None:
+        flash(_("Correct the filters before exporting."), "error")
+        return redirect(url_for("audit.index", **request.args))
+    document = audit_extract.print_extract(current_user, filters, utcnow())
+    return download(document, "application/pdf", "audit-extract.pdf")
