@@ -6,6 +6,7 @@ from app.auth.services import remember_locale
 from app.cases import queries
 from app.cases.views import labels
 from app.orm import utcnow
+from app.reports import dashboard
 from app.auth.views import safe_next
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -19,6 +20,8 @@ def home():
     if can(current_user, "cases.create"):
         work = {"my_work": queries.my_work(current_user, now),
                 "to_approve": queries.awaiting_approval(current_user, now)}
+    if can(current_user, "reports.dashboard"):
+        work = {"board": dashboard.board(current_user, now)}
     return render_template(f"main/home_{current_user.role}.html", now=now, **labels(), **work)
 
 
