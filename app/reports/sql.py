@@ -56,3 +56,25 @@ def local_month(moment) -> sa.ColumnElement:
     if _dialect() == "postgresql":
         return sa.func.to_char(sa.func.timezone(_zone_name(), moment), "YYYY-MM")
     return sa.func.strftime("%Y-%m", _sqlite_local(moment))
+
+
+def tune_for_reports() -> None:
+    """For the rest of this transaction on PostgreSQL: memory to hash and sort a province's year of cases
+    without spilling to disk, and no JIT, whose compilation costs more than it saves on these aggregates."""
+    if _dialect() == "postgresql":
+        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+
+
+def median_and_count(values: sa.Subquery, column: str) -> tuple[float | None, int]:
+    """The median of `values.c[column]` and how many there are: PostgreSQL computes both in one pass; SQLite
+    lacks the aggregate, so the values come to Python."""
+    if _dialect() == "postgresql":
+        median, count = db.session.execute(sa.select(sa.func.percentile_cont(0.5).within_group(values.c[column]),
+                                                     sa.func.count())).one()
+        return median, count
+    found = sorted(float(value) for value in db.session.scalars(sa.select(values.c[column])))
+    if not found:
+        return None, 0
+    middle = len(found) // 2
+    return (found[middle] if len(found) % 2 else (found[middle - 1] + found[middle]) / 2), len(found)

@@ -7,7 +7,6 @@ tables.
 """
 from __future__ import annotations
 
-import statistics as stats
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -247,15 +246,15 @@ def deadlines(scope: Scope) -> Table:
 
 def time_to_assessment(scope: Scope) -> Table:
     """From the report to the first initial assessment, for the new cases of the period."""
-    first = (sa.select(Assessment.case_id, sa.func.min(Assessment.created_at).label("at"))
-             .where(Assessment.kind == "initial").group_by(Assessment.case_id).subquery())
-    query = (sa.select(sql.seconds_between(first.c.at, Case.received_at)).join(first, first.c.case_id == Case.id)
-             .where(scope.new_cases()))
-    seconds = [float(value) for value in db.session.scalars(query)]
-    median = round(stats.median(seconds) / 3600, 1) if seconds else None
+    first = (sa.select(Case.id, sql.seconds_between(sa.func.min(Assessment.created_at), Case.received_at)
+                       .label("seconds"))
+             .join(Assessment, sa.and_(Assessment.case_id == Case.id, Assessment.kind == "initial"))
+             .where(scope.new_cases()).group_by(Case.id, Case.received_at).subquery())
+    seconds, assessed = sql.median_and_count(first, "seconds")
+    median = round(float(seconds) / 3600, 1) if seconds is not None else None
     rows = [Row("median_hours", _("Median hours from the report to the initial assessment"), [median]),
-            Row("assessed", _("New cases assessed"), [len(seconds)]),
-            Row("not_assessed", _("New cases not yet assessed"), [scope.new_total - len(seconds)])]
+            Row("assessed", _("New cases assessed"), [assessed]),
+            Row("not_assessed", _("New cases not yet assessed"), [scope.new_total - assessed])]
     return Table("time_to_assessment", _("Time from the report to the initial assessment"), [("value", _("Value"))],
                  rows)
 
@@ -280,6 +279,7 @@ class Statistics:
 def compute(viewer, unit: Unit, period: Period, now: datetime) -> Statistics:
     """The figures for `unit`'s subtree; the caller has checked `may_report_on(viewer, unit)`."""
     scope = Scope(viewer, unit, period, now)
+    sql.tune_for_reports()
     return Statistics(unit, period, now, [figure(scope) for figure in FIGURES])
 
 
