@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.referrals.views import bp as referrals_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.reports.views import bp as reports_bp
     from app.users.views import bp as users_bp
 
     app.register_blueprint(main_bp)
@@ -57,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(escalations_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 

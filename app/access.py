@@ -65,6 +65,10 @@ CAPABILITIES = {
     "referrals.send": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     "escalations.raise": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     "providers.manage": {Role.PROVINCE_OFFICER, Role.ADMIN},
+    # Units report upwards: a commune its own figures, a district or the province its whole subtree.
+    "reports.statistics": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    # The boards of DESIGN.md section 10; workers and leaders have "my work" and "to approve" instead.
+    "reports.dashboard": {Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
 }
 
 
@@ -270,3 +274,22 @@ def scoped_children(user) -> sa.Select:
 def may_open_case_in(user, unit: Unit) -> bool:
     """Cases are opened at a commune within the person's own subtree."""
     return can(user, "cases.create") and unit.level == "commune" and user.unit.contains(unit)
+
+
+def may_report_on(user, unit: Unit | None) -> bool:
+    """Statistics cover one unit of the reader's own subtree (another unit answers 404, like a case)."""
+    return can(user, "reports.statistics") and unit is not None and user.unit.contains(unit)
+
+
+def units_for_statistics(user, unit: Unit) -> list[int]:
+    """The ids of `unit`'s subtree, for figures about referrals; none beyond `user`'s scope."""
+    return subtree_unit_ids(unit) if may_report_on(user, unit) else []
+
+
+def cases_for_statistics(user, unit: Unit) -> sa.ColumnElement:
+    """The criterion on `Case.unit_id` for the statistics of `unit`'s subtree; nothing beyond `user`'s scope."""
+    from app.cases.models import Case
+
+    if not may_report_on(user, unit):
+        return sa.false()
+    return Case.unit_id.in_(subtree_unit_ids(unit))

@@ -96,3 +96,12 @@ def make_provider(unit_code="295", kind="health", name="Trung tâm Y tế huyệ
     db.session.add(provider)
     db.session.commit()
     return provider
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF, as a reader's copy and paste would give it."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

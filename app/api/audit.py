@@ -11,6 +11,9 @@ from app.api.errors import ApiError
 from app.audit import services
 from app.audit.models import MAX_ENTRY_ID
 from app.audit.services import AuditFilter
+from app.orm import utcnow
+from app.reports.audit_extract import print_extract
+from app.reports.http import download
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
@@ -36,13 +39,17 @@ def _whole_number(name: str, default, low: int, high: int, problems: dict):
     return int(value)
 
 
+def _filters(problems: dict) -> AuditFilter:
+    return AuditFilter(since=_moment("since", problems), until=_moment("until", problems),
+                       actor=request.args.get("actor") or None, unit=request.args.get("unit") or None,
+                       case=request.args.get("case") or None, action=request.args.get("action") or None)
+
+
 @bp.get("/audit")
 @requires("audit.read")
 def audit_entries():
     problems: dict[str, list[str]] = {}
-    filters = AuditFilter(since=_moment("since", problems), until=_moment("until", problems),
-                          actor=request.args.get("actor") or None, unit=request.args.get("unit") or None,
-                          case=request.args.get("case") or None, action=request.args.get("action") or None)
+    filters = _filters(problems)
     limit = _whole_number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
     before = _whole_number("before", None, 1, MAX_ENTRY_ID, problems)
     if problems:
@@ -68,3 +75,13 @@ def audit_verify():
     verdict = services.verify_chain()
     services.record_verification(verdict)
     return jsonify({"ok": verdict.ok, "entries": verdict.entries, "first_broken": verdict.first_broken})
+
+
+@bp.get("/audit/extract.pdf")
+@requires("audit.read")
+def audit_extract():
+    problems: dict[str, list[str]] = {}
+    filters = _filters(problems)
+    if problems:
+        raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
+    return download(print_extract(current_user, filters, utcnow()), "application/pdf", "audit-extract.pdf")

@@ -131,6 +131,19 @@ DOCUMENT = {
             "responses": {"200": {"description": "The entry", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/AuditEntry"}}}},
                 "403": _error("This role does not read the trail"), "404": _error("Absent or out of scope")}}},
+        "/audit/extract.pdf": {"get": {
+            "summary": "An extract for inspection: the entries matching the filters of GET /audit (newest first, "
+                       "5,000 at most), with the chain's head hash and the result of verifying the whole chain at "
+                       "printing. Recorded as an export.",
+            "parameters": [ACCEPT_LANGUAGE, *[
+                {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+                for name, text in (("case", "Case reference"), ("actor", "Username"), ("action", "Action key"),
+                                   ("unit", "Unit code: that unit's subtree"),
+                                   ("since", "YYYY-MM-DD or an ISO 8601 time"),
+                                   ("until", "YYYY-MM-DD (included) or an ISO 8601 time"))]],
+            "responses": {"200": {"description": "The extract", "content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}},
+                "403": _error("This role does not read the trail"), "422": _error("Invalid filters")}}},
         "/audit/verify": {"get": {
             "summary": "Verify the whole hash chain now (docs/audit-chain.md); the check is itself recorded.",
             "parameters": [ACCEPT_LANGUAGE],
@@ -247,6 +260,35 @@ DOCUMENT = {
                      "responses": {"200": {"description": "The escalation"},
                                    "403": _error("Not of the unit it was raised to"),
                                    "409": _error("Already acknowledged")}}},
+        "/cases/{reference}/file.pdf": {"get": {
+            "summary": "The case file (hồ sơ) as a PDF in the caller's language; the printing is recorded.",
+            "parameters": [ACCEPT_LANGUAGE, {"name": "reference", "in": "path", "required": True,
+                                             "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The case file", "content": {"application/pdf": {
+                "schema": {"type": "string", "format": "binary"}}}},
+                "403": _error("This role reads no cases"), "404": _error("Absent or out of scope")}}},
+        "/reports/statistics.{fmt}": {"get": {
+            "summary": "Periodic statistics of a unit's subtree (the caller's own unit by default): new cases by "
+                       "category, sex, age group at the report and unit below; cases by status at the end of the "
+                       "period; deadlines met and missed; median hours from report to initial assessment. "
+                       "Supervisors, province officers, inspectors, and commune workers and leaders for their "
+                       "commune. JSON: {unit, from, to, generated_at, figures: {key: {title, note, columns, rows: "
+                       "[{key, label, values}], total}}}; CSV: one line per cell.",
+            "parameters": [ACCEPT_LANGUAGE,
+                           {"name": "fmt", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["pdf", "csv", "json", "xlsx"]}},
+                           {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "Unit code"},
+                           {"name": "from", "in": "query", "required": True,
+                            "schema": {"type": "string", "format": "date"}, "description": "First day, included"},
+                           {"name": "to", "in": "query", "required": True,
+                            "schema": {"type": "string", "format": "date"}, "description": "Last day, included"}],
+            "responses": {"200": {"description": "The figures", "content": {
+                "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}}}},
+                "403": _error("This role sees no statistics"), "404": _error("Unit absent or out of scope"),
+                "422": _error("Missing or invalid period")}}},
         "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                   "responses": {"200": {"description": "OpenAPI 3 document"}}}},
     },

@@ -40,6 +40,7 @@ ACTIONS = {
     "audit_view": _l("Audit trail read"),
     "audit_export": _l("Audit trail exported"),
     "audit_verify": _l("Audit chain verified"),
+    "case_file_printed": _l("Case file printed"),
 }
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 REDACTED = "[redacted]"

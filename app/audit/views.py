@@ -12,7 +12,7 @@ from app.audit.services import AuditFilter
 bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
 
 
-def _filters_from_request() -> tuple[AuditFilterForm, AuditFilter | None]:
+def filters_from_request() -> tuple[AuditFilterForm, AuditFilter | None]:
     form = AuditFilterForm(request.args)
     if not form.validate():
         return form, None
@@ -23,7 +23,7 @@ def _filters_from_request() -> tuple[AuditFilterForm, AuditFilter | None]:
 @bp.route("/")
 @requires("audit.read")
 def index():
-    form, filters = _filters_from_request()
+    form, filters = filters_from_request()
     entries, older = [], None
     if filters is not None:
         before = request.args.get("before", type=int)
@@ -48,7 +48,7 @@ def detail(entry_id):
 @bp.route("/export.csv")
 @requires("audit.read")
 def export():
-    form, filters = _filters_from_request()
+    form, filters = filters_from_request()
     if filters is None:
         flash(_("Correct the filters before exporting."), "error")
         return redirect(url_for("audit.index", **_filter_args()))

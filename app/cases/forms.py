@@ -116,6 +116,9 @@ class CaseFilterForm(FlaskForm):
     unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)])
     worker = StringField(_l("Assigned worker"), validators=[Optional(), Length(max=64)])
     overdue = BooleanField(_l("Overdue only"))
+    open = BooleanField(_l("Open cases only"))
+    received_from = DateField(_l("Reported from"), validators=[Optional()])
+    received_to = DateField(_l("Reported until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()],
                        choices=lambda: [("received", _l("Newest report first")), ("due", _l("Next deadline first")),
                                         ("reference", _l("Reference"))])

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from app.access import scoped_cases, units_under
 from app.cases.models import Case, CaseCategory, Deadline
+from app.cases.workflow import OPEN_STATUSES
 from app.children.models import Child
+from app.deadlines.services import local_zone
 from app.extensions import db
 from app.text import fold
 from app.units.services import find_unit
@@ -27,6 +29,10 @@ class CaseFilter:
     unit: str | None = None
     worker: str | None = None
     overdue: bool = False
+    open: bool = False
+    # Days of the report, both included, in the app's time zone.
+    received_from: date | None = None
+    received_to: date | None = None
     q: str | None = None
     sort: str = "received"
 
@@ -53,6 +59,13 @@ def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
         query = query.where(Case.assigned_worker_id.in_(sa.select(User.id).where(User.username == filters.worker)))
     if filters.overdue:
         query = query.where(next_due() < now)
+    if filters.open:
+        query = query.where(Case.status.in_(OPEN_STATUSES))
+    if filters.received_from:
+        query = query.where(Case.received_at >= datetime.combine(filters.received_from, time.min, local_zone()))
+    if filters.received_to:
+        after = filters.received_to + timedelta(days=1)
+        query = query.where(Case.received_at < datetime.combine(after, time.min, local_zone()))
     if filters.q and filters.q.strip():
         text = filters.q.strip()
         if REFERENCE.fullmatch(text):

@@ -60,7 +60,9 @@ def index():
     filters = queries.CaseFilter(status=form.status.data or None, category=form.category.data or None,
                                  risk=form.risk.data or None, unit=form.unit.data or None,
                                  worker=form.worker.data or None, overdue=bool(form.overdue.data),
-                                 q=form.q.data or None, sort=form.sort.data or "received")
+                                 open=bool(form.open.data), received_from=form.received_from.data,
+                                 received_to=form.received_to.data, q=form.q.data or None,
+                                 sort=form.sort.data or "received")
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     now = utcnow()
     cases = queries.page_of(current_user, filters, now, page, PER_PAGE)

@@ -8,6 +8,7 @@ from app.cases.views import labels
 from app.escalations.services import open_escalations
 from app.notifications.services import notices_for
 from app.orm import utcnow
+from app.reports import dashboard
 from app.auth.views import safe_next
 
 bp = Blueprint("main", __name__, template_folder="templates")
@@ -21,6 +22,8 @@ def home():
     if can(current_user, "cases.create"):
         work = {"my_work": queries.my_work(current_user, now),
                 "to_approve": queries.awaiting_approval(current_user, now)}
+    if can(current_user, "reports.dashboard"):
+        work["board"] = dashboard.board(current_user, now)
     if can(current_user, "escalations.raise"):
         work["notices"] = notices_for(current_user, now)
     elif can(current_user, "cases.read"):

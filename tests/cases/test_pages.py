@@ -162,7 +162,8 @@ def test_every_route_that_names_a_case_answers_404_out_of_scope(app, make_user):
                                    headers={"Authorization": f"Bearer {token}", "If-Match": '"1"'} if api else {})
             assert response.status_code == 404, (method, path, response.status_code)
             checked.add((method, path))
-    # case and child pages (2 + edit), API get and patch; referring (page get and post, API) and escalating (both)
-    assert len(checked) == 6 + 5 + len(STEPS) + len(STEP_FORMS)
+    # case and child pages (2 + edit), API get and patch, the case file's page and API route; referring (page
+    # get and post, API) and escalating (page, API)
+    assert len(checked) == 8 + 5 + len(STEPS) + len(STEP_FORMS)
     database.session.refresh(case)
     assert (case.status, case.version) == ("reported", 1)

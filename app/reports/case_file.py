@@ -1,0 +1,266 @@
+"""The case file (hồ sơ) as a PDF: what a worker prints for a case meeting.
+
+The file is a list of section builders, each turning the case into flowables. A new part of the case adds
+its builder to SECTIONS and nothing else changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from reportlab.platypus import KeepTogether, Spacer
+
+from app.access import scoped_cases
+from app.audit.recorder import record
+from app.cases import checklist, workflow
+from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
+                              Assessment, Case, Plan, TimelineEntry)
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
+from app.deadlines.services import due_label, local_zone
+from app.extensions import db
+from app.i18n import display_date, display_datetime
+from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
+from app.reports import pdf
+
+
+@dataclass(frozen=True)
+class Printing:
+    """Who prints, and when: the footer of every page says it."""
+
+    by: object
+    at: datetime
+    width: float
+
+
+Section = Callable[[Case, Printing], list]
+
+
+def _heading(title: str) -> list:
+    return [pdf.para(title, "heading")]
+
+
+def _user_name(user) -> str:
+    return user.full_name if user else "–"
+
+
+def child_section(case: Case, printing: Printing) -> list:
+    child = case.child
+    born = display_date(child.date_of_birth) if child.date_of_birth else str(child.birth_year)
+    pairs = [(_("Full name"), child.full_name), (_("Other names"), child.other_names or "–"),
+             (_("Sex"), SEXES[child.sex]), (_("Born"), born),
+             (_("Age at the report"), child.age_on(case.received_at.astimezone(local_zone()).date())),
+             (_("Personal ID number"), child.id_number or "–"), (_("Ethnicity"), child.ethnicity or "–"),
+             (_("Address"), ", ".join(part for part in (child.address_detail,
+                                                         child.address_unit.name if child.address_unit else None)
+                                      if part) or "–"),
+             (_("School"), child.school or "–"),
+             (_("Special circumstances"), "; ".join(str(SPECIAL_CIRCUMSTANCES.get(key, key))
+                                                    for key in child.special_circumstances or []) or "–")]
+    for carer in child.carers:
+        pairs.append((_("Carer"), " · ".join(part for part in (carer.name, carer.relationship_to_child, carer.phone)
+                                             if part)))
+    return _heading(_("About the child")) + [pdf.facts(pairs, printing.width)]
+
+
+def summary_section(case: Case, printing: Printing) -> list:
+    reporter = case.reporter_name if case.reporter_may_be_named else (_("(not to be named)")
+                                                                      if case.reporter_name else "–")
+    pairs = [(_("Reference"), case.reference), (_("Unit"), case.unit.label),
+             (_("Status"), workflow.STATUSES[case.status]),
+             (_("Risk"), RISK_LEVELS[case.risk_level] if case.risk_level else _("not assessed yet")),
+             (_("Categories"), ", ".join(str(CATEGORIES[key]) for key in case.categories)),
+             (_("Received"), f"{display_datetime(case.received_at)} · {SOURCES[case.source]}"),
+             (_("Reported by"), reporter), (_("Where"), case.place or "–"),
+             (_("The child is in immediate danger"), _("Yes") if case.immediate_danger else _("No")),
+             (_("What happened"), case.description), (_("Action already taken"), case.action_taken or "–"),
+             (_("Assigned worker"), _user_name(case.assigned_worker))]
+    for deadline in case.deadlines:
+        pairs.append((deadline.label, f"{display_datetime(deadline.due_at)} · {due_label(deadline, printing.at)}"))
+    if case.closure_reason:
+        closure = f"{CLOSURE_REASONS[case.closure_reason]} {case.closure_note or ''}".strip()
+        if case.closed_at:
+            closure += " · " + _("closed on %(day)s", day=display_date(case.closed_at))
+        pairs.append((_("Closure"), closure))
+    return _heading(_("About the case")) + [pdf.facts(pairs, printing.width)]
+
+
+def assessments_section(case: Case, printing: Printing) -> list:
+    flowables = _heading(_("Assessments"))
+    for assessment in case.assessments:
+        kind = _("Initial assessment") if assessment.kind == "initial" else _("Detailed assessment")
+        block = [pdf.para(f"{kind} · {display_datetime(assessment.created_at)} · {_user_name(assessment.created_by)}",
+                          "subheading")]
+        if assessment.risk_level:
+            block.append(pdf.para(RISK_LEVELS[assessment.risk_level], bold_prefix=_("Risk") + ":"))
+            for key, yes in (assessment.answers or {}).items():
+                if yes and key in checklist.QUESTIONS:
+                    block.append(pdf.para("• " + str(checklist.QUESTIONS[key][1])))
+        if assessment.summary:
+            block.append(pdf.para(assessment.summary))
+        if assessment.meeting_minutes:
+            block.append(pdf.para(assessment.meeting_minutes, bold_prefix=_("Case meeting") + ":"))
+        flowables.append(KeepTogether(block))
+    if not case.assessments:
+        flowables.append(pdf.para(_("No assessment yet.")))
+    return flowables
+
+
+def emergency_section(case: Case, printing: Printing) -> list:
+    if not case.emergency_measures:
+        return []
+    flowables = _heading(_("Emergency measures"))
+    for measure in case.emergency_measures:
+        block = [pdf.para(f"{display_datetime(measure.taken_at)} · {_user_name(measure.created_by)}", "subheading"),
+                 pdf.para(measure.description)]
+        if measure.isolation:
+            block.append(pdf.para(_("Temporary isolation at %(place)s from %(first)s to %(last)s, decided by "
+                                    "%(who)s.", place=measure.isolation_place,
+                                    first=display_date(measure.isolation_from),
+                                    last=display_date(measure.isolation_until), who=measure.decided_by)))
+        flowables.append(KeepTogether(block))
+    return flowables
+
+
+def _approval(plan: Plan) -> str:
+    if plan.status == "approved":
+        return _("Approved by %(name)s on %(day)s.", name=_user_name(plan.decided_by),
+                 day=display_date(plan.decided_at))
+    if plan.status == "returned":
+        return _("Returned by %(name)s: %(reason)s", name=_user_name(plan.decided_by), reason=plan.return_reason)
+    if plan.status == "submitted":
+        return _("Waiting for a commune leader to approve it.")
+    return _("Draft, not yet submitted.")
+
+
+def plan_section(case: Case, printing: Printing) -> list:
+    flowables = _heading(_("Support plan"))
+    for number, plan in enumerate(case.plans, start=1):
+        flowables.append(pdf.para(_("Plan %(n)d, drafted by %(name)s on %(day)s", n=number,
+                                    name=_user_name(plan.drafted_by), day=display_date(plan.created_at)),
+                                  "subheading"))
+        flowables.append(pdf.para(plan.goals, bold_prefix=_("Goals") + ":"))
+        if plan.actions:
+            width = printing.width
+            flowables.append(pdf.grid([_("Action"), _("Responsible person or organisation"), _("Due date")],
+                                      [[action.description, action.responsible, display_date(action.due_date)]
+                                       for action in plan.actions], [width * 0.55, width * 0.3, width * 0.15]))
+        flowables.append(pdf.para(_approval(plan), bold_prefix=_("Approval") + ":"))
+    if not case.plans:
+        flowables.append(pdf.para(_("No plan yet.")))
+    return flowables
+
+
+def timeline_section(case: Case, printing: Printing) -> list:
+    flowables = _heading(_("Timeline"))
+    entries = sorted(case.timeline, key=lambda entry: (entry.occurred_at, entry.id))
+    if not entries:
+        return flowables + [pdf.para(_("Nothing recorded yet."))]
+    width = printing.width
+    rows = [[display_datetime(entry.occurred_at), TIMELINE_KINDS[entry.kind], _user_name(entry.author), entry.text]
+            for entry in entries]
+    flowables.append(pdf.grid([_("When"), _("Kind"), _("By"), _("What happened")], rows,
+                              [width * 0.16, width * 0.1, width * 0.18, width * 0.56]))
+    return flowables
+
+
+def reviews_section(case: Case, printing: Printing) -> list:
+    if not case.reviews:
+        return []
+    flowables = _heading(_("Reviews of safety"))
+    width = printing.width
+    rows = [[display_datetime(review.created_at), _user_name(review.created_by),
+             *[RISK_LEVELS[review.scores[key]] for key in REVIEW_CRITERIA], review.note or ""]
+            for review in case.reviews]
+    share = 0.11
+    flowables.append(pdf.grid([_("When"), _("By"), *[str(label) for label in REVIEW_CRITERIA.values()], _("Note")],
+                              rows, [width * 0.13, width * 0.15] + [width * share] * 4 + [width * 0.28]))
+    return flowables
+
+
+def referrals_section(case: Case, printing: Printing) -> list:
+    if not case.referrals:
+        return []
+    flowables = _heading(_("Referrals"))
+    width = printing.width
+    rows = [[f"#{referral.id} · {display_datetime(referral.created_at)}",
+             f"{referral.from_unit.name} → {referral.receiver_label}",
+             "; ".join(part for part in (referral.service, referral.reason) if part), _referral_state(referral)]
+            for referral in case.referrals]
+    flowables.append(pdf.grid([_("Referral"), _("From and to"), _("Why"), _("State")], rows,
+                              [width * 0.17, width * 0.27, width * 0.3, width * 0.26]))
+    return flowables
+
+
+def _referral_state(referral) -> str:
+    parts = [str(REFERRAL_STATUSES[referral.status])]
+    if referral.urgent:
+        parts.append(_("urgent"))
+    if referral.approved_by:
+        parts.append(_("approved by %(name)s", name=referral.approved_by.full_name))
+    if referral.closing_reason:
+        parts.append(referral.closing_reason)
+    return " · ".join(parts)
+
+
+def escalations_section(case: Case, printing: Printing) -> list:
+    if not case.escalations:
+        return []
+    flowables = _heading(_("Escalations"))
+    width = printing.width
+    rows = [[display_datetime(escalation.raised_at), f"{escalation.from_unit.name} → {escalation.to_unit.name}",
+             escalation.reason,
+             _("acknowledged by %(name)s", name=escalation.acknowledged_by.full_name)
+             + f" · {display_datetime(escalation.acknowledged_at)}" if escalation.acknowledged_at else _("open")]
+            for escalation in case.escalations]
+    flowables.append(pdf.grid([_("When"), _("From and to"), _("Why"), _("Acknowledged")], rows,
+                              [width * 0.16, width * 0.27, width * 0.35, width * 0.22]))
+    return flowables
+
+
+# The order of the file.
+SECTIONS: list[Section] = [summary_section, child_section, assessments_section, emergency_section, plan_section,
+                           referrals_section, escalations_section, reviews_section, timeline_section]
+
+
+def load_for_printing(viewer, reference: str) -> Case | None:
+    """The case within `viewer`'s scope, with everything the file shows loaded in a few queries."""
+    query = scoped_cases(viewer).where(Case.reference == reference).options(
+        sa.orm.selectinload(Case.category_rows), sa.orm.selectinload(Case.assigned_worker),
+        sa.orm.selectinload(Case.child).selectinload(Child.carers),
+        sa.orm.selectinload(Case.child).selectinload(Child.address_unit),
+        sa.orm.selectinload(Case.assessments).selectinload(Assessment.created_by),
+        sa.orm.selectinload(Case.emergency_measures), sa.orm.selectinload(Case.reviews),
+        sa.orm.selectinload(Case.plans).selectinload(Plan.actions),
+        sa.orm.selectinload(Case.plans).selectinload(Plan.drafted_by),
+        sa.orm.selectinload(Case.plans).selectinload(Plan.decided_by),
+        sa.orm.selectinload(Case.timeline).selectinload(TimelineEntry.author),
+        sa.orm.selectinload(Case.referrals), sa.orm.selectinload(Case.escalations))
+    return db.session.scalar(query)
+
+
+def render(case: Case, printing: Printing) -> bytes:
+    flowables = [pdf.para(_("Case file %(reference)s", reference=case.reference), "title"), Spacer(0, 2)]
+    for section in SECTIONS:
+        flowables.extend(section(case, printing))
+    letterhead = pdf.Letterhead(
+        unit=case.unit.name, title=_("Case file %(reference)s", reference=case.reference), reference=case.reference,
+        confidential=_("CONFIDENTIAL"),
+        printed=_("Printed by %(name)s (%(username)s) on %(time)s", name=printing.by.full_name,
+                  username=printing.by.username, time=display_datetime(printing.at)),
+        page_label=lambda page, pages: _("Page %(page)d of %(pages)d", page=page, pages=pages))
+    return pdf.render(flowables, letterhead)
+
+
+def print_case_file(viewer, reference: str, now: datetime) -> tuple[Case, bytes] | None:
+    """The file of a case `viewer` may read, its printing recorded in the audit trail; None when out of scope."""
+    case = load_for_printing(viewer, reference)
+    if case is None:
+        return None
+    document = render(case, Printing(by=viewer, at=now, width=pdf.frame_width()))
+    record(db.session, "case_file_printed", entity="cases", entity_id=case.id, case_ref=case.reference,
+           unit_path=case.unit.path)
+    db.session.commit()
+    return case, document

@@ -1,0 +1,32 @@
+"""Answering with a document, shared by the pages and the API."""
+from flask import Response, jsonify
+from flask_login import current_user
+
+from app.orm import utcnow
+from app.reports import exports, statistics
+
+
+def download(data: bytes | str, mimetype: str, filename: str, inline: bool = False) -> Response:
+    """A document that no shared cache keeps: case files and extracts are confidential."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename={filename}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def statistics_download(fmt: str, unit_code: str | None, period: statistics.Period) -> Response | None:
+    """The statistics in `fmt`; None when the unit is not in the reader's scope."""
+    now = utcnow()
+    result = statistics.report(current_user, unit_code, period, now)
+    if result is None:
+        return None
+    name = f"statistics-{result.unit.code}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+    if fmt == "json":
+        response = jsonify(exports.as_json(result))
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    if fmt == "csv":
+        return download(exports.as_csv(result), "text/csv", name)
+    if fmt == "xlsx":
+        return download(exports.as_xlsx(result), exports.XLSX_MIMETYPE, name)
+    return download(exports.as_pdf(result, current_user, now), "application/pdf", name)

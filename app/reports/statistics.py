@@ -1,0 +1,347 @@
+"""Periodic statistics that units send upwards, for a unit's subtree and a period.
+
+The report is a list of independent figures, each a function from the scope to one table; a new figure is
+one more function in FIGURES. Every table of a
+partition has a total that equals the sum of its rows; the page, PDF, CSV, JSON and XLSX render the same
+tables.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import Callable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.access import cases_for_statistics, may_report_on, units_for_statistics, units_under
+from app.cases.models import CATEGORIES, DEADLINES, Assessment, Case, CaseCategory, Deadline
+from app.cases.workflow import STATUSES
+from app.children.models import SEXES, Child
+from app.deadlines.services import local_zone
+from app.escalations.models import Escalation
+from app.extensions import db
+from app.referrals.models import Referral
+from app.reports import sql
+from app.units.models import Unit
+from app.units.services import find_unit
+
+AGE_GROUPS = {"under_6": _l("Under 6"), "6_10": _l("6 to 10"), "11_15": _l("11 to 15"), "16_17": _l("16 and 17"),
+              "other_age": _l("Other ages (check the date of birth)")}
+PERIOD_KINDS = {"month": _l("Month"), "quarter": _l("Quarter"), "half": _l("Half-year"), "year": _l("Year"),
+                "dates": _l("Between two dates")}
+PERIOD_NUMBERS = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+LONGEST_PERIOD = timedelta(days=366 * 10)
+
+
+def age_group(age: int | None) -> str:
+    if age is None or age < 0 or age > 17:
+        return "other_age"
+    if age < 6:
+        return "under_6"
+    if age <= 10:
+        return "6_10"
+    if age <= 15:
+        return "11_15"
+    return "16_17"
+
+
+class PeriodRefused(ValueError):
+    """A period that cannot be reported on; the message says why, in the reader's language."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both days included, in the app's time zone."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def of(cls, kind: str, year: int, number: int = 1) -> Period:
+        """The `number`-th month, quarter or half of `year`, or the whole year."""
+        if kind not in PERIOD_NUMBERS or not 1 <= number <= PERIOD_NUMBERS[kind] or not 2000 <= year <= 2100:
+            raise PeriodRefused(_("Choose a month, quarter, half-year or year."))
+        months = 12 // PERIOD_NUMBERS[kind]
+        first_month = (number - 1) * months + 1
+        start = date(year, first_month, 1)
+        after = date(year + 1, 1, 1) if first_month + months > 12 else date(year, first_month + months, 1)
+        return cls(start, after - timedelta(days=1))
+
+    @classmethod
+    def between(cls, start: date | None, end: date | None) -> Period:
+        if start is None or end is None:
+            raise PeriodRefused(_("Give the first and the last day of the period."))
+        if end < start:
+            raise PeriodRefused(_("The end comes before the start."))
+        if end - start > LONGEST_PERIOD:
+            raise PeriodRefused(_("A period covers ten years at most."))
+        return cls(start, end)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The first moment of the period and the first moment after it."""
+        zone = local_zone()
+        return (datetime.combine(self.start, time.min, tzinfo=zone),
+                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone))
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    values: list
+    # The case list's filters that show the cases behind this row (the page links to them).
+    filters: dict = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]
+    rows: list[Row]
+    total: Row | None = None
+    note: str | None = None
+
+
+@dataclass
+class Scope:
+    """What every figure reads: the unit's subtree within the reader's scope, the period, and the clock."""
+
+    viewer: object
+    unit: Unit
+    period: Period
+    now: datetime
+
+    @cached_property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return self.period.bounds()
+
+    @cached_property
+    def cases(self) -> sa.ColumnElement:
+        return cases_for_statistics(self.viewer, self.unit)
+
+    def new_cases(self) -> sa.ColumnElement:
+        start, end = self.bounds
+        return sa.and_(self.cases, Case.received_at >= start, Case.received_at < end)
+
+    @cached_property
+    def new_case_counts(self) -> Counter:
+        """New cases counted by (unit id, sex, age group) in one pass; several figures sum it differently."""
+        age = sql.age_at(Case.received_at, Child.date_of_birth, Child.birth_year).label("age")
+        query = (sa.select(Case.unit_id, Child.sex, age, sa.func.count()).join(Child, Child.id == Case.child_id)
+                 .where(self.new_cases()).group_by(Case.unit_id, Child.sex, age))
+        counts: Counter = Counter()
+        for unit_id, sex, years, number in db.session.execute(query):
+            counts[(unit_id, sex, age_group(None if years is None else int(years)))] += number
+        return counts
+
+    @property
+    def new_total(self) -> int:
+        return sum(self.new_case_counts.values())
+
+    def new_case_filters(self, **filters) -> dict:
+        """The case list's filters for new cases of the period (the page links each figure to them)."""
+        return {"unit": self.unit.code, "received_from": self.period.start.isoformat(),
+                "received_to": self.period.end.isoformat(), **filters}
+
+
+def _count_column() -> list[tuple[str, str]]:
+    return [("cases", _("Cases"))]
+
+
+def _total(values: list) -> Row:
+    return Row("total", _("Total"), values)
+
+
+def new_by_category(scope: Scope) -> Table:
+    query = (sa.select(CaseCategory.category, sa.func.count()).join(Case, Case.id == CaseCategory.case_id)
+             .where(scope.new_cases()).group_by(CaseCategory.category))
+    counts = dict(db.session.execute(query).all())
+    rows = [Row(key, str(label), [counts.get(key, 0)], scope.new_case_filters(category=key))
+            for key, label in CATEGORIES.items()]
+    return Table("new_by_category", _("New cases by category"), _count_column(), rows,
+                 Row("new_cases", _("New cases"), [scope.new_total]),
+                 _("A case may fall in several categories, so the rows may add up to more than the new cases."))
+
+
+def new_by_sex(scope: Scope) -> Table:
+    counts = Counter()
+    for (_unit, sex, _age), number in scope.new_case_counts.items():
+        counts[sex] += number
+    rows = [Row(key, str(label), [counts.get(key, 0)]) for key, label in SEXES.items()]
+    return Table("new_by_sex", _("New cases by sex of the child"), _count_column(), rows, _total([scope.new_total]))
+
+
+def new_by_age(scope: Scope) -> Table:
+    counts = Counter()
+    for (_unit, _sex, group), number in scope.new_case_counts.items():
+        counts[group] += number
+    rows = [Row(key, str(label), [counts.get(key, 0)]) for key, label in AGE_GROUPS.items()]
+    return Table("new_by_age", _("New cases by age of the child at the report"), _count_column(), rows,
+                 _total([scope.new_total]))
+
+
+def new_by_unit(scope: Scope) -> Table:
+    """Each unit directly below the chosen one, with everything under it; a commune is its own only row."""
+    below = list(db.session.scalars(sa.select(Unit).where(Unit.parent_id == scope.unit.id).order_by(Unit.code)))
+    below = below or [scope.unit]
+    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(units_under(scope.unit)))).all())
+    counts = Counter()
+    for (unit_id, _sex, _age), number in scope.new_case_counts.items():
+        owner = next((unit for unit in below if paths.get(unit_id, "").startswith(unit.path)), None)
+        counts[owner.code if owner else ""] += number
+    rows = [Row(unit.code, unit.label, [counts.get(unit.code, 0)], scope.new_case_filters(unit=unit.code))
+            for unit in below]
+    return Table("new_by_unit", _("New cases by unit"), _count_column(), rows, _total([scope.new_total]))
+
+
+def status_at_end(scope: Scope) -> Table:
+    """Every case received by the end of the period and not closed before it began, by status.
+
+    The status is the one recorded now; a case closed after the period ended was open at its end, and is
+    counted on a row of its own rather than as closed.
+    """
+    start, end = scope.bounds
+    closed_since = sa.and_(Case.closed_at.isnot(None), Case.closed_at >= end).label("closed_since")
+    query = (sa.select(Case.status, closed_since, sa.func.count())
+             .where(scope.cases, Case.received_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= start))
+             .group_by(Case.status, closed_since))
+    counts = Counter()
+    for status, later, number in db.session.execute(query):
+        counts["closed_since" if status == "closed" and later else status] += number
+    rows = [Row(key, str(label), [counts.get(key, 0)], {"unit": scope.unit.code, "status": key,
+                                                        "received_to": scope.period.end.isoformat()})
+            for key, label in STATUSES.items()]
+    rows.append(Row("closed_since", _("Open at the end, closed since"), [counts.get("closed_since", 0)]))
+    return Table("status_at_end", _("Cases by status at the end of the period"), _count_column(), rows,
+                 _total([sum(counts.values())]),
+                 _("Statuses as recorded now, for every case received by the end of the period and not closed "
+                   "before it began."))
+
+
+DEADLINE_COLUMNS = ("met_on_time", "met_late", "missed_open", "not_yet_due")
+
+
+def deadlines(scope: Scope) -> Table:
+    """Deadlines that fell due in the period: met on time, met late, missed and still open, not yet due."""
+    start, end = scope.bounds
+    met = Deadline.met_at.isnot(None)
+    buckets = [sa.and_(met, Deadline.met_at <= Deadline.due_at), sa.and_(met, Deadline.met_at > Deadline.due_at),
+               sa.and_(~met, Deadline.due_at < scope.now), sa.and_(~met, Deadline.due_at >= scope.now)]
+    query = (sa.select(Deadline.name, *[sa.func.sum(sa.case((bucket, 1), else_=0)) for bucket in buckets])
+             .join(Case, Case.id == Deadline.case_id)
+             .where(scope.cases, Deadline.due_at >= start, Deadline.due_at < end).group_by(Deadline.name))
+    counts = {name: [int(value or 0) for value in values] for name, *values in db.session.execute(query)}
+    rows = []
+    for key, label in DEADLINES.items():
+        values = counts.get(key, [0, 0, 0, 0])
+        rows.append(Row(key, str(label), [sum(values), *values]))
+    columns = [("due", _("Due in the period")), ("met_on_time", _("Met on time")), ("met_late", _("Met late")),
+               ("missed_open", _("Missed, still open")), ("not_yet_due", _("Not yet due"))]
+    return Table("deadlines", _("Deadlines met and missed"), columns, rows,
+                 _total([sum(row.values[index] for row in rows) for index in range(len(columns))]))
+
+
+def time_to_assessment(scope: Scope) -> Table:
+    """From the report to the first initial assessment, for the new cases of the period."""
+    first = (sa.select(Case.id, sql.seconds_between(sa.func.min(Assessment.created_at), Case.received_at)
+                       .label("seconds"))
+             .join(Assessment, sa.and_(Assessment.case_id == Case.id, Assessment.kind == "initial"))
+             .where(scope.new_cases()).group_by(Case.id, Case.received_at).subquery())
+    seconds, assessed = sql.median_and_count(first, "seconds")
+    median = round(float(seconds) / 3600, 1) if seconds is not None else None
+    rows = [Row("median_hours", _("Median hours from the report to the initial assessment"), [median]),
+            Row("assessed", _("New cases assessed"), [assessed]),
+            Row("not_assessed", _("New cases not yet assessed"), [scope.new_total - assessed])]
+    return Table("time_to_assessment", _("Time from the report to the initial assessment"), [("value", _("Value"))],
+                 rows)
+
+
+# A referral's state now, grouped as the report reads it: completed ones were accepted first.
+REFERRAL_OUTCOMES = {"pending_approval": _l("Awaiting approval"), "sent": _l("Sent, awaiting an answer"),
+                     "accepted": _l("Accepted"), "completed": _l("Accepted and completed"),
+                     "declined": _l("Declined"), "rejected": _l("Rejected by the approver"),
+                     "withdrawn": _l("Withdrawn")}
+
+
+def referrals(scope: Scope) -> Table:
+    """Referrals made in the period (drafts aside), sent from the area and received by it, by their state now."""
+    start, end = scope.bounds
+    ids = units_for_statistics(scope.viewer, scope.unit)
+    made = sa.and_(Referral.created_at >= start, Referral.created_at < end, Referral.status != "draft")
+    columns = {"sent": Referral.from_unit_id, "received": Referral.receiving_unit_id}
+    counts = {name: dict(db.session.execute(sa.select(Referral.status, sa.func.count())
+                                            .where(made, column.in_(ids)).group_by(Referral.status)).all())
+              for name, column in columns.items()}
+    rows = [Row(key, str(label), [counts["sent"].get(key, 0), counts["received"].get(key, 0)])
+            for key, label in REFERRAL_OUTCOMES.items()]
+    return Table("referrals", _("Referrals"), [("sent", _("Sent from the area")),
+                                               ("received", _("Received by the area"))],
+                 rows, _total([sum(row.values[index] for row in rows) for index in range(2)]),
+                 _("Referrals made in the period, by their state now. Referrals within the area count in both "
+                   "columns."))
+
+
+def escalations(scope: Scope) -> Table:
+    """Escalations of the area's cases raised in the period: automatic or by hand; acknowledged or still open."""
+    start, end = scope.bounds
+    acknowledged = Escalation.acknowledged_at.isnot(None)
+    query = (sa.select(Escalation.automatic, sa.func.sum(sa.case((acknowledged, 1), else_=0)),
+                       sa.func.sum(sa.case((acknowledged, 0), else_=1)))
+             .join(Case, Case.id == Escalation.case_id)
+             .where(scope.cases, Escalation.raised_at >= start, Escalation.raised_at < end)
+             .group_by(Escalation.automatic))
+    counts = {automatic: [int(done or 0), int(waiting or 0)] for automatic, done, waiting in db.session.execute(query)}
+    rows = [Row(key, label, [sum(counts.get(automatic, [0, 0])), *counts.get(automatic, [0, 0])])
+            for key, label, automatic in (("automatic", _("Deadline missed (automatic)"), True),
+                                          ("by_hand", _("Raised by hand"), False))]
+    return Table("escalations", _("Escalations"), [("raised", _("Raised")), ("acknowledged", _("Acknowledged")),
+                                                  ("open", _("Still open"))],
+                 rows, _total([sum(row.values[index] for row in rows) for index in range(3)]))
+
+
+Figure = Callable[[Scope], Table]
+FIGURES: list[Figure] = [new_by_category, new_by_sex, new_by_age, new_by_unit, status_at_end, deadlines,
+                         time_to_assessment, referrals, escalations]
+
+
+@dataclass
+class Statistics:
+    unit: Unit
+    period: Period
+    generated_at: datetime
+    tables: list[Table]
+
+    def table(self, key: str) -> Table:
+        return next(table for table in self.tables if table.key == key)
+
+
+def compute(viewer, unit: Unit, period: Period, now: datetime) -> Statistics:
+    """The figures for `unit`'s subtree; the caller has checked `may_report_on(viewer, unit)`."""
+    scope = Scope(viewer, unit, period, now)
+    sql.tune_for_reports()
+    return Statistics(unit, period, now, [figure(scope) for figure in FIGURES])
+
+
+def report(viewer, unit_code: str | None, period: Period, now: datetime) -> Statistics | None:
+    """The statistics of the unit `unit_code` (the reader's own by default); None when it is not in their scope."""
+    unit = find_unit(unit_code) if unit_code else viewer.unit
+    if not may_report_on(viewer, unit):
+        return None
+    return compute(viewer, unit, period, now)
+
+
+def period_from_arguments(arguments) -> Period:
+    """`from` and `to` (YYYY-MM-DD) of a query string, as the API and the downloads take them."""
+    days = []
+    for name in ("from", "to"):
+        value = arguments.get(name) or ""
+        try:
+            days.append(date.fromisoformat(value) if value else None)
+        except ValueError:
+            raise PeriodRefused(_("Expected a date (YYYY-MM-DD).")) from None
+    return Period.between(*days)

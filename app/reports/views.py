@@ -1,0 +1,77 @@
+"""Report pages: each reads its parameters, calls one service and answers with the page or the document."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import refuse, requires
+from app.deadlines.services import local_zone
+from app.orm import utcnow
+from app.audit.views import filters_from_request
+from app.reports import audit_extract, case_file, exports, statistics
+from app.reports.forms import StatisticsForm
+from app.reports.http import download, statistics_download
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+
+
+@bp.route("/cases/<reference>/file.pdf")
+@requires("cases.read")
+def case_file_pdf(reference):
+    printed = case_file.print_case_file(current_user._get_current_object(), reference, utcnow())
+    if printed is None:
+        refuse(404, entity="cases", entity_id=reference)
+    case, document = printed
+    return download(document, "application/pdf", f"{case.reference}.pdf", inline=True)
+
+
+def _period(form: StatisticsForm) -> statistics.Period:
+    if form.kind.data == "dates":
+        return statistics.Period.between(form.start.data, form.end.data)
+    year = form.year.data or utcnow().astimezone(local_zone()).year
+    return statistics.Period.of(form.kind.data, year, form.number.data or 1)
+
+
+@bp.route("/reports/statistics")
+@requires("reports.statistics")
+def statistics_page():
+    form = StatisticsForm(request.args)
+    if not request.args:
+        form.year.data = utcnow().astimezone(local_zone()).year
+    result, downloads = None, {}
+    if form.validate():
+        try:
+            period = _period(form)
+        except statistics.PeriodRefused as refusal:
+            flash(str(refusal), "error")
+        else:
+            result = statistics.report(current_user, form.unit.data or None, period, utcnow())
+            if result is None:
+                refuse(404, entity="units", entity_id=form.unit.data)
+            arguments = {"unit": result.unit.code, "from": period.start.isoformat(), "to": period.end.isoformat()}
+            downloads = {fmt: url_for("reports.statistics_file", fmt=fmt, **arguments) for fmt in exports.FORMATS}
+    return render_template("reports/statistics.html", form=form, result=result, downloads=downloads)
+
+
+@bp.route("/reports/statistics.<any(pdf, csv, json, xlsx):fmt>")
+@requires("reports.statistics")
+def statistics_file(fmt):
+    try:
+        period = statistics.period_from_arguments(request.args)
+    except statistics.PeriodRefused as refusal:
+        flash(str(refusal), "error")
+        return render_template("reports/statistics.html", form=StatisticsForm(), result=None, downloads={}), 422
+    response = statistics_download(fmt, request.args.get("unit"), period)
+    if response is None:
+        refuse(404, entity="units", entity_id=request.args.get("unit"))
+    return response
+
+
+@bp.route("/audit/extract.pdf")
+@requires("audit.read")
+def audit_extract_pdf():
+    _form, filters = filters_from_request()
+    if filters is None:
+        flash(_("Correct the filters before exporting."), "error")
+        return redirect(url_for("audit.index", **request.args))
+    document = audit_extract.print_extract(current_user, filters, utcnow())
+    return download(document, "application/pdf", "audit-extract.pdf")
