@@ -6,6 +6,7 @@ from app.cases.models import (Assessment, Case, CaseCategory, CaseSequence, Dead
 from app.children.models import Carer, Child  # noqa: F401
 from app.deadlines.models import Holiday  # noqa: F401
 from app.escalations.models import Escalation  # noqa: F401
+from app.notifications.models import OutboxMessage  # noqa: F401
 from app.referrals.models import Provider, Referral  # noqa: F401
 from app.units.models import Unit  # noqa: F401
 from app.users.models import User  # noqa: F401

@@ -21,6 +21,7 @@ from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days
 from app.escalations.models import Escalation
 from app.extensions import db
+from app.notifications import mail
 from app.orm import utcnow
 from app.referrals.models import Referral
 from app.units.models import Unit
@@ -56,6 +57,7 @@ def raise_by_hand(case: Case, user: User, reason: str) -> Escalation:
     escalation = Escalation(case=case, from_unit=user.unit, to_unit=target, reason=reason, automatic=False,
                             raised_by_id=user.id, raised_at=utcnow())
     db.session.add(escalation)
+    mail.announce_escalation(escalation)
     db.session.commit()
     return escalation
 
@@ -133,6 +135,8 @@ def _raise(make) -> int | None:
     try:
         escalation = make()
         db.session.add(escalation)
+        db.session.flush()  # a copy another sweep raised fails here, before its notice is queued
+        mail.announce_escalation(escalation)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

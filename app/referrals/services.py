@@ -18,6 +18,7 @@ from app.cases.models import Case
 from app.cases.services import CaseRefused, Invalid, NotAllowed, NotInThisStatus, RoleNotAllowed, WrongState
 from app.deadlines.services import add_working_days
 from app.extensions import db
+from app.notifications import mail
 from app.orm import utcnow
 from app.referrals import workflow
 from app.referrals.models import CONSENTS, Provider, Referral
@@ -102,6 +103,9 @@ def refer(case: Case, user: User, request: Request, *, send: bool = True) -> Ref
         if send:
             _send(referral)
     db.session.add(referral)
+    if send:
+        db.session.flush()  # the notice names the referral's number
+        mail.announce_referral(referral)
     db.session.commit()
     return referral
 
@@ -175,6 +179,8 @@ def act(referral: Referral, user: User, action: str, reason: str | None = None) 
         raise Invalid({"reason": [_("At most %(count)d characters.", count=5000)]})
     with db.session.no_autoflush:  # one update per action in the trail
         _apply(referral, user, action, rule, reason)
+        if action in ("send", "approve"):
+            mail.announce_referral(referral)
     try:
         db.session.commit()
     except StaleDataError:

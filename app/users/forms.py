@@ -15,6 +15,9 @@ class UserPlacementForm(FlaskForm):
     unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=16)],
                        description=_l("The official code: 5 digits for a commune, 3 for a district, 2 for a province."),
                        render_kw={"inputmode": "numeric"})
+    email = StringField(_l("Email (optional)"), validators=[Length(max=254)],
+                        description=_l("Where notices go when the system sends email."),
+                        render_kw={"type": "email", "autocomplete": "off"})
     submit = SubmitField(_l("Save"))
 
 

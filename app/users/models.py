@@ -25,6 +25,8 @@ class User(Audited, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    # Optional: where email notices go, when the deployment sends them.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(32))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)

@@ -50,7 +50,7 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
 
 
 def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str,
-                by: User | None = None) -> User:
+                email: str | None = None, by: User | None = None) -> User:
     username = normalise_username(username)
     if not USERNAME.match(username):
         raise UserRejected("username", _("A username has 3 to 64 characters: letters a-z, digits, dot, dash "
@@ -65,10 +65,23 @@ def create_user(*, username: str, full_name: str, role: str, unit_code: str, pas
     if problems:
         raise UserRejected("password", problems[0])
     user = User(username=username, full_name=full_name.strip(), role=role.value, unit=unit,
-                password_hash=hash_password(password))
+                password_hash=hash_password(password), email=checked_email(email))
     db.session.add(user)
     db.session.commit()
     return user
+
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def checked_email(email: str | None) -> str | None:
+    """An email address as given, or None when empty; refused when it cannot be one."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not EMAIL.fullmatch(email):
+        raise UserRejected("email", _("%(email)s is not an email address.", email=email))
+    return email
 
 
 def _refuse_self_service(user: User, by: User | None, message: str) -> None:
@@ -76,10 +89,16 @@ def _refuse_self_service(user: User, by: User | None, message: str) -> None:
         raise UserRejected("self", message)
 
 
-def change_role_and_unit(user: User, *, role: str, unit_code: str, by: User | None = None) -> None:
+KEEP = object()
+
+
+def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP, by: User | None = None) -> None:
+    """Move the account to another role or unit (which ends its sessions), and set its email address."""
     _refuse_self_service(user, by, _("You cannot change your own role or unit; ask another administrator."))
     unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
+    if email is not KEEP:
+        user.email = checked_email(email)
     if (user.role, user.unit_id) != (role.value, unit.id):
         user.role, user.unit = role.value, unit
         user.session_version += 1

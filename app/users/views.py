@@ -48,7 +48,8 @@ def create():
     if form.validate_on_submit():
         try:
             user = create_user(username=form.username.data, full_name=form.full_name.data, role=form.role.data,
-                               unit_code=form.unit.data, password=form.password.data, by=current_user)
+                               unit_code=form.unit.data, password=form.password.data, email=form.email.data,
+                               by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
@@ -61,10 +62,11 @@ def create():
 @requires("users.manage")
 def edit(user_id):
     user = _get_user(user_id)
-    form = UserPlacementForm(data={"role": user.role, "unit": user.unit.code})
+    form = UserPlacementForm(data={"role": user.role, "unit": user.unit.code, "email": user.email or ""})
     if form.validate_on_submit():
         try:
-            change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data, by=current_user)
+            change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data, email=form.email.data,
+                                 by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
