@@ -88,12 +88,17 @@ def can(user, capability: str) -> bool:
     return Role(user.role) in CAPABILITIES[capability]
 
 
-def refuse(status: int, *, entity: str | None = None, entity_id=None):
-    """Record a refused access, then answer `status` (403: not for this role; 404: not in scope)."""
+def record_refusal(status: int, *, entity: str | None = None, entity_id=None) -> None:
+    """Record a refused access in the trail, dropping whatever the refused request had begun."""
     db.session.rollback()
     record(db.session, "access_denied", entity=entity, entity_id=entity_id,
            changes={"status": status, "method": request.method, "path": request.path})
     db.session.commit()
+
+
+def refuse(status: int, *, entity: str | None = None, entity_id=None):
+    """Record a refused access, then answer `status` (403: not for this role; 404: not in scope)."""
+    record_refusal(status, entity=entity, entity_id=entity_id)
     abort(status)
 
 
@@ -155,8 +160,8 @@ def audit_about_subtree(unit_path: str) -> sa.ColumnElement:
 
 
 def scoped_cases(user) -> sa.Select:
-    """The cases `user` may read: those of units in their subtree, and those referred to or from their subtree
-    by a referral that was accepted; none for roles without `cases.read`."""
+    """The cases `user` may read: those of units in their subtree, those shared with their subtree by an
+    accepted referral or escalated to it; none for roles without `cases.read`."""
     from app.cases.models import Case
 
     if not can(user, "cases.read"):
@@ -169,17 +174,21 @@ def scoped_cases(user) -> sa.Select:
 
 
 def _referred_case_ids(unit: Unit) -> list[int]:
-    """Cases outside `unit`'s subtree that an accepted referral shares with it (usually none: a short list)."""
+    """Cases outside `unit`'s subtree shared with it (usually none: a short list): accepted referrals to it,
+    transfers it made (the sender keeps access to what it handed over), and escalations raised to it."""
     from app.cases.models import Case
+    from app.escalations.models import Escalation
     from app.referrals.models import Referral
     from app.referrals.workflow import GIVING_ACCESS
 
     def read() -> list[int]:
         ids = subtree_unit_ids(unit)
-        return list(db.session.scalars(
-            sa.select(Referral.case_id).join(Case, Case.id == Referral.case_id).distinct()
-            .where(Referral.status.in_(GIVING_ACCESS), Case.unit_id.not_in(ids),
-                   sa.or_(Referral.receiving_unit_id.in_(ids), Referral.from_unit_id.in_(ids)))))
+        shared = sa.or_(Referral.receiving_unit_id.in_(ids), sa.and_(Referral.transfer, Referral.from_unit_id.in_(ids)))
+        referred = (sa.select(Referral.case_id).join(Case, Case.id == Referral.case_id)
+                    .where(Referral.status.in_(GIVING_ACCESS), Case.unit_id.not_in(ids), shared))
+        escalated = (sa.select(Escalation.case_id).join(Case, Case.id == Escalation.case_id)
+                     .where(Escalation.to_unit_id.in_(ids), Case.unit_id.not_in(ids)))
+        return sorted(set(db.session.scalars(referred.union(escalated))))
 
     if not has_request_context():
         return read()
@@ -196,14 +205,16 @@ def forget_scope() -> None:
 
 
 def scoped_referrals(user) -> sa.Select:
-    """Referrals sent from or to the person's subtree, and those of the cases they may read."""
+    """Referrals sent from the person's subtree or received by it, and those of the cases they may read."""
     from app.referrals.models import Referral
 
     if not can(user, "cases.read"):
         return sa.select(Referral).where(sa.false())
     ids = subtree_unit_ids(user.unit)
     readable_cases = _readable_case_ids(user)
-    return sa.select(Referral).where(sa.or_(Referral.from_unit_id.in_(ids), Referral.receiving_unit_id.in_(ids),
+    # The receiving side learns of a referral only once it has gone out (approved, or urgent).
+    received = sa.and_(Referral.receiving_unit_id.in_(ids), Referral.sent_at.is_not(None))
+    return sa.select(Referral).where(sa.or_(Referral.from_unit_id.in_(ids), received,
                                             Referral.case_id.in_(readable_cases)))
 
 

@@ -8,7 +8,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import refuse, requires
+from app.access import record_refusal, refuse, requires
 from app.api import bp
 from app.api.errors import ApiError, json_body
 from app.cases import queries, services
@@ -20,6 +20,7 @@ from app.orm import utcnow
 from app.units.services import find_unit
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 def case_json(case: Case, now: datetime | None = None) -> dict:
@@ -107,7 +108,7 @@ class _Fields:
 
     def whole(self, name):
         value = self.payload.get(name)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_ID):
             self._fail(name, _("Expected %(kind)s.", kind=_("a whole number")))
             return None
         return value
@@ -118,6 +119,8 @@ class _Fields:
 
 
 def _refused(refusal: services.CaseRefused):
+    if refusal.status == 403:
+        record_refusal(403)
     codes = {403: "forbidden", 409: "conflict", 412: "stale_version", 422: "invalid_fields"}
     raise ApiError(refusal.status, codes[refusal.status], str(refusal), refusal.fields or None)
 

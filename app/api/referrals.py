@@ -83,6 +83,7 @@ def create_referral(reference):
     referral_request = services.Request(reason=fields.text("reason") or "", service=fields.text("service"),
                                         urgent=fields.flag("urgent"), transfer=fields.flag("transfer"),
                                         consent=fields.text("consent") or "not_recorded")
+    draft = fields.flag("draft")
     fields.check()
     problems = {}
     if code is not None:
@@ -96,7 +97,7 @@ def create_referral(reference):
     if problems:
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
     try:
-        referral = services.refer(case, current_user, referral_request, send=fields.payload.get("draft") is not True)
+        referral = services.refer(case, current_user, referral_request, send=not draft)
     except CaseRefused as refusal:
         db.session.rollback()
         _refused(refusal)
@@ -128,13 +129,16 @@ def _referral_or_404(number: int) -> Referral:
     return referral
 
 
-@bp.get("/referrals/<int:number>")
+@bp.get("/referrals/<int(max=2147483647):number>")
 @requires("cases.read")
 def get_referral(number):
     return jsonify(referral_json(_referral_or_404(number)))
 
 
-@bp.post("/referrals/<int:number>/<any(" + ", ".join(f'"{action}"' for action in workflow.ACTIONS) + "):action>")
+ACTION_RULE = "<any(" + ", ".join(f'"{action}"' for action in workflow.ACTIONS) + "):action>"
+
+
+@bp.post("/referrals/<int(max=2147483647):number>/" + ACTION_RULE)
 @requires("cases.read")
 def referral_action(number, action):
     referral = _referral_or_404(number)
@@ -181,7 +185,7 @@ def list_escalations():
                     "next": _next("api.list_escalations", offset, limit, len(items) > limit)})
 
 
-@bp.post("/escalations/<int:number>/acknowledge")
+@bp.post("/escalations/<int(max=2147483647):number>/acknowledge")
 @requires("cases.read")
 def acknowledge_escalation(number):
     escalation = db.session.scalar(scoped_escalations(current_user).where(Escalation.id == number))

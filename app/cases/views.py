@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import refuse, requires, scoped_children
+from app.access import record_refusal, refuse, requires, scoped_children
 from app.cases import checklist, queries, services, workflow
 from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DetailForm, EditForm, EmergencyForm,
                              IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm, VersionedForm)
@@ -80,6 +80,8 @@ def _report_from(form) -> services.Report:
 
 
 def _show_refusal(form, refusal: services.CaseRefused) -> None:
+    if refusal.status == 403:
+        record_refusal(403)
     flash(str(refusal), "error")
     for name, messages in refusal.fields.items():
         field = getattr(form, name, None)

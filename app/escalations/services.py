@@ -51,6 +51,8 @@ def raise_by_hand(case: Case, user: User, reason: str) -> Escalation:
         raise Invalid({"reason": [_("Say why the case is escalated.")]})
     if len(reason) > 5000:
         raise Invalid({"reason": [_("At most %(count)d characters.", count=5000)]})
+    if case.status == "closed":
+        raise WrongState(_("Case %(reference)s is closed.", reference=case.reference))
     target = above(user.unit)
     if target is None:
         raise WrongState(_("There is no unit above yours to escalate to."))
@@ -114,7 +116,8 @@ def _deadlines_missed(now: datetime) -> list[Missed]:
 
 def _referrals_late(now: datetime) -> list[Missed]:
     missed = []
-    unapproved = db.session.scalars(sa.select(Referral).where(
+    of_open_cases = sa.select(Referral).join(Case, Case.id == Referral.case_id).where(Case.status != "closed")
+    unapproved = db.session.scalars(of_open_cases.where(
         Referral.approval_needed, Referral.approved_at.is_(None),
         Referral.status.in_(("pending_approval", "sent", "accepted")), Referral.approval_due_at < now))
     for referral in unapproved:
@@ -122,8 +125,7 @@ def _referrals_late(now: datetime) -> list[Missed]:
         approver_unit = above(referral.from_unit) or referral.from_unit
         missed.append(Missed(referral.case_id, approver_unit.id, f"referral:{referral.id}:approval",
                              _("Referral %(number)d was not approved in time.", number=referral.id)))
-    unanswered = db.session.scalars(sa.select(Referral).where(Referral.status == "sent",
-                                                              Referral.answer_due_at < now))
+    unanswered = db.session.scalars(of_open_cases.where(Referral.status == "sent", Referral.answer_due_at < now))
     for referral in unanswered:
         missed.append(Missed(referral.case_id, referral.receiving_unit_id, f"referral:{referral.id}:answer",
                              _("Referral %(number)d was not answered in time.", number=referral.id)))
@@ -148,9 +150,11 @@ def sweep(now: datetime | None = None) -> SweepResult:
     """Raise every missed deadline once, and raise again, a level higher, what nobody acknowledged in time."""
     now = now or utcnow()
     result = SweepResult()
+    late = _deadlines_missed(now) + _referrals_late(now)
     raised_before = {(case_id, trigger) for case_id, trigger in db.session.execute(
-        sa.select(Escalation.case_id, Escalation.trigger).where(Escalation.automatic))}
-    for missed in _deadlines_missed(now) + _referrals_late(now):
+        sa.select(Escalation.case_id, Escalation.trigger).where(
+            Escalation.automatic, Escalation.case_id.in_({missed.case_id for missed in late})))}
+    for missed in late:
         if (missed.case_id, missed.trigger) in raised_before:
             result.already += 1
             continue
@@ -185,8 +189,9 @@ def _record(result: SweepResult, escalation_id: int | None) -> None:
 def _unanswered(now: datetime) -> list[Escalation]:
     """Open escalations older than a working day, below the top unit, not yet raised higher."""
     higher = aliased(Escalation)
-    candidates = db.session.scalars(sa.select(Escalation).join(Unit, Unit.id == Escalation.to_unit_id).where(
-        Escalation.acknowledged_at.is_(None), Unit.parent_id.is_not(None),
+    candidates = db.session.scalars(sa.select(Escalation).join(Unit, Unit.id == Escalation.to_unit_id)
+                                    .join(Case, Case.id == Escalation.case_id).where(
+        Escalation.acknowledged_at.is_(None), Unit.parent_id.is_not(None), Case.status != "closed",
         ~sa.exists().where(higher.previous_id == Escalation.id)))
     return [escalation for escalation in candidates
             if add_working_days(escalation.raised_at, UNANSWERED_WORKING_DAYS) < now]

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import may_acknowledge, refuse, requires, scoped_escalations
+from app.access import may_acknowledge, record_refusal, refuse, requires, scoped_escalations
 from app.cases.services import CaseRefused
 from app.cases.views import _load
 from app.escalations import services
@@ -28,7 +28,7 @@ def index():
                            may_acknowledge=lambda escalation: may_acknowledge(current_user, escalation))
 
 
-@bp.route("/escalations/<int:number>/acknowledge", methods=["POST"])
+@bp.route("/escalations/<int(max=2147483647):number>/acknowledge", methods=["POST"])
 @requires("escalations.raise")
 def acknowledge(number):
     escalation = db.session.scalar(scoped_escalations(current_user).where(Escalation.id == number))
@@ -38,6 +38,8 @@ def acknowledge(number):
         services.acknowledge(escalation, current_user, request.form.get("note"))
     except CaseRefused as refusal:
         db.session.rollback()
+        if refusal.status == 403:
+            record_refusal(403, entity="escalations", entity_id=number)
         flash(str(refusal), "error")
     else:
         flash(_("You acknowledged the escalation of case %(reference)s; it is yours to follow up.",
@@ -53,6 +55,8 @@ def escalate(reference):
         escalation = services.raise_by_hand(case, current_user, request.form.get("reason", ""))
     except CaseRefused as refusal:
         db.session.rollback()
+        if refusal.status == 403:
+            record_refusal(403, entity="cases", entity_id=reference)
         flash(" ".join([str(refusal), *[" ".join(messages) for messages in refusal.fields.values()]]), "error")
     else:
         flash(_("Case %(reference)s escalated to %(unit)s.", reference=case.reference,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.access import Role, scoped_referrals, subtree_unit_ids
+from app.access import Role, can, scoped_referrals, subtree_unit_ids
 from app.extensions import db
 from app.referrals.models import Referral
 
@@ -12,6 +12,8 @@ BOXES = ("in", "out", "approval")
 
 def waiting_for(user) -> sa.ColumnElement:
     """Whether a referral waits for this person: to be approved (a supervisor above the sender) or answered."""
+    if not can(user, "referrals.send"):  # inspectors read referrals but never act on them
+        return sa.false()
     conditions = [sa.and_(Referral.receiving_unit_id == user.unit_id, Referral.status == "sent")]
     if user.role == Role.SUPERVISOR:
         conditions.append(_awaiting_approval_below(user))

@@ -49,6 +49,9 @@ def needs_approval(from_unit: Unit, receiving_unit: Unit) -> bool:
     return from_unit.level == "commune" and receiving_unit.id != from_unit.id
 
 
+OPEN = ("draft", "pending_approval", "sent", "accepted")
+
+
 def _problems(case: Case, user: User, request: Request) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if (request.to_unit is None) == (request.provider is None):
@@ -58,12 +61,15 @@ def _problems(case: Case, user: User, request: Request) -> dict[str, list[str]]:
             problems["to_unit"] = [_("This is your own unit; choose another.")]
         elif request.to_unit.edition != user.unit.edition:
             problems["to_unit"] = [_("There is no such unit.")]
-        elif request.transfer and request.to_unit.level != "commune":
-            problems["transfer"] = [_("A case is transferred to a commune.")]
-    elif not request.provider.active:
+    elif not request.provider.active or request.provider.unit.edition != user.unit.edition:
         problems["provider"] = [_("This provider is no longer in the register.")]
-    elif request.transfer:
-        problems["transfer"] = [_("A case is transferred to a commune, not to a provider.")]
+    elif request.provider.unit_id == user.unit_id and not user.unit.contains(case.unit):
+        # Answering one's own referral would turn access borrowed for a service into lasting access.
+        problems["provider"] = [_("Your unit does not hold this case: refer it to a provider of another unit.")]
+    if "to_unit" not in problems and "provider" not in problems:
+        problems.update(_transfer_problems(case, user, request))
+        if _already_open(case, request):
+            problems["to_unit"] = [_("An open referral of this case to the same receiver already exists.")]
     if not (request.reason or "").strip():
         problems["reason"] = [_("Say why the child is referred.")]
     elif len(request.reason) > 5000:
@@ -78,6 +84,31 @@ def _problems(case: Case, user: User, request: Request) -> dict[str, list[str]]:
         problems["consent"] = [_("Sharing without consent is allowed only for emergency protection: mark the "
                                  "referral urgent.")]
     return problems
+
+
+def _transfer_problems(case: Case, user: User, request: Request) -> dict[str, list[str]]:
+    """A transfer hands the case over for good: only its holder may make one, one at a time, once approved."""
+    if not request.transfer:
+        return {}
+    if request.provider is not None or request.to_unit.level != "commune":
+        return {"transfer": [_("A case is transferred to a commune.")]}
+    if request.urgent:
+        return {"transfer": [_("A transfer is not urgent: refer the child urgently for the service they need, "
+                               "and transfer the case afterwards.")]}
+    if not user.unit.contains(case.unit):
+        return {"transfer": [_("Only the unit that holds the case can transfer it.")]}
+    pending = sa.select(Referral.id).where(Referral.case_id == case.id, Referral.transfer,
+                                           Referral.status.in_(OPEN[:-1]))
+    if db.session.scalar(pending.limit(1)) is not None:
+        return {"transfer": [_("A transfer of this case is already under way.")]}
+    return {}
+
+
+def _already_open(case: Case, request: Request) -> bool:
+    receiver = (Referral.to_unit_id == request.to_unit.id if request.to_unit is not None
+                else Referral.provider_id == request.provider.id)
+    return db.session.scalar(sa.select(Referral.id).where(Referral.case_id == case.id, receiver,
+                                                          Referral.status.in_(OPEN)).limit(1)) is not None
 
 
 def _age(case: Case) -> int | None:
@@ -146,6 +177,13 @@ def check(referral: Referral, user: User, action: str) -> workflow.Rule:
                            action=workflow.ACTIONS[action]))
     if Role(user.role) not in rule.roles:
         raise RoleNotAllowed(_("Your role cannot “%(action)s” a referral.", action=workflow.ACTIONS[action]))
+    if action in ("accept", "complete") and referral.case.status == "closed":
+        raise WrongState(_("Case %(reference)s is closed.", reference=referral.case.reference))
+    if action == "complete" and referral.awaiting_approval:
+        raise WrongState(_("Referral %(number)d must be approved before it is completed.", number=referral.id))
+    if action == "accept" and referral.transfer and not referral.from_unit.contains(referral.case.unit):
+        raise WrongState(_("Case %(reference)s has moved since this transfer was sent; it cannot be accepted.",
+                           reference=referral.case.reference))
     if action in ("approve", "reject") and not referral.awaiting_approval:
         if referral.approved_by is not None:
             raise WrongState(_("Referral %(number)d was already approved by %(name)s.", number=referral.id,
@@ -218,6 +256,8 @@ def _transfer(case: Case, unit: Unit) -> None:
 
 def register_provider(unit: Unit, kind: str, name: str, contact: str | None) -> Provider:
     """A provider joins a unit's register (the caller chose `unit` within their own subtree)."""
+    if not (name or "").strip():
+        raise Invalid({"name": [_("This field is required.")]})
     provider = Provider(unit=unit, kind=kind, name=name.strip(), contact=(contact or "").strip() or None)
     db.session.add(provider)
     db.session.commit()

@@ -52,13 +52,13 @@ def _render(referral, form=None, status: int = 200):
                            now=utcnow(), **labels()), status
 
 
-@bp.route("/referrals/<int:number>")
+@bp.route("/referrals/<int(max=2147483647):number>")
 @requires("cases.read")
 def show(number):
     return _render(_referral_or_404(number))
 
 
-@bp.route("/referrals/<int:number>/<any(" + ", ".join(workflow.ACTIONS) + "):action>", methods=["POST"])
+@bp.route("/referrals/<int(max=2147483647):number>/<any(" + ", ".join(workflow.ACTIONS) + "):action>", methods=["POST"])
 @requires("cases.read")
 def act(number, action):
     referral = _referral_or_404(number)
@@ -135,16 +135,20 @@ def providers():
     form.unit.choices = [(unit.code, unit.label) for unit in units]
     if form.validate_on_submit():
         unit = next(unit for unit in units if unit.code == form.unit.data)
-        provider = services.register_provider(unit, form.kind.data, form.name.data, form.contact.data)
-        flash(_("%(name)s added to the register.", name=provider.name), "success")
-        return redirect(url_for("referrals.providers"))
+        try:
+            provider = services.register_provider(unit, form.kind.data, form.name.data, form.contact.data)
+        except CaseRefused as refusal:
+            _show_refusal(form, refusal)
+        else:
+            flash(_("%(name)s added to the register.", name=provider.name), "success")
+            return redirect(url_for("referrals.providers"))
     registered = list(db.session.scalars(scoped_providers(current_user).order_by(Provider.active.desc(),
                                                                                  Provider.name)))
     return render_template("referrals/providers.html", form=form, providers=registered, **labels()), \
         422 if request.method == "POST" else 200
 
 
-@bp.route("/providers/<int:number>/<any(activate, deactivate):change>", methods=["POST"])
+@bp.route("/providers/<int(max=2147483647):number>/<any(activate, deactivate):change>", methods=["POST"])
 @requires("providers.manage")
 def change_provider(number, change):
     provider = db.session.scalar(scoped_providers(current_user).where(Provider.id == number))

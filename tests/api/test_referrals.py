@@ -152,3 +152,28 @@ def test_of_eight_simultaneous_approvals_exactly_one_succeeds(app, worker, case,
     db.session.expire_all()
     updates = audit_entries(entity="referrals", entity_id=str(number), action="update")
     assert len(updates) == 1
+
+
+def test_an_id_too_large_for_the_database_answers_404_or_422(client, worker, case):
+    auth = token_for(client, worker)
+    huge = 10**20
+    assert client.get(f"/api/v1/referrals/{huge}", headers=auth).status_code == 404
+    assert client.post(f"/api/v1/escalations/{huge}/acknowledge", headers=auth).status_code == 404
+    response = client.post(f"/api/v1/cases/{case.reference}/referrals",
+                           json={"provider": huge, "reason": "x"}, headers=auth)
+    assert response.status_code == 422 and "provider" in response.json["error"]["fields"]
+
+
+def test_draft_must_be_true_or_false(client, worker, case):
+    response = client.post(f"/api/v1/cases/{case.reference}/referrals",
+                           json={"to_unit": "295", "reason": "x", "draft": "yes"}, headers=token_for(client, worker))
+    assert response.status_code == 422 and case.referrals == []
+
+
+def test_a_refused_action_is_recorded_in_the_audit_trail(client, worker, case):
+    from tests.factories import last_audit_entry
+
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    assert client.post(f"/api/v1/referrals/{referral.id}/accept", headers=token_for(client, worker)).status_code == 403
+    entry = last_audit_entry(action="access_denied")
+    assert entry.actor == worker.username and f"/referrals/{referral.id}/accept" in entry.changes

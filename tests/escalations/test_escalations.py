@@ -163,3 +163,30 @@ def test_the_escalate_command_reports_what_it_raised(runner, worker):
     second = runner.invoke(args=["escalate"])
     assert first.exit_code == 0 and second.exit_code == 0
     assert "1" in first.output and len(escalations()) == 1
+
+
+def test_a_late_referral_of_a_closed_case_is_not_raised(worker):
+    case = make_case(worker)
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    case.status = "closed"
+    db.session.commit()
+    assert services.sweep(referral.answer_due_at + timedelta(days=3)).raised == []
+
+
+def test_a_closed_case_cannot_be_escalated_by_hand(worker):
+    case = make_case(worker)
+    case.status = "closed"
+    db.session.commit()
+    with pytest.raises(WrongState):
+        services.raise_by_hand(case, worker, "Lý do")
+
+
+def test_the_unit_a_case_is_raised_to_may_read_it(worker, make_user):
+    from app.access import scoped_cases
+    from app.cases.models import Case
+
+    case = make_case(worker)
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    services.sweep(referral.answer_due_at + timedelta(minutes=1))
+    district_of_receiver = make_user("supervisor", unit="288")
+    assert db.session.scalar(scoped_cases(district_of_receiver).where(Case.id == case.id)) is not None

@@ -184,3 +184,89 @@ def test_every_state_change_is_in_the_audit_trail_with_its_reason(case, worker, 
     assert [entry.action for entry in entries] == ["create", "update"]
     assert entries[-1].case_ref == case.reference
     assert "Chưa đủ thông tin." in entries[-1].changes and "rejected" in entries[-1].changes
+
+
+def test_the_receiving_unit_learns_of_a_referral_only_once_it_is_sent(case, worker, supervisor, make_user):
+    from app.referrals.queries import get_referral
+
+    receiver = make_user("worker", unit="10510")
+    referral = make_referral(case, worker, to="10510")
+    assert get_referral(receiver, referral.id) is None
+    services.act(referral, supervisor, "approve")
+    assert get_referral(receiver, referral.id) is not None
+
+
+def test_a_transfer_is_never_urgent(case, worker):
+    with pytest.raises(Invalid) as refusal:
+        make_referral(case, worker, to="10510", transfer=True, urgent=True)
+    assert "transfer" in refusal.value.fields
+
+
+def test_only_the_unit_holding_the_case_transfers_it(case, worker, supervisor, make_user):
+    helper = make_user("worker", unit="10510")
+    services.act(make_referral(case, worker, to="10510", urgent=True), helper, "accept")
+    with pytest.raises(Invalid) as refusal:
+        make_referral(case, helper, to="10966", transfer=True)
+    assert "transfer" in refusal.value.fields
+
+
+def test_one_transfer_at_a_time(case, worker):
+    make_referral(case, worker, to="10510", transfer=True)
+    with pytest.raises(Invalid):
+        make_referral(case, worker, to="10966", transfer=True)
+
+
+def test_a_second_open_referral_to_the_same_receiver_is_refused(case, worker):
+    make_referral(case, worker, to="10510")
+    with pytest.raises(Invalid):
+        make_referral(case, worker, to="10510")
+
+
+def test_a_unit_that_borrowed_a_case_cannot_refer_it_to_its_own_provider(case, worker, make_user):
+    helper = make_user("worker", unit="10510")
+    services.act(make_referral(case, worker, to="10510", urgent=True), helper, "accept")
+    own = make_provider("10510", kind="health", name="Trạm Y tế phường Bình Hàn")
+    with pytest.raises(Invalid) as refusal:
+        make_referral(case, helper, provider=own)
+    assert "provider" in refusal.value.fields
+
+
+def test_an_urgent_referral_is_approved_before_it_is_completed(case, worker, supervisor, make_user):
+    receiver = make_user("worker", unit="10510")
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    services.act(referral, receiver, "accept")
+    with pytest.raises(WrongState):
+        services.act(referral, receiver, "complete")
+    services.act(referral, supervisor, "approve")
+    services.act(referral, receiver, "complete")
+    assert referral.status == "completed"
+
+
+def test_a_referral_of_a_closed_case_cannot_be_accepted(case, worker, make_user):
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    case.status = "closed"
+    db.session.commit()
+    with pytest.raises(WrongState):
+        services.act(referral, make_user("worker", unit="10510"), "accept")
+
+
+def test_a_transfer_of_a_case_that_moved_meanwhile_cannot_be_accepted(case, worker, supervisor, make_user):
+    referral = make_referral(case, worker, to="10510", transfer=True)
+    services.act(referral, supervisor, "approve")
+    case.unit = unit("10966")
+    db.session.commit()
+    with pytest.raises(WrongState):
+        services.act(referral, make_user("worker", unit="10510"), "accept")
+
+
+def test_inspectors_have_no_referral_waiting_for_them(case, worker, make_user):
+    from app.notifications.services import count_for
+    from app.orm import utcnow
+
+    make_referral(case, worker, to="295", urgent=True)
+    assert count_for(make_user("inspector", unit="295"), utcnow()) == 0
+
+
+def test_a_provider_without_a_name_is_refused(units):
+    with pytest.raises(Invalid):
+        services.register_provider(unit("295"), "police", "   ", None)

@@ -19,12 +19,14 @@ SIDES = {
 
 def _referral(status, approved=False):
     """A referral in `status` that needs approval (it leaves commune 10933), held in memory only."""
+    from app.cases.models import Case
     from tests.factories import unit
 
     sender, receiver = unit("10933"), unit("10510")
     return Referral(id=1, status=status, from_unit=sender, from_unit_id=sender.id, receiving_unit=receiver,
                     receiving_unit_id=receiver.id, to_unit=receiver, approval_needed=True,
-                    approved_at=None if not approved else object(), urgent=True)
+                    approved_at=None if not approved else object(), urgent=True,
+                    case=Case(reference="HD-10933-2026-0001", status="assessing", unit=sender))
 
 
 class Person:
@@ -38,7 +40,8 @@ def test_every_status_and_action_is_allowed_exactly_as_the_table_says(units, sta
 
     rule = workflow.TRANSITIONS.get((status, action))
     for side, role in itertools.product(SIDES, Role):
-        referral = _referral(status)
+        # Beyond the table: approving needs a referral awaiting approval; completing, one approved.
+        referral = _referral(status, approved=action not in ("approve", "reject"))
         person = Person(role.value, unit(SIDES[side]))
         try:
             services.check(referral, person, action)
