@@ -143,3 +143,41 @@ def test_the_inspector_home_lists_open_escalations_read_only(client, sign_in, wo
     sign_in(make_user("inspector"))
     page = client.get("/").text
     assert "Gia đình không hợp tác." in page and "/acknowledge" not in page
+
+
+def referral_routes(app):
+    """Every route that names a referral or an escalation by number, pages and API alike."""
+    for rule in app.url_map.iter_rules():
+        if "number" in rule.arguments and rule.endpoint.split(".")[-1] not in ("change_provider",):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def test_every_route_that_names_a_referral_or_an_escalation_answers_404_out_of_scope(app, worker, case, make_user):
+    from flask import url_for
+
+    from app.escalations.services import raise_by_hand
+    from app.referrals.workflow import ACTIONS
+
+    referral = make_referral(case, worker, to="10510")
+    escalation = raise_by_hand(case, worker, "Lý do")
+    outsider = make_user("worker", unit="10966")
+    client = app.test_client()
+    client.post("/auth/sign-in", data={"username": outsider.username, "password": "correct horse battery"})
+    token = client.post("/api/v1/tokens", json={"username": outsider.username,
+                                                "password": "correct horse battery"}).json["token"]
+    checked = set()
+    for rule, method in referral_routes(app):
+        number = escalation.id if "escalation" in rule.endpoint else referral.id
+        for action in (ACTIONS if "action" in rule.arguments else [None]):
+            with app.test_request_context():
+                path = url_for(rule.endpoint, number=number, **({"action": action} if action else {}))
+            api = path.startswith("/api/")
+            response = client.open(path, method=method, json={} if api else None,
+                                   headers={"Authorization": f"Bearer {token}"} if api else {})
+            assert response.status_code == 404, (method, path, response.status_code)
+            checked.add((method, path))
+    # referral page, its actions, API get and actions; escalation acknowledgement, page and API
+    assert len(checked) == 2 + 2 * len(ACTIONS) + 2
+    db.session.refresh(referral)
+    assert referral.status == "pending_approval"
