@@ -81,12 +81,18 @@ class Case(Audited, db.Model):
         # The list's default order, within a unit and across a whole subtree.
         sa.Index("ix_cases_unit_id_received_at", "unit_id", "received_at"),
         sa.Index("ix_cases_received_at", "received_at"),
+        # The statistics join half a million cases of a year to their children, categories, deadlines and
+        # assessments. Read in key order from indexes that hold every column they need, the joins merge instead
+        # of hashing and never touch the tables (bench/reports.py: about half the time).
+        sa.Index("ix_cases_id_for_statistics", "id",
+                 postgresql_include=["received_at", "unit_id", "status", "closed_at"]),
+        sa.Index("ix_cases_child_id", "child_id", postgresql_include=["received_at", "unit_id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(40), unique=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
-    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), index=True)
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"))
     status: Mapped[str] = mapped_column(sa.String(16), default="reported")
     source: Mapped[str] = mapped_column(sa.String(16))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -164,7 +170,10 @@ class Deadline(CaseRecord, db.Model):
     """A legal deadline, stored when its step starts and met when the step is done."""
 
     __tablename__ = "case_deadlines"
-    __table_args__ = (sa.UniqueConstraint("case_id", "name"), sa.Index("ix_case_deadlines_open", "met_at", "due_at"))
+    __table_args__ = (sa.UniqueConstraint("case_id", "name"), sa.Index("ix_case_deadlines_open", "met_at", "due_at"),
+                      # For the statistics, as ix_cases_id_for_statistics.
+                      sa.Index("ix_case_deadlines_case_id_for_statistics", "case_id",
+                               postgresql_include=["name", "due_at", "met_at"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
@@ -186,9 +195,11 @@ class Assessment(CaseRecord, db.Model):
     """Mẫu 02 (initial: a checklist that gives the risk level) or Mẫu 03 (detailed, with the case meeting)."""
 
     __tablename__ = "assessments"
+    # The case's assessments, and for the statistics (as ix_cases_id_for_statistics) the first initial one.
+    __table_args__ = (sa.Index("ix_assessments_case_id_kind", "case_id", "kind", postgresql_include=["created_at"]),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
     kind: Mapped[str] = mapped_column(sa.String(16))
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     risk_level: Mapped[str | None] = mapped_column(sa.String(8))

@@ -40,6 +40,8 @@ class Child(Audited, db.Model):
                  postgresql_ops={"name_folded": "gin_trgm_ops"}),
         sa.Index("ix_children_other_names_folded_trgm", "other_names_folded", postgresql_using="gin",
                  postgresql_ops={"other_names_folded": "gin_trgm_ops"}),
+        # The statistics count a year's new cases by the child's sex and age (see ix_cases_id_for_statistics).
+        sa.Index("ix_children_id_for_statistics", "id", postgresql_include=["sex", "date_of_birth", "birth_year"]),
         sa.CheckConstraint(sa.column("sex").in_(list(SEXES)), name="sex"),
         sa.CheckConstraint("date_of_birth IS NOT NULL OR birth_year IS NOT NULL", name="birth_known"),
     )

@@ -60,10 +60,16 @@ def local_month(moment) -> sa.ColumnElement:
 
 def tune_for_reports() -> None:
     """For the rest of this transaction on PostgreSQL: memory to hash and sort a province's year of cases
-    without spilling to disk, and no JIT, whose compilation costs more than it saves on these aggregates."""
+    without spilling to disk, and no JIT, whose compilation costs more than it saves on these aggregates.
+
+    No hash joins either. The statistics join a year's cases to their children, categories, deadlines and
+    assessments; the covering indexes (ix_*_for_statistics) give both sides in key order, and merging them
+    costs about half the CPU of building and probing a hash table of half a million rows, which the planner
+    still prefers (bench/reports.py). Small scopes are unaffected: they join by nested loops."""
     if _dialect() == "postgresql":
         db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
         db.session.execute(sa.text("SET LOCAL jit = off"))
+        db.session.execute(sa.text("SET LOCAL enable_hashjoin = off"))
 
 
 def median_and_count(values: sa.Subquery, column: str) -> tuple[float | None, int]:
