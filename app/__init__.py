@@ -73,7 +73,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
     from app.access import can, role_label
-    from app.deadlines.services import due_label
+    from app.deadlines.services import due_label, open_due_label
 
     @app.context_processor
     def inject_helpers():
@@ -82,3 +82,4 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["due_label"] = due_label
+    app.jinja_env.globals["open_due_label"] = open_due_label

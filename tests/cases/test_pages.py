@@ -98,6 +98,35 @@ def test_the_list_searches_without_diacritics(client, worker):
     assert "Nguyễn Văn An" not in client.get("/cases/?q=tran").get_data(as_text=True)
 
 
+def test_the_list_shows_each_case_with_its_next_deadline(client, worker):
+    from datetime import timedelta
+
+    from app.orm import utcnow
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=2))
+    english(client)
+    page = client.get("/cases/").get_data(as_text=True)
+    row = page[page.index(overdue.reference):]
+    row = row[:row.index("</tr>")]
+    assert "Nguyễn Văn An" in row and "Reported" in row and "Xã Cẩm Phúc" in row
+    assert '<span class="overdue">Initial assessment: overdue by ' in row
+
+
+def test_the_list_pages_by_25(client, worker):
+    references = [make_case(worker).reference for _ in range(26)]
+    first, second = client.get("/cases/").get_data(as_text=True), client.get("/cases/?page=2").get_data(as_text=True)
+    assert sum(reference in first for reference in references) == 25 and "page=2" in first
+    assert sum(reference in second for reference in references) == 1 and "page=1" in second
+
+
+def test_the_filters_keep_their_choice_in_the_reader_s_language(client, worker):
+    vietnamese = client.get("/cases/?status=assessing").get_data(as_text=True)
+    english(client)
+    chosen = client.get("/cases/?status=assessing").get_data(as_text=True)
+    assert '<option selected value="assessing">' in chosen and "Newest report first" in chosen
+    assert "Newest report first" not in vietnamese
+    assert '<option selected value="reported">' in client.get("/cases/?status=reported").get_data(as_text=True)
+
+
 CASE_PAGES = [("get", "/cases/{ref}"), ("get", "/children/{child}"), ("post", "/cases/{ref}/log")]
 IN = {Role.WORKER: "10933", Role.COMMUNE_LEADER: "10933", Role.SUPERVISOR: "295", Role.PROVINCE_OFFICER: "30",
       Role.INSPECTOR: "30"}
