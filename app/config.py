@@ -68,6 +68,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": env != "development",
         "IDLE_TIMEOUT": timedelta(minutes=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+        # The cookie is sent again only when the session changes: end_idle_sessions moves its clock once a minute.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT": timedelta(minutes=15),
         "PASSWORD_MIN_LENGTH": 10,
