@@ -53,7 +53,6 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(
             overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL") or _default_database_url()
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "APP_TIMEZONE": timezone,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": timezone,

@@ -1,4 +1,5 @@
 """Declarative base, constraint naming convention and column types shared by every model."""
+import time
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -51,3 +52,32 @@ def tune_sqlite(dbapi_connection, connection_record) -> None:
     for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", "busy_timeout = 5000"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+# A pooled connection idle this long is checked before use (seconds).
+IDLE_BEFORE_PING = 10
+
+
+def ping_idle_connections(engine: sa.Engine) -> None:
+    """Check a pooled connection before use when it has sat idle, as `pool_pre_ping` would on every checkout.
+
+    Idle connections are those a database restart or a firewall's timeout breaks. Checking busy ones too would
+    cost every request two round trips (psycopg opens a transaction for the check).
+    A connection that fails the check is replaced, and the request carries on.
+    """
+
+    def checked_in(dbapi_connection, connection_record) -> None:
+        connection_record.info["idle_since"] = time.monotonic()
+
+    def checked_out(dbapi_connection, connection_record, connection_proxy) -> None:
+        idle_since = connection_record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING:
+            return
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as error:
+            raise sa.exc.DisconnectionError() from error
+
+    sa.event.listen(engine, "checkin", checked_in)
+    sa.event.listen(engine, "checkout", checked_out)
