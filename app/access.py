@@ -154,7 +154,9 @@ def scoped_cases(user) -> sa.Select:
         return sa.select(Case).where(sa.false())
     # The ids themselves, not a subquery: knowing them, PostgreSQL reads one commune's newest cases from its
     # index instead of walking the whole province's by date (0.7 ms instead of 22 ms at a million cases).
-    return sa.select(Case).where(Case.unit_id.in_(_unit_ids_under(user.unit)))
+    # Rendered into the SQL: a province's 248 ids as bound parameters cost a millisecond of Python per query.
+    ids = sa.bindparam(None, _unit_ids_under(user.unit), expanding=True, literal_execute=True)
+    return sa.select(Case).where(Case.unit_id.in_(ids))
 
 
 def _unit_ids_under(unit: Unit) -> list[int]:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from babel.dates import TIMEDELTA_UNITS, format_timedelta
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from app.deadlines.models import Holiday
@@ -84,26 +84,33 @@ def due_label(deadline, now: datetime) -> str:
 
 
 def open_due_label(due_at: datetime, now: datetime) -> str:
-    if due_at >= now:
-        return _("due in %(time)s", time=duration(due_at - now))
-    return _("overdue by %(time)s", time=duration(now - due_at))
+    """"due in 3 hours" or "overdue by 2 days": Babel's wording, remembered per language, side, unit and count,
+    since a list says it on every row and Babel took longer than the rest of the row."""
+    return _due_words(str(get_locale()), due_at < now, *_unit_and_count(due_at - now))
 
 
 def duration(span: timedelta) -> str:
-    """What Babel's `format_timedelta(span, threshold=1.5)` says ("3 hours", "2 days"), in the reader's language.
+    """What Babel's `format_timedelta(span, threshold=1.5)` says ("3 hours", "2 days"), in the reader's language."""
+    return _duration_words(str(get_locale()), *_unit_and_count(span))
 
-    Babel's rounding is repeated here and its wording remembered per unit and count: called for every row of a
-    list, Babel cost more than the rest of the row.
-    """
+
+def _unit_and_count(span: timedelta) -> tuple[str, int]:
+    """Babel's choice of unit and its rounding, repeated so that the wording can be remembered."""
     seconds = abs(span.total_seconds())
     unit, size = next(((unit, size) for unit, size in TIMEDELTA_UNITS if seconds / size >= DURATION_THRESHOLD),
                       TIMEDELTA_UNITS[-1])
     # Like Babel, a span under a second is "1 second", unless it is none.
-    count = max(1, round(seconds)) if unit == "second" and seconds else round(seconds / size)
-    return _duration_words(str(get_locale()), unit, count)
+    return unit, (max(1, round(seconds)) if unit == "second" and seconds else round(seconds / size))
 
 
 @lru_cache(maxsize=4096)
 def _duration_words(locale: str, unit: str, count: int) -> str:
     size = dict(TIMEDELTA_UNITS)[unit]
     return format_timedelta(timedelta(seconds=count * size), granularity=unit, threshold=math.inf, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _due_words(locale: str, overdue: bool, unit: str, count: int) -> str:
+    time = _duration_words(locale, unit, count)
+    with force_locale(locale):
+        return _("overdue by %(time)s", time=time) if overdue else _("due in %(time)s", time=time)
