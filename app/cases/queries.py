@@ -73,6 +73,14 @@ def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
     return query.order_by(Case.received_at.desc(), Case.id.desc())
 
 
+def written(number: int) -> sa.BindParameter:
+    """A LIMIT or OFFSET written into the SQL rather than bound. Bound, it kept PostgreSQL from reusing the list's
+    plan (a generic plan cannot know the limit), so each request planned the query anew, which cost as much as
+    running it. Written, the unfiltered list's statement has no parameters and is planned once per connection.
+    """
+    return sa.literal(number, literal_execute=True)
+
+
 def listed(query: sa.Select) -> sa.Select:
     """Only the columns a list of cases shows, its next open deadline included, as plain rows.
 
@@ -92,7 +100,7 @@ def _list_columns() -> tuple:
     child_name = sa.select(Child.full_name).where(Child.id == Case.child_id).scalar_subquery()
     unit_name = sa.select(Unit.name).where(Unit.id == Case.unit_id).scalar_subquery()
     next_open = (sa.select(Deadline.name).where(Deadline.case_id == Case.id, Deadline.met_at.is_(None))
-                 .order_by(Deadline.due_at, Deadline.id).limit(1).scalar_subquery())
+                 .order_by(Deadline.due_at, Deadline.id).limit(written(1)).scalar_subquery())
     return (Case.reference, Case.status, Case.risk_level, child_name.label("child_name"),
             unit_name.label("unit_name"), next_open.label("due_name"), next_due().label("due_at"))
 
@@ -119,7 +127,7 @@ def page_of(viewer, filters: CaseFilter, now: datetime, page: int, per_page: int
 
 def rows_of(viewer, filters: CaseFilter, now: datetime, page: int, per_page: int) -> Page:
     """A page of the list's rows (see `listed`)."""
-    query = listed(filtered(viewer, filters, now)).offset((page - 1) * per_page).limit(per_page + 1)
+    query = listed(filtered(viewer, filters, now)).offset(written((page - 1) * per_page)).limit(written(per_page + 1))
     items = db.session.execute(query).all()
     return Page(items[:per_page], page, len(items) > per_page)
 
@@ -128,7 +136,7 @@ def my_work(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
     """Open cases with something due, the earliest (so the overdue) first; then the others."""
     filters = CaseFilter(sort="due")
     query = filtered(viewer, filters, now).where(Case.status != "closed")
-    return db.session.execute(listed(query).limit(limit)).all()
+    return db.session.execute(listed(query).limit(written(limit))).all()
 
 
 def get_case(viewer, reference: str) -> Case | None:
@@ -142,4 +150,5 @@ def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
     submitted = sa.select(Plan.case_id).where(Plan.status == "submitted")
     query = filtered(viewer, CaseFilter(sort="due"), now).where(
         sa.or_(Case.id.in_(submitted), sa.and_(Case.closure_reason.isnot(None), Case.status != "closed")))
-    return db.session.execute(listed(query).limit(limit)).all()
+    return db.session.execute(listed(query).limit(written(limit))).all()
+
