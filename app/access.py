@@ -159,6 +159,19 @@ def scoped_cases(user) -> sa.Select:
     return sa.select(Case).where(Case.unit_id.in_(ids))
 
 
+# The trail's actions that change a case or its parts. Views, exports and refusals stay in the full trail, for
+# inspectors and province officers.
+CASE_CHANGES = ("create", "update", "delete")
+
+
+def case_history(user, reference: str) -> sa.Select:
+    """The trail's changes to the case `reference` and its parts, if `user` may read that case; else none."""
+    from app.cases.models import Case
+
+    readable = scoped_cases(user).where(Case.reference == reference).with_only_columns(Case.reference)
+    return sa.select(AuditEntry).where(AuditEntry.case_ref.in_(readable), AuditEntry.action.in_(CASE_CHANGES))
+
+
 def _unit_ids_under(unit: Unit) -> list[int]:
     """Read once per request: a page may scope several queries (a leader's home page does)."""
     if not has_request_context():

@@ -8,7 +8,8 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from app.access import scoped_cases, units_under
+from app.access import case_history, scoped_cases, units_under
+from app.audit.models import AuditEntry
 from app.cases.models import Case, CaseCategory, Deadline
 from app.children.models import Child
 from app.extensions import db
@@ -152,3 +153,20 @@ def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
         sa.or_(Case.id.in_(submitted), sa.and_(Case.closure_reason.isnot(None), Case.status != "closed")))
     return db.session.execute(listed(query).limit(written(limit))).all()
 
+
+def history(viewer, reference: str, before: int | None = None, limit: int = 50) -> tuple[list[sa.Row], int | None]:
+    """The changes to a case, newest first, with the full name of whoever made each (None for the command line):
+    `limit` entries older than `before`, and the `before` of the next page, if any."""
+    query = case_history(viewer, reference)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    query = (query.outerjoin(User, User.id == AuditEntry.actor_id)
+             .with_only_columns(AuditEntry, User.full_name).order_by(AuditEntry.id.desc()).limit(limit + 1))
+    rows = db.session.execute(query).all()
+    return rows[:limit], (rows[limit - 1].AuditEntry.id if len(rows) > limit else None)
+
+
+def full_names(user_ids) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids))).all())

@@ -13,9 +13,11 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from app.access import refuse, requires, scoped_children
+from app.audit.models import MAX_ENTRY_ID
 from app.cases import checklist, queries, services, workflow
 from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DetailForm, EditForm, EmergencyForm,
                              IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm, VersionedForm)
+from app.cases.history import history_items
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
                               TIMELINE_KINDS, Case)
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
@@ -173,6 +175,16 @@ def _render(case: Case, forms: dict | None = None, changes=None, status: int = 2
 @requires("cases.read")
 def show(reference):
     return _render(_load(reference))[0]
+
+
+@bp.route("/<reference>/history")
+@requires("cases.read")
+def history(reference):
+    """The changes to the case and its parts, newest first; views and exports are only in the full trail."""
+    case = _load(reference)
+    before = request.args.get("before", type=int)
+    rows, older = queries.history(current_user, case.reference, before if before and before <= MAX_ENTRY_ID else None)
+    return render_template("cases/history.html", case=case, entries=history_items(rows), older=older)
 
 
 STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), "detail": ("detail", DetailForm),

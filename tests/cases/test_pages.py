@@ -190,6 +190,7 @@ def test_every_route_that_names_a_case_answers_404_out_of_scope(app, make_user):
                                    headers={"Authorization": f"Bearer {token}", "If-Match": '"1"'} if api else {})
             assert response.status_code == 404, (method, path, response.status_code)
             checked.add((method, path))
-    assert len(checked) == 6 + len(STEPS) + len(STEP_FORMS)  # case and child pages (2 + edit), API get and patch
+    # case, history and child pages (3 + edit), API get and patch
+    assert len(checked) == 7 + len(STEPS) + len(STEP_FORMS)
     database.session.refresh(case)
     assert (case.status, case.version) == ("reported", 1)
