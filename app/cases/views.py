@@ -25,6 +25,7 @@ from app.children.services import probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.orm import utcnow
+from app.units.services import communes_of_province, find_unit
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 # A phone's screenful or two; it also halves the list's cost per request (bench/README.md).
@@ -114,11 +115,13 @@ def _show_refusal(form, refusal: services.CaseRefused) -> None:
 def create():
     """Intake. When a probable duplicate child is found, the worker chooses: this child, or a new one."""
     form = IntakeForm()
+    form.address_unit.choices = [(unit.code, unit.label) for unit in communes_of_province(current_user.unit)]
     if request.method == "GET":
         form.received_at.data = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
+        form.address_unit.data = current_user.unit.code
     duplicates, elsewhere = [], 0
     if form.validate_on_submit():
-        details = form.details(current_user.unit if current_user.unit.level == "commune" else None)
+        details = form.details(find_unit(form.address_unit.data) if form.address_unit.data else None)
         choice = form.child_choice.data
         if not choice:
             duplicates, elsewhere = probable_duplicates(details, services.province_of(current_user.unit),

@@ -1,5 +1,6 @@
 """The case pages: intake, the case page and its steps, the list, my work."""
 import pytest
+import sqlalchemy as sa
 
 from app.access import Role
 from app.cases.models import Case
@@ -23,7 +24,7 @@ def worker(make_user, sign_in):
 def test_a_worker_opens_a_case_from_the_intake_page(client, worker):
     response = client.post("/cases/new", data=INTAKE)
     assert response.status_code == 302
-    case = db.session.scalar(db.select(Case))
+    case = db.session.scalar(sa.select(Case))
     assert response.headers["Location"] == f"/cases/{case.reference}"
     assert (case.child.full_name, case.immediate_danger, case.categories) == ("Lê Thị Mai", True, ["neglect"])
 
@@ -194,3 +195,21 @@ def test_every_route_that_names_a_case_answers_404_out_of_scope(app, make_user):
     assert len(checked) == 7 + len(STEPS) + len(STEP_FORMS)
     database.session.refresh(case)
     assert (case.status, case.version) == ("reported", 1)
+
+
+def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert '<option selected value="10933">Xã Cẩm Phúc (10933)</option>' in page
+    assert 'value="10966"' in page and 'value="295"' not in page
+
+
+def test_intake_records_the_commune_chosen_as_the_child_s_address(client, worker):
+    response = client.post("/cases/new", data={**INTAKE, "child_choice": "new", "address_unit": "10966"})
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(Case))
+    assert case.child.address_unit.code == "10966" and case.unit.code == "10933"
+
+
+def test_intake_refuses_an_address_that_is_not_a_commune_of_the_list(client, worker):
+    response = client.post("/cases/new", data={**INTAKE, "child_choice": "new", "address_unit": "295"})
+    assert response.status_code == 200 and db.session.scalar(sa.select(Case)) is None
