@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import errors, i18n, input_guard
 from app.audit import recorder as audit_recorder
 from app.config import PROJECT_ROOT, load_config
-from app.orm import ping_idle_connections, tune_sqlite
+from app.orm import install_write_guard, ping_idle_connections, tune_sqlite
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
             sa.event.listen(db.engine, "connect", audit_recorder.mark_application_connection)
             ping_idle_connections(db.engine)
     audit_recorder.install()
+    install_write_guard()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
