@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import errors, i18n, input_guard
 from app.audit import recorder as audit_recorder
 from app.config import PROJECT_ROOT, load_config
-from app.orm import tune_sqlite
+from app.orm import install_write_guard, ping_idle_connections, tune_sqlite
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -22,7 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
             sa.event.listen(db.engine, "connect", tune_sqlite)
         elif db.engine.dialect.name == "postgresql":
             sa.event.listen(db.engine, "connect", audit_recorder.mark_application_connection)
+            ping_idle_connections(db.engine)
     audit_recorder.install()
+    install_write_guard()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -85,7 +87,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
     from app.access import can, role_label
-    from app.deadlines.services import due_label
+    from app.deadlines.services import due_label, open_due_label
     from app.notifications.services import count_for
     from app.orm import utcnow
 
@@ -97,3 +99,4 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["due_label"] = due_label
+    app.jinja_env.globals["open_due_label"] = open_due_label

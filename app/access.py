@@ -168,9 +168,24 @@ def scoped_cases(user) -> sa.Select:
         return sa.select(Case).where(sa.false())
     # The ids themselves, not a subquery: knowing them, PostgreSQL reads one commune's newest cases from its
     # index instead of walking the whole province's by date (0.7 ms instead of 22 ms at a million cases).
-    in_subtree = Case.unit_id.in_(subtree_unit_ids(user.unit))
+    # Rendered into the SQL: a province's 248 ids as bound parameters cost a millisecond of Python per query.
+    ids = sa.bindparam(None, subtree_unit_ids(user.unit), expanding=True, literal_execute=True)
+    in_subtree = Case.unit_id.in_(ids)
     referred = _referred_case_ids(user.unit)
     return sa.select(Case).where(sa.or_(in_subtree, Case.id.in_(referred)) if referred else in_subtree)
+
+
+# The trail's actions that change a case or its parts. Views, exports and refusals stay in the full trail, for
+# inspectors and province officers.
+CASE_CHANGES = ("create", "update", "delete")
+
+
+def case_history(user, reference: str) -> sa.Select:
+    """The trail's changes to the case `reference` and its parts, if `user` may read that case; else none."""
+    from app.cases.models import Case
+
+    readable = scoped_cases(user).where(Case.reference == reference).with_only_columns(Case.reference)
+    return sa.select(AuditEntry).where(AuditEntry.case_ref.in_(readable), AuditEntry.action.in_(CASE_CHANGES))
 
 
 def _referred_case_ids(unit: Unit) -> list[int]:

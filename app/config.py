@@ -53,7 +53,6 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(
             overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL") or _default_database_url()
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "APP_TIMEZONE": timezone,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": timezone,
@@ -68,6 +67,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": env != "development",
         "IDLE_TIMEOUT": timedelta(minutes=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
+        # The cookie is sent again only when the session changes: end_idle_sessions moves its clock once a minute.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT": timedelta(minutes=15),
         "PASSWORD_MIN_LENGTH": 10,

@@ -166,11 +166,14 @@ def _child_from(payload: dict, fields: _Fields) -> ChildDetails | None:
         inner._fail("carers", _("Expected %(kind)s.", kind=_("a list")))
         carers = []
     address = inner.text("address_unit")
+    address_unit = find_unit(address) if address else None
+    if address and address_unit is None:
+        inner._fail("address_unit", _("No unit has the code %(code)s.", code=address))
     details = ChildDetails(
         full_name=inner.text("full_name", required=True) or "", sex=inner.text("sex", required=True) or "",
         date_of_birth=inner.day("date_of_birth"), birth_year=inner.whole("birth_year"),
         other_names=inner.text("other_names"), id_number=inner.text("id_number"), ethnicity=inner.text("ethnicity"),
-        address_unit=find_unit(address) if address else None, address_detail=inner.text("address_detail"),
+        address_unit=address_unit, address_detail=inner.text("address_detail"),
         school=inner.text("school"), special_circumstances=inner.strings("special_circumstances"),
         carers=[{key: str(value) for key, value in carer.items()} for carer in carers])
     for name, messages in inner.problems.items():
@@ -212,7 +215,7 @@ def create_case():
 
 def _prefix_child_fields(refusal: services.CaseRefused) -> services.CaseRefused:
     child_fields = {"full_name", "sex", "date_of_birth", "birth_year", "id_number", "other_names", "ethnicity",
-                    "address_detail", "school", "special_circumstances", "carers"}
+                    "address_unit", "address_detail", "school", "special_circumstances", "carers"}
     refusal.fields = {(f"child.{name}" if name in child_fields else name): messages
                       for name, messages in refusal.fields.items()}
     return refusal

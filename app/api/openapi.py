@@ -159,8 +159,10 @@ DOCUMENT = {
                          "properties": {
                              "unit": {"type": "string"}, "child_id": {"type": "integer"},
                              "child": {"type": "object", "description": "full_name, sex (male|female), date_of_birth "
-                                       "or birth_year, id_number, other_names, ethnicity, address_unit, "
-                                       "address_detail, school, special_circumstances, carers"},
+                                       "or birth_year, id_number, other_names, ethnicity, address_unit (the code "
+                                       "of the commune where the child lives, in the list of units in force; "
+                                       "left out: unknown), address_detail, school, special_circumstances, "
+                                       "carers"},
                              "categories": {"type": "array", "items": {"type": "string"}},
                              "source": {"type": "string"}, "received_at": {"type": "string", "format": "date-time"},
                              "description": {"type": "string"}, "immediate_danger": {"type": "boolean"},

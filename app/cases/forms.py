@@ -34,6 +34,8 @@ class IntakeForm(ChildForm):
     immediate_danger = BooleanField(_l("The child is in immediate danger"))
     action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
     child_choice = HiddenField()
+    # Choices: the communes of the worker's province, set by the view.
+    address_unit = SelectField(_l("Commune where the child lives"), choices=[], validators=[Optional()])
 
 
 class EditForm(VersionedForm):

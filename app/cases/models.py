@@ -61,6 +61,36 @@ REVIEW_CRITERIA = {
     "family_care": _l("Family care and living conditions"),
 }
 
+# The history tab names the parts of a case and their fields; a field not named here shows its column name.
+PARTS = {
+    "cases": _l("Case"),
+    "case_categories": _l("Category"),
+    "case_deadlines": _l("Deadline"),
+    "assessments": _l("Assessment"),
+    "emergency_measures": _l("Emergency measure"),
+    "plans": _l("Support plan"),
+    "plan_actions": _l("Plan action"),
+    "timeline_entries": _l("Timeline entry"),
+    "reviews": _l("Review"),
+}
+FIELDS = {
+    "status": _l("Status"), "risk_level": _l("Risk"), "category": _l("Category"), "source": _l("Source"),
+    "received_at": _l("Received at"), "description": _l("Description"), "place": _l("Place"),
+    "action_taken": _l("Action already taken"), "immediate_danger": _l("Immediate danger"),
+    "assigned_worker_id": _l("Assigned worker"), "closure_reason": _l("Reason for closure"),
+    "closure_note": _l("Closure note"), "closed_at": _l("Closed at"), "reporter_name": _l("Who reported it"),
+    "reporter_contact": _l("Reporter's phone or address"), "reporter_may_be_named": _l("Reporter may be named"),
+    "name": _l("Deadline"), "due_at": _l("Due"), "met_at": _l("Met"), "kind": _l("Kind"), "summary": _l("Summary"),
+    "answers": _l("Signs found"), "meeting_minutes": _l("Minutes of the case meeting"), "goals": _l("Goals"),
+    "responsible": _l("Responsible"), "due_date": _l("Due date"), "text": _l("Text"),
+    "occurred_at": _l("When"), "scores": _l("Scores"), "note": _l("Note"), "taken_at": _l("Taken at"),
+    "isolation": _l("Temporary isolation"), "isolation_place": _l("Isolation place"),
+    "isolation_from": _l("Isolated from"), "isolation_until": _l("Isolated until"), "decided_by": _l("Decided by"),
+    "return_reason": _l("Reason for return"), "submitted_at": _l("Submitted at"), "decided_at": _l("Decided at"),
+}
+# The case page names the reporter only when they agreed; the history never shows these values.
+WITHHELD_IN_HISTORY = frozenset({"reporter_name", "reporter_contact"})
+
 
 class CaseRecord(Audited):
     """A record that belongs to a case: its trail entries carry the case reference and the case's unit."""
@@ -121,16 +151,21 @@ class Case(Audited, db.Model):
     child: Mapped[Child] = relationship(lazy="joined")
     assigned_worker: Mapped[User | None] = relationship(foreign_keys=[assigned_worker_id])
     closure_proposed_by: Mapped[User | None] = relationship(foreign_keys=[closure_proposed_by_id])
-    category_rows: Mapped[list[CaseCategory]] = relationship(cascade="all, delete-orphan")
-    deadlines: Mapped[list[Deadline]] = relationship(cascade="all, delete-orphan", lazy="selectin",
-                                                     order_by="Deadline.due_at")
-    assessments: Mapped[list[Assessment]] = relationship(cascade="all, delete-orphan", order_by="Assessment.id")
-    emergency_measures: Mapped[list[EmergencyMeasure]] = relationship(cascade="all, delete-orphan",
+    # Both sides named, so that a part added to a case knows its case before the flush, when the trail
+    # records which case it belongs to.
+    category_rows: Mapped[list[CaseCategory]] = relationship(back_populates="case", cascade="all, delete-orphan")
+    deadlines: Mapped[list[Deadline]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                     lazy="selectin", order_by="Deadline.due_at")
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                         order_by="Assessment.id")
+    emergency_measures: Mapped[list[EmergencyMeasure]] = relationship(back_populates="case",
+                                                                      cascade="all, delete-orphan",
                                                                       order_by="EmergencyMeasure.id")
-    plans: Mapped[list[Plan]] = relationship(cascade="all, delete-orphan", order_by="Plan.id")
-    timeline: Mapped[list[TimelineEntry]] = relationship(cascade="all, delete-orphan",
+    plans: Mapped[list[Plan]] = relationship(back_populates="case", cascade="all, delete-orphan", order_by="Plan.id")
+    timeline: Mapped[list[TimelineEntry]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                          order_by="TimelineEntry.occurred_at.desc()")
-    reviews: Mapped[list[Review]] = relationship(cascade="all, delete-orphan", order_by="Review.id")
+    reviews: Mapped[list[Review]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                 order_by="Review.id")
     referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
     escalations: Mapped[list[Escalation]] = relationship(back_populates="case", order_by="Escalation.id")
 
@@ -254,7 +289,8 @@ class Plan(CaseRecord, db.Model):
     case: Mapped[Case] = relationship(back_populates="plans")
     drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-    actions: Mapped[list[PlanAction]] = relationship(cascade="all, delete-orphan", order_by="PlanAction.id")
+    actions: Mapped[list[PlanAction]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                     order_by="PlanAction.id")
 
 
 class PlanAction(Audited, db.Model):

@@ -14,7 +14,7 @@ from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child
 from app.extensions import db
 from app.text import fold
 from app.units.models import Unit
-from app.units.services import DATA_DIR
+from app.units.services import DATA_DIR, is_current_commune
 
 ID_NUMBER = re.compile(r"[0-9]{12}")
 PHONE = re.compile(r"\+?[0-9 .-]{6,20}")
@@ -104,6 +104,8 @@ def child_problems(details: ChildDetails, today: date) -> dict[str, list[str]]:
             add("carers", _("Each carer needs a name and a relationship to the child."))
         elif carer.get("phone") and not PHONE.fullmatch(carer["phone"]):
             add("carers", _("%(phone)s is not a phone number.", phone=carer["phone"]))
+    if details.address_unit is not None and not is_current_commune(details.address_unit):
+        add("address_unit", _("The address must be a commune of the list of units in force."))
     for name, limit in (("other_names", 200), ("ethnicity", 80), ("address_detail", 300), ("school", 200)):
         if len(getattr(details, name) or "") > limit:
             add(name, _("At most %(count)d characters.", count=limit))

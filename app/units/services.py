@@ -66,6 +66,18 @@ def find_unit(code: str, edition: str | None = None) -> Unit | None:
     )
 
 
+def is_current_commune(unit: Unit) -> bool:
+    """A commune (a leaf of the tree) of the list in force: where a child can live and a case be opened."""
+    return unit.level == "commune" and unit.edition == active_edition()
+
+
+def communes_of_province(unit: Unit) -> list[Unit]:
+    """The communes of `unit`'s province, in the list's order (district by district)."""
+    edition, province = unit.path.split("/")[:2]
+    return list(db.session.scalars(sa.select(Unit).where(Unit.path.startswith(f"{edition}/{province}/"),
+                                                         Unit.level == "commune").order_by(Unit.path)))
+
+
 def edition_has_districts(edition: str) -> bool:
     return db.session.scalar(
         sa.select(sa.exists().where(Unit.edition == edition, Unit.level == "district"))

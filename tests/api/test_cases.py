@@ -1,5 +1,6 @@
 """Cases over the API, as ../shared/API.md specifies them."""
 import pytest
+import sqlalchemy as sa
 
 from app.access import Role
 from tests.factories import PASSWORD, make_case
@@ -194,3 +195,20 @@ def test_search_also_looks_at_other_names(client, auth, worker):
                                                                          other_names="Tí Nị"))
     found = client.get("/api/v1/cases", query_string={"q": "ti ni"}, headers=auth).json["items"]
     assert [item["child"]["full_name"] for item in found] == ["Trần Văn Bé"]
+
+
+def test_intake_records_the_child_s_address_commune(client, auth):
+    body = {**INTAKE, "child": {**INTAKE["child"], "address_unit": "10966"}}
+    response = client.post("/api/v1/cases", json=body, headers=auth)
+    assert response.status_code == 201, response.json
+    from app.cases.models import Case
+    from app.extensions import db
+    assert db.session.scalar(sa.select(Case)).child.address_unit.code == "10966"
+
+
+@pytest.mark.parametrize("code", ["295", "30", "99999"])
+def test_intake_refuses_an_address_that_is_not_a_commune_in_force(client, auth, code):
+    body = {**INTAKE, "child": {**INTAKE["child"], "address_unit": code}}
+    response = client.post("/api/v1/cases", json=body, headers=auth)
+    assert response.status_code == 422 and "child.address_unit" in response.json["error"]["fields"]
+    assert client.get("/api/v1/cases", headers=auth).json["items"] == []

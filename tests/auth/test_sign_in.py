@@ -126,6 +126,31 @@ def test_activity_within_thirty_minutes_keeps_the_session(client, sign_in, make_
     assert client.get("/").status_code == 200
 
 
+def test_activity_moves_the_idle_clock_once_a_minute_not_on_every_request(client, sign_in, make_user):
+    sign_in(make_user("worker"))
+    client.get("/")  # the first page adds the CSRF token to the session
+    assert "Set-Cookie" not in client.get("/").headers
+    with client.session_transaction() as stored:
+        stored["seen_at"] -= 61
+        seen = stored["seen_at"]
+    assert "Set-Cookie" in client.get("/").headers
+    with client.session_transaction() as stored:
+        assert stored["seen_at"] > seen + 60
+
+
+def test_the_idle_limit_counts_from_the_clock_so_a_session_may_end_a_minute_early_never_late(client, sign_in,
+                                                                                                make_user):
+    sign_in(make_user("worker"))
+    with client.session_transaction() as stored:
+        stored["seen_at"] -= 30
+        seen = stored["seen_at"]
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as stored:
+        assert stored["seen_at"] == seen
+        stored["seen_at"] -= 29 * 60 + 45
+    assert client.get("/").status_code == 302
+
+
 def test_pages_need_a_signed_in_user(client):
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].startswith("/auth/sign-in")

@@ -1,5 +1,6 @@
 """The case pages: intake, the case page and its steps, the list, my work."""
 import pytest
+import sqlalchemy as sa
 
 from app.access import Role
 from app.cases.models import Case
@@ -23,7 +24,7 @@ def worker(make_user, sign_in):
 def test_a_worker_opens_a_case_from_the_intake_page(client, worker):
     response = client.post("/cases/new", data=INTAKE)
     assert response.status_code == 302
-    case = db.session.scalar(db.select(Case))
+    case = db.session.scalar(sa.select(Case))
     assert response.headers["Location"] == f"/cases/{case.reference}"
     assert (case.child.full_name, case.immediate_danger, case.categories) == ("Lê Thị Mai", True, ["neglect"])
 
@@ -99,6 +100,35 @@ def test_the_list_searches_without_diacritics(client, worker):
     assert "Nguyễn Văn An" not in client.get("/cases/?q=tran").get_data(as_text=True)
 
 
+def test_the_list_shows_each_case_with_its_next_deadline(client, worker):
+    from datetime import timedelta
+
+    from app.orm import utcnow
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=2))
+    english(client)
+    page = client.get("/cases/").get_data(as_text=True)
+    row = page[page.index(overdue.reference):]
+    row = row[:row.index("</tr>")]
+    assert "Nguyễn Văn An" in row and "Reported" in row and "Xã Cẩm Phúc" in row
+    assert '<span class="overdue">Initial assessment: overdue by ' in row
+
+
+def test_the_list_pages_by_25(client, worker):
+    references = [make_case(worker).reference for _ in range(26)]
+    first, second = client.get("/cases/").get_data(as_text=True), client.get("/cases/?page=2").get_data(as_text=True)
+    assert sum(reference in first for reference in references) == 25 and "page=2" in first
+    assert sum(reference in second for reference in references) == 1 and "page=1" in second
+
+
+def test_the_filters_keep_their_choice_in_the_reader_s_language(client, worker):
+    vietnamese = client.get("/cases/?status=assessing").get_data(as_text=True)
+    english(client)
+    chosen = client.get("/cases/?status=assessing").get_data(as_text=True)
+    assert '<option selected value="assessing">' in chosen and "Newest report first" in chosen
+    assert "Newest report first" not in vietnamese
+    assert '<option selected value="reported">' in client.get("/cases/?status=reported").get_data(as_text=True)
+
+
 CASE_PAGES = [("get", "/cases/{ref}"), ("get", "/children/{child}"), ("post", "/cases/{ref}/log")]
 IN = {Role.WORKER: "10933", Role.COMMUNE_LEADER: "10933", Role.SUPERVISOR: "295", Role.PROVINCE_OFFICER: "30",
       Role.INSPECTOR: "30"}
@@ -162,8 +192,26 @@ def test_every_route_that_names_a_case_answers_404_out_of_scope(app, make_user):
                                    headers={"Authorization": f"Bearer {token}", "If-Match": '"1"'} if api else {})
             assert response.status_code == 404, (method, path, response.status_code)
             checked.add((method, path))
-    # case and child pages (2 + edit), API get and patch, the case file's page and API route; referring (page
-    # get and post, API) and escalating (page, API)
-    assert len(checked) == 8 + 5 + len(STEPS) + len(STEP_FORMS)
+    # case, history and child pages (3 + edit), API get and patch, the case file's page and API route;
+    # referring (page get and post, API) and escalating (page, API)
+    assert len(checked) == 9 + 5 + len(STEPS) + len(STEP_FORMS)
     database.session.refresh(case)
     assert (case.status, case.version) == ("reported", 1)
+
+
+def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert '<option selected value="10933">Xã Cẩm Phúc (10933)</option>' in page
+    assert 'value="10966"' in page and 'value="295"' not in page
+
+
+def test_intake_records_the_commune_chosen_as_the_child_s_address(client, worker):
+    response = client.post("/cases/new", data={**INTAKE, "child_choice": "new", "address_unit": "10966"})
+    assert response.status_code == 302
+    case = db.session.scalar(sa.select(Case))
+    assert case.child.address_unit.code == "10966" and case.unit.code == "10933"
+
+
+def test_intake_refuses_an_address_that_is_not_a_commune_of_the_list(client, worker):
+    response = client.post("/cases/new", data={**INTAKE, "child_choice": "new", "address_unit": "295"})
+    assert response.status_code == 200 and db.session.scalar(sa.select(Case)) is None

@@ -1,9 +1,12 @@
-from datetime import date, datetime
+import random
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_timedelta
+from flask_babel import force_locale
 
-from app.deadlines.services import HolidayRejected, add_holiday, add_working_days
+from app.deadlines.services import HolidayRejected, add_holiday, add_working_days, duration
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -38,3 +41,13 @@ def test_a_holiday_cannot_be_entered_twice(app):
     add_holiday(date(2024, 9, 2), "Quốc khánh")
     with pytest.raises(HolidayRejected):
         add_holiday(date(2024, 9, 2), "Quốc khánh")
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+def test_durations_read_as_babel_says_them(app, locale):
+    spans = [0, 0.4, 1, 1.5, 89, 90, 5399, 5400, 35.5 * 3600, 36 * 3600, 10.49 * 86400, 10.5 * 86400, 45 * 86400,
+             548 * 86400] + [random.uniform(0, 8e7) for _ in range(2000)]
+    with app.test_request_context(), force_locale(locale):
+        for seconds in spans:
+            expected = format_timedelta(timedelta(seconds=seconds), threshold=1.5, locale=locale)
+            assert duration(timedelta(seconds=seconds)) == duration(timedelta(seconds=-seconds)) == expected

@@ -1,0 +1,92 @@
+"""The history tab: the changes to a case and its parts, for whoever may read the case."""
+from app.audit.recorder import record
+from app.cases import queries
+from app.extensions import db
+from tests.factories import audit_entries, make_case
+
+
+def english(client):
+    client.post("/language", data={"locale": "en"})
+
+
+def assess(client, case):
+    response = client.post(f"/cases/{case.reference}/assess",
+                           data={"version": case.version, "answers": ["sexual_abuse"]})
+    assert response.status_code == 302
+
+
+def test_a_worker_sees_the_changes_to_their_case_newest_first(client, make_user, sign_in):
+    worker = sign_in(make_user("worker", full_name="Phạm Thị Hoa"))
+    case = make_case(worker)
+    assess(client, case)
+    english(client)
+    page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+    assert page.index("Record changed: Case") < page.index("Record created: Case")
+    assert "Phạm Thị Hoa (Commune child-protection worker)" in page
+    assert "<tr><td>Status</td><td>Reported</td><td>Assessing</td></tr>" in page
+    assert "<tr><td>Risk</td><td>–</td><td>High</td></tr>" in page
+    assert "Record created: Assessment" in page
+
+
+def test_a_supervisor_above_reads_the_history_too(client, make_user, sign_in):
+    case = make_case(make_user("worker"))
+    sign_in(make_user("supervisor", unit="295"))
+    english(client)
+    assert "Record created: Case" in client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+
+
+def test_views_exports_and_refusals_are_not_in_the_history(client, make_user, sign_in):
+    worker = sign_in(make_user("worker"))
+    case = make_case(worker)
+    for action in ("case_view", "case_export", "access_denied"):
+        record(db.session, action, entity="cases", entity_id=case.id, case_ref=case.reference)
+    db.session.commit()
+    rows, _older = queries.history(worker, case.reference)
+    assert rows and {row.AuditEntry.action for row in rows} <= {"create", "update"}
+    english(client)
+    page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+    assert "case_view" not in page and "case_export" not in page and "Access refused" not in page
+
+
+def test_the_reporter_s_identity_is_not_shown(client, make_user, sign_in):
+    worker = sign_in(make_user("worker"))
+    case = make_case(worker, reporter_name="Đỗ Văn Báo", reporter_contact="0912 345 678")
+    page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+    assert "Đỗ Văn Báo" not in page and "0912 345 678" not in page
+
+
+def test_the_history_pages_by_the_newest_entry_id(make_user):
+    worker = make_user("worker")
+    case = make_case(worker)
+    everything, _none = queries.history(worker, case.reference)
+    first, older = queries.history(worker, case.reference, limit=2)
+    second, _older = queries.history(worker, case.reference, before=older, limit=100)
+    ids = [row.AuditEntry.id for row in everything]
+    assert ids == sorted(ids, reverse=True) and len(ids) > 2
+    assert [row.AuditEntry.id for row in first + second] == ids
+
+
+def test_a_case_out_of_scope_answers_404(client, make_user, sign_in):
+    case = make_case(make_user("worker", unit="10966"))
+    sign_in(make_user("worker", unit="10933"))
+    assert client.get(f"/cases/{case.reference}/history").status_code == 404
+    assert len(audit_entries(action="access_denied", entity_id=case.reference)) == 1
+
+
+def test_an_administrator_cannot_read_the_history(client, make_user, sign_in):
+    case = make_case(make_user("worker"))
+    admin = sign_in(make_user("admin"))
+    assert client.get(f"/cases/{case.reference}/history").status_code == 403
+    assert queries.history(admin, case.reference) == ([], None)
+
+
+def test_parts_added_to_a_case_are_recorded_with_its_reference_and_unit(make_user):
+    from app.cases import services
+
+    worker = make_user("worker")
+    case = make_case(worker)
+    services.assess(case, worker, {"repeated_harm": True}, None, case.version)
+    for part in ("case_categories", "case_deadlines", "assessments"):
+        created = audit_entries(action="create", entity=part)
+        assert created and {(entry.case_ref, entry.unit_path) for entry in created} == {
+            (case.reference, case.unit.path)}, part
