@@ -253,6 +253,7 @@ def get_case(reference):
     case = _case_or_404(reference)
     response = jsonify(case_json(case))
     response.headers["ETag"] = f'"{case.version}"'
+    services.record_view(case)
     return response
 
 

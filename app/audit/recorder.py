@@ -41,6 +41,8 @@ ACTIONS = {
     "audit_export": _l("Audit trail exported"),
     "audit_verify": _l("Audit chain verified"),
     "case_file_printed": _l("Case file printed"),
+    "case_viewed": _l("Case file viewed"),
+    "child_viewed": _l("Child's page viewed"),
 }
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 REDACTED = "[redacted]"

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import Role, may_open_case_in, scoped_children
 from app.audit.models import AuditEntry
+from app.audit.recorder import record
 from app.cases import checklist, workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
                               Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure, Plan,
@@ -80,6 +81,13 @@ class StaleVersion(CaseRefused):
         super().__init__(_("Case %(reference)s was changed by someone else after you opened it. Nothing was "
                            "saved; look at their changes, then make yours again.", reference=case.reference))
         self.changes = changes_since(case, seen)
+
+
+def record_view(case: Case) -> None:
+    """Every reading of a child's file is in the trail (DESIGN.md section 6), committed on its own."""
+    record(db.session, "case_viewed", entity="cases", entity_id=case.id, case_ref=case.reference,
+           unit_path=case.unit.path)
+    db.session.commit()
 
 
 def changes_since(case: Case, seen: int) -> list[dict]:

@@ -184,7 +184,10 @@ def _render(case: Case, forms: dict | None = None, changes=None, status: int = 2
 @bp.route("/<reference>")
 @requires("cases.read")
 def show(reference):
-    return _render(_load(reference))[0]
+    case = _load(reference)
+    page = _render(case)[0]
+    services.record_view(case)
+    return page
 
 
 @bp.route("/<reference>/history")
@@ -194,7 +197,9 @@ def history(reference):
     case = _load(reference)
     before = request.args.get("before", type=int)
     rows, older = queries.history(current_user, case.reference, before if before and before <= MAX_ENTRY_ID else None)
-    return render_template("cases/history.html", case=case, entries=history_items(rows), older=older)
+    page = render_template("cases/history.html", case=case, entries=history_items(rows), older=older)
+    services.record_view(case)
+    return page
 
 
 STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), "detail": ("detail", DetailForm),

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import refuse, requires, scoped_cases, scoped_children
+from app.audit.recorder import record
 from app.cases.models import Case
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildForm
@@ -26,10 +27,14 @@ def _load(child_id: int) -> Child:
 @requires("cases.read")
 def show(child_id):
     child = _load(child_id)
-    cases = db.session.scalars(scoped_cases(current_user).where(Case.child_id == child.id)
-                               .order_by(Case.received_at.desc()))
-    return render_template("children/show.html", child=child, cases=list(cases), sexes=SEXES,
+    cases = list(db.session.scalars(scoped_cases(current_user).where(Case.child_id == child.id)
+                                    .order_by(Case.received_at.desc())))
+    page = render_template("children/show.html", child=child, cases=cases, sexes=SEXES,
                            groups=SPECIAL_CIRCUMSTANCES, statuses=STATUSES)
+    # Filed under the unit of the child's newest case the reader may see, so that unit's inspectors find it.
+    record(db.session, "child_viewed", entity="children", entity_id=child.id, unit_path=cases[0].unit.path)
+    db.session.commit()
+    return page
 
 
 @bp.route("/<int(max=2147483647):child_id>/edit", methods=["GET", "POST"])

@@ -169,3 +169,19 @@ def test_command_line_changes_are_attributed_to_the_command_line(runner, units):
 
 def test_loading_units_records_each_unit(units):
     assert len(audit_entries(entity="units", action="create")) == 248
+
+
+def test_opening_a_case_or_its_child_is_recorded_as_a_view(client, sign_in, make_user):
+    from tests.api.test_cases import token_for
+    from tests.factories import make_case
+
+    worker = make_user("worker")
+    case = make_case(worker)
+    sign_in(worker)
+    client.get(f"/cases/{case.reference}")
+    client.get(f"/children/{case.child_id}")
+    client.get(f"/api/v1/cases/{case.reference}", headers=token_for(client, worker))
+    views = audit_entries(action="case_viewed")
+    assert [(entry.actor, entry.case_ref, entry.unit_path) for entry in views] == [
+        (worker.username, case.reference, case.unit.path)] * 2
+    assert audit_entries(action="child_viewed")[0].entity_id == str(case.child_id)
