@@ -88,13 +88,15 @@ def _register_template_helpers(app: Flask) -> None:
 
     from app.access import can, role_label
     from app.deadlines.services import due_label, open_due_label
-    from app.notifications.services import count_for
+    from app.notifications.services import badge_for, forget_badge
     from app.orm import utcnow
+
+    app.before_request(forget_badge)
 
     @app.context_processor
     def inject_helpers():
         return {"can": lambda capability: can(current_user, capability), "get_locale": get_locale,
-                "waiting_count": lambda: count_for(current_user, utcnow())}
+                "waiting_count": lambda: badge_for(current_user, utcnow())}
 
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["role_label"] = role_label

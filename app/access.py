@@ -197,12 +197,16 @@ def _referred_case_ids(unit: Unit) -> list[int]:
     from app.referrals.workflow import GIVING_ACCESS
 
     def read() -> list[int]:
-        ids = subtree_unit_ids(unit)
+        ids = sa.bindparam(None, subtree_unit_ids(unit), expanding=True, literal_execute=True)
+
+        def outside(case_id) -> sa.ColumnElement:
+            # Looked up by key for the few referrals and escalations found, not by scanning the subtree's cases.
+            return ~sa.exists().where(Case.id == case_id, Case.unit_id.in_(ids))
+
         shared = sa.or_(Referral.receiving_unit_id.in_(ids), sa.and_(Referral.transfer, Referral.from_unit_id.in_(ids)))
-        referred = (sa.select(Referral.case_id).join(Case, Case.id == Referral.case_id)
-                    .where(Referral.status.in_(GIVING_ACCESS), Case.unit_id.not_in(ids), shared))
-        escalated = (sa.select(Escalation.case_id).join(Case, Case.id == Escalation.case_id)
-                     .where(Escalation.to_unit_id.in_(ids), Case.unit_id.not_in(ids)))
+        referred = sa.select(Referral.case_id).where(Referral.status.in_(GIVING_ACCESS), shared,
+                                                     outside(Referral.case_id))
+        escalated = sa.select(Escalation.case_id).where(Escalation.to_unit_id.in_(ids), outside(Escalation.case_id))
         return sorted(set(db.session.scalars(referred.union(escalated))))
 
     if not has_request_context():
@@ -226,17 +230,20 @@ def scoped_referrals(user) -> sa.Select:
     if not can(user, "cases.read"):
         return sa.select(Referral).where(sa.false())
     ids = subtree_unit_ids(user.unit)
-    readable_cases = _readable_case_ids(user)
     # The receiving side learns of a referral only once it has gone out (approved, or urgent).
     received = sa.and_(Referral.receiving_unit_id.in_(ids), Referral.sent_at.is_not(None))
     return sa.select(Referral).where(sa.or_(Referral.from_unit_id.in_(ids), received,
-                                            Referral.case_id.in_(readable_cases)))
+                                            _case_readable(user, Referral.case_id)))
 
 
-def _readable_case_ids(user) -> sa.Select:
+def _case_readable(user, case_id) -> sa.ColumnElement:
+    """The case `case_id` (a column of a small table) is one `user` may read: looked up by its key, row by row,
+    rather than by listing a province's million readable cases."""
     from app.cases.models import Case
 
-    return scoped_cases(user).with_only_columns(Case.id)
+    referred = _referred_case_ids(user.unit)
+    in_subtree = sa.exists().where(Case.id == case_id, Case.unit_id.in_(subtree_unit_ids(user.unit)))
+    return sa.or_(in_subtree, case_id.in_(referred)) if referred else in_subtree
 
 
 def referral_parties(user, referral) -> set[str]:
@@ -259,9 +266,8 @@ def scoped_escalations(user) -> sa.Select:
 
     if not can(user, "cases.read"):
         return sa.select(Escalation).where(sa.false())
-    readable_cases = _readable_case_ids(user)
     return sa.select(Escalation).where(sa.or_(Escalation.to_unit_id.in_(subtree_unit_ids(user.unit)),
-                                              Escalation.case_id.in_(readable_cases)))
+                                              _case_readable(user, Escalation.case_id)))
 
 
 def may_acknowledge(user, escalation) -> bool:

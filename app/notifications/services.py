@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import Role, can, scoped_cases, scoped_escalations, scoped_referrals
+from app.access import Role, can, scoped_cases
 from app.cases.models import Case, Deadline, Plan
 from app.escalations.models import Escalation
 from app.extensions import db
@@ -40,14 +40,16 @@ class Notices:
         return len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
 
 
+# What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
+# leaves a unit below theirs), so these lists need no scope filter: the badge is counted on every page.
 def _referrals(user) -> sa.Select:
-    return scoped_referrals(user).where(referral_queries.waiting_for(user))
+    return sa.select(Referral).where(referral_queries.waiting_for(user))
 
 
 def _escalations(user) -> sa.Select:
     if not can(user, "escalations.raise"):
         return sa.select(Escalation).where(sa.false())
-    return scoped_escalations(user).where(Escalation.to_unit_id == user.unit_id, Escalation.acknowledged_at.is_(None))
+    return sa.select(Escalation).where(Escalation.to_unit_id == user.unit_id, Escalation.acknowledged_at.is_(None))
 
 
 def _approvals(user) -> sa.Select:
@@ -84,3 +86,27 @@ def count_for(user, now: datetime) -> int:
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
               for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now))]
     return sum(db.session.execute(sa.select(*counts)).one())
+
+
+BADGE_FRESH_FOR = timedelta(seconds=60)
+
+
+def badge_for(user, now: datetime) -> int:
+    """The header's count, kept in the session for a minute: it is on every page, and counting costs a round
+    trip. Anything the person does counts afresh (`forget_badge`), so their own actions show at once."""
+    from flask import session
+
+    kept = session.get("badge")
+    if kept and kept[0] == user.id and now.timestamp() - kept[2] < BADGE_FRESH_FOR.total_seconds():
+        return kept[1]
+    count = count_for(user, now)
+    session["badge"] = (user.id, count, now.timestamp())
+    return count
+
+
+def forget_badge() -> None:
+    """Before any request that may change something, so the next page counts afresh."""
+    from flask import request, session
+
+    if request.method not in ("GET", "HEAD") and "badge" in session:
+        session.pop("badge")

@@ -181,3 +181,18 @@ def test_every_route_that_names_a_referral_or_an_escalation_answers_404_out_of_s
     assert len(checked) == 2 + 2 * len(ACTIONS) + 2
     db.session.refresh(referral)
     assert referral.status == "pending_approval"
+
+
+def test_the_badge_is_counted_again_after_a_minute_or_after_the_persons_own_action(client, sign_in, worker, case,
+                                                                                   make_user):
+    sign_in(make_user("supervisor"))
+    assert badge(client.get("/").text) == 0
+    make_referral(case, worker, to="10510")
+    assert badge(client.get("/").text) == 0, "kept for a minute"
+    with client.session_transaction() as session:
+        user_id, count, at = session["badge"]
+        session["badge"] = (user_id, count, at - 61)
+    assert badge(client.get("/escalations/").text) == 1
+    make_referral(case, worker, to="10966")
+    client.post("/language", data={"locale": "vi"})
+    assert badge(client.get("/escalations/").text) == 2
