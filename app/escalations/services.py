@@ -168,6 +168,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
         _record(result, _raise(first))
     for escalation in _unanswered(now):
         target = above(escalation.to_unit)
+        if _acknowledged_meanwhile(escalation):
+            continue
 
         def higher(escalation=escalation, target=target):
             return Escalation(case_id=escalation.case_id, from_unit=escalation.to_unit, to_unit=target,
@@ -177,6 +179,15 @@ def sweep(now: datetime | None = None) -> SweepResult:
 
         _record(result, _raise(higher))
     return result
+
+
+def _acknowledged_meanwhile(escalation: Escalation) -> bool:
+    """Lock the escalation as `acknowledge` does, so that one acknowledged while the sweep ran is not raised."""
+    acknowledged = db.session.scalar(sa.select(Escalation.acknowledged_at).where(Escalation.id == escalation.id)
+                                     .with_for_update())
+    if acknowledged is not None:
+        db.session.rollback()
+    return acknowledged is not None
 
 
 def _record(result: SweepResult, escalation_id: int | None) -> None:

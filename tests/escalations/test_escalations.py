@@ -190,3 +190,27 @@ def test_the_unit_a_case_is_raised_to_may_read_it(worker, make_user):
     services.sweep(referral.answer_due_at + timedelta(minutes=1))
     district_of_receiver = make_user("supervisor", unit="288")
     assert db.session.scalar(scoped_cases(district_of_receiver).where(Case.id == case.id)) is not None
+
+
+def test_an_escalation_acknowledged_while_the_sweep_runs_is_not_raised_higher(app, worker, make_user, monkeypatch):
+    import threading
+
+    late_case(worker)
+    services.sweep()
+    supervisor_id = make_user("supervisor").id
+    later = utcnow() + timedelta(days=5)
+    seen = services._unanswered(later)  # what the sweep read before someone acknowledged
+    number = seen[0].id
+
+    def acknowledge_elsewhere():
+        with app.app_context():
+            from app.users.models import User
+            services.acknowledge(db.session.get(Escalation, number), db.session.get(User, supervisor_id))
+            db.session.remove()
+
+    db.session.commit()
+    thread = threading.Thread(target=acknowledge_elsewhere)
+    thread.start()
+    thread.join()
+    monkeypatch.setattr(services, "_unanswered", lambda now: seen)
+    assert services.sweep(later).raised == []
