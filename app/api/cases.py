@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.access import record_refusal, refuse, requires
 from app.api import bp
-from app.api.errors import ApiError, json_body
+from app.api.errors import ApiError, error_response, json_body
 from app.cases import queries, services
 from app.cases.models import Case
 from app.children.models import Child
@@ -51,7 +51,7 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
     }
 
 
-class _Fields:
+class Fields:
     """Reads typed values from a JSON object, collecting every problem for one 422 answer."""
 
     def __init__(self, payload: dict):
@@ -118,14 +118,19 @@ class _Fields:
             raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), self.problems)
 
 
-def _refused(refusal: services.CaseRefused):
+REFUSAL_CODES = {403: "forbidden", 409: "conflict", 412: "stale_version", 422: "invalid_fields"}
+
+
+@bp.errorhandler(services.CaseRefused)
+def refused(refusal: services.CaseRefused):
+    """Every service refusal (cases, referrals, escalations) answers in the API's error format; nothing is kept."""
+    db.session.rollback()
     if refusal.status == 403:
         record_refusal(403)
-    codes = {403: "forbidden", 409: "conflict", 412: "stale_version", 422: "invalid_fields"}
-    raise ApiError(refusal.status, codes[refusal.status], str(refusal), refusal.fields or None)
+    return error_response(refusal.status, REFUSAL_CODES[refusal.status], str(refusal), refusal.fields or None)
 
 
-def _case_or_404(reference: str) -> Case:
+def case_or_404(reference: str) -> Case:
     case = queries.get_case(current_user, reference)
     if case is None:
         refuse(404, entity="cases", entity_id=reference)
@@ -143,7 +148,7 @@ def _version_from_if_match(required: bool) -> int | None:
     return int(header)
 
 
-def _report_from(fields: _Fields) -> services.Report:
+def _report_from(fields: Fields) -> services.Report:
     return services.Report(
         source=fields.text("source", required=True) or "", received_at=fields.moment("received_at", required=True),
         categories=fields.strings("categories"), description=fields.text("description", required=True) or "",
@@ -153,14 +158,14 @@ def _report_from(fields: _Fields) -> services.Report:
         action_taken=fields.text("action_taken"))
 
 
-def _child_from(payload: dict, fields: _Fields) -> ChildDetails | None:
+def _child_from(payload: dict, fields: Fields) -> ChildDetails | None:
     child = payload.get("child")
     if child is None:
         return None
     if not isinstance(child, dict):
         fields._fail("child", _("Expected %(kind)s.", kind=_("an object")))
         return None
-    inner = _Fields(child)
+    inner = Fields(child)
     carers = child.get("carers", [])
     if not isinstance(carers, list) or not all(isinstance(carer, dict) for carer in carers):
         inner._fail("carers", _("Expected %(kind)s.", kind=_("a list")))
@@ -185,7 +190,7 @@ def _child_from(payload: dict, fields: _Fields) -> ChildDetails | None:
 @requires("cases.create")
 def create_case():
     payload = json_body({})
-    fields = _Fields(payload)
+    fields = Fields(payload)
     unit_code = fields.text("unit", required=True)
     report = _report_from(fields)
     details = _child_from(payload, fields)
@@ -204,8 +209,7 @@ def create_case():
     try:
         case = services.open_case(current_user, unit, report, child=child, child_details=details)
     except services.CaseRefused as refusal:
-        db.session.rollback()
-        _refused(_prefix_child_fields(refusal))
+        raise _prefix_child_fields(refusal) from None
     response = jsonify(case_json(case))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_case", reference=case.reference)
@@ -250,7 +254,7 @@ def list_cases():
 @bp.get("/cases/<reference>")
 @requires("cases.read")
 def get_case(reference):
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     response = jsonify(case_json(case))
     response.headers["ETag"] = f'"{case.version}"'
     services.record_view(case)
@@ -260,27 +264,23 @@ def get_case(reference):
 @bp.patch("/cases/<reference>")
 @requires("cases.read")
 def patch_case(reference):
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     version = _version_from_if_match(required=True)
     payload = json_body({})
-    try:
-        services.edit_case(case, current_user, payload, version)
-    except services.CaseRefused as refusal:
-        db.session.rollback()
-        _refused(refusal)
+    services.edit_case(case, current_user, payload, version)
     response = jsonify(case_json(case))
     response.headers["ETag"] = f'"{case.version}"'
     return response
 
 
-def _planned_actions(fields: _Fields) -> list[services.PlannedAction]:
+def _planned_actions(fields: Fields) -> list[services.PlannedAction]:
     actions = fields.payload.get("actions", [])
     if not isinstance(actions, list) or not all(isinstance(action, dict) for action in actions):
         fields._fail("actions", _("Expected %(kind)s.", kind=_("a list")))
         return []
     planned = []
     for action in actions:
-        inner = _Fields(action)
+        inner = Fields(action)
         planned.append(services.PlannedAction(inner.text("description") or "", inner.text("responsible") or "",
                                               inner.day("due_date")))
         if inner.problems:
@@ -288,7 +288,7 @@ def _planned_actions(fields: _Fields) -> list[services.PlannedAction]:
     return planned
 
 
-def _prepare(case: Case, step: str, fields: _Fields, version: int | None):
+def _prepare(case: Case, step: str, fields: Fields, version: int | None):
     """Read the step's fields from the JSON body, and return the service call to make with them."""
     user = current_user._get_current_object()
     if step == "assessment":
@@ -321,7 +321,7 @@ def _prepare(case: Case, step: str, fields: _Fields, version: int | None):
     return partial(act, case, user, version)
 
 
-def _answers(fields: _Fields) -> dict:
+def _answers(fields: Fields) -> dict:
     answers = fields.payload.get("answers", {})
     if not isinstance(answers, dict) or not all(isinstance(value, bool) for value in answers.values()):
         fields._fail("answers", _("Expected %(kind)s.", kind=_("an object")))
@@ -329,7 +329,7 @@ def _answers(fields: _Fields) -> dict:
     return answers
 
 
-def _scores(fields: _Fields) -> dict:
+def _scores(fields: Fields) -> dict:
     scores = fields.payload.get("scores", {})
     if not isinstance(scores, dict):
         fields._fail("scores", _("Expected %(kind)s.", kind=_("an object")))
@@ -346,16 +346,12 @@ CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "pl
 @requires("cases.read")
 def case_step(reference, step):
     """One step of the case: POST /cases/{reference}/{step}, If-Match optional (412 when stale)."""
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     version = _version_from_if_match(required=False)
-    fields = _Fields(json_body({}) if request.get_data() else {})
+    fields = Fields(json_body({}) if request.get_data() else {})
     run = _prepare(case, step, fields, version)
     fields.check()
-    try:
-        run()
-    except services.CaseRefused as refusal:
-        db.session.rollback()
-        _refused(refusal)
+    run()
     response = jsonify(case_json(case))
     response.status_code = 201 if step in CREATING_STEPS else 200
     response.headers["ETag"] = f'"{case.version}"'

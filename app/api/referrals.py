@@ -7,9 +7,8 @@ from flask_login import current_user
 
 from app.access import refuse, requires, scoped_escalations
 from app.api import bp
-from app.api.cases import _case_or_404, _Fields, _refused
+from app.api.cases import Fields, case_or_404
 from app.api.errors import ApiError, json_body
-from app.cases.services import CaseRefused
 from app.escalations import services as escalation_services
 from app.escalations.models import Escalation
 from app.extensions import db
@@ -77,8 +76,8 @@ def _next(endpoint: str, offset: int, limit: int, more: bool) -> str | None:
 @bp.post("/cases/<reference>/referrals")
 @requires("cases.read")
 def create_referral(reference):
-    case = _case_or_404(reference)
-    fields = _Fields(json_body({}))
+    case = case_or_404(reference)
+    fields = Fields(json_body({}))
     code, provider_id = fields.text("to_unit"), fields.whole("provider")
     referral_request = services.Request(reason=fields.text("reason") or "", service=fields.text("service"),
                                         urgent=fields.flag("urgent"), transfer=fields.flag("transfer"),
@@ -96,11 +95,7 @@ def create_referral(reference):
             problems["provider"] = [_("There is no such provider.")]
     if problems:
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
-    try:
-        referral = services.refer(case, current_user, referral_request, send=not draft)
-    except CaseRefused as refusal:
-        db.session.rollback()
-        _refused(refusal)
+    referral = services.refer(case, current_user, referral_request, send=not draft)
     return jsonify(referral_json(referral)), 201
 
 
@@ -142,29 +137,21 @@ ACTION_RULE = "<any(" + ", ".join(f'"{action}"' for action in workflow.ACTIONS) 
 @requires("cases.read")
 def referral_action(number, action):
     referral = _referral_or_404(number)
-    fields = _Fields(json_body({}) if request.get_data() else {})
+    fields = Fields(json_body({}) if request.get_data() else {})
     reason = fields.text("reason")
     fields.check()
-    try:
-        services.act(referral, current_user, action, reason)
-    except CaseRefused as refusal:
-        db.session.rollback()
-        _refused(refusal)
+    services.act(referral, current_user, action, reason)
     return jsonify(referral_json(referral))
 
 
 @bp.post("/cases/<reference>/escalations")
 @requires("cases.read")
 def create_escalation(reference):
-    case = _case_or_404(reference)
-    fields = _Fields(json_body({}))
+    case = case_or_404(reference)
+    fields = Fields(json_body({}))
     reason = fields.text("reason", required=True)
     fields.check()
-    try:
-        escalation = escalation_services.raise_by_hand(case, current_user, reason)
-    except CaseRefused as refusal:
-        db.session.rollback()
-        _refused(refusal)
+    escalation = escalation_services.raise_by_hand(case, current_user, reason)
     return jsonify(escalation_json(escalation)), 201
 
 
@@ -191,12 +178,8 @@ def acknowledge_escalation(number):
     escalation = db.session.scalar(scoped_escalations(current_user).where(Escalation.id == number))
     if escalation is None:
         refuse(404, entity="escalations", entity_id=number)
-    fields = _Fields(json_body({}) if request.get_data() else {})
+    fields = Fields(json_body({}) if request.get_data() else {})
     note = fields.text("note")
     fields.check()
-    try:
-        escalation_services.acknowledge(escalation, current_user, note)
-    except CaseRefused as refusal:
-        db.session.rollback()
-        _refused(refusal)
+    escalation_services.acknowledge(escalation, current_user, note)
     return jsonify(escalation_json(escalation))
