@@ -5,7 +5,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import refuse, requires, scoped_escalations
+from app.access import refuse, requires
 from app.api import bp
 from app.api.cases import Fields, case_or_404
 from app.api.errors import ApiError, json_body
@@ -163,11 +163,7 @@ def list_escalations():
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),
                        {"open": [_("Expected %(kind)s.", kind=_("true or false"))]})
     limit, offset = _limit_and_offset()
-    query = scoped_escalations(current_user)
-    if only_open == "true":
-        query = query.where(Escalation.acknowledged_at.is_(None))
-    items = list(db.session.scalars(query.order_by(Escalation.raised_at.desc(), Escalation.id.desc())
-                                    .offset(offset).limit(limit + 1)))
+    items = escalation_services.listing(current_user, only_open == "true", limit=limit + 1, offset=offset)
     return jsonify({"items": [escalation_json(escalation) for escalation in items[:limit]],
                     "next": _next("api.list_escalations", offset, limit, len(items) > limit)})
 
@@ -175,7 +171,7 @@ def list_escalations():
 @bp.post("/escalations/<int(max=2147483647):number>/acknowledge")
 @requires("cases.read")
 def acknowledge_escalation(number):
-    escalation = db.session.scalar(scoped_escalations(current_user).where(Escalation.id == number))
+    escalation = escalation_services.get_escalation(current_user, number)
     if escalation is None:
         refuse(404, entity="escalations", entity_id=number)
     fields = Fields(json_body({}) if request.get_data() else {})

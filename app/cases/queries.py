@@ -157,13 +157,16 @@ def get_case(viewer, reference: str) -> Case | None:
     return db.session.scalar(scoped_cases(viewer).where(Case.reference == reference))
 
 
-def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
-    """Cases where a commune leader must act: a plan submitted, or a closure proposed."""
+def awaiting_decision() -> sa.ColumnElement:
+    """The case waits for a commune leader: a plan submitted, or a closure proposed."""
     from app.cases.models import Plan
 
     submitted = sa.select(Plan.case_id).where(Plan.status == "submitted")
-    query = filtered(viewer, CaseFilter(sort="due"), now).where(
-        sa.or_(Case.id.in_(submitted), sa.and_(Case.closure_reason.isnot(None), Case.status != "closed")))
+    return sa.and_(Case.status != "closed", sa.or_(Case.id.in_(submitted), Case.closure_reason.is_not(None)))
+
+
+def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
+    query = filtered(viewer, CaseFilter(sort="due"), now).where(awaiting_decision())
     return db.session.execute(listed(query).limit(written(limit))).all()
 
 

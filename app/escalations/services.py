@@ -36,10 +36,17 @@ def above(unit: Unit) -> Unit | None:
     return unit.parent
 
 
-def open_escalations(user, limit: int = 50) -> list[Escalation]:
-    """Escalations nobody has acknowledged yet, in the person's scope, the oldest first."""
-    query = scoped_escalations(user).where(Escalation.acknowledged_at.is_(None))
-    return list(db.session.scalars(query.order_by(Escalation.raised_at, Escalation.id).limit(limit)))
+def get_escalation(user, number: int) -> Escalation | None:
+    return db.session.scalar(scoped_escalations(user).where(Escalation.id == number))
+
+
+def listing(user, only_open: bool, limit: int = 50, offset: int = 0) -> list[Escalation]:
+    """Escalations in the person's scope, newest first; `only_open`: those nobody has acknowledged yet."""
+    query = scoped_escalations(user)
+    if only_open:
+        query = query.where(Escalation.acknowledged_at.is_(None))
+    return list(db.session.scalars(query.order_by(Escalation.raised_at.desc(), Escalation.id.desc())
+                                   .offset(offset).limit(limit)))
 
 
 def raise_by_hand(case: Case, user: User, reason: str) -> Escalation:

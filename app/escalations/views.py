@@ -5,11 +5,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import may_acknowledge, record_refusal, refuse, requires, scoped_escalations
+from app.access import may_acknowledge, record_refusal, refuse, requires
 from app.cases.services import CaseRefused
 from app.cases.views import _load
 from app.escalations import services
-from app.escalations.models import Escalation
 from app.extensions import db
 
 bp = Blueprint("escalations", __name__, template_folder="templates")
@@ -19,11 +18,7 @@ bp = Blueprint("escalations", __name__, template_folder="templates")
 @requires("cases.read")
 def index():
     only_open = request.args.get("all") != "1"
-    query = scoped_escalations(current_user)
-    if only_open:
-        query = query.where(Escalation.acknowledged_at.is_(None))
-    escalations = list(db.session.scalars(query.order_by(Escalation.raised_at.desc(), Escalation.id.desc())
-                                          .limit(200)))
+    escalations = services.listing(current_user, only_open, limit=200)
     return render_template("escalations/index.html", escalations=escalations, only_open=only_open,
                            may_acknowledge=lambda escalation: may_acknowledge(current_user, escalation))
 
@@ -31,7 +26,7 @@ def index():
 @bp.route("/escalations/<int(max=2147483647):number>/acknowledge", methods=["POST"])
 @requires("escalations.raise")
 def acknowledge(number):
-    escalation = db.session.scalar(scoped_escalations(current_user).where(Escalation.id == number))
+    escalation = services.get_escalation(current_user, number)
     if escalation is None:
         refuse(404, entity="escalations", entity_id=number)
     try:

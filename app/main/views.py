@@ -5,7 +5,7 @@ from app.access import can
 from app.auth.services import remember_locale
 from app.cases import queries
 from app.cases.views import labels
-from app.escalations.services import open_escalations
+from app.escalations import services as escalations
 from app.notifications.services import notices_for
 from app.orm import utcnow
 from app.reports import dashboard
@@ -27,7 +27,7 @@ def home():
     if can(current_user, "escalations.raise"):
         work["notices"] = notices_for(current_user, now)
     elif can(current_user, "cases.read"):
-        work["open_escalations"] = open_escalations(current_user)
+        work["open_escalations"] = escalations.listing(current_user, only_open=True)
     return render_template(f"main/home_{current_user.role}.html", now=now, **labels(), **work)
 
 

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.access import Role, can, scoped_cases
-from app.cases.models import Case, Deadline, Plan
+from app.cases.models import Case, Deadline
+from app.cases.queries import awaiting_decision
 from app.escalations.models import Escalation
 from app.extensions import db
 from app.referrals import queries as referral_queries
@@ -55,9 +56,7 @@ def _escalations(user) -> sa.Select:
 def _approvals(user) -> sa.Select:
     if user.role != Role.COMMUNE_LEADER:
         return sa.select(Case).where(sa.false())
-    submitted = sa.select(Plan.case_id).where(Plan.status == "submitted")
-    return scoped_cases(user).where(Case.status != "closed", sa.or_(
-        Case.id.in_(submitted), Case.closure_reason.is_not(None)))
+    return scoped_cases(user).where(awaiting_decision())
 
 
 def _deadlines(user, now: datetime) -> sa.Select:
