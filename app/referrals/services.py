@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import Role, can, forget_scope, referral_parties
+from app.access import Role, can, forget_scope, referral_parties, units_under
 from app.cases.models import Case
-from app.cases.services import CaseRefused, Invalid, NotAllowed, NotInThisStatus, RoleNotAllowed, WrongState
+from app.cases.services import (CaseRefused, Invalid, NotAllowed, NotInThisStatus, RoleNotAllowed, WrongState,
+                                province_of)
 from app.deadlines.services import add_working_days
 from app.extensions import db
 from app.notifications import mail
@@ -42,6 +43,17 @@ class Request:
     urgent: bool = False
     transfer: bool = False
     consent: str = "not_recorded"
+
+
+def offered_receivers(user: User) -> tuple[list[Unit], list[Provider]]:
+    """What the referral page offers: the other units of the person's province and its providers' registers.
+    (The API takes any unit of the list, for cases that cross provinces.)"""
+    province = units_under(province_of(user.unit))
+    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(province), Unit.id != user.unit_id)
+                               .order_by(Unit.path))
+    providers = db.session.scalars(sa.select(Provider).where(Provider.active, Provider.unit_id.in_(province))
+                                   .order_by(Provider.name))
+    return list(units), list(providers)
 
 
 def needs_approval(from_unit: Unit, receiving_unit: Unit) -> bool:

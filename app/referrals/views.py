@@ -18,6 +18,7 @@ from app.referrals import queries, services, workflow
 from app.referrals.forms import ProviderForm, ReasonForm, ReferralForm
 from app.referrals.models import CONSENTS, PROVIDER_KINDS, Provider
 from app.units.models import Unit
+from app.units.services import find_unit
 
 bp = Blueprint("referrals", __name__, template_folder="templates")
 
@@ -79,22 +80,14 @@ def act(number, action):
 
 def _referral_form(case) -> ReferralForm:
     form = ReferralForm()
-    province = current_user.unit.path.split("/")[1]
-    units = db.session.scalars(sa.select(Unit).where(Unit.edition == current_user.unit.edition,
-                                                     Unit.path.like(f"{current_user.unit.edition}/{province}/%"),
-                                                     Unit.id != current_user.unit_id).order_by(Unit.path))
+    units, providers = services.offered_receivers(current_user)
     form.to_unit.choices = [("", _("Choose…"))] + [(unit.code, unit.label) for unit in units]
-    providers = db.session.scalars(sa.select(Provider).join(Unit, Unit.id == Provider.unit_id).where(
-        Provider.active, Unit.path.like(f"{current_user.unit.edition}/{province}/%")).order_by(Provider.name))
     form.provider.choices = [("", _("None"))] + [(str(provider.id), provider.label) for provider in providers]
     return form
 
 
 def _request_from(form: ReferralForm) -> services.Request:
-    unit = None
-    if form.to_unit.data:
-        unit = db.session.scalar(sa.select(Unit).where(Unit.edition == current_user.unit.edition,
-                                                       Unit.code == form.to_unit.data))
+    unit = find_unit(form.to_unit.data, current_user.unit.edition) if form.to_unit.data else None
     provider = db.session.get(Provider, int(form.provider.data)) if (form.provider.data or "").isdigit() else None
     return services.Request(to_unit=unit, provider=provider, reason=form.reason.data or "",
                             service=form.service.data, urgent=form.urgent.data, transfer=form.transfer.data,
