@@ -89,13 +89,9 @@ def make_referral(case, by, to=None, provider=None, send=True, **overrides):
 
 
 def make_provider(unit_code="295", kind="health", name="Trung tâm Y tế huyện Cẩm Giàng"):
-    from app.extensions import db
-    from app.referrals.models import Provider
+    from app.referrals.services import register_provider
 
-    provider = Provider(unit=unit(unit_code), kind=kind, name=name)
-    db.session.add(provider)
-    db.session.commit()
-    return provider
+    return register_provider(unit(unit_code), kind, name, None)
 
 
 def pdf_text(data: bytes) -> str:

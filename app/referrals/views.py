@@ -24,8 +24,7 @@ bp = Blueprint("referrals", __name__, template_folder="templates")
 
 
 def labels() -> dict:
-    return {**case_labels(), "referral_statuses": {key: str(label) for key, label in workflow.STATUSES.items()},
-            "referral_actions": {key: str(label) for key, label in workflow.ACTIONS.items()},
+    return {**case_labels(), "referral_actions": {key: str(label) for key, label in workflow.ACTIONS.items()},
             "consents": CONSENTS, "provider_kinds": PROVIDER_KINDS}
 
 

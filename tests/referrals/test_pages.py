@@ -1,23 +1,12 @@
 """The referral, escalation and notification pages: thin views over the services."""
 import re
 
-import pytest
 
 from app.extensions import db
 from app.referrals.models import Provider, Referral
-from tests.factories import make_case, make_referral
+from tests.factories import make_referral
 
 REFERRAL = {"to_unit": "10510", "reason": "Gia đình chuyển đến phường Bình Hàn.", "consent": "child_and_carer"}
-
-
-@pytest.fixture
-def worker(make_user):
-    return make_user("worker")
-
-
-@pytest.fixture
-def case(worker):
-    return make_case(worker)
 
 
 def badge(html: str) -> int:

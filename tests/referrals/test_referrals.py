@@ -10,19 +10,9 @@ from app.deadlines.services import add_holiday
 from app.extensions import db
 from app.referrals import services
 from app.referrals.services import Request
-from tests.factories import audit_entries, make_case, make_provider, make_referral, unit
+from tests.factories import audit_entries, make_provider, make_referral, unit
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture
-def worker(make_user):
-    return make_user("worker")
-
-
-@pytest.fixture
-def case(worker):
-    return make_case(worker)
 
 
 @pytest.fixture
