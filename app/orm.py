@@ -77,6 +77,9 @@ def ping_idle_connections(engine: sa.Engine) -> None:
         try:
             with dbapi_connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
+            # The driver opened a transaction for the check; one left open would keep the request from reading
+            # outside a transaction (`reads_only`) or in another isolation level.
+            dbapi_connection.rollback()
         except Exception as error:
             raise sa.exc.DisconnectionError() from error
 
