@@ -169,10 +169,9 @@ def scoped_cases(user) -> sa.Select:
     # The ids themselves, not a subquery: knowing them, PostgreSQL reads one commune's newest cases from its
     # index instead of walking the whole province's by date (0.7 ms instead of 22 ms at a million cases).
     # Rendered into the SQL: a province's 248 ids as bound parameters cost a millisecond of Python per query.
-    ids = sa.bindparam(None, subtree_unit_ids(user.unit), expanding=True, literal_execute=True)
-    in_subtree = Case.unit_id.in_(ids)
-    referred = _referred_case_ids(user.unit)
-    return sa.select(Case).where(sa.or_(in_subtree, Case.id.in_(referred)) if referred else in_subtree)
+    unit_ids, shared = _reach(user.unit)
+    in_subtree = Case.unit_id.in_(sa.bindparam(None, unit_ids, expanding=True, literal_execute=True))
+    return sa.select(Case).where(sa.or_(in_subtree, Case.id.in_(shared)) if shared else in_subtree)
 
 
 # The trail's actions that change a case or its parts. Views, exports and refusals stay in the full trail, for
@@ -188,39 +187,53 @@ def case_history(user, reference: str) -> sa.Select:
     return sa.select(AuditEntry).where(AuditEntry.case_ref.in_(readable), AuditEntry.action.in_(CASE_CHANGES))
 
 
-def _referred_case_ids(unit: Unit) -> list[int]:
-    """Cases outside `unit`'s subtree shared with it (usually none: a short list): accepted referrals to it,
-    transfers it made (the sender keeps access to what it handed over), and escalations raised to it."""
+def _reach(unit: Unit) -> tuple[list[int], list[int]]:
+    """The ids of the units in `unit`'s subtree, and of the cases outside it shared with it (usually none: a
+    short list): accepted referrals to it, transfers it made (the sender keeps access to what it handed over),
+    and escalations raised to it. One round trip for both, once per request: every list page needs them.
+    """
     from app.cases.models import Case
     from app.escalations.models import Escalation
     from app.referrals.models import Referral
     from app.referrals.workflow import GIVING_ACCESS
 
-    def read() -> list[int]:
-        ids = sa.bindparam(None, subtree_unit_ids(unit), expanding=True, literal_execute=True)
+    def read() -> tuple[list[int], list[int]]:
+        subtree = units_under(unit)
 
         def outside(case_id) -> sa.ColumnElement:
             # Looked up by key for the few referrals and escalations found, not by scanning the subtree's cases.
-            return ~sa.exists().where(Case.id == case_id, Case.unit_id.in_(ids))
+            return ~sa.exists().where(Case.id == case_id, Case.unit_id.in_(subtree))
 
-        shared = sa.or_(Referral.receiving_unit_id.in_(ids), sa.and_(Referral.transfer, Referral.from_unit_id.in_(ids)))
-        referred = sa.select(Referral.case_id).where(Referral.status.in_(GIVING_ACCESS), shared,
-                                                     outside(Referral.case_id))
-        escalated = sa.select(Escalation.case_id).where(Escalation.to_unit_id.in_(ids), outside(Escalation.case_id))
-        return sorted(set(db.session.scalars(referred.union(escalated))))
+        shared = sa.or_(Referral.receiving_unit_id.in_(subtree),
+                        sa.and_(Referral.transfer, Referral.from_unit_id.in_(subtree)))
+        kind = sa.literal_column("'unit'").label("kind")
+        found = db.session.execute(sa.union_all(
+            subtree.add_columns(kind),
+            sa.select(Referral.case_id, sa.literal_column("'case'")).where(
+                Referral.status.in_(GIVING_ACCESS), shared, outside(Referral.case_id)),
+            sa.select(Escalation.case_id, sa.literal_column("'case'")).where(
+                Escalation.to_unit_id.in_(subtree), outside(Escalation.case_id))))
+        unit_ids, case_ids = [], set()
+        for found_id, found_kind in found:
+            if found_kind == "unit":
+                unit_ids.append(found_id)
+            else:
+                case_ids.add(found_id)
+        return unit_ids, sorted(case_ids)
 
     if not has_request_context():
         return read()
-    known = g.setdefault("referred_case_ids", {})
+    known = g.setdefault("reach", {})
     if unit.path not in known:
         known[unit.path] = read()
+        g.setdefault("unit_ids_under", {})[unit.path] = known[unit.path][0]
     return known[unit.path]
 
 
 def forget_scope() -> None:
     """After a change of who may see what (a referral accepted), within the same request."""
     if has_request_context():
-        g.pop("referred_case_ids", None)
+        g.pop("reach", None)
 
 
 def scoped_referrals(user) -> sa.Select:
@@ -241,9 +254,9 @@ def _case_readable(user, case_id) -> sa.ColumnElement:
     rather than by listing a province's million readable cases."""
     from app.cases.models import Case
 
-    referred = _referred_case_ids(user.unit)
-    in_subtree = sa.exists().where(Case.id == case_id, Case.unit_id.in_(subtree_unit_ids(user.unit)))
-    return sa.or_(in_subtree, case_id.in_(referred)) if referred else in_subtree
+    unit_ids, shared = _reach(user.unit)
+    in_subtree = sa.exists().where(Case.id == case_id, Case.unit_id.in_(unit_ids))
+    return sa.or_(in_subtree, case_id.in_(shared)) if shared else in_subtree
 
 
 def referral_parties(user, referral) -> set[str]:
