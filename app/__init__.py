@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from app import api, models  # noqa: F401  (models: for the metadata)
+    from app.reports import facts as report_facts
     from app.audit.views import bp as audit_bp
     from app.cases.views import bp as cases_bp
     from app.children.views import bp as children_bp
@@ -49,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
     from app.main.views import bp as main_bp
     from app.reports.views import bp as reports_bp
     from app.users.views import bp as users_bp
+
+    report_facts.install()
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

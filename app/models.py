@@ -8,5 +8,6 @@ from app.deadlines.models import Holiday  # noqa: F401
 from app.escalations.models import Escalation  # noqa: F401
 from app.notifications.models import OutboxMessage  # noqa: F401
 from app.referrals.models import Provider, Referral  # noqa: F401
+from app.reports.facts import CaseFacts  # noqa: F401
 from app.units.models import Unit  # noqa: F401
 from app.users.models import User  # noqa: F401

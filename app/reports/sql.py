@@ -5,7 +5,12 @@ tests) the zone's current offset is applied, which is exact for Viet Nam (no day
 """
 from __future__ import annotations
 
+import queue
+import re
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 from flask import current_app
@@ -58,7 +63,7 @@ def local_month(moment) -> sa.ColumnElement:
     return sa.func.strftime("%Y-%m", _sqlite_local(moment))
 
 
-def tune_for_reports() -> None:
+def _tune(connection: sa.Connection) -> None:
     """For the rest of this transaction on PostgreSQL: memory to hash and sort a province's year of cases
     without spilling to disk, and no JIT, whose compilation costs more than it saves on these aggregates.
 
@@ -66,20 +71,82 @@ def tune_for_reports() -> None:
     assessments; the covering indexes (ix_*_for_statistics) give both sides in key order, and merging them
     costs about half the CPU of building and probing a hash table of half a million rows, which the planner
     still prefers (bench/reports.py). Small scopes are unaffected: they join by nested loops."""
-    if _dialect() == "postgresql":
-        db.session.execute(sa.text("SET LOCAL work_mem = '64MB'"))
-        db.session.execute(sa.text("SET LOCAL jit = off"))
-        db.session.execute(sa.text("SET LOCAL enable_hashjoin = off"))
+    for setting in ("work_mem = '64MB'", "jit = off", "enable_hashjoin = off", "max_parallel_workers_per_gather = 0"):
+        connection.execute(sa.text(f"SET LOCAL {setting}"))
 
 
-def median_and_count(values: sa.Subquery, column: str) -> tuple[float | None, int]:
-    """The median of `values.c[column]` and how many there are: PostgreSQL computes both in one pass; SQLite
-    lacks the aggregate, so the values come to Python."""
+# How many connections count a report's figures at once on PostgreSQL: one per core of the database server.
+REPORT_CONNECTIONS = 2
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+-[0-9]+")
+
+
+def count_all(queries: dict[str, sa.Select]) -> dict[str, list[sa.Row]]:
+    """The rows of every query, by name, all read from one snapshot of the database.
+
+    On PostgreSQL the queries run on REPORT_CONNECTIONS connections at once, read-only, sharing the snapshot
+    that the first exports (as pg_dump's parallel jobs do): a province's year of figures is several seconds of
+    one core's work, and the figures must still agree with each other. SQLite runs them one after the other in
+    the session's own transaction.
+    """
+    if _dialect() != "postgresql":
+        return {name: db.session.execute(query).all() for name, query in queries.items()}
+    pending: queue.SimpleQueue = queue.SimpleQueue()
+    for item in queries.items():
+        pending.put(item)
+    answers: dict[str, list[sa.Row]] = {}
+
+    def drain(connection: sa.Connection) -> None:
+        _tune(connection)
+        while True:
+            try:
+                name, query = pending.get_nowait()
+            except queue.Empty:
+                return
+            answers[name] = connection.execute(query).all()
+
+    engine = db.engine
+    helpers = min(REPORT_CONNECTIONS, len(queries)) - 1
+    with _read_only(engine) as first:
+        snapshot = first.scalar(sa.text("SELECT pg_export_snapshot()"))
+        with ThreadPoolExecutor(max_workers=max(helpers, 1)) as pool:
+            started = [pool.submit(_drain_on_snapshot, engine, snapshot, drain) for _ in range(helpers)]
+            drain(first)
+            # The exporting transaction stays open until every helper has imported its snapshot and finished.
+            for helper in started:
+                helper.result()
+    return answers
+
+
+@contextmanager
+def _read_only(engine: sa.Engine) -> Iterator[sa.Connection]:
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        with connection.begin():
+            connection.execute(sa.text("SET TRANSACTION READ ONLY"))
+            yield connection
+
+
+def _drain_on_snapshot(engine: sa.Engine, snapshot: str, drain: Callable[[sa.Connection], None]) -> None:
+    if not _SNAPSHOT_ID.fullmatch(snapshot):
+        raise ValueError(f"unexpected snapshot id {snapshot!r}")
+    with _read_only(engine) as connection:
+        # SET TRANSACTION takes no parameters; the id was checked above.
+        connection.execute(sa.text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+        drain(connection)
+
+
+def median_and_count(values: sa.Subquery, column: str) -> sa.Select:
+    """What `median_and_count_of` reads to give the median of `values.c[column]` and how many there are:
+    PostgreSQL computes both in one pass; SQLite lacks the aggregate, so the values come to Python."""
     if _dialect() == "postgresql":
-        median, count = db.session.execute(sa.select(sa.func.percentile_cont(0.5).within_group(values.c[column]),
-                                                     sa.func.count())).one()
+        return sa.select(sa.func.percentile_cont(0.5).within_group(values.c[column]), sa.func.count())
+    return sa.select(values.c[column])
+
+
+def median_and_count_of(rows: list[sa.Row]) -> tuple[float | None, int]:
+    if _dialect() == "postgresql":
+        median, count = rows[0]
         return median, count
-    found = sorted(float(value) for value in db.session.scalars(sa.select(values.c[column])))
+    found = sorted(float(value) for value, in rows)
     if not found:
         return None, 0
     middle = len(found) // 2

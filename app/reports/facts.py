@@ -1,0 +1,107 @@
+"""What the statistics count of each case, kept in one narrow row per case.
+
+A province's yearly statistics read half a million cases. Joined to their children, categories and
+assessments at reading, that cost several seconds of database work (bench/reports.py); read from this table,
+a single scan. The rows are derived data, like an index: every flush that touches what they copy (a case, its
+child's sex or birth, its categories, its initial assessments) rewrites those cases' rows from the source tables
+in the same transaction, so the figures never disagree with the cases. They are not audited: the changes they
+follow already are. The ages are counted in APP_TIMEZONE; a change of it calls for `rewrite()` of every case.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.cases.models import CATEGORIES, Assessment, Case, CaseCategory
+from app.children.models import Child
+from app.extensions import db
+from app.orm import UTCDateTime
+from app.reports.sql import age_at
+
+# Each category's bit in `CaseFacts.categories`. Fixed, never renumbered: stored rows hold them.
+CATEGORY_BITS = {"violence": 1, "sexual_abuse": 2, "exploitation": 4, "neglect": 8, "abandonment": 16,
+                 "trafficking": 32, "other": 64}
+assert set(CATEGORY_BITS) == set(CATEGORIES), "every category needs its own bit in CaseFacts.categories"
+
+
+class CaseFacts(db.Model):
+    __tablename__ = "case_facts"
+    # A unit's new cases of a period in one range scan that never visits the table, a province's in one per unit
+    # (SQLite ignores INCLUDE).
+    __table_args__ = (sa.Index("ix_case_facts_unit_id_received_at", "unit_id", "received_at",
+                               postgresql_include=["child_sex", "child_age", "categories", "first_assessed_at"]),)
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column()
+    received_at = mapped_column(UTCDateTime, nullable=False)
+    child_sex: Mapped[str] = mapped_column(sa.String(8))
+    # Whole years on the local day of the report (reports.sql.age_at): computing it while counting was a third of
+    # the cost of a province's year.
+    child_age: Mapped[int] = mapped_column()
+    # The sum of CATEGORY_BITS of the case's categories.
+    categories: Mapped[int] = mapped_column()
+    # The first initial assessment, if any.
+    first_assessed_at = mapped_column(UTCDateTime)
+
+
+def facts_of(case_ids: sa.ColumnElement | None = None) -> sa.Select:
+    """The facts rows of the cases `case_ids` selects (every case when None), read from the source tables."""
+    bits = sa.case(*[(CaseCategory.category == name, bit) for name, bit in CATEGORY_BITS.items()], else_=0)
+    categories = (sa.select(sa.func.coalesce(sa.func.sum(bits), 0)).where(CaseCategory.case_id == Case.id)
+                  .scalar_subquery())
+    first_assessed = (sa.select(sa.func.min(Assessment.created_at))
+                      .where(Assessment.case_id == Case.id, Assessment.kind == "initial").scalar_subquery())
+    age = sa.cast(age_at(Case.received_at, Child.date_of_birth, Child.birth_year), sa.Integer)
+    query = (sa.select(Case.id, Case.unit_id, Case.received_at, Child.sex, age, categories, first_assessed)
+             .join(Child, Child.id == Case.child_id))
+    return query if case_ids is None else query.where(case_ids)
+
+
+FACT_COLUMNS = ("case_id", "unit_id", "received_at", "child_sex", "child_age", "categories", "first_assessed_at")
+
+
+def rewrite(connection: sa.Connection, case_ids: sa.ColumnElement | None = None) -> None:
+    """Rewrite the facts of the cases `case_ids` selects (all when None) from the source tables."""
+    table = CaseFacts.__table__
+    connection.execute(table.delete() if case_ids is None
+                       else table.delete().where(table.c.case_id.in_(sa.select(Case.id).where(case_ids))))
+    connection.execute(table.insert().from_select(FACT_COLUMNS, facts_of(case_ids)))
+
+
+_CHILD_FACTS = ("sex", "date_of_birth", "birth_year")
+_CASE_FACTS = ("unit_id", "received_at", "child_id")
+
+
+def _changed(obj, names) -> bool:
+    state = sa.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _follow_changes(session: Session, flush_context) -> None:
+    """After each flush: rewrite the facts of the cases whose copied values it changed."""
+    case_ids, child_ids = set(), set()
+    for obj in session.new:
+        if isinstance(obj, Case):
+            case_ids.add(obj.id)
+        elif isinstance(obj, CaseCategory) or (isinstance(obj, Assessment) and obj.kind == "initial"):
+            case_ids.add(obj.case_id)
+    for obj in session.dirty:
+        if isinstance(obj, Case) and _changed(obj, _CASE_FACTS):
+            case_ids.add(obj.id)
+        elif isinstance(obj, Child) and _changed(obj, _CHILD_FACTS):
+            child_ids.add(obj.id)
+        elif isinstance(obj, Assessment) and _changed(obj, ("kind", "created_at", "case_id")):
+            case_ids.add(obj.case_id)
+    for obj in session.deleted:
+        if isinstance(obj, (CaseCategory, Assessment)):
+            case_ids.add(obj.case_id)
+    if not case_ids and not child_ids:
+        return
+    which = sa.or_(Case.id.in_(case_ids), Case.child_id.in_(child_ids))
+    rewrite(session.connection(), which)
+
+
+def install() -> None:
+    """Follow every session's flushes (once per process)."""
+    if not sa.event.contains(Session, "after_flush", _follow_changes):
+        sa.event.listen(Session, "after_flush", _follow_changes)

@@ -1,0 +1,86 @@
+"""The statistics' facts of each case follow every change to what they copy, in the same transaction."""
+import importlib.util
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.cases import services
+from app.children.services import update_child
+from app.extensions import db
+from app.orm import utcnow
+from app.referrals import services as referrals
+from app.reports import statistics
+from app.reports.facts import CATEGORY_BITS, CaseFacts, facts_of
+from tests.factories import child_details, make_case, make_referral
+
+MIGRATION = Path(__file__).parents[2] / "migrations/versions/20261129_b3f1c9d2e7a4_case_facts_for_the_statistics.py"
+
+
+def stored() -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(sa.select(*CaseFacts.__table__.c).order_by(CaseFacts.case_id))]
+
+
+def read_afresh() -> list[tuple]:
+    return [tuple(row) for row in db.session.execute(facts_of().order_by(sa.text("1")))]
+
+
+@pytest.fixture
+def worker(make_user):
+    return make_user("worker", unit="10933")
+
+
+def test_every_category_has_its_own_bit():
+    assert len(set(CATEGORY_BITS.values())) == len(CATEGORY_BITS)
+    assert all(bit & (bit - 1) == 0 for bit in CATEGORY_BITS.values())
+
+
+def test_a_new_case_has_its_facts_at_once(worker):
+    case = make_case(worker, categories=["violence", "neglect"])
+    (facts,) = stored()
+    assert facts[0] == case.id and facts[5] == CATEGORY_BITS["violence"] | CATEGORY_BITS["neglect"]
+    assert stored() == read_afresh()
+
+
+def test_the_facts_follow_categories_assessments_child_corrections_and_transfers(worker, make_user):
+    case, other = make_case(worker), make_case(worker)
+    services.edit_case(case, worker, {"categories": ["trafficking", "exploitation"]}, case.version)
+    services.assess(case, worker, {}, None, case.version)
+    update_child(other.child, child_details(sex="female", date_of_birth=date(2012, 1, 9)), date.today())
+    db.session.commit()
+    supervisor = make_user("supervisor")
+    transfer = make_referral(other, worker, to="10510", transfer=True)
+    referrals.act(transfer, supervisor, "approve")
+    referrals.act(transfer, make_user("worker", unit="10510"), "accept")
+    assert stored() == read_afresh()
+    facts = {row[0]: row for row in stored()}
+    assert facts[case.id][5] == CATEGORY_BITS["trafficking"] | CATEGORY_BITS["exploitation"]
+    assert facts[case.id][6] is not None
+    assert facts[other.id][3] == "female" and facts[other.id][1] == other.unit_id
+
+
+def test_correcting_a_birth_date_moves_the_case_to_another_age_group(worker, make_user):
+    case = make_case(worker)  # the factory's child was born in 2015
+    update_child(case.child, child_details(date_of_birth=date.today().replace(year=date.today().year - 3)),
+                 date.today())
+    db.session.commit()
+    today = date.today()
+    figures = statistics.report(make_user("supervisor"), None, statistics.Period.between(today - timedelta(days=9),
+                                                                                        today), utcnow())
+    ages = {row.key: row.values[0] for row in figures.table("new_by_age").rows}
+    assert ages["under_6"] == 1 and ages["6_10"] == 0
+
+
+def test_the_migration_fills_the_facts_as_the_application_writes_them(worker):
+    for categories in (["violence"], ["other", "abandonment"], ["sexual_abuse"]):
+        case = make_case(worker, categories=categories)
+    services.assess(case, worker, {}, None, case.version)
+    written = stored()
+    spec = importlib.util.spec_from_file_location("migration", MIGRATION)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    db.session.execute(sa.delete(CaseFacts))
+    db.session.execute(sa.text(migration.backfill(db.engine.dialect.name, "Asia/Ho_Chi_Minh")))
+    assert stored() == written
+    db.session.rollback()
