@@ -71,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.demo.cli import seed_cli
     from app.escalations.cli import escalate
     from app.notifications.cli import mail_cli
+    from app.reports.cli import reports_cli
     from app.units.cli import units_cli
     from app.users.cli import users_cli
 
@@ -80,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(audit_cli)
     app.cli.add_command(escalate)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(reports_cli)
 
     _register_template_helpers(app)
     return app

@@ -5,11 +5,13 @@ assessments at reading, that cost several seconds of database work (bench/report
 a single scan. The rows are derived data, like an index: every flush that touches what they copy (a case, its
 child's sex or birth, its categories, its initial assessments) rewrites those cases' rows from the source tables
 in the same transaction, so the figures never disagree with the cases. They are not audited: the changes they
-follow already are. The ages are counted in APP_TIMEZONE; a change of it calls for `rewrite()` of every case.
+follow already are. Changes made outside the application (SQL by hand) and a change of APP_TIMEZONE, in which
+the ages are counted, call for `flask reports rebuild-facts`.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.cases.models import CATEGORIES, Assessment, Case, CaseCategory
@@ -63,9 +65,21 @@ FACT_COLUMNS = ("case_id", "unit_id", "received_at", "child_sex", "child_age", "
 def rewrite(connection: sa.Connection, case_ids: sa.ColumnElement | None = None) -> None:
     """Rewrite the facts of the cases `case_ids` selects (all when None) from the source tables."""
     table = CaseFacts.__table__
-    connection.execute(table.delete() if case_ids is None
-                       else table.delete().where(table.c.case_id.in_(sa.select(Case.id).where(case_ids))))
-    connection.execute(table.insert().from_select(FACT_COLUMNS, facts_of(case_ids)))
+    if connection.dialect.name != "postgresql":
+        # SQLite writes one transaction at a time: nothing can interleave.
+        connection.execute(table.delete() if case_ids is None
+                           else table.delete().where(table.c.case_id.in_(sa.select(Case.id).where(case_ids))))
+        connection.execute(table.insert().from_select(FACT_COLUMNS, facts_of(case_ids)))
+        return
+    if case_ids is not None:
+        # A child being corrected by another transaction is read once that one has committed, and is not
+        # corrected meanwhile: otherwise a case opened for the child at the same moment would keep the old values.
+        connection.execute(sa.select(Child.id).where(Child.id.in_(sa.select(Case.child_id).where(case_ids)))
+                           .order_by(Child.id).with_for_update(read=True))
+    # Inserted or updated, never deleted first: two transactions rewriting one case's row must not collide.
+    upsert = postgresql.insert(table).from_select(FACT_COLUMNS, facts_of(case_ids))
+    connection.execute(upsert.on_conflict_do_update(index_elements=[table.c.case_id],
+                                                    set_={name: upsert.excluded[name] for name in FACT_COLUMNS[1:]}))
 
 
 _CHILD_FACTS = ("sex", "date_of_birth", "birth_year")

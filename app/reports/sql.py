@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import queue
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -94,15 +95,20 @@ def count_all(queries: dict[str, sa.Select]) -> dict[str, list[sa.Row]]:
     for item in queries.items():
         pending.put(item)
     answers: dict[str, list[sa.Row]] = {}
+    failed = threading.Event()
 
     def drain(connection: sa.Connection) -> None:
         _tune(connection)
-        while True:
+        while not failed.is_set():
             try:
                 name, query = pending.get_nowait()
             except queue.Empty:
                 return
-            answers[name] = connection.execute(query).all()
+            try:
+                answers[name] = connection.execute(query).all()
+            except Exception:
+                failed.set()  # the other connections stop after their current query
+                raise
 
     engine = db.engine
     helpers = min(REPORT_CONNECTIONS, len(queries)) - 1

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.cases import services
+from app.cases.models import Case
 from app.children.services import update_child
 from app.extensions import db
 from app.orm import utcnow
@@ -84,3 +85,41 @@ def test_the_migration_fills_the_facts_as_the_application_writes_them(worker):
     db.session.execute(sa.text(migration.backfill(db.engine.dialect.name, "Asia/Ho_Chi_Minh")))
     assert stored() == written
     db.session.rollback()
+
+
+def test_rebuild_facts_reads_every_case_again(runner, worker):
+    case = make_case(worker)
+    db.session.execute(sa.update(CaseFacts).values(child_age=99))  # as a change by hand would leave them
+    db.session.commit()
+    result = runner.invoke(args=["reports", "rebuild-facts"])
+    assert result.exit_code == 0 and "1" in result.output
+    assert stored() == read_afresh() and stored()[0][0] == case.id
+
+
+@pytest.mark.postgresql_only
+def test_two_transactions_rewriting_one_cases_facts_do_not_collide(app, worker):
+    import threading
+
+    from app.reports.facts import rewrite
+
+    case = make_case(worker)
+    engine = db.engine
+    with engine.connect() as first, engine.connect() as second:
+        first.begin()
+        rewrite(first, Case.id == case.id)
+        second.begin()
+        done = []
+
+        def rewrite_second():
+            with app.app_context():
+                rewrite(second, Case.id == case.id)
+            done.append(True)
+
+        waiting = threading.Thread(target=rewrite_second)
+        waiting.start()
+        waiting.join(0.3)
+        assert not done, "the second waits for the first"
+        first.commit()
+        waiting.join(5)
+        second.commit()
+    assert done and stored() == read_afresh()
