@@ -3,7 +3,7 @@ from app.audit.models import AuditEntry, AuditHead  # noqa: F401
 from app.auth.models import ApiToken  # noqa: F401
 from app.cases.models import (Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure,  # noqa: F401
                               Plan, PlanAction, Review, TimelineEntry)
-from app.children.models import Carer, Child  # noqa: F401
+from app.children.models import Carer, Child, NameStart  # noqa: F401
 from app.deadlines.models import Holiday  # noqa: F401
 from app.escalations.models import Escalation  # noqa: F401
 from app.notifications.models import OutboxMessage  # noqa: F401

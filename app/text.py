@@ -17,6 +17,12 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", bare).strip().lower()
 
 
+def word_starts(folded: str | None) -> set[str]:
+    """A folded name from each of its words on: `nguyen van an` -> {`nguyen van an`, `van an`, `an`}."""
+    words = (folded or "").split()
+    return {" ".join(words[index:]) for index in range(len(words))}
+
+
 def initials(name: str) -> str:
     """`Hải Dương` -> `HD`, `Hồ Chí Minh` -> `HCM`."""
     return "".join(word[0] for word in fold(name).split()).upper()

@@ -113,6 +113,10 @@ SELECT g, 'HD-' || c.code || '-B-' || lpad(g::text, 7, '0'), c.id, g,
        CASE WHEN g % 6 = 0 THEN NULL ELSE (ARRAY['high','medium','low'])[1 + g % 3] END, now(), now(), 1
   FROM generate_series(1, {total}) AS g JOIN communes c ON c.n = 1 + g % (SELECT count(*) FROM communes);
 SELECT setval(pg_get_serial_sequence('cases', 'id'), {total});
+INSERT INTO child_name_starts (child_id, start)
+SELECT c.id, array_to_string(words[i:], ' ')
+  FROM children c, LATERAL (SELECT string_to_array(c.name_folded, ' ') AS words) AS names,
+       LATERAL generate_series(1, array_length(words, 1)) AS i;
 INSERT INTO case_categories (case_id, category)
 SELECT g, (ARRAY['violence','sexual_abuse','exploitation','neglect','abandonment','trafficking'])[1 + g % 6]
   FROM generate_series(1, {total}) AS g;

@@ -13,9 +13,9 @@ from app.audit.models import AuditEntry
 from app.cases.models import Case, CaseCategory, Deadline
 from app.cases.workflow import OPEN_STATUSES
 from app.children.models import Child
+from app.children.services import named
 from app.deadlines.services import local_zone
 from app.extensions import db
-from app.text import fold
 from app.units.models import Unit
 from app.units.services import find_unit
 from app.users.models import User
@@ -73,13 +73,10 @@ def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
         if REFERENCE.fullmatch(text):
             query = query.where(Case.reference == text.upper())
         else:
-            # The few children whose names match come first (trigram indexes), then their cases: left to
-            # itself, PostgreSQL would walk every case by date looking for them.
-            folded = fold(text)
-            matches = (sa.select(Child.id).where(sa.or_(Child.name_folded.contains(folded, autoescape=True),
-                                                        Child.other_names_folded.contains(folded, autoescape=True)))
-                       .cte("name_matches").prefix_with("MATERIALIZED"))
-            query = query.join(matches, matches.c.id == Case.child_id)
+            # The few children whose names match come first (children.services.named), then their cases: left
+            # to itself, PostgreSQL would walk every case by date looking for them.
+            matches = named(text).cte("name_matches").prefix_with("MATERIALIZED")
+            query = query.join(matches, matches.c.child_id == Case.child_id)
     if filters.sort == "due":
         return query.order_by(next_due().asc().nulls_last(), Case.id)
     if filters.sort == "reference":

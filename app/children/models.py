@@ -35,11 +35,6 @@ SPECIAL_CIRCUMSTANCES = {
 class Child(Audited, db.Model):
     __tablename__ = "children"
     __table_args__ = (
-        # Searching "nguyen van" anywhere in a name: a trigram index on PostgreSQL (pg_trgm).
-        sa.Index("ix_children_name_folded_trgm", "name_folded", postgresql_using="gin",
-                 postgresql_ops={"name_folded": "gin_trgm_ops"}),
-        sa.Index("ix_children_other_names_folded_trgm", "other_names_folded", postgresql_using="gin",
-                 postgresql_ops={"other_names_folded": "gin_trgm_ops"}),
         # The statistics count a year's new cases by the child's sex and age (see ix_cases_id_for_statistics).
         sa.Index("ix_children_id_for_statistics", "id", postgresql_include=["sex", "date_of_birth", "birth_year"]),
         sa.CheckConstraint(sa.column("sex").in_(list(SEXES)), name="sex"),
@@ -66,6 +61,7 @@ class Child(Audited, db.Model):
     address_unit: Mapped[Unit | None] = relationship()
     carers: Mapped[list[Carer]] = relationship(back_populates="child", cascade="all, delete-orphan",
                                                order_by="Carer.id")
+    name_starts: Mapped[list[NameStart]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     def audit_unit_path(self) -> str | None:
         return self.address_unit.path if self.address_unit else None
@@ -75,6 +71,24 @@ class Child(Audited, db.Model):
             born = self.date_of_birth
             return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
         return day.year - self.birth_year
+
+
+class NameStart(db.Model):
+    """A child's name, or other names, from one of its words on: "nguyen van an", "van an" and "an".
+
+    Search finds the names holding the typed words, in order, from the start of a word, in one range scan of
+    this index ("van an" and "an" find Nguyễn Văn An). A trigram index over whole names took 20 ms and more at
+    a million children, for names as common as Vietnamese ones (bench/README.md). Derived from the names, so
+    not audited.
+    """
+
+    __tablename__ = "child_name_starts"
+    # text_pattern_ops: a prefix (LIKE 'van an%') is a range of the index whatever the database's collation.
+    __table_args__ = (sa.Index("ix_child_name_starts_start", "start", "child_id",
+                               postgresql_ops={"start": "text_pattern_ops"}),)
+
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id", ondelete="CASCADE"), primary_key=True)
+    start: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
 
 
 class Carer(Audited, db.Model):

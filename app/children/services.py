@@ -10,9 +10,9 @@ from functools import cache
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child, NameStart
 from app.extensions import db
-from app.text import fold
+from app.text import fold, word_starts
 from app.units.models import Unit
 from app.units.services import DATA_DIR, is_current_commune
 
@@ -120,8 +120,16 @@ def new_child(details: ChildDetails) -> Child:
                   address_unit=details.address_unit, address_detail=details.address_detail or None,
                   school=details.school or None, special_circumstances=sorted(details.special_circumstances))
     child.carers = _carers(details)
+    _index_names(child)
     db.session.add(child)
     return child
+
+
+def _index_names(child: Child) -> None:
+    """Keep the starts of the child's names that search reads (NameStart) in step with the names."""
+    wanted = word_starts(child.name_folded) | word_starts(child.other_names_folded)
+    kept = {row.start: row for row in child.name_starts}
+    child.name_starts = [kept.get(start) or NameStart(start=start) for start in sorted(wanted)]
 
 
 def _carers(details: ChildDetails) -> list[Carer]:
@@ -168,9 +176,23 @@ def update_child(child: Child, details: ChildDetails, today: date) -> None:
     child.full_name, child.name_folded = details.full_name.strip(), fold(details.full_name)
     child.other_names = (details.other_names or "").strip() or None
     child.other_names_folded = fold(details.other_names) or None
+    _index_names(child)
     child.sex, child.date_of_birth, child.birth_year = details.sex, details.date_of_birth, details.year_of_birth
     child.id_number = details.id_number or None
     child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
     child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)
     child.carers = _carers(details)
     db.session.commit()
+
+
+def named(text: str) -> sa.Select:
+    """The ids of children whose name, or other names, holds the words of `text` in order from the start of a
+    word, ignoring case and diacritics: "nguyen van an", "van an" and "an" find Nguyễn Văn An (and Anh)."""
+    typed = fold(text)
+    if not typed:
+        return sa.select(Child.id).where(sa.false())
+    # Written into the SQL: a bound pattern would leave PostgreSQL a generic plan that cannot use the index for
+    # LIKE. Typed % and _ are escaped so that they match only themselves.
+    escaped = typed.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    pattern = sa.literal(escaped + "%", literal_execute=True)
+    return sa.select(NameStart.child_id).where(NameStart.start.like(pattern, escape="/")).distinct()
