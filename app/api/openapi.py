@@ -173,7 +173,8 @@ DOCUMENT = {
                          "schema": {"$ref": "#/components/schemas/Case"}}}},
                          "403": _error("This role does not open cases"), "422": _error("Invalid fields")}},
             "get": {"summary": "Cases in the caller's scope. Filters: status, category, risk, unit (subtree), "
-                               "worker, overdue=true, q (reference or name, without diacritics); sort, page, limit.",
+                               "worker, overdue=true, q (a reference, or words of the child's names in order from the "
+                               "start of a word, without diacritics); sort, page, limit.",
                     "parameters": [ACCEPT_LANGUAGE],
                     "responses": {"200": {"description": "{items, next}"}}}},
         "/cases/{reference}": {
