@@ -88,7 +88,7 @@ def build(total: int) -> None:
                 middle=sql_array(m for m, _ in MIDDLE), middle_f=sql_array(m for _, m in MIDDLE),
                 given=sql_array(g for g, _ in GIVEN), given_f=sql_array(g for _, g in GIVEN))))
             # Written in SQL, the cases bypassed the flush that keeps their statistics' facts.
-            facts.rewrite(conn)
+            facts.rewrite_all(conn)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM ANALYZE"))
         print(f"generated {total:,} children and cases in {time.perf_counter() - started:.0f} s")

@@ -77,7 +77,7 @@ def build(app, total: int) -> None:
                                       "WHERE u.code = '10933'"))
         conn.execute(sa.text(TIMELINE.format(case=case_id, worker=worker.id, entries=TIMELINE_ENTRIES)))
         # Written in SQL, the cases bypassed the flush that keeps their statistics' facts.
-        facts.rewrite(conn)
+        facts.rewrite_all(conn)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     print(f"generated {total:,} children and cases with their assessments in {time.perf_counter() - started:.0f} s")

@@ -10,7 +10,10 @@ the ages are counted, call for `flask reports rebuild-facts`.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -62,24 +65,40 @@ def facts_of(case_ids: sa.ColumnElement | None = None) -> sa.Select:
 FACT_COLUMNS = ("case_id", "unit_id", "received_at", "child_sex", "child_age", "categories", "first_assessed_at")
 
 
-def rewrite(connection: sa.Connection, case_ids: sa.ColumnElement | None = None) -> None:
-    """Rewrite the facts of the cases `case_ids` selects (all when None) from the source tables."""
+def rewrite(connection: sa.Connection, case_ids=(), child_ids=()) -> None:
+    """Rewrite from the source tables the facts of the cases `case_ids` and of the children `child_ids`."""
+    if case_ids or child_ids:
+        for statement in _statements(connection.dialect.name, current_app.config["APP_TIMEZONE"]):
+            connection.execute(statement, {"case_ids": list(case_ids), "child_ids": list(child_ids)})
+
+
+def rewrite_all(connection: sa.Connection) -> None:
+    """Rewrite every case's facts (`flask reports rebuild-facts`, and cases written in SQL)."""
     table = CaseFacts.__table__
-    if connection.dialect.name != "postgresql":
+    connection.execute(table.delete())
+    connection.execute(table.insert().from_select(FACT_COLUMNS, facts_of()))
+
+
+@lru_cache(maxsize=4)
+def _statements(dialect: str, zone: str) -> tuple[sa.Executable, ...]:
+    """Built once per dialect and time zone (the ages depend on it): building them cost more than running them.
+    `zone` is the one `age_at` reads; it keys the cache."""
+    table = CaseFacts.__table__
+    which = sa.or_(Case.id.in_(sa.bindparam("case_ids", expanding=True)),
+                   Case.child_id.in_(sa.bindparam("child_ids", expanding=True)))
+    if dialect != "postgresql":
         # SQLite writes one transaction at a time: nothing can interleave.
-        connection.execute(table.delete() if case_ids is None
-                           else table.delete().where(table.c.case_id.in_(sa.select(Case.id).where(case_ids))))
-        connection.execute(table.insert().from_select(FACT_COLUMNS, facts_of(case_ids)))
-        return
-    if case_ids is not None:
-        # A child being corrected by another transaction is read once that one has committed, and is not
-        # corrected meanwhile: otherwise a case opened for the child at the same moment would keep the old values.
-        connection.execute(sa.select(Child.id).where(Child.id.in_(sa.select(Case.child_id).where(case_ids)))
-                           .order_by(Child.id).with_for_update(read=True))
+        return (table.delete().where(table.c.case_id.in_(sa.select(Case.id).where(which))),
+                table.insert().from_select(FACT_COLUMNS, facts_of(which)))
+    # A child being corrected by another transaction is read once that one has committed, and is not corrected
+    # meanwhile: otherwise a case opened for the child at the same moment would keep the old values.
+    wait_for_children = (sa.select(Child.id).where(Child.id.in_(sa.select(Case.child_id).where(which)))
+                         .order_by(Child.id).with_for_update(read=True))
     # Inserted or updated, never deleted first: two transactions rewriting one case's row must not collide.
-    upsert = postgresql.insert(table).from_select(FACT_COLUMNS, facts_of(case_ids))
-    connection.execute(upsert.on_conflict_do_update(index_elements=[table.c.case_id],
-                                                    set_={name: upsert.excluded[name] for name in FACT_COLUMNS[1:]}))
+    upsert = postgresql.insert(table).from_select(FACT_COLUMNS, facts_of(which))
+    return (wait_for_children,
+            upsert.on_conflict_do_update(index_elements=[table.c.case_id],
+                                         set_={name: upsert.excluded[name] for name in FACT_COLUMNS[1:]}))
 
 
 _CHILD_FACTS = ("sex", "date_of_birth", "birth_year")
@@ -111,8 +130,7 @@ def _follow_changes(session: Session, flush_context) -> None:
             case_ids.add(obj.case_id)
     if not case_ids and not child_ids:
         return
-    which = sa.or_(Case.id.in_(case_ids), Case.child_id.in_(child_ids))
-    rewrite(session.connection(), which)
+    rewrite(session.connection(), case_ids, child_ids)
 
 
 def install() -> None:

@@ -7,7 +7,6 @@ import pytest
 import sqlalchemy as sa
 
 from app.cases import services
-from app.cases.models import Case
 from app.children.services import update_child
 from app.extensions import db
 from app.orm import utcnow
@@ -106,13 +105,13 @@ def test_two_transactions_rewriting_one_cases_facts_do_not_collide(app, worker):
     engine = db.engine
     with engine.connect() as first, engine.connect() as second:
         first.begin()
-        rewrite(first, Case.id == case.id)
+        rewrite(first, [case.id])
         second.begin()
         done = []
 
         def rewrite_second():
             with app.app_context():
-                rewrite(second, Case.id == case.id)
+                rewrite(second, [case.id])
             done.append(True)
 
         waiting = threading.Thread(target=rewrite_second)
