@@ -79,6 +79,16 @@ def rewrite_all(connection: sa.Connection) -> None:
     connection.execute(table.insert().from_select(FACT_COLUMNS, facts_of()))
 
 
+def drifted(connection: sa.Connection) -> int:
+    """How many cases' stored facts differ from a fresh reading of the cases (missing or extra rows included)."""
+    stored = sa.select(*[CaseFacts.__table__.c[name] for name in FACT_COLUMNS])
+    fresh = facts_of()
+    differing = set()
+    for difference in (stored.except_(fresh).subquery(), fresh.except_(stored).subquery()):
+        differing.update(connection.scalars(sa.select(list(difference.c)[0])))
+    return len(differing)
+
+
 @lru_cache(maxsize=4)
 def _statements(dialect: str, zone: str) -> tuple[sa.Executable, ...]:
     """Built once per dialect and time zone (the ages depend on it): building them cost more than running them.

@@ -122,3 +122,13 @@ def test_two_transactions_rewriting_one_cases_facts_do_not_collide(app, worker):
         waiting.join(5)
         second.commit()
     assert done and stored() == read_afresh()
+
+
+def test_check_facts_finds_a_case_changed_behind_the_applications_back(runner, worker):
+    make_case(worker)
+    make_case(worker)
+    assert runner.invoke(args=["reports", "check-facts"]).exit_code == 0
+    db.session.execute(sa.update(CaseFacts).where(CaseFacts.case_id == stored()[0][0]).values(child_age=99))
+    db.session.commit()
+    result = runner.invoke(args=["reports", "check-facts"])
+    assert result.exit_code == 1 and "1" in result.output
