@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.cases.models import Case, CaseRecord
+from app.cases.models import DEADLINES, Case, CaseRecord
 from app.extensions import db
 from app.orm import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -49,3 +50,31 @@ class Escalation(CaseRecord, db.Model):
     to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id], lazy="joined")
     raised_by: Mapped[User | None] = relationship(foreign_keys=[raised_by_id])
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    previous: Mapped[Escalation | None] = relationship(remote_side=[id], foreign_keys=[previous_id])
+
+    @property
+    def explanation(self) -> str:
+        """Why it was raised, in the reader's language. A person's words stay as written; the sweep's are
+        written again from what it saw (the stored `reason`, for the trail, is in the language of the command)."""
+        if not self.automatic:
+            return self.reason
+        if self.previous is not None:
+            return _("Not acknowledged in time: %(reason)s", reason=self.previous.explanation)
+        return explain(self.trigger or "", self.case.reference) or self.reason
+
+
+def explain(trigger: str, reference: str) -> str | None:
+    """What the sweep's `trigger` names, in the current language; None for one it does not write."""
+    kind, _colon, rest = trigger.partition(":")
+    if kind == "deadline":
+        name = rest.split(":")[0]
+        if name in DEADLINES:
+            return _("Deadline missed: %(deadline)s (case %(reference)s).", deadline=DEADLINES[name],
+                     reference=reference)
+    if kind == "referral":
+        number, _colon, step = rest.partition(":")
+        if number.isdigit() and step == "approval":
+            return _("Referral %(number)d was not approved in time.", number=int(number))
+        if number.isdigit() and step == "answer":
+            return _("Referral %(number)d was not answered in time.", number=int(number))
+    return None

@@ -16,10 +16,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import can, may_acknowledge, scoped_escalations
-from app.cases.models import DEADLINES, Case, Deadline
+from app.cases.models import Case, Deadline
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days
-from app.escalations.models import Escalation
+from app.escalations.models import Escalation, explain
 from app.extensions import db
 from app.notifications import mail
 from app.orm import utcnow
@@ -115,10 +115,11 @@ def _deadlines_missed(now: datetime) -> list[Missed]:
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.met_at.is_(None), Deadline.due_at < now, Deadline.name.in_(ESCALATING_DEADLINES),
                Case.status != "closed"))
-    return [Missed(case_id, unit_id, f"deadline:{name}:{due_at:%Y%m%dT%H%M}",
-                   _("Deadline missed: %(deadline)s (case %(reference)s).", deadline=DEADLINES[name],
-                     reference=reference))
-            for name, due_at, case_id, unit_id, reference in rows]
+    missed = []
+    for name, due_at, case_id, unit_id, reference in rows:
+        trigger = f"deadline:{name}:{due_at:%Y%m%dT%H%M}"
+        missed.append(Missed(case_id, unit_id, trigger, explain(trigger, reference)))
+    return missed
 
 
 def _referrals_late(now: datetime) -> list[Missed]:
@@ -130,12 +131,13 @@ def _referrals_late(now: datetime) -> list[Missed]:
     for referral in unapproved:
         # The approver sits above the sender; the escalation goes above the approver.
         approver_unit = above(referral.from_unit) or referral.from_unit
-        missed.append(Missed(referral.case_id, approver_unit.id, f"referral:{referral.id}:approval",
-                             _("Referral %(number)d was not approved in time.", number=referral.id)))
+        trigger = f"referral:{referral.id}:approval"
+        missed.append(Missed(referral.case_id, approver_unit.id, trigger, explain(trigger, referral.case.reference)))
     unanswered = db.session.scalars(of_open_cases.where(Referral.status == "sent", Referral.answer_due_at < now))
     for referral in unanswered:
-        missed.append(Missed(referral.case_id, referral.receiving_unit_id, f"referral:{referral.id}:answer",
-                             _("Referral %(number)d was not answered in time.", number=referral.id)))
+        trigger = f"referral:{referral.id}:answer"
+        missed.append(Missed(referral.case_id, referral.receiving_unit_id, trigger,
+                             explain(trigger, referral.case.reference)))
     return missed
 
 

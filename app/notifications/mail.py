@@ -109,5 +109,5 @@ def announce_escalation(escalation) -> None:
     queue(people_of(escalation.to_unit),
           lambda: _("Case %(reference)s was escalated to %(unit)s", reference=reference,
                     unit=escalation.to_unit.name),
-          lambda: _("%(reason)s Someone of your unit must acknowledge it.", reason=escalation.reason),
+          lambda: _("%(reason)s Someone of your unit must acknowledge it.", reason=escalation.explanation),
           f"/cases/{reference}#escalations")

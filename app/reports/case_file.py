@@ -211,7 +211,7 @@ def escalations_section(case: Case, printing: Printing) -> list:
     flowables = _heading(_("Escalations"))
     width = printing.width
     rows = [[display_datetime(escalation.raised_at), f"{escalation.from_unit.name} → {escalation.to_unit.name}",
-             escalation.reason,
+             escalation.explanation,
              _("acknowledged by %(name)s", name=escalation.acknowledged_by.full_name)
              + f" · {display_datetime(escalation.acknowledged_at)}" if escalation.acknowledged_at else _("open")]
             for escalation in case.escalations]

@@ -214,3 +214,24 @@ def test_an_escalation_acknowledged_while_the_sweep_runs_is_not_raised_higher(ap
     thread.join()
     monkeypatch.setattr(services, "_unanswered", lambda now: seen)
     assert services.sweep(later).raised == []
+
+
+def test_the_sweeps_reasons_are_shown_in_the_readers_language(app, worker):
+    from flask_babel import force_locale
+
+    case = late_case(worker)
+    services.sweep()
+    services.sweep(utcnow() + timedelta(days=5))
+    first, higher = escalations()
+    assert "Quá hạn" in first.reason  # stored as the command wrote it, in Vietnamese
+    with app.test_request_context(), force_locale("en"):
+        assert first.explanation == f"Deadline missed: Initial assessment (case {case.reference})."
+        assert higher.explanation == f"Not acknowledged in time: {first.explanation}"
+
+
+def test_a_reason_written_by_a_person_is_shown_as_written(app, worker):
+    from flask_babel import force_locale
+
+    escalation = services.raise_by_hand(make_case(worker), worker, "Gia đình không hợp tác.")
+    with app.test_request_context(), force_locale("en"):
+        assert escalation.explanation == "Gia đình không hợp tác."
