@@ -42,7 +42,8 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
                                            "actions": [{"description": a.description, "responsible": a.responsible,
                                                         "due_date": a.due_date.isoformat()} for a in plan.actions]},
         "closure_reason": case.closure_reason,
-        "escalations": [{"id": e.id, "to_unit": e.to_unit.code, "reason": e.explanation, "automatic": e.automatic,
+        "escalations": [{"id": e.id, "to_unit": e.to_unit.code, "reason": e.reason,
+                         "explanation": e.explanation, "automatic": e.automatic,
                          "raised_at": e.raised_at.isoformat(),
                          "acknowledged_at": e.acknowledged_at.isoformat() if e.acknowledged_at else None,
                          "acknowledged_by": e.acknowledged_by.username if e.acknowledged_by else None}

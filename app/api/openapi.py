@@ -60,8 +60,9 @@ DOCUMENT = {
                          "answer_due_at, answered_at, completed_at, closing_reason, created_at, updated_at, version.",
                          "required": ["id", "case", "from_unit", "to_unit", "status", "urgent", "reason",
                                       "created_at"]},
-            "Escalation": {"type": "object", "description": "id, case, from_unit, to_unit, reason, automatic, level, "
-                           "raised_at, acknowledged_at, acknowledged_by.",
+            "Escalation": {"type": "object", "description": "id, case, from_unit, to_unit, reason (as recorded), "
+                           "explanation (the reason in the Accept-Language: an automatic one written again from what "
+                           "was missed), automatic, level, raised_at, acknowledged_at, acknowledged_by.",
                            "required": ["id", "to_unit", "reason", "automatic", "raised_at", "acknowledged_at",
                                         "acknowledged_by"]},
             "Case": {"type": "object", "description": "A case, as ../shared/API.md lists it, and more.",

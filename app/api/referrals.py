@@ -44,7 +44,8 @@ def referral_json(referral: Referral) -> dict:
 def escalation_json(escalation: Escalation) -> dict:
     return {
         "id": escalation.id, "case": escalation.case.reference, "from_unit": escalation.from_unit.code,
-        "to_unit": escalation.to_unit.code, "reason": escalation.explanation, "automatic": escalation.automatic,
+        "to_unit": escalation.to_unit.code, "reason": escalation.reason,
+        "explanation": escalation.explanation, "automatic": escalation.automatic,
         "level": escalation.level, "raised_at": _moment(escalation.raised_at),
         "acknowledged_at": _moment(escalation.acknowledged_at),
         "acknowledged_by": escalation.acknowledged_by.username if escalation.acknowledged_by else None,

@@ -190,7 +190,7 @@ def named(text: str) -> sa.Select:
     word, ignoring case and diacritics: "nguyen van an", "van an" and "an" find Nguyễn Văn An (and Anh)."""
     typed = fold(text)
     if not typed:
-        return sa.select(Child.id).where(sa.false())
+        return sa.select(NameStart.child_id).where(sa.false())
     # Written into the SQL: a bound pattern would leave PostgreSQL a generic plan that cannot use the index for
     # LIKE. Typed % and _ are escaped so that they match only themselves.
     escaped = typed.replace("/", "//").replace("%", "/%").replace("_", "/_")

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.cases.models import DEADLINES, Case, CaseRecord
 from app.extensions import db
@@ -61,6 +61,13 @@ class Escalation(CaseRecord, db.Model):
         if self.previous is not None:
             return _("Not acknowledged in time: %(reason)s", reason=self.previous.explanation)
         return explain(self.trigger or "", self.case.reference) or self.reason
+
+
+def explained() -> tuple:
+    """Loader options for a list that shows explanations: the cases (for their references) and the escalations
+    below each one, a statement each rather than one per row. Levels stop at the top of the unit tree."""
+    return (selectinload(Escalation.case),
+            selectinload(Escalation.previous).selectinload(Escalation.previous).selectinload(Escalation.previous))
 
 
 def explain(trigger: str, reference: str) -> str | None:

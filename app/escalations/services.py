@@ -19,7 +19,7 @@ from app.access import can, may_acknowledge, scoped_escalations
 from app.cases.models import Case, Deadline
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days
-from app.escalations.models import Escalation, explain
+from app.escalations.models import Escalation, explain, explained
 from app.extensions import db
 from app.notifications import mail
 from app.orm import utcnow
@@ -46,7 +46,7 @@ def listing(user, only_open: bool, limit: int = 50, offset: int = 0) -> list[Esc
     if only_open:
         query = query.where(Escalation.acknowledged_at.is_(None))
     return list(db.session.scalars(query.order_by(Escalation.raised_at.desc(), Escalation.id.desc())
-                                   .offset(offset).limit(limit)))
+                                   .options(*explained()).offset(offset).limit(limit)))
 
 
 def raise_by_hand(case: Case, user: User, reason: str) -> Escalation:

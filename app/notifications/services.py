@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from app.access import Role, can, scoped_cases
 from app.cases.models import Case, Deadline
 from app.cases.queries import awaiting_decision
-from app.escalations.models import Escalation
+from app.escalations.models import Escalation, explained
 from app.extensions import db
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
@@ -75,7 +75,7 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
         return list(db.session.scalars(query.order_by(*order).limit(limit)))
 
     return Notices(referrals=rows(_referrals(user), Referral.created_at),
-                   escalations=rows(_escalations(user), Escalation.raised_at),
+                   escalations=rows(_escalations(user).options(*explained()), Escalation.raised_at),
                    approvals=rows(_approvals(user), Case.updated_at),
                    deadlines=rows(_deadlines(user, now), Deadline.due_at))
 

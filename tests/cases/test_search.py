@@ -96,3 +96,8 @@ def test_the_migration_indexes_names_as_the_application_does(worker):
                                                                                        NameStart.start)).all()
     db.session.rollback()
     assert again == written
+
+
+def test_a_search_of_marks_alone_finds_nothing(client, worker):
+    child(worker, "Nguyễn Văn An")
+    assert found(client, "\u0301\u0300") == []

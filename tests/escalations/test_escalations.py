@@ -235,3 +235,34 @@ def test_a_reason_written_by_a_person_is_shown_as_written(app, worker):
     escalation = services.raise_by_hand(make_case(worker), worker, "Gia đình không hợp tác.")
     with app.test_request_context(), force_locale("en"):
         assert escalation.explanation == "Gia đình không hợp tác."
+
+
+def test_listing_escalations_with_their_explanations_takes_as_many_statements_for_many_as_for_few(worker, make_user):
+    import sqlalchemy as sa
+
+    inspector = make_user("inspector")
+
+    def statements_to_explain() -> int:
+        db.session.expire_all()
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            [escalation.explanation for escalation in services.listing(inspector, False)]
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    def raise_two_levels(cases: int) -> None:
+        for _ in range(cases):
+            late_case(worker)
+        services.sweep()
+        services.sweep(utcnow() + timedelta(days=5))
+
+    raise_two_levels(1)
+    few = statements_to_explain()
+    raise_two_levels(4)
+    assert len(services.listing(inspector, False)) == 10 and statements_to_explain() == few
