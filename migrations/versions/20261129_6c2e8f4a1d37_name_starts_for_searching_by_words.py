@@ -54,16 +54,9 @@ def upgrade():
                     postgresql_ops={'start': 'text_pattern_ops'})
     op.drop_index('ix_children_other_names_folded_trgm', table_name='children')
     op.drop_index('ix_children_name_folded_trgm', table_name='children')
-    # The matching children's cases, with every column the list sorts and shows (SQLite ignores INCLUDE).
-    op.drop_index('ix_cases_child_id', table_name='cases')
-    op.create_index('ix_cases_child_id', 'cases', ['child_id'], unique=False,
-                    postgresql_include=['received_at', 'unit_id', 'id', 'reference', 'status', 'risk_level'])
 
 
 def downgrade():
-    op.drop_index('ix_cases_child_id', table_name='cases')
-    op.create_index('ix_cases_child_id', 'cases', ['child_id'], unique=False,
-                    postgresql_include=['received_at', 'unit_id'])
     op.create_index('ix_children_name_folded_trgm', 'children', ['name_folded'], unique=False,
                     postgresql_using='gin', postgresql_ops={'name_folded': 'gin_trgm_ops'})
     op.create_index('ix_children_other_names_folded_trgm', 'children', ['other_names_folded'], unique=False,
