@@ -112,9 +112,15 @@ def child_problems(details: ChildDetails, today: date) -> dict[str, list[str]]:
     return problems
 
 
+def _folded(name: str | None) -> str:
+    """A name as search and duplicate checks compare it, cut to its column: folding lengthens some scripts
+    (a Hangul syllable becomes two or three letters), and a name of 200 characters must still be accepted."""
+    return fold(name)[:Child.name_folded.type.length]
+
+
 def new_child(details: ChildDetails) -> Child:
     child = Child(full_name=details.full_name.strip(), other_names=(details.other_names or "").strip() or None,
-                  name_folded=fold(details.full_name), other_names_folded=fold(details.other_names) or None,
+                  name_folded=_folded(details.full_name), other_names_folded=_folded(details.other_names) or None,
                   sex=details.sex, date_of_birth=details.date_of_birth, birth_year=details.year_of_birth,
                   id_number=details.id_number or None, ethnicity=details.ethnicity or None,
                   address_unit=details.address_unit, address_detail=details.address_detail or None,
@@ -151,7 +157,7 @@ def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Selec
             Child.address_unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(province.path))),
             Child.id.in_(sa.select(Case.child_id).join(Unit, Unit.id == Case.unit_id)
                          .where(Unit.path.startswith(province.path))))
-        same.append(sa.and_(Child.name_folded == fold(details.full_name),
+        same.append(sa.and_(Child.name_folded == _folded(details.full_name),
                             Child.date_of_birth == details.date_of_birth, in_province))
     if not same:
         return [], 0
@@ -173,9 +179,9 @@ def update_child(child: Child, details: ChildDetails, today: date) -> None:
     problems = child_problems(details, today)
     if problems:
         raise ChildRejected(problems)
-    child.full_name, child.name_folded = details.full_name.strip(), fold(details.full_name)
+    child.full_name, child.name_folded = details.full_name.strip(), _folded(details.full_name)
     child.other_names = (details.other_names or "").strip() or None
-    child.other_names_folded = fold(details.other_names) or None
+    child.other_names_folded = _folded(details.other_names) or None
     _index_names(child)
     child.sex, child.date_of_birth, child.birth_year = details.sex, details.date_of_birth, details.year_of_birth
     child.id_number = details.id_number or None

@@ -101,3 +101,10 @@ def test_the_migration_indexes_names_as_the_application_does(worker):
 def test_a_search_of_marks_alone_finds_nothing(client, worker):
     child(worker, "Nguyễn Văn An")
     assert found(client, "\u0301\u0300") == []
+
+
+def test_a_name_of_the_longest_length_in_a_script_that_folds_longer_is_accepted_and_found(client, worker):
+    name = "한" * 200  # each syllable folds into two or three letters
+    child(worker, name)
+    page = client.get("/cases/", query_string={"q": "한"}).get_data(as_text=True)
+    assert name in page
