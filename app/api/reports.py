@@ -1,24 +1,18 @@
 """Documents over the API (../shared/API.md, Documents): the same services and scope as the pages."""
 from flask import request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.access import refuse, requires
 from app.api import bp
 from app.api.errors import ApiError
-from app.orm import utcnow
-from app.reports import case_file, statistics
-from app.reports.http import download, statistics_download
+from app.reports import statistics
+from app.reports.http import case_file_download, statistics_download
 
 
 @bp.get("/cases/<reference>/file.pdf")
 @requires("cases.read")
 def case_file_pdf(reference):
-    printed = case_file.print_case_file(current_user._get_current_object(), reference, utcnow())
-    if printed is None:
-        refuse(404, entity="cases", entity_id=reference)
-    case, document = printed
-    return download(document, "application/pdf", f"{case.reference}.pdf")
+    return case_file_download(reference, inline=False)
 
 
 @bp.get("/reports/statistics.<any(pdf, csv, json, xlsx):fmt>")

@@ -3,7 +3,8 @@ from flask import Response, jsonify
 from flask_login import current_user
 
 from app.orm import utcnow
-from app.reports import exports, statistics
+from app.access import refuse
+from app.reports import case_file, exports, statistics
 
 
 def download(data: bytes | str, mimetype: str, filename: str, inline: bool = False) -> Response:
@@ -12,6 +13,15 @@ def download(data: bytes | str, mimetype: str, filename: str, inline: bool = Fal
     response.headers["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename={filename}"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def case_file_download(reference: str, inline: bool) -> Response:
+    """The case file as a PDF, printed (and recorded) for the signed-in person; 404 outside their scope."""
+    printed = case_file.print_case_file(current_user._get_current_object(), reference, utcnow())
+    if printed is None:
+        refuse(404, entity="cases", entity_id=reference)
+    case, document = printed
+    return download(document, "application/pdf", f"{case.reference}.pdf", inline=inline)
 
 
 def statistics_download(fmt: str, unit_code: str | None, period: statistics.Period) -> Response | None:

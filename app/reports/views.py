@@ -7,9 +7,9 @@ from app.access import refuse, requires
 from app.deadlines.services import local_zone
 from app.orm import utcnow
 from app.audit.views import filters_from_request
-from app.reports import audit_extract, case_file, exports, statistics
+from app.reports import audit_extract, exports, statistics
 from app.reports.forms import StatisticsForm
-from app.reports.http import download, statistics_download
+from app.reports.http import case_file_download, download, statistics_download
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -17,11 +17,7 @@ bp = Blueprint("reports", __name__, template_folder="templates")
 @bp.route("/cases/<reference>/file.pdf")
 @requires("cases.read")
 def case_file_pdf(reference):
-    printed = case_file.print_case_file(current_user._get_current_object(), reference, utcnow())
-    if printed is None:
-        refuse(404, entity="cases", entity_id=reference)
-    case, document = printed
-    return download(document, "application/pdf", f"{case.reference}.pdf", inline=True)
+    return case_file_download(reference, inline=True)
 
 
 def _period(form: StatisticsForm) -> statistics.Period:
