@@ -69,6 +69,14 @@ def sql_array(values) -> str:
     return "ARRAY[" + ", ".join("'" + value + "'" for value in values) + "]"
 
 
+def generate(conn: sa.Connection, total: int) -> None:
+    """`total` children and cases, in SQL (see GENERATE); also used by bench/reports.py."""
+    conn.execute(sa.text(GENERATE.format(
+        total=total, family=sql_array(f for f, _ in FAMILY), family_f=sql_array(f for _, f in FAMILY),
+        middle=sql_array(m for m, _ in MIDDLE), middle_f=sql_array(m for _, m in MIDDLE),
+        given=sql_array(g for g, _ in GIVEN), given_f=sql_array(g for _, g in GIVEN))))
+
+
 def build(total: int) -> None:
     fresh_database(URL)
     app = create_app({"APP_ENV": "testing", "DATABASE_URL": URL})
@@ -83,10 +91,7 @@ def build(total: int) -> None:
         started = time.perf_counter()
         with db.engine.begin() as conn:
             # The application's connection is marked, so the outside-change triggers stay quiet here.
-            conn.execute(sa.text(GENERATE.format(
-                total=total, family=sql_array(f for f, _ in FAMILY), family_f=sql_array(f for _, f in FAMILY),
-                middle=sql_array(m for m, _ in MIDDLE), middle_f=sql_array(m for _, m in MIDDLE),
-                given=sql_array(g for g, _ in GIVEN), given_f=sql_array(g for _, g in GIVEN))))
+            generate(conn, total)
             # Written in SQL, the cases bypassed the flush that keeps their statistics' facts.
             facts.rewrite_all(conn)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -28,7 +28,7 @@ os.environ.setdefault("APP_ENV", "development")
 
 from app import create_app  # noqa: E402
 from app.reports import facts  # noqa: E402
-from bench.cases import FAMILY, GENERATE, GIVEN, MIDDLE, sql_array  # noqa: E402
+from bench.cases import generate  # noqa: E402
 from bench.database import fresh_database  # noqa: E402
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports")
@@ -68,10 +68,7 @@ def build(app, total: int) -> None:
     started = time.perf_counter()
     with db.engine.begin() as conn:
         # The application's connection is marked, so the outside-change triggers stay quiet here.
-        conn.execute(sa.text(GENERATE.format(
-            total=total, family=sql_array(f for f, _ in FAMILY), family_f=sql_array(f for _, f in FAMILY),
-            middle=sql_array(m for m, _ in MIDDLE), middle_f=sql_array(m for _, m in MIDDLE),
-            given=sql_array(g for g, _ in GIVEN), given_f=sql_array(g for _, g in GIVEN))))
+        generate(conn, total)
         conn.execute(sa.text(COMPLETE.format(worker=worker.id)))
         case_id = conn.scalar(sa.text("SELECT min(c.id) FROM cases c JOIN units u ON u.id = c.unit_id "
                                       "WHERE u.code = '10933'"))
