@@ -59,7 +59,7 @@ class Escalation(CaseRecord, db.Model):
         if not self.automatic:
             return self.reason
         if self.previous is not None:
-            return _("Not acknowledged in time: %(reason)s", reason=self.previous.explanation)
+            return unacknowledged(self.previous.explanation)
         return explain(self.trigger or "", self.case.reference) or self.reason
 
 
@@ -68,6 +68,11 @@ def explained() -> tuple:
     below each one, a statement each rather than one per row. Levels stop at the top of the unit tree."""
     return (selectinload(Escalation.case),
             selectinload(Escalation.previous).selectinload(Escalation.previous).selectinload(Escalation.previous))
+
+
+def unacknowledged(reason: str) -> str:
+    """The reason of an escalation raised higher because nobody acknowledged the one below (`reason`)."""
+    return _("Not acknowledged in time: %(reason)s", reason=reason)
 
 
 def explain(trigger: str, reference: str) -> str | None:

@@ -19,7 +19,7 @@ from app.access import can, may_acknowledge, scoped_escalations
 from app.cases.models import Case, Deadline
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days
-from app.escalations.models import Escalation, explain, explained
+from app.escalations.models import Escalation, explain, explained, unacknowledged
 from app.extensions import db
 from app.notifications import mail
 from app.orm import utcnow
@@ -182,7 +182,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
 
         def higher(escalation=escalation, target=target):
             return Escalation(case_id=escalation.case_id, from_unit=escalation.to_unit, to_unit=target,
-                              reason=_("Not acknowledged in time: %(reason)s", reason=escalation.reason),
+                              reason=unacknowledged(escalation.explanation),
                               automatic=True, trigger=escalation.trigger or f"manual:{escalation.id}",
                               level=escalation.level + 1, previous_id=escalation.id, raised_at=now)
 
