@@ -101,3 +101,15 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def migration(revision: str):
+    """The migration module of `revision`, for tests of the SQL it runs."""
+    import importlib.util
+    from pathlib import Path
+
+    [path] = (Path(__file__).parents[1] / "migrations" / "versions").glob(f"*_{revision}_*.py")
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

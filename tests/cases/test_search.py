@@ -1,8 +1,6 @@
 """Searching the case list by a child's name: the typed words, in order, from the start of a word of the name
 or of the other names, without diacritics."""
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,11 +9,9 @@ from app.cases.services import open_case
 from app.children.models import NameStart
 from app.children.services import update_child
 from app.extensions import db
-from tests.factories import child_details, report
+from tests.factories import child_details, migration, report
 
 NAMES = ("Nguyễn Văn An", "Nguyễn Văn Anh", "Trần Thị Đào", "Lê Văn Bé", "Phạm Thu Uyên")
-MIGRATION = (Path(__file__).parents[2] / "migrations/versions"
-             / "20261129_6c2e8f4a1d37_name_starts_for_searching_by_words.py")
 
 
 @pytest.fixture
@@ -84,14 +80,12 @@ def test_the_migration_indexes_names_as_the_application_does(worker):
     child(worker, "Trần  Thị Đào")
     written = db.session.execute(sa.select(NameStart.child_id, NameStart.start).order_by(NameStart.child_id,
                                                                                          NameStart.start)).all()
-    spec = importlib.util.spec_from_file_location("migration", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    revision = migration("6c2e8f4a1d37")
     db.session.execute(sa.delete(NameStart))
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text(migration.POSTGRESQL_BACKFILL))
+        db.session.execute(sa.text(revision.POSTGRESQL_BACKFILL))
     else:
-        migration.backfill_here(db.session.connection())
+        revision.backfill_here(db.session.connection())
     again = db.session.execute(sa.select(NameStart.child_id, NameStart.start).order_by(NameStart.child_id,
                                                                                        NameStart.start)).all()
     db.session.rollback()

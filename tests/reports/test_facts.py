@@ -1,7 +1,5 @@
 """The statistics' facts of each case follow every change to what they copy, in the same transaction."""
-import importlib.util
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,9 +11,8 @@ from app.orm import utcnow
 from app.referrals import services as referrals
 from app.reports import statistics
 from app.reports.facts import CATEGORY_BITS, CaseFacts, facts_of
-from tests.factories import child_details, make_case, make_referral
+from tests.factories import child_details, make_case, make_referral, migration
 
-MIGRATION = Path(__file__).parents[2] / "migrations/versions/20261129_b3f1c9d2e7a4_case_facts_for_the_statistics.py"
 
 
 def stored() -> list[tuple]:
@@ -77,11 +74,9 @@ def test_the_migration_fills_the_facts_as_the_application_writes_them(worker):
         case = make_case(worker, categories=categories)
     services.assess(case, worker, {}, None, case.version)
     written = stored()
-    spec = importlib.util.spec_from_file_location("migration", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    revision = migration("b3f1c9d2e7a4")
     db.session.execute(sa.delete(CaseFacts))
-    db.session.execute(sa.text(migration.backfill(db.engine.dialect.name, "Asia/Ho_Chi_Minh")))
+    db.session.execute(sa.text(revision.backfill(db.engine.dialect.name, "Asia/Ho_Chi_Minh")))
     assert stored() == written
     db.session.rollback()
 
