@@ -6,7 +6,7 @@ from a function here, so a new rule is written once.
 from __future__ import annotations
 
 from enum import StrEnum
-from functools import wraps
+from functools import lru_cache, wraps
 
 import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
@@ -135,7 +135,11 @@ def units_under(unit: Unit) -> sa.Select:
     generic plan cannot use the index for `LIKE $1 || '%'` and scans every unit
     (bench/units_subtree.py). Paths hold only digits, '/' and a checked edition name.
     """
-    return sa.select(Unit.id).where(_path_prefix(Unit.path, unit.path))
+    return _units_under_path(unit.path)
+
+
+def _units_under_path(path: str) -> sa.Select:
+    return sa.select(Unit.id).where(_path_prefix(Unit.path, path))
 
 
 def scoped_users(user) -> sa.Select:
@@ -192,29 +196,10 @@ def _reach(unit: Unit) -> tuple[list[int], list[int]]:
     short list): accepted referrals to it, transfers it made (the sender keeps access to what it handed over),
     and escalations raised to it. One round trip for both, once per request: every list page needs them.
     """
-    from app.cases.models import Case
-    from app.escalations.models import Escalation
-    from app.referrals.models import Referral
-    from app.referrals.workflow import GIVING_ACCESS
 
     def read() -> tuple[list[int], list[int]]:
-        subtree = units_under(unit)
-
-        def outside(case_id) -> sa.ColumnElement:
-            # Looked up by key for the few referrals and escalations found, not by scanning the subtree's cases.
-            return ~sa.exists().where(Case.id == case_id, Case.unit_id.in_(subtree))
-
-        shared = sa.or_(Referral.receiving_unit_id.in_(subtree),
-                        sa.and_(Referral.transfer, Referral.from_unit_id.in_(subtree)))
-        kind = sa.literal_column("'unit'").label("kind")
-        found = db.session.execute(sa.union_all(
-            subtree.add_columns(kind),
-            sa.select(Referral.case_id, sa.literal_column("'case'")).where(
-                Referral.status.in_(GIVING_ACCESS), shared, outside(Referral.case_id)),
-            sa.select(Escalation.case_id, sa.literal_column("'case'")).where(
-                Escalation.to_unit_id.in_(subtree), outside(Escalation.case_id))))
         unit_ids, case_ids = [], set()
-        for found_id, found_kind in found:
+        for found_id, found_kind in db.session.execute(_reach_statement(unit.path)):
             if found_kind == "unit":
                 unit_ids.append(found_id)
             else:
@@ -228,6 +213,31 @@ def _reach(unit: Unit) -> tuple[list[int], list[int]]:
         known[unit.path] = read()
         g.setdefault("unit_ids_under", {})[unit.path] = known[unit.path][0]
     return known[unit.path]
+
+
+@lru_cache(maxsize=1024)
+def _reach_statement(path: str) -> sa.CompoundSelect:
+    """`_reach`'s query for the subtree at `path`, built once per process: building it cost more than running it.
+    It holds no value but the path, so it stays true whatever the data."""
+    from app.cases.models import Case
+    from app.escalations.models import Escalation
+    from app.referrals.models import Referral
+    from app.referrals.workflow import GIVING_ACCESS
+
+    subtree = _units_under_path(path)
+
+    def outside(case_id) -> sa.ColumnElement:
+        # Looked up by key for the few referrals and escalations found, not by scanning the subtree's cases.
+        return ~sa.exists().where(Case.id == case_id, Case.unit_id.in_(subtree))
+
+    shared = sa.or_(Referral.receiving_unit_id.in_(subtree),
+                    sa.and_(Referral.transfer, Referral.from_unit_id.in_(subtree)))
+    return sa.union_all(
+        subtree.add_columns(sa.literal_column("'unit'").label("kind")),
+        sa.select(Referral.case_id, sa.literal_column("'case'")).where(
+            Referral.status.in_(GIVING_ACCESS), shared, outside(Referral.case_id)),
+        sa.select(Escalation.case_id, sa.literal_column("'case'")).where(
+            Escalation.to_unit_id.in_(subtree), outside(Escalation.case_id)))
 
 
 def forget_scope() -> None:
