@@ -71,7 +71,22 @@ def _load(reference: str) -> Case:
 @reads_only
 @requires("cases.read")
 def index():
-    form = CaseFilterForm(request.args)
+    filters, fields = _filters(str(get_locale()), tuple(item for item in request.args.items(multi=True)
+                                                        if item[0] != "page"))
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    now = utcnow()
+    cases = queries.rows_of(current_user, filters, now, page, PER_PAGE)
+    arguments = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("cases/index.html", fields=fields, cases=cases, now=now, arguments=arguments,
+                           **labels())
+
+
+@lru_cache(maxsize=256)
+def _filters(locale: str, query: tuple) -> tuple[queries.CaseFilter, Markup]:
+    """The list's filters read from the query, and their fields as HTML, remembered: they depend only on the
+    language and the query, and WTForms took longer to read and render them than the database took to find the
+    page."""
+    form = CaseFilterForm(MultiDict(query))
     form.validate()
     filters = queries.CaseFilter(status=form.status.data or None, category=form.category.data or None,
                                  risk=form.risk.data or None, unit=form.unit.data or None,
@@ -79,23 +94,7 @@ def index():
                                  open=bool(form.open.data), received_from=form.received_from.data,
                                  received_to=form.received_to.data, q=form.q.data or None,
                                  sort=form.sort.data or "received")
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    now = utcnow()
-    cases = queries.rows_of(current_user, filters, now, page, PER_PAGE)
-    arguments = {key: value for key, value in request.args.items() if key != "page" and value}
-    fields = _filter_fields(str(get_locale()), tuple(item for item in request.args.items(multi=True)
-                                                     if item[0] != "page"))
-    return render_template("cases/index.html", fields=fields, cases=cases, now=now, arguments=arguments,
-                           **labels())
-
-
-@lru_cache(maxsize=256)
-def _filter_fields(locale: str, query: tuple) -> Markup:
-    """The list's filter fields as HTML, remembered: they depend only on the language and the query, and WTForms
-    took longer to render them than the database took to find the page."""
-    form = CaseFilterForm(MultiDict(query))
-    form.validate()
-    return Markup(render_template("cases/_filters.html", form=form))
+    return filters, Markup(render_template("cases/_filters.html", form=form))
 
 
 def _report_from(form) -> services.Report:
