@@ -120,6 +120,28 @@ def test_the_list_pages_by_25(client, worker):
     assert sum(reference in second for reference in references) == 1 and "page=1" in second
 
 
+def test_the_list_takes_as_many_statements_for_many_cases_as_for_few(client, worker):
+    def statements_for_the_list() -> int:
+        statements = []
+
+        def count(*args):
+            statements.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/cases/").status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    make_case(worker)
+    client.get("/cases/")  # the header's badge is counted once a minute, not on every page
+    few = statements_for_the_list()
+    for _ in range(5):
+        make_case(worker)
+    assert statements_for_the_list() == few <= 3
+
+
 def test_the_filters_keep_their_choice_in_the_reader_s_language(client, worker):
     vietnamese = client.get("/cases/?status=assessing").get_data(as_text=True)
     english(client)
