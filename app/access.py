@@ -172,10 +172,22 @@ def scoped_cases(user) -> sa.Select:
         return sa.select(Case).where(sa.false())
     # The ids themselves, not a subquery: knowing them, PostgreSQL reads one commune's newest cases from its
     # index instead of walking the whole province's by date (0.7 ms instead of 22 ms at a million cases).
-    # Rendered into the SQL: a province's 248 ids as bound parameters cost a millisecond of Python per query.
     unit_ids, shared = _reach(user.unit)
-    in_subtree = Case.unit_id.in_(sa.bindparam(None, unit_ids, expanding=True, literal_execute=True))
+    in_subtree = _among(Case.unit_id, unit_ids)
     return sa.select(Case).where(sa.or_(in_subtree, Case.id.in_(shared)) if shared else in_subtree)
+
+
+def _among(column, ids: list[int]) -> sa.ColumnElement:
+    """`column IN (ids)`, the ids written into the statement's text.
+
+    As bound parameters, a province's 248 ids cost a millisecond of Python per query; rendered by SQLAlchemy at
+    each execution (literal_execute), still a third of a millisecond. Written once here, the statement's SQL is
+    compiled once per list of ids and reused. Only integers are written.
+    """
+    if not ids:
+        return sa.false()
+    written = ", ".join(str(int(id_)) for id_ in ids)
+    return column.op("IN", is_comparison=True)(sa.literal_column(f"({written})"))
 
 
 # The trail's actions that change a case or its parts. Views, exports and refusals stay in the full trail, for
