@@ -93,6 +93,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     from app.access import can, role_label
     from app.deadlines.services import due_label, open_due_label
+    from app.main.menu import menu_for
     from app.notifications.services import badge_for, forget_badge
     from app.orm import utcnow
 
@@ -107,3 +108,4 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["due_label"] = due_label
     app.jinja_env.globals["open_due_label"] = open_due_label
+    app.jinja_env.globals["menu_for"] = menu_for

@@ -85,7 +85,11 @@ def levels_for_role(role: Role, edition_has_districts: bool) -> tuple[str, ...]:
 def can(user, capability: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return Role(user.role) in CAPABILITIES[capability]
+    return role_can(user.role, capability)
+
+
+def role_can(role: str, capability: str) -> bool:
+    return Role(role) in CAPABILITIES[capability]
 
 
 def record_refusal(status: int, *, entity: str | None = None, entity_id=None) -> None:

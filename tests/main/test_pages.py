@@ -31,6 +31,29 @@ def test_each_role_lands_on_its_own_home_page(client, make_user, sign_in, role):
     assert f"<h1>{HOME_HEADINGS[role][0]}</h1>" in page
 
 
+MENUS = {
+    Role.WORKER: ["Home", "Cases", "Referrals", "Escalations", "Waiting for you", "Statistics"],
+    Role.INSPECTOR: ["Home", "Cases", "Referrals", "Escalations", "Waiting for you", "Statistics", "Audit trail"],
+    Role.ADMIN: ["Home", "Providers", "Accounts", "Holidays"],
+}
+
+
+@pytest.mark.parametrize("role", list(MENUS))
+def test_the_menu_offers_each_role_the_pages_it_may_open(client, make_user, sign_in, role):
+    sign_in(make_user(role))
+    english(client)
+    page = client.get("/").get_data(as_text=True)
+    menu = page[page.index('<nav class="bar nav"'):page.index('<span class="who">')]
+    assert [label.strip() for label in re.findall(r"<a [^>]*>([^<]+)", menu)] == MENUS[role]
+
+
+def test_the_menu_is_in_the_reader_s_language(client, make_user, sign_in):
+    sign_in(make_user("worker"))
+    vietnamese = client.get("/").get_data(as_text=True)
+    english(client)
+    assert ">Hồ sơ</a>" in vietnamese and ">Cases</a>" in client.get("/").get_data(as_text=True)
+
+
 def test_the_interface_is_vietnamese_by_default(client, units):
     page = client.get("/auth/sign-in").get_data(as_text=True)
     assert '<html lang="vi">' in page and "Đăng nhập" in page
