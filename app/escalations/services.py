@@ -95,12 +95,12 @@ def acknowledge(escalation: Escalation, user: User, note: str | None = None) -> 
 
 @dataclass
 class Missed:
-    """Something late: the case, the unit that had to act, what was missed, and the key that names it once."""
+    """Something late: the case, the unit that had to act, and the key that names what was missed, once."""
 
     case_id: int
     late_unit_id: int
     trigger: str
-    reason: str
+    reference: str
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _deadlines_missed(now: datetime) -> list[Missed]:
     missed = []
     for name, due_at, case_id, unit_id, reference in rows:
         trigger = f"deadline:{name}:{due_at:%Y%m%dT%H%M}"
-        missed.append(Missed(case_id, unit_id, trigger, explain(trigger, reference)))
+        missed.append(Missed(case_id, unit_id, trigger, reference))
     return missed
 
 
@@ -132,12 +132,11 @@ def _referrals_late(now: datetime) -> list[Missed]:
         # The approver sits above the sender; the escalation goes above the approver.
         approver_unit = above(referral.from_unit) or referral.from_unit
         trigger = f"referral:{referral.id}:approval"
-        missed.append(Missed(referral.case_id, approver_unit.id, trigger, explain(trigger, referral.case.reference)))
+        missed.append(Missed(referral.case_id, approver_unit.id, trigger, referral.case.reference))
     unanswered = db.session.scalars(of_open_cases.where(Referral.status == "sent", Referral.answer_due_at < now))
     for referral in unanswered:
         trigger = f"referral:{referral.id}:answer"
-        missed.append(Missed(referral.case_id, referral.receiving_unit_id, trigger,
-                             explain(trigger, referral.case.reference)))
+        missed.append(Missed(referral.case_id, referral.receiving_unit_id, trigger, referral.case.reference))
     return missed
 
 
@@ -160,9 +159,11 @@ def sweep(now: datetime | None = None) -> SweepResult:
     now = now or utcnow()
     result = SweepResult()
     late = _deadlines_missed(now) + _referrals_late(now)
+    # Joined, not listed: a list of the late cases' ids grows with them, past the 65,535 parameters a PostgreSQL
+    # statement may carry.
     raised_before = {(case_id, trigger) for case_id, trigger in db.session.execute(
-        sa.select(Escalation.case_id, Escalation.trigger).where(
-            Escalation.automatic, Escalation.case_id.in_({missed.case_id for missed in late})))}
+        sa.select(Escalation.case_id, Escalation.trigger).join(Case, Case.id == Escalation.case_id)
+        .where(Escalation.automatic, Case.status != "closed"))}
     for missed in late:
         if (missed.case_id, missed.trigger) in raised_before:
             result.already += 1
@@ -171,8 +172,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
         target = above(late_unit) or late_unit
 
         def first(missed=missed, late_unit=late_unit, target=target):
-            return Escalation(case_id=missed.case_id, from_unit=late_unit, to_unit=target, reason=missed.reason,
-                              automatic=True, trigger=missed.trigger, level=1, raised_at=now)
+            return Escalation(case_id=missed.case_id, from_unit=late_unit, to_unit=target,
+                              reason=explain(missed.trigger, missed.reference), automatic=True,
+                              trigger=missed.trigger, level=1, raised_at=now)
 
         _record(result, _raise(first))
     for escalation in _unanswered(now):

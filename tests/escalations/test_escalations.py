@@ -46,6 +46,30 @@ def test_running_the_sweep_twice_raises_nothing_twice(worker):
     assert second.raised == [] and second.already == 1 and len(escalations()) == 1
 
 
+
+def test_the_sweep_s_statements_do_not_grow_with_the_late_cases(worker):
+    import sqlalchemy as sa
+
+    def most_parameters_in_a_query() -> int:
+        counts = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith("SELECT"):
+                counts.append(len(parameters or ()))
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            services.sweep()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return max(counts)
+
+    late_case(worker)
+    few = most_parameters_in_a_query()
+    for _ in range(6):
+        late_case(worker)
+    assert most_parameters_in_a_query() == few
+
 def test_a_closed_case_is_not_raised(worker):
     case = late_case(worker)
     case.status = "closed"
