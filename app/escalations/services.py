@@ -172,7 +172,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
         target = above(late_unit) or late_unit
 
         def first(missed=missed, late_unit=late_unit, target=target):
-            return Escalation(case_id=missed.case_id, from_unit=late_unit, to_unit=target,
+            # The case itself, not only its id: the trail files the entry under the case's reference and unit.
+            return Escalation(case=db.session.get(Case, missed.case_id), from_unit=late_unit, to_unit=target,
                               reason=explain(missed.trigger, missed.reference), automatic=True,
                               trigger=missed.trigger, level=1, raised_at=now)
 
@@ -183,7 +184,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
             continue
 
         def higher(escalation=escalation, target=target):
-            return Escalation(case_id=escalation.case_id, from_unit=escalation.to_unit, to_unit=target,
+            return Escalation(case=escalation.case, from_unit=escalation.to_unit, to_unit=target,
                               reason=unacknowledged(escalation.explanation),
                               automatic=True, trigger=escalation.trigger or f"manual:{escalation.id}",
                               level=escalation.level + 1, previous_id=escalation.id, raised_at=now)

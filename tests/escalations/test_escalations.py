@@ -70,6 +70,17 @@ def test_the_sweep_s_statements_do_not_grow_with_the_late_cases(worker):
         late_case(worker)
     assert most_parameters_in_a_query() == few
 
+def test_what_the_sweep_raises_is_filed_under_its_case_in_the_trail(worker):
+    from tests.factories import audit_entries
+
+    case = late_case(worker)
+    first = services.sweep().raised[0]
+    services.sweep(utcnow() + timedelta(days=5))
+    entries = audit_entries(entity="escalations", action="create")
+    assert str(first) in {entry.entity_id for entry in entries} and len(entries) == 2
+    assert {(entry.case_ref, entry.unit_path) for entry in entries} == {(case.reference, case.unit.path)}
+
+
 def test_a_closed_case_is_not_raised(worker):
     case = late_case(worker)
     case.status = "closed"
