@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.access import role_label
@@ -12,6 +13,8 @@ from app.cases import workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, FIELDS, PARTS, RISK_LEVELS, SOURCES,
                               TIMELINE_KINDS, WITHHELD_IN_HISTORY)
 from app.cases.queries import full_names
+from app.escalations.models import Escalation, explained
+from app.extensions import db
 from app.i18n import display_date, display_datetime
 
 # Values shown by their labels, per part and field.
@@ -30,6 +33,7 @@ def history_items(rows) -> list[dict]:
     """The rows of queries.history as the history tab shows them: labels in the reader's language, people by name,
     bookkeeping left out and the reporter's identity withheld."""
     changes = [(row, json.loads(row.AuditEntry.changes) if row.AuditEntry.changes else {}) for row in rows]
+    _explain_sweep_reasons(changes)
     people = {value for _row, fields in changes for name, pair in fields.items() if name in PEOPLE
               for value in pair if isinstance(value, int)}
     names = full_names(people)
@@ -41,6 +45,20 @@ def history_items(rows) -> list[dict]:
                          _shown(row.AuditEntry.entity, name, after, names))
                         for name, (before, after) in sorted(fields.items()) if name not in UNSHOWN]}
             for row, fields in changes]
+
+
+def _explain_sweep_reasons(changes) -> None:
+    """The sweep's reasons as the reader reads them (`Escalation.explanation`), not in the language of the command
+    that stored them; the trail keeps what was stored."""
+    raised = {int(row.AuditEntry.entity_id): fields for row, fields in changes
+              if row.AuditEntry.entity == "escalations" and "reason" in fields
+              and (row.AuditEntry.entity_id or "").isdigit()}
+    if not raised:
+        return
+    automatic = sa.select(Escalation).where(Escalation.id.in_(raised), Escalation.automatic).options(*explained())
+    for escalation in db.session.scalars(automatic):
+        before, _stored = raised[escalation.id]["reason"]
+        raised[escalation.id]["reason"] = [before, escalation.explanation]
 
 
 def _shown(part: str, field: str, value, names: dict[int, str]) -> str:

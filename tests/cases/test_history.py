@@ -90,3 +90,20 @@ def test_parts_added_to_a_case_are_recorded_with_its_reference_and_unit(make_use
         created = audit_entries(action="create", entity=part)
         assert created and {(entry.case_ref, entry.unit_path) for entry in created} == {
             (case.reference, case.unit.path)}, part
+
+
+def test_the_sweep_s_reason_reads_in_the_reader_s_language(client, make_user, sign_in):
+    from datetime import timedelta
+
+    from flask_babel import force_locale
+
+    from app.escalations import services
+    from app.orm import utcnow
+
+    worker = sign_in(make_user("worker"))
+    case = make_case(worker, received_at=utcnow() - timedelta(hours=13))
+    with force_locale("vi"):
+        services.sweep()
+    english(client)
+    page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+    assert f"Deadline missed: Initial assessment (case {case.reference})." in page and "Quá hạn" not in page
