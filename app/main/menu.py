@@ -33,6 +33,8 @@ def menu_for(user) -> tuple[tuple[str, str, str], ...]:
 
 @lru_cache(maxsize=64)
 def _menu(role: str, locale: str, _script_root: str) -> tuple[tuple[str, str, str], ...]:
+    # The script root is in the key because the paths start with it. The locale is the request's already;
+    # forcing it keeps what is cached a function of the key alone.
     with force_locale(locale):
         return tuple((endpoint, url_for(endpoint), str(label)) for endpoint, label, capability in MENU
                      if capability is None or role_can(role, capability))
