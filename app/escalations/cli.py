@@ -10,5 +10,5 @@ def escalate():
 
     Its entries in the audit trail name the account that runs it (`cli:<user>`)."""
     result = sweep()
-    click.echo(_("Escalations raised: %(raised)d; already raised before: %(already)d.",
+    click.echo(_("Escalations raised: %(raised)d; raised meanwhile by another run: %(already)d.",
                  raised=len(result.raised), already=result.already))

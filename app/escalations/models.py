@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from app.cases.models import DEADLINES, Case, CaseRecord
@@ -73,6 +74,45 @@ def explained() -> tuple:
 def unacknowledged(reason: str) -> str:
     """The reason of an escalation raised higher because nobody acknowledged the one below (`reason`)."""
     return _("Not acknowledged in time: %(reason)s", reason=reason)
+
+
+def deadline_trigger(name: str, due_at: datetime) -> str:
+    """The sweep's key for a missed deadline: its name and due minute (UTC), so that a deadline set again later is
+    raised again."""
+    return f"deadline:{name}:{due_at.astimezone(timezone.utc):%Y%m%dT%H%M}"
+
+
+def deadline_trigger_in_sql(name, due_at) -> sa.ColumnElement:
+    """`deadline_trigger` written by the database, for the columns `name` and `due_at`."""
+    return sa.literal("deadline:") + name + ":" + _utc_minute(due_at)
+
+
+def referral_trigger(referral_id: int, step: str) -> str:
+    """The sweep's key for a referral's step (approval, answer) not taken in time."""
+    return f"referral:{referral_id}:{step}"
+
+
+def referral_trigger_in_sql(referral_id, step: str) -> sa.ColumnElement:
+    """`referral_trigger` written by the database, for the column `referral_id`."""
+    return sa.literal("referral:") + sa.cast(referral_id, sa.String) + f":{step}"
+
+
+class _utc_minute(sa.sql.functions.FunctionElement):
+    """A moment as YYYYMMDDTHHMM in UTC."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(_utc_minute, "postgresql")
+def _utc_minute_in_postgresql(element, compiler, **kw):
+    return f"to_char(timezone('UTC', {compiler.process(element.clauses, **kw)}), 'YYYYMMDD\"T\"HH24MI')"
+
+
+@compiles(_utc_minute, "sqlite")
+def _utc_minute_in_sqlite(element, compiler, **kw):
+    # SQLite keeps UTC without an offset (orm.UTCDateTime).
+    return f"strftime('%Y%m%dT%H%M', {compiler.process(element.clauses, **kw)})"
 
 
 def explain(trigger: str, reference: str) -> str | None:

@@ -19,7 +19,8 @@ from app.access import can, may_acknowledge, scoped_escalations
 from app.cases.models import Case, Deadline
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days
-from app.escalations.models import Escalation, explain, explained, unacknowledged
+from app.escalations.models import (Escalation, deadline_trigger, deadline_trigger_in_sql, explain, explained,
+                                    referral_trigger, referral_trigger_in_sql, unacknowledged)
 from app.extensions import db
 from app.notifications import mail
 from app.orm import utcnow
@@ -106,6 +107,7 @@ class Missed:
 @dataclass
 class SweepResult:
     raised: list[int] = field(default_factory=list)
+    # Found raised by another sweep running at the same moment.
     already: int = 0
 
 
@@ -114,12 +116,9 @@ def _deadlines_missed(now: datetime) -> list[Missed]:
         sa.select(Deadline.name, Deadline.due_at, Case.id, Case.unit_id, Case.reference)
         .join(Case, Case.id == Deadline.case_id)
         .where(Deadline.met_at.is_(None), Deadline.due_at < now, Deadline.name.in_(ESCALATING_DEADLINES),
-               Case.status != "closed"))
-    missed = []
-    for name, due_at, case_id, unit_id, reference in rows:
-        trigger = f"deadline:{name}:{due_at:%Y%m%dT%H%M}"
-        missed.append(Missed(case_id, unit_id, trigger, reference))
-    return missed
+               Case.status != "closed", _not_raised(Case.id, deadline_trigger_in_sql(Deadline.name, Deadline.due_at))))
+    return [Missed(case_id, unit_id, deadline_trigger(name, due_at), reference)
+            for name, due_at, case_id, unit_id, reference in rows]
 
 
 def _referrals_late(now: datetime) -> list[Missed]:
@@ -127,17 +126,26 @@ def _referrals_late(now: datetime) -> list[Missed]:
     of_open_cases = sa.select(Referral).join(Case, Case.id == Referral.case_id).where(Case.status != "closed")
     unapproved = db.session.scalars(of_open_cases.where(
         Referral.approval_needed, Referral.approved_at.is_(None),
-        Referral.status.in_(("pending_approval", "sent", "accepted")), Referral.approval_due_at < now))
+        Referral.status.in_(("pending_approval", "sent", "accepted")), Referral.approval_due_at < now,
+        _not_raised(Referral.case_id, referral_trigger_in_sql(Referral.id, "approval"))))
     for referral in unapproved:
         # The approver sits above the sender; the escalation goes above the approver.
         approver_unit = above(referral.from_unit) or referral.from_unit
-        trigger = f"referral:{referral.id}:approval"
-        missed.append(Missed(referral.case_id, approver_unit.id, trigger, referral.case.reference))
-    unanswered = db.session.scalars(of_open_cases.where(Referral.status == "sent", Referral.answer_due_at < now))
+        missed.append(Missed(referral.case_id, approver_unit.id, referral_trigger(referral.id, "approval"),
+                             referral.case.reference))
+    unanswered = db.session.scalars(of_open_cases.where(
+        Referral.status == "sent", Referral.answer_due_at < now,
+        _not_raised(Referral.case_id, referral_trigger_in_sql(Referral.id, "answer"))))
     for referral in unanswered:
-        trigger = f"referral:{referral.id}:answer"
-        missed.append(Missed(referral.case_id, referral.receiving_unit_id, trigger, referral.case.reference))
+        missed.append(Missed(referral.case_id, referral.receiving_unit_id, referral_trigger(referral.id, "answer"),
+                             referral.case.reference))
     return missed
+
+
+def _not_raised(case_id, trigger) -> sa.ColumnElement:
+    """No automatic escalation of the case names `trigger` yet. Asked in the database, so that each sweep reads
+    only what is late since the last one, not everything late."""
+    return ~sa.exists().where(Escalation.case_id == case_id, Escalation.automatic, Escalation.trigger == trigger)
 
 
 def _raise(make) -> int | None:
@@ -158,16 +166,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     """Raise every missed deadline once, and raise again, a level higher, what nobody acknowledged in time."""
     now = now or utcnow()
     result = SweepResult()
-    late = _deadlines_missed(now) + _referrals_late(now)
-    # Joined, not listed: a list of the late cases' ids grows with them, past the 65,535 parameters a PostgreSQL
-    # statement may carry.
-    raised_before = {(case_id, trigger) for case_id, trigger in db.session.execute(
-        sa.select(Escalation.case_id, Escalation.trigger).join(Case, Case.id == Escalation.case_id)
-        .where(Escalation.automatic, Case.status != "closed"))}
-    for missed in late:
-        if (missed.case_id, missed.trigger) in raised_before:
-            result.already += 1
-            continue
+    for missed in _deadlines_missed(now) + _referrals_late(now):
         late_unit = db.session.get(Unit, missed.late_unit_id)
         target = above(late_unit) or late_unit
 
