@@ -157,19 +157,10 @@ def scoped_users(user) -> sa.Select:
 
 
 def scoped_audit_entries(user) -> sa.Select:
-    """Entries about the reader's unit and everything below it, and about the cases shared with it (a referral it
-    accepted, an escalation raised to it: cases the reader may read, whose entries are filed under the unit that
-    holds the case); nothing for roles that may not read the trail."""
-    from app.cases.models import Case
-
+    """Entries about the reader's unit and everything below it; nothing for roles that may not read the trail."""
     if not can(user, "audit.read"):
         return sa.select(AuditEntry).where(sa.false())
-    about_subtree = _path_prefix(AuditEntry.unit_path, user.unit.path)
-    _unit_ids, shared = _reach(user.unit)
-    if not shared:
-        return sa.select(AuditEntry).where(about_subtree)
-    shared_references = sa.select(Case.reference).where(Case.id.in_(shared))
-    return sa.select(AuditEntry).where(sa.or_(about_subtree, AuditEntry.case_ref.in_(shared_references)))
+    return sa.select(AuditEntry).where(_path_prefix(AuditEntry.unit_path, user.unit.path))
 
 
 def audit_about_subtree(unit_path: str) -> sa.ColumnElement:

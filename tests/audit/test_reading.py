@@ -53,21 +53,6 @@ def test_a_district_inspector_sees_only_the_district(client, make_user, sign_in)
     assert client.get(f"/audit/{hidden.id}").status_code == 404
 
 
-def test_a_district_inspector_sees_the_trail_of_a_case_referred_into_the_district(client, make_user, sign_in):
-    from app.referrals import services as referrals
-    from tests.factories import make_case, make_referral
-
-    sender = make_user("worker", unit="10933")
-    shared, unshared = make_case(sender), make_case(sender)
-    referral = make_referral(shared, sender, to="10510", urgent=True)
-    referrals.act(referral, make_user("worker", unit="10510"), "accept")
-    sign_in(make_user("inspector", unit="288"))
-    text = page_text(client, since="2000-01-01")
-    assert entry_link(last_audit_entry(entity="referrals", entity_id=str(referral.id))) in text
-    assert entry_link(last_audit_entry(entity="cases", entity_id=str(shared.id))) in text
-    assert entry_link(last_audit_entry(entity="cases", entity_id=str(unshared.id))) not in text
-
-
 def test_filter_by_person(client, inspector, make_user):
     admin = make_user("admin", username="the.admin")
     client.application.test_client().post("/auth/sign-in", data={"username": "the.admin", "password": PASSWORD})
