@@ -50,15 +50,20 @@ def history_items(rows) -> list[dict]:
 def _explain_sweep_reasons(changes) -> None:
     """The sweep's reasons as the reader reads them (`Escalation.explanation`), not in the language of the command
     that stored them; the trail keeps what was stored."""
-    raised = {int(row.AuditEntry.entity_id): fields for row, fields in changes
+    raised = {int(row.AuditEntry.entity_id): (row.AuditEntry.case_ref, fields) for row, fields in changes
               if row.AuditEntry.entity == "escalations" and "reason" in fields
-              and (row.AuditEntry.entity_id or "").isdigit()}
+              and _is_row_id(row.AuditEntry.entity_id)}
     if not raised:
         return
     automatic = sa.select(Escalation).where(Escalation.id.in_(raised), Escalation.automatic).options(*explained())
     for escalation in db.session.scalars(automatic):
-        before, _stored = raised[escalation.id]["reason"]
-        raised[escalation.id]["reason"] = [before, escalation.explanation]
+        case_ref, fields = raised[escalation.id]
+        if escalation.case.reference == case_ref:  # the same escalation, not a later one given the same id
+            fields["reason"] = [fields["reason"][0], escalation.explanation]
+
+
+def _is_row_id(text: str | None) -> bool:
+    return bool(text) and text.isascii() and text.isdecimal() and int(text) < 2**63
 
 
 def _shown(part: str, field: str, value, names: dict[int, str]) -> str:
