@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import can, may_acknowledge, scoped_escalations
@@ -123,7 +123,9 @@ def _deadlines_missed(now: datetime) -> list[Missed]:
 
 def _referrals_late(now: datetime) -> list[Missed]:
     missed = []
-    of_open_cases = sa.select(Referral).join(Case, Case.id == Referral.case_id).where(Case.status != "closed")
+    # The case is read in the same statement: each late referral's reference, without a query per referral.
+    of_open_cases = (sa.select(Referral).join(Case, Case.id == Referral.case_id).where(Case.status != "closed")
+                     .options(contains_eager(Referral.case)))
     unapproved = db.session.scalars(of_open_cases.where(
         Referral.approval_needed, Referral.approved_at.is_(None),
         Referral.status.in_(("pending_approval", "sent", "accepted")), Referral.approval_due_at < now,
