@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.audit.recorder import ACTIONS
@@ -18,7 +18,8 @@ class AuditFilterForm(FlaskForm):
     unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)], render_kw={"inputmode": "numeric"})
     case = StringField(_l("Case reference"), validators=[Optional(), Length(max=40)])
     action = SelectField(_l("Action"), validators=[Optional()],
-                         choices=lambda: [("", _l("Any"))] + [(key, label) for key, label in ACTIONS.items()])
+                         choices=lambda: [SelectChoice("", _l("Any"))] + [SelectChoice(key, label)
+                                                                         for key, label in ACTIONS.items()])
 
     def validate_until(self, field):
         if field.data and self.since.data and field.data < self.since.data:

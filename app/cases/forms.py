@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, HiddenField, RadioField,
-                     SelectField, StringField, TextAreaField)
+                     SelectChoice, SelectField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.cases.checklist import QUESTIONS
@@ -48,7 +48,7 @@ class EditForm(VersionedForm):
 
 
 class AssessmentForm(VersionedForm):
-    answers = MultiCheckboxField(_l("Signs found"), choices=lambda: [(key, label) for key, (_w, label)
+    answers = MultiCheckboxField(_l("Signs found"), choices=lambda: [SelectChoice(key, label) for key, (_w, label)
                                                                      in QUESTIONS.items()])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20000)])
 
@@ -122,5 +122,6 @@ class CaseFilterForm(FlaskForm):
     received_from = DateField(_l("Reported from"), validators=[Optional()])
     received_to = DateField(_l("Reported until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()],
-                       choices=lambda: [("received", _l("Newest report first")), ("due", _l("Next deadline first")),
-                                        ("reference", _l("Reference"))])
+                       choices=lambda: [SelectChoice("received", _l("Newest report first")),
+                                        SelectChoice("due", _l("Next deadline first")),
+                                        SelectChoice("reference", _l("Reference"))])

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
 
 from app.access import record_refusal, refuse, requires, scoped_children
 from app.audit.models import MAX_ENTRY_ID
@@ -121,7 +122,8 @@ def _show_refusal(form, refusal: services.CaseRefused) -> None:
 def create():
     """Intake. When a probable duplicate child is found, the worker chooses: this child, or a new one."""
     form = IntakeForm()
-    form.address_unit.choices = [(unit.code, unit.label) for unit in communes_of_province(current_user.unit)]
+    form.address_unit.choices = [SelectChoice(unit.code, unit.label)
+                                 for unit in communes_of_province(current_user.unit)]
     if request.method == "GET":
         form.received_at.data = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
         form.address_unit.data = current_user.unit.code

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, IntegerField, RadioField, SelectMultipleField, StringField
+from wtforms import (DateField, FieldList, FormField, IntegerField, RadioField, SelectChoice, SelectMultipleField,
+                     StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -13,7 +14,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def choices(labels, blank=None):
-    return lambda: ([("", blank)] if blank else []) + [(key, label) for key, label in labels.items()]
+    """The options of a label table (key: label), after a blank one when `blank` names it."""
+    return lambda: ([SelectChoice("", blank)] if blank else []) + [SelectChoice(key, label)
+                                                                  for key, label in labels.items()]
 
 
 class CarerForm(FlaskForm):

@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.children.forms import choices
 from app.referrals.models import CONSENTS, PROVIDER_KINDS
 
 # On the page the sender must say how sharing was agreed; "not recorded" exists for older API clients.
-CONSENT_CHOICES = [(key, label) for key, label in CONSENTS.items() if key != "not_recorded"]
+CONSENT_CHOICES = [SelectChoice(key, label) for key, label in CONSENTS.items() if key != "not_recorded"]
 
 
 class ReferralForm(FlaskForm):
@@ -25,6 +26,6 @@ class ReasonForm(FlaskForm):
 
 class ProviderForm(FlaskForm):
     unit = SelectField(_l("Unit whose register holds it"), choices=[], validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=list(PROVIDER_KINDS.items()), validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=choices(PROVIDER_KINDS), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     contact = StringField(_l("Phone or address"), validators=[Optional(), Length(max=200)])

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.access import refuse, requires, scoped_providers, units_under
 from app.cases import queries as case_queries
@@ -80,8 +81,9 @@ def act(number, action):
 def _referral_form(case) -> ReferralForm:
     form = ReferralForm()
     units, providers = services.offered_receivers(current_user)
-    form.to_unit.choices = [("", _("Choose…"))] + [(unit.code, unit.label) for unit in units]
-    form.provider.choices = [("", _("None"))] + [(str(provider.id), provider.label) for provider in providers]
+    form.to_unit.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(unit.code, unit.label) for unit in units]
+    form.provider.choices = [SelectChoice("", _("None"))] + [SelectChoice(str(provider.id), provider.label)
+                                                            for provider in providers]
     return form
 
 
@@ -124,7 +126,7 @@ def providers():
     form = ProviderForm()
     units = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(current_user.unit)))
                                     .order_by(Unit.path)))
-    form.unit.choices = [(unit.code, unit.label) for unit in units]
+    form.unit.choices = [SelectChoice(unit.code, unit.label) for unit in units]
     if form.validate_on_submit():
         unit = next(unit for unit in units if unit.code == form.unit.data)
         try:

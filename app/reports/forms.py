@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.children.forms import choices
 from app.reports.statistics import PERIOD_KINDS
 
 
@@ -13,10 +14,11 @@ class StatisticsForm(FlaskForm):
         csrf = False
 
     unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)], render_kw={"inputmode": "numeric"})
-    kind = SelectField(_l("Period"), choices=lambda: list(PERIOD_KINDS.items()), default="year",
+    kind = SelectField(_l("Period"), choices=choices(PERIOD_KINDS), default="year",
                        validators=[InputRequired()])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
     number = SelectField(_l("Month, quarter or half (1, 2, …)"), coerce=int, default=1,
-                         choices=lambda: [(number, str(number)) for number in range(1, 13)], validators=[Optional()])
+                         choices=lambda: [SelectChoice(number, str(number)) for number in range(1, 13)],
+                         validators=[Optional()])
     start = DateField(_l("From"), validators=[Optional()])
     end = DateField(_l("To"), validators=[Optional()])
