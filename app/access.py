@@ -231,7 +231,6 @@ def _reach(unit: Unit) -> tuple[list[int], list[int]]:
     known = g.setdefault("reach", {})
     if unit.path not in known:
         known[unit.path] = read()
-        g.setdefault("unit_ids_under", {})[unit.path] = known[unit.path][0]
     return known[unit.path]
 
 
@@ -339,13 +338,9 @@ def scoped_providers(user) -> sa.Select:
 
 
 def subtree_unit_ids(unit: Unit) -> list[int]:
-    """Read once per request: a page may scope several queries (a leader's home page does)."""
-    if not has_request_context():
-        return list(db.session.scalars(units_under(unit)))
-    known = g.setdefault("unit_ids_under", {})
-    if unit.path not in known:
-        known[unit.path] = list(db.session.scalars(units_under(unit)))
-    return known[unit.path]
+    """The ids of `unit` and of every unit below it, read with the rest of its reach, once per request (a page
+    may scope several queries: a leader's home page does)."""
+    return _reach(unit)[0]
 
 
 def scoped_children(user) -> sa.Select:
