@@ -11,30 +11,31 @@ from flask_babel import lazy_gettext as _l
 
 from app.access import role_can
 
-# The page, its label, and the capability it needs (None: everyone signed in).
+# The page, its label, the capability it needs (None: everyone signed in), and whether the header's count of what
+# waits for the reader goes with it.
 MENU = (
-    ("main.home", _l("Home"), None),
-    ("cases.index", _l("Cases"), "cases.read"),
-    ("referrals.index", _l("Referrals"), "cases.read"),
-    ("escalations.index", _l("Escalations"), "cases.read"),
-    ("notifications.index", _l("Waiting for you"), "cases.read"),
-    ("referrals.providers", _l("Providers"), "providers.manage"),
-    ("reports.statistics_page", _l("Statistics"), "reports.statistics"),
-    ("users.index", _l("Accounts"), "users.manage"),
-    ("holidays.index", _l("Holidays"), "holidays.manage"),
-    ("audit.index", _l("Audit trail"), "audit.read"),
+    ("main.home", _l("Home"), None, False),
+    ("cases.index", _l("Cases"), "cases.read", False),
+    ("referrals.index", _l("Referrals"), "cases.read", False),
+    ("escalations.index", _l("Escalations"), "cases.read", False),
+    ("notifications.index", _l("Waiting for you"), "cases.read", True),
+    ("referrals.providers", _l("Providers"), "providers.manage", False),
+    ("reports.statistics_page", _l("Statistics"), "reports.statistics", False),
+    ("users.index", _l("Accounts"), "users.manage", False),
+    ("holidays.index", _l("Holidays"), "holidays.manage", False),
+    ("audit.index", _l("Audit trail"), "audit.read", False),
 )
 
 
-def menu_for(user) -> tuple[tuple[str, str, str], ...]:
-    """(endpoint, path, label) of each page in the menu of `user`, in the reader's language."""
+def menu_for(user) -> tuple[tuple[str, str, bool], ...]:
+    """(path, label, badge) of each page in the menu of `user`, in the reader's language."""
     return _menu(user.role, str(get_locale()), request.script_root)
 
 
 @lru_cache(maxsize=64)
-def _menu(role: str, locale: str, _script_root: str) -> tuple[tuple[str, str, str], ...]:
+def _menu(role: str, locale: str, _script_root: str) -> tuple[tuple[str, str, bool], ...]:
     # The script root is in the key because the paths start with it. The locale is the request's already;
     # forcing it keeps what is cached a function of the key alone.
     with force_locale(locale):
-        return tuple((endpoint, url_for(endpoint), str(label)) for endpoint, label, capability in MENU
+        return tuple((url_for(endpoint), str(label), badge) for endpoint, label, capability, badge in MENU
                      if capability is None or role_can(role, capability))
