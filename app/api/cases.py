@@ -181,10 +181,20 @@ def _child_from(payload: dict, fields: Fields) -> ChildDetails | None:
         other_names=inner.text("other_names"), id_number=inner.text("id_number"), ethnicity=inner.text("ethnicity"),
         address_unit=address_unit, address_detail=inner.text("address_detail"),
         school=inner.text("school"), special_circumstances=inner.strings("special_circumstances"),
-        carers=[{key: str(value) for key, value in carer.items()} for carer in carers])
+        carers=_carers(carers, inner))
     for name, messages in inner.problems.items():
         fields.problems[f"child.{name}"] = messages
     return details
+
+
+def _carers(carers: list[dict], fields: Fields) -> list[dict]:
+    read = []
+    for carer in carers:
+        inner = Fields(carer)
+        read.append({key: inner.text(key) for key in ("name", "relationship", "phone")})
+        if inner.problems:
+            fields._fail("carers", _("Each carer's name, relationship and phone are strings."))
+    return read
 
 
 @bp.post("/cases")
@@ -267,11 +277,21 @@ def get_case(reference):
 def patch_case(reference):
     case = case_or_404(reference)
     version = _version_from_if_match(required=True)
-    payload = json_body({})
-    services.edit_case(case, current_user, payload, version)
+    fields = Fields(json_body({}))
+    changes = _changes(fields)
+    fields.check()
+    services.edit_case(case, current_user, changes, version)
     response = jsonify(case_json(case))
     response.headers["ETag"] = f'"{case.version}"'
     return response
+
+
+def _changes(fields: Fields) -> dict:
+    """A PATCH body's changes, each read as its type; names the case does not let change go on to be refused."""
+    readers = {"description": fields.text, "place": fields.text, "action_taken": fields.text,
+               "reporter_name": fields.text, "reporter_contact": fields.text, "assigned_worker": fields.text,
+               "immediate_danger": fields.flag, "reporter_may_be_named": fields.flag, "categories": fields.strings}
+    return {name: readers[name](name) if name in readers else value for name, value in fields.payload.items()}
 
 
 def _planned_actions(fields: Fields) -> list[services.PlannedAction]:
@@ -332,7 +352,7 @@ def _answers(fields: Fields) -> dict:
 
 def _scores(fields: Fields) -> dict:
     scores = fields.payload.get("scores", {})
-    if not isinstance(scores, dict):
+    if not isinstance(scores, dict) or not all(isinstance(value, str) for value in scores.values()):
         fields._fail("scores", _("Expected %(kind)s.", kind=_("an object")))
         return {}
     return scores

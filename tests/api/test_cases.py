@@ -81,6 +81,17 @@ def test_patch_with_a_stale_version_answers_412_and_changes_nothing(client, auth
     assert client.get(f"/api/v1/cases/{case.reference}", headers=auth).json["place"] == "Chợ"
 
 
+@pytest.mark.parametrize("body", [{"description": 123}, {"description": None}, {"place": 5},
+                                  {"immediate_danger": "yes"}, {"reporter_may_be_named": None},
+                                  {"categories": [["violence"]]}, {"assigned_worker": 7}])
+def test_patch_with_a_wrong_type_answers_422_and_changes_nothing(client, auth, worker, body):
+    case = make_case(worker)
+    response = client.patch(f"/api/v1/cases/{case.reference}", json=body,
+                            headers={**auth, "If-Match": f'"{case.version}"'})
+    assert response.status_code == 422 and set(response.json["error"]["fields"]) == set(body)
+    assert client.get(f"/api/v1/cases/{case.reference}", headers=auth).json["version"] == case.version
+
+
 def test_patch_without_if_match_answers_428(client, auth, worker):
     case = make_case(worker)
     assert client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Chợ"}, headers=auth).status_code == 428
@@ -109,6 +120,23 @@ def test_a_step_runs_through_the_same_rules(client, auth, worker):
                            json={"answers": {"life_in_danger": True}}, headers=auth)
     assert response.status_code == 201 and response.json["status"] == "assessing"
     assert response.json["risk_level"] == "high"
+
+
+def test_a_review_whose_scores_are_not_strings_answers_422(client, auth, worker):
+    case = make_case(worker)
+    case.status = "in_progress"
+    from app.extensions import db
+    db.session.commit()
+    response = client.post(f"/api/v1/cases/{case.reference}/review", json={"scores": {"safety": ["high"]}},
+                           headers=auth)
+    assert response.status_code == 422 and "scores" in response.json["error"]["fields"]
+
+
+def test_intake_refuses_a_carer_whose_name_is_null(client, auth):
+    child = {**INTAKE["child"], "carers": [{"name": None, "relationship": "mẹ"}]}
+    response = client.post("/api/v1/cases", json={**INTAKE, "child": child}, headers=auth)
+    assert response.status_code == 422 and "child.carers" in response.json["error"]["fields"]
+    assert client.get("/api/v1/cases", headers=auth).json["items"] == []
 
 
 def test_a_step_that_does_not_fit_the_status_answers_409(client, auth, worker):
