@@ -119,7 +119,8 @@ class Fields:
             raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), self.problems)
 
 
-REFUSAL_CODES = {403: "forbidden", 409: "conflict", 412: "stale_version", 422: "invalid_fields"}
+REFUSAL_CODES = {403: "forbidden", 409: "conflict", 412: "stale_version", 422: "invalid_fields",
+                 428: "precondition_required"}
 
 
 @bp.errorhandler(services.CaseRefused)
@@ -366,9 +367,10 @@ CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "pl
 @bp.post("/cases/<reference>/<any(" + ", ".join(f'"{step}"' for step in STEPS) + "):step>")
 @requires("cases.read")
 def case_step(reference, step):
-    """One step of the case: POST /cases/{reference}/{step}, If-Match optional (412 when stale)."""
+    """One step of the case: POST /cases/{reference}/{step} with If-Match (412 when stale); a timeline entry,
+    which changes nothing anyone saw, needs none."""
     case = case_or_404(reference)
-    version = _version_from_if_match(required=False)
+    version = _version_from_if_match(required=step != "timeline")
     fields = Fields(json_body({}) if request.get_data() else {})
     run = _prepare(case, step, fields, version)
     fields.check()

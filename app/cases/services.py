@@ -83,6 +83,16 @@ class StaleVersion(CaseRefused):
         self.changes = changes_since(case, seen)
 
 
+class VersionMissing(CaseRefused):
+    """A change that does not say which version of the case it was made on: it could undo a save it never saw."""
+
+    status = 428
+
+    def __init__(self, case: Case):
+        super().__init__(_("The change did not say which version of case %(reference)s it was made on. Nothing was "
+                           "saved; open the case again, then make your change.", reference=case.reference))
+
+
 def record_view(case: Case) -> None:
     """Every reading of a child's file is in the trail (DESIGN.md section 6), committed on its own."""
     record(db.session, "case_viewed", entity="cases", entity_id=case.id, case_ref=case.reference,
@@ -106,8 +116,15 @@ def changes_since(case: Case, seen: int) -> list[dict]:
 
 
 def _require(case: Case, action: str, user: User, version: int | None) -> None:
-    if version is not None and version != case.version:
+    """A change of the case: made on its current version, allowed at its status and for this role."""
+    if version is None:
+        raise VersionMissing(case)
+    if version != case.version:
         raise StaleVersion(case, version)
+    _allow(case, action, user)
+
+
+def _allow(case: Case, action: str, user: User) -> None:
     rule = workflow.TRANSITIONS.get((case.status, action))
     if rule is None:
         raise NotInThisStatus(_("Case %(reference)s is at “%(status)s”: “%(action)s” is not possible now.",
@@ -480,7 +497,7 @@ def return_plan(case: Case, user: User, reason: str, version: int | None) -> Pla
 
 def log(case: Case, user: User, kind: str, occurred_at: datetime | None, text: str) -> TimelineEntry:
     """A visit, contact, service or note; added by anyone following the case, without a version check."""
-    _require(case, "log", user, None)
+    _allow(case, "log", user)
     problems: dict[str, list[str]] = {}
     if kind not in TIMELINE_KINDS:
         problems["kind"] = [_("Choose what kind of entry this is.")]

@@ -13,6 +13,11 @@ INTAKE = {
 }
 
 
+def seen(case):
+    """The If-Match header of a change made on `case` as it is now."""
+    return {"If-Match": f'"{case.version}"'}
+
+
 def token_for(client, user):
     token = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json["token"]
     return {"Authorization": f"Bearer {token}"}
@@ -117,7 +122,7 @@ def test_list_pages_with_a_next_link(client, auth, worker):
 def test_a_step_runs_through_the_same_rules(client, auth, worker):
     case = make_case(worker)
     response = client.post(f"/api/v1/cases/{case.reference}/assessment",
-                           json={"answers": {"life_in_danger": True}}, headers=auth)
+                           json={"answers": {"life_in_danger": True}}, headers={**auth, **seen(case)})
     assert response.status_code == 201 and response.json["status"] == "assessing"
     assert response.json["risk_level"] == "high"
 
@@ -128,7 +133,7 @@ def test_a_review_whose_scores_are_not_strings_answers_422(client, auth, worker)
     from app.extensions import db
     db.session.commit()
     response = client.post(f"/api/v1/cases/{case.reference}/review", json={"scores": {"safety": ["high"]}},
-                           headers=auth)
+                           headers={**auth, **seen(case)})
     assert response.status_code == 422 and "scores" in response.json["error"]["fields"]
 
 
@@ -139,9 +144,27 @@ def test_intake_refuses_a_carer_whose_name_is_null(client, auth):
     assert client.get("/api/v1/cases", headers=auth).json["items"] == []
 
 
+def test_a_step_without_if_match_answers_428_and_changes_nothing(client, auth, worker):
+    case = make_case(worker)
+    response = client.post(f"/api/v1/cases/{case.reference}/assessment", json={"answers": {}}, headers=auth)
+    assert response.status_code == 428
+    assert client.get(f"/api/v1/cases/{case.reference}", headers=auth).json["status"] == "reported"
+
+
+def test_a_timeline_entry_needs_no_if_match(client, auth, worker):
+    case = make_case(worker)
+    case.status = "in_progress"
+    from app.extensions import db
+    db.session.commit()
+    response = client.post(f"/api/v1/cases/{case.reference}/timeline", headers=auth,
+                           json={"kind": "visit", "occurred_at": "2026-11-28T09:00:00+07:00", "text": "Thăm nhà"})
+    assert response.status_code == 201
+
+
 def test_a_step_that_does_not_fit_the_status_answers_409(client, auth, worker):
     case = make_case(worker)
-    assert client.post(f"/api/v1/cases/{case.reference}/closure-approval", headers=auth).status_code == 409
+    assert client.post(f"/api/v1/cases/{case.reference}/closure-approval",
+                       headers={**auth, **seen(case)}).status_code == 409
 
 
 def test_a_step_this_role_may_not_take_answers_403(client, auth, make_user):
@@ -150,12 +173,14 @@ def test_a_step_this_role_may_not_take_answers_403(client, auth, make_user):
     case.status = "planning"
     from app.extensions import db
     db.session.commit()
-    assert client.post(f"/api/v1/cases/{case.reference}/plan-approval", headers=auth).status_code == 403
+    assert client.post(f"/api/v1/cases/{case.reference}/plan-approval",
+                       headers={**auth, **seen(case)}).status_code == 403
 
 
 def test_the_worker_and_leader_journey_over_the_api(client, auth, worker, make_user):
     leader_auth = token_for(client, make_user("commune_leader"))
-    reference = client.post("/api/v1/cases", json=INTAKE, headers=auth).json["reference"]
+    response = client.post("/api/v1/cases", json=INTAKE, headers=auth)
+    reference = response.json["reference"]
     steps = [
         (auth, "emergency-measures", {"description": "Đưa trẻ đến nhà bà ngoại",
                                       "taken_at": "2026-11-28T09:00:00+07:00"}),
@@ -166,7 +191,8 @@ def test_the_worker_and_leader_journey_over_the_api(client, auth, worker, make_u
         (leader_auth, "plan-approval", None),
     ]
     for headers, step, body in steps:
-        response = client.post(f"/api/v1/cases/{reference}/{step}", json=body, headers=headers)
+        response = client.post(f"/api/v1/cases/{reference}/{step}", json=body,
+                               headers={**headers, "If-Match": response.headers["ETag"]})
         assert response.status_code in (200, 201), (step, response.json)
     assert response.json["status"] == "in_progress" and response.json["plan"]["status"] == "approved"
 

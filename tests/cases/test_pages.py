@@ -82,6 +82,17 @@ def test_a_stale_form_is_refused_shows_what_changed_and_keeps_the_input(client, 
     assert case.description != "Mô tả mới của tôi"
 
 
+def test_a_form_without_a_version_is_refused_and_keeps_the_input(client, worker, make_user):
+    case = make_case(worker)
+    english(client)
+    response = client.post(f"/cases/{case.reference}/edit",
+                           data={"description": "Mô tả mới của tôi", "categories": ["violence"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 428 and "did not say which version" in page and "Mô tả mới của tôi" in page
+    db.session.refresh(case)
+    assert case.description != "Mô tả mới của tôi" and case.version == 1
+
+
 def test_my_work_lists_the_overdue_first(client, worker):
     from datetime import timedelta
 
