@@ -297,6 +297,35 @@ class Plan(CaseRecord, db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     actions: Mapped[list[PlanAction]] = relationship(back_populates="plan", cascade="all, delete-orphan",
                                                      order_by="PlanAction.id")
+    authors: Mapped[list[PlanAuthor]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                     order_by="PlanAuthor.id")
+
+    def written_by(self, user: User) -> bool:
+        """`user` wrote some version of this plan, and so may not approve it."""
+        return any(author.user_id == user.id for author in self.authors)
+
+    def add_author(self, user: User) -> None:
+        if not self.written_by(user):
+            self.authors.append(PlanAuthor(user_id=user.id))
+
+
+class PlanAuthor(Audited, db.Model):
+    """Everyone who wrote a version of a plan: the last to save it is not its only drafter."""
+
+    __tablename__ = "plan_authors"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+
+    plan: Mapped[Plan] = relationship(back_populates="authors")
+
+    def audit_case_ref(self) -> str | None:
+        return self.plan.case.reference if self.plan else None
+
+    def audit_unit_path(self) -> str | None:
+        return self.plan.case.unit.path if self.plan else None
 
 
 class PlanAction(Audited, db.Model):

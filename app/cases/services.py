@@ -442,6 +442,7 @@ def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction]
     elif plan.status == "submitted":
         raise WrongState(_("The plan is waiting for approval; it can be changed once it is returned."))
     plan.goals, plan.status, plan.drafted_by_id = goals.strip(), "draft", user.id
+    plan.add_author(user)
     plan.actions = [PlanAction(description=a.description.strip(), responsible=a.responsible.strip(),
                                due_date=a.due_date) for a in actions]
     _take(case, step)
@@ -471,7 +472,7 @@ def _submitted_plan(case: Case) -> Plan:
 def approve_plan(case: Case, user: User, version: int | None) -> Plan:
     _require(case, "approve_plan", user, version)
     plan = _submitted_plan(case)
-    if plan.drafted_by_id == user.id:
+    if plan.written_by(user):
         raise NotAllowed(_("You drafted this plan; another commune leader must approve it."))
     plan.status, plan.decided_by_id, plan.decided_at = "approved", user.id, utcnow()
     _meet(case, "plan_approval", plan.decided_at)

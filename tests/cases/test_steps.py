@@ -109,6 +109,16 @@ def test_the_drafter_can_never_approve_their_own_plan(make_user):
         services.approve_plan(case, leader, case.version)
 
 
+def test_a_leader_who_wrote_any_version_of_the_plan_cannot_approve_it(worker, leader):
+    case = make_case(worker)
+    services.assess(case, worker, {}, None, case.version)
+    services.draft_plan(case, leader, "Mục tiêu của lãnh đạo", [ACTION], case.version)
+    services.draft_plan(case, worker, "Mục tiêu của lãnh đạo", [ACTION], case.version)
+    services.submit_plan(case, worker, case.version)
+    with pytest.raises(services.NotAllowed):
+        services.approve_plan(case, leader, case.version)
+
+
 def test_a_leader_approves_a_workers_plan_and_the_plan_is_carried_out(worker, leader):
     case = planned(make_case(worker), worker)
     services.approve_plan(case, leader, case.version)
