@@ -374,7 +374,7 @@ def record_emergency(case: Case, user: User, measure: Emergency, version: int | 
             problems.setdefault("isolation_until", []).append(_("Give the first and last day of the isolation."))
         elif measure.isolation_until < measure.isolation_from:
             problems.setdefault("isolation_until", []).append(_("The last day comes before the first."))
-        elif (measure.isolation_until - measure.isolation_from).days + 1 > ISOLATION_MAX_DAYS:
+        elif _isolation_days(case, measure.isolation_from, measure.isolation_until) > ISOLATION_MAX_DAYS:
             problems.setdefault("isolation_until", []).append(
                 _("A temporary isolation lasts %(days)d days at most.", days=ISOLATION_MAX_DAYS))
     if problems:
@@ -392,6 +392,21 @@ def record_emergency(case: Case, user: User, measure: Emergency, version: int | 
     _take(case, "emergency")
     _commit(case, version)
     return record
+
+
+def _isolation_days(case: Case, first: date, last: date) -> int:
+    """The days of the isolation that the decision for `first`-`last` belongs to: decisions that overlap or
+    follow one another without a day between are one isolation and its extensions."""
+    periods = sorted([(m.isolation_from, m.isolation_until) for m in case.emergency_measures if m.isolation]
+                     + [(first, last)])
+    start, end = periods[0]
+    for period_start, period_end in periods[1:]:
+        if period_start > end + timedelta(days=1):
+            if start <= first <= end:
+                break
+            start = period_start
+        end = max(end, period_end)
+    return (end - start).days + 1
 
 
 # The plan (Mẫu 04, 05)

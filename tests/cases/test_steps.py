@@ -99,6 +99,30 @@ def test_a_temporary_isolation_lasts_15_days_at_most(worker):
     assert case.deadline("isolation_end").due_at.date() == date(2026, 1, 15)
 
 
+def isolation(first, last):
+    return services.Emergency(description="Cách ly khỏi người cha", taken_at=utcnow(), isolation=True,
+                              isolation_place="Nhà bà ngoại", decided_by="Chủ tịch UBND xã",
+                              isolation_from=first, isolation_until=last)
+
+
+def test_extensions_of_an_isolation_count_towards_its_15_days(worker):
+    case = make_case(worker, immediate_danger=True)
+    services.record_emergency(case, worker, isolation(date(2026, 1, 1), date(2026, 1, 10)), case.version)
+    services.record_emergency(case, worker, isolation(date(2026, 1, 11), date(2026, 1, 15)), case.version)
+    with pytest.raises(services.Invalid) as refusal:
+        services.record_emergency(case, worker, isolation(date(2026, 1, 16), date(2026, 1, 16)), case.version)
+    assert "isolation_until" in refusal.value.fields
+    db.session.rollback()
+    assert case.deadline("isolation_end").due_at.date() == date(2026, 1, 15)
+
+
+def test_a_later_isolation_after_a_gap_has_its_own_15_days(worker):
+    case = make_case(worker, immediate_danger=True)
+    services.record_emergency(case, worker, isolation(date(2026, 1, 1), date(2026, 1, 15)), case.version)
+    services.record_emergency(case, worker, isolation(date(2026, 3, 1), date(2026, 3, 15)), case.version)
+    assert case.deadline("isolation_end").due_at.date() == date(2026, 3, 15)
+
+
 def test_the_drafter_can_never_approve_their_own_plan(make_user):
     leader = make_user("commune_leader")
     case = make_case(leader)
