@@ -325,7 +325,8 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     case.assessments.append(assessment)
     case.risk_level = risk
     _meet(case, "initial_assessment", now)
-    if case.deadline("plan_draft") is None:
+    plan_clock = case.deadline("plan_draft")
+    if plan_clock is None or plan_clock.met_at is not None:  # not yet started, or met before a reopening
         _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
         _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))
     _take(case, "assess")
@@ -451,6 +452,8 @@ def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction]
         plan = Plan(drafted_by_id=user.id, goals="")
         case.plans.append(plan)
         if step == "new_plan":
+            # A new plan answers a review that found the child not yet safe: an earlier closure proposal is void.
+            case.closure_reason = case.closure_note = case.closure_proposed_by_id = None
             now = utcnow()
             _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
             _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))

@@ -191,6 +191,35 @@ def test_reopening_needs_a_reason_and_restarts_the_assessment(worker):
     assert "Trẻ lại bị đánh" in case.timeline[0].text
 
 
+def closed(case, worker, leader):
+    services.approve_plan(planned(case, worker), leader, case.version)
+    services.propose_closure(case, worker, "safe_stable", None, case.version)
+    services.approve_closure(case, leader, case.version)
+    return case
+
+
+def test_the_assessment_after_a_reopening_starts_a_new_plan_clock(worker, leader):
+    case = closed(make_case(worker), worker, leader)
+    services.reopen(case, worker, "Trẻ lại bị đánh", case.version)
+    services.assess(case, worker, {"repeated_harm": True}, None, case.version)
+    assert case.deadline("plan_draft").met_at is None and case.deadline("plan_approval").met_at is None
+    assert case.deadline("plan_draft").due_at > utcnow()
+
+
+def test_a_new_plan_voids_an_earlier_closure_proposal(worker, leader):
+    case = planned(make_case(worker), worker)
+    services.approve_plan(case, leader, case.version)
+    services.review(case, worker, {"safety": "low", "health": "low", "education": "low", "family_care": "low"},
+                    None, case.version)
+    services.propose_closure(case, worker, "safe_stable", None, case.version)
+    services.new_plan(case, worker, "Trẻ lại gặp nguy hiểm", [ACTION], case.version)
+    services.submit_plan(case, worker, case.version)
+    services.approve_plan(case, leader, case.version)
+    assert case.closure_reason is None
+    with pytest.raises(services.WrongState):
+        services.approve_closure(case, leader, case.version)
+
+
 def test_a_save_on_a_stale_version_is_refused_and_says_what_changed(worker, leader):
     case = make_case(worker)
     seen = case.version
