@@ -45,6 +45,14 @@ def test_seed_demo_adds_about_thirty_cases_in_every_status_some_overdue(runner, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == len(cases)
 
 
+def test_demo_plans_are_decided_by_a_leader_of_the_case_s_commune(runner, app):
+    from app.cases.models import Plan
+
+    runner.invoke(args=["seed", "demo"])
+    plans = list(db.session.scalars(sa.select(Plan).where(Plan.decided_by_id.is_not(None))))
+    assert plans and {plan.decided_by.unit_id == plan.case.unit_id for plan in plans} == {True}
+
+
 def test_seed_demo_adds_referrals_in_every_state_and_open_escalations(runner, app):
     from app.escalations.models import Escalation
     from app.referrals.models import Referral

@@ -43,14 +43,16 @@ def seed_cases() -> int:
     units = [find_unit("10933", "2024"), find_unit("10966", "2024")]
     if db.session.scalar(sa.select(sa.exists().where(Case.unit_id.in_([unit.id for unit in units])))):
         return 0
-    people = {name: find_user(name) for name in ("worker.camphuc", "leader.camphuc", "worker.tanviet")}
+    people = {name: find_user(name) for name in ("worker.camphuc", "leader.camphuc", "worker.tanviet",
+                                                 "leader.tanviet")}
+    leaders = {people[name].unit_id: people[name] for name in ("leader.camphuc", "leader.tanviet")}
     chance = random.Random(2024)
     now = utcnow()
     for number, ((name, sex), target) in enumerate(zip(CHILDREN, TARGETS, strict=True)):
         worker = people["worker.camphuc"] if number % 3 else people["worker.tanviet"]
         category = list(STORIES)[number % len(STORIES)]
-        details = ChildDetails(full_name=name, sex=sex, date_of_birth=date(2009 + number % 15, 1 + number % 12,
-                                                                            1 + number % 27),
+        details = ChildDetails(full_name=name, sex=sex, date_of_birth=date(now.year - 2 - number % 13,
+                                                                            1 + number % 12, 1 + number % 27),
                                address_unit=worker.unit, address_detail=f"Thôn {1 + number % 6}",
                                carers=[{"name": "Người chăm sóc", "relationship": "Mẹ", "phone": "0912345678"}])
         hours_ago = 30 if number < 3 else chance.randint(1, 10)
@@ -59,7 +61,7 @@ def seed_cases() -> int:
                                  description=STORIES[category], immediate_danger=category in ("violence",
                                                                                              "sexual_abuse"))
         case = services.open_case(worker, worker.unit, report, child_details=details)
-        _advance(case, target, worker, people["leader.camphuc"], chance)
+        _advance(case, target, worker, leaders[worker.unit_id], chance)
         if target == "assessing" and number % 2:
             # As if the assessment were a week old: the plan is now overdue.
             case.deadline("plan_draft").due_at = now - timedelta(days=1)

@@ -15,6 +15,7 @@ DEMO_ACCOUNTS = (
     ("worker.camphuc", "Nguyễn Thị Lan", "worker", "10933"),
     ("leader.camphuc", "Trần Văn Hùng", "commune_leader", "10933"),
     ("worker.tanviet", "Phạm Thị Hoa", "worker", "10966"),
+    ("leader.tanviet", "Hoàng Văn Nam", "commune_leader", "10966"),
     ("supervisor.camgiang", "Lê Minh Tuấn", "supervisor", "295"),
     ("officer.haiduong", "Vũ Thị Mai", "province_officer", "30"),
     ("inspector.haiduong", "Đỗ Quang Huy", "inspector", "30"),
