@@ -23,7 +23,7 @@ from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK
                               Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure, Plan,
                               PlanAction, Review, TimelineEntry)
 from app.children.models import Child
-from app.children.services import ChildDetails, child_problems, new_child
+from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, youngest_age
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
 from app.orm import utcnow
@@ -241,10 +241,14 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
         raise Invalid({"unit": [_("Cases are opened at a commune in your area.")]})
     now = utcnow()
     problems = report_problems(report, now)
+    reported_on = report.received_at.astimezone(local_zone()).date() if report.received_at else None
     if child is None:
-        problems.update(child_problems(child_details or ChildDetails(), now.astimezone(local_zone()).date()))
+        problems.update(child_problems(child_details or ChildDetails(), now.astimezone(local_zone()).date(),
+                                       reported_on))
     elif db.session.scalar(scoped_children(user).where(Child.id == child.id)) is None:
         problems["child_id"] = [_("There is no such child in your area.")]
+    elif reported_on and (youngest_age(child, reported_on) or 0) >= CHILD_AGE_LIMIT:
+        problems["child_id"] = [_("The child must be under %(age)d years old.", age=CHILD_AGE_LIMIT)]
     if problems:
         raise Invalid(problems)
     child = child or new_child(child_details)

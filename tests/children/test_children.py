@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -42,8 +42,23 @@ def test_an_estimated_birth_year_is_enough(app):
     assert child_problems(child_details(date_of_birth=None, birth_year=2016), TODAY) == {}
 
 
-def test_a_person_of_18_or_more_is_not_a_child_here(app):
-    assert "date_of_birth" in child_problems(child_details(date_of_birth=date(2006, 1, 1)), TODAY)
+def test_a_person_who_is_18_on_the_day_of_the_report_is_not_a_child(app):
+    assert "date_of_birth" in child_problems(child_details(date_of_birth=date(2008, 11, 28)), TODAY)
+
+
+def test_a_child_who_turns_18_the_day_after_the_report_is_taken(app):
+    assert child_problems(child_details(date_of_birth=date(2008, 11, 29)), TODAY) == {}
+
+
+@pytest.mark.parametrize("year, accepted", [(2008, True), (2007, False), (2027, False)])
+def test_with_only_a_year_of_birth_the_child_may_have_been_under_18(app, year, accepted):
+    problems = child_problems(child_details(date_of_birth=None, birth_year=year), TODAY)
+    assert (problems == {}) is accepted and (accepted or "birth_year" in problems)
+
+
+def test_the_age_counts_on_the_day_of_the_report_not_today(app):
+    born = child_details(date_of_birth=date(2008, 6, 1))
+    assert child_problems(born, TODAY, reported_on=date(2026, 5, 31)) == {}
 
 
 def test_a_carer_needs_a_name_and_relationship(app):
@@ -99,8 +114,36 @@ def test_a_correction_that_does_not_fit_is_refused_next_to_its_field(client, mak
     assert response.status_code == 200 and 'id="id_number-error"' in response.get_data(as_text=True)
 
 
+def test_a_child_who_has_turned_18_since_their_report_can_still_be_corrected(client, make_user, sign_in):
+    worker = sign_in(make_user("worker"))
+    child = make_case(worker, received_at=datetime(2025, 3, 1, tzinfo=timezone.utc)).child
+    response = client.post(f"/children/{child.id}/edit", data={
+        "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2008-04-02"})
+    assert response.status_code == 302
+
+
+def test_a_child_whose_commune_left_the_list_in_force_can_still_be_corrected(app, client, make_user, sign_in,
+                                                                            monkeypatch):
+    worker = sign_in(make_user("worker"))
+    child = make_case(worker).child
+    monkeypatch.setitem(app.config, "UNITS_EDITION", "2025")
+    response = client.post(f"/children/{child.id}/edit", data={
+        "full_name": "Nguyễn Văn Ân", "sex": "male", "date_of_birth": "2015-04-02"})
+    assert response.status_code == 302
+
+
 def test_an_inspector_cannot_correct_a_child(client, make_user, sign_in):
     worker = make_user("worker")
     child = make_case(worker).child
     sign_in(make_user("inspector"))
     assert client.get(f"/children/{child.id}/edit").status_code == 403
+
+
+def test_a_new_case_for_a_person_on_record_who_has_turned_18_is_refused(make_user):
+    from app.cases.services import Invalid
+    worker = make_user("worker")
+    child = make_case(worker).child
+    child.date_of_birth, child.birth_year = date(2007, 1, 1), 2007
+    with pytest.raises(Invalid) as refusal:
+        make_case(worker, child=child)
+    assert "child_id" in refusal.value.fields
