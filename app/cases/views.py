@@ -134,7 +134,7 @@ def create():
         if not choice:
             duplicates, elsewhere = probable_duplicates(details, services.province_of(current_user.unit),
                                                         scoped_children(current_user))
-        if not duplicates:
+        if not duplicates and not elsewhere:
             child = None
             if choice and choice != "new":
                 child = db.session.scalar(scoped_children(current_user).where(Child.id == int(choice))) \

@@ -52,6 +52,17 @@ def test_choosing_a_new_child_records_one(client, worker):
     assert len({case.child_id for case in db.session.scalars(db.select(Case))} - {existing.child_id}) == 1
 
 
+def test_a_probable_duplicate_elsewhere_is_told_and_the_worker_confirms_a_new_child(client, worker, make_user):
+    make_case(make_user("worker", unit="10966"))
+    english(client)
+    data = {**INTAKE, "full_name": "nguyen van an", "sex": "male", "date_of_birth": "2015-04-02"}
+    page = client.post("/cases/new", data=data).get_data(as_text=True)
+    assert "on record elsewhere in the province" in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 1
+    assert client.post("/cases/new", data={**data, "child_choice": "new"}).status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 2
+
+
 def test_the_case_page_shows_deadlines_and_the_steps_allowed(client, worker):
     case = make_case(worker, immediate_danger=True)
     english(client)
