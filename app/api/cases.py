@@ -324,6 +324,9 @@ def _prepare(case: Case, step: str, fields: Fields, version: int | None):
             isolation=fields.flag("isolation"), isolation_place=fields.text("isolation_place"),
             isolation_from=fields.day("isolation_from"), isolation_until=fields.day("isolation_until"),
             decided_by=fields.text("decided_by")), version)
+    if step == "isolation-end":
+        return partial(services.end_isolation, case, user, fields.day("ended_on"), fields.text("note") or "",
+                       version)
     if step in ("plan", "new-plan"):
         write = services.draft_plan if step == "plan" else services.new_plan
         return partial(write, case, user, fields.text("goals") or "", _planned_actions(fields), version)
@@ -359,8 +362,9 @@ def _scores(fields: Fields) -> dict:
     return scores
 
 
-STEPS = ("assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan", "plan-submission",
-         "plan-approval", "plan-return", "timeline", "review", "closure-proposal", "closure-approval", "reopening")
+STEPS = ("assessment", "detailed-assessment", "emergency-measures", "isolation-end", "plan", "new-plan",
+         "plan-submission", "plan-approval", "plan-return", "timeline", "review", "closure-proposal",
+         "closure-approval", "reopening")
 CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan", "timeline", "review"}
 
 

@@ -192,20 +192,21 @@ DOCUMENT = {
             "parameters": [
                 {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}},
                 {"name": "step", "in": "path", "required": True, "schema": {"type": "string", "enum": [
-                    "assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan",
+                    "assessment", "detailed-assessment", "emergency-measures", "isolation-end", "plan", "new-plan",
                     "plan-submission", "plan-approval", "plan-return", "timeline", "review", "closure-proposal",
                     "closure-approval", "reopening"]}}],
             "post": {"summary": "One step of the case. Bodies: assessment {answers, summary}; detailed-assessment "
                                 "{summary, meeting_minutes}; emergency-measures {description, taken_at, isolation, "
-                                "isolation_place, isolation_from, isolation_until, decided_by}; plan and new-plan "
+                                "isolation_place, isolation_from, isolation_until, decided_by}; isolation-end "
+                                "{ended_on, note}; plan and new-plan "
                                 "{goals, actions: [{description, responsible, due_date}]}; plan-return and "
                                 "reopening {reason}; timeline {kind, occurred_at, text}; review {scores: {safety, "
                                 "health, education, family_care}, note}; closure-proposal {reason, note}. "
-                                "If-Match optional.",
+                                "Needs If-Match, but for timeline.",
                      "responses": {"200": {"description": "The case"}, "201": {"description": "The case"},
                                    "403": _error("Not for this role or this person"),
                                    "409": _error("Not possible at this status"), "412": _error("Stale version"),
-                                   "422": _error("Invalid fields")}}},
+                                   "422": _error("Invalid fields"), "428": _error("If-Match missing")}}},
         "/cases/{reference}/referrals": {
             "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
             "post": {"summary": "Refer the case from the caller's unit to another unit (to_unit: code) or to a "

@@ -68,6 +68,12 @@ class EmergencyForm(VersionedForm):
     decided_by = StringField(_l("Decided by (commune chairman)"), validators=[Optional(), Length(max=200)])
 
 
+class EndIsolationForm(VersionedForm):
+    ended_on = DateField(_l("Day the isolation ended"), validators=[InputRequired()])
+    note = TextAreaField(_l("What followed for the child (home again, alternative care)"),
+                         validators=[InputRequired(), Length(max=5000)])
+
+
 class PlanActionForm(FlaskForm):
     class Meta:
         csrf = False

@@ -189,6 +189,13 @@ class Case(Audited, db.Model):
     def deadline(self, name: str) -> Deadline | None:
         return next((deadline for deadline in self.deadlines if deadline.name == name), None)
 
+    @property
+    def ongoing_isolation(self) -> EmergencyMeasure | None:
+        """The latest temporary isolation decision, unless its end has been recorded."""
+        decisions = [measure for measure in self.emergency_measures if measure.isolation]
+        latest = max(decisions, key=lambda measure: (measure.isolation_until, measure.id or 0), default=None)
+        return latest if latest is not None and latest.isolation_ended_on is None else None
+
     def open_deadlines(self) -> list[Deadline]:
         return [deadline for deadline in self.deadlines if deadline.met_at is None]
 
@@ -266,6 +273,9 @@ class EmergencyMeasure(CaseRecord, db.Model):
     isolation_place: Mapped[str | None] = mapped_column(sa.String(300))
     isolation_from: Mapped[date | None]
     isolation_until: Mapped[date | None]
+    # When the isolation ended (at its term, or earlier once the danger passed), and what followed for the child.
+    isolation_ended_on: Mapped[date | None]
+    isolation_end_note: Mapped[str | None] = mapped_column(sa.Text)
     decided_by: Mapped[str | None] = mapped_column(sa.String(200))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -59,8 +59,8 @@ def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
         query = query.where(Case.unit_id.in_(units_under(unit)) if unit else sa.false())
     if filters.worker:
         query = query.where(Case.assigned_worker_id.in_(sa.select(User.id).where(User.username == filters.worker)))
-    if filters.overdue:
-        query = query.where(next_due() < now)
+    if filters.overdue:  # what waits on someone: a closed case waits on no one
+        query = query.where(next_due() < now, Case.status != "closed")
     if filters.open:
         query = query.where(Case.status.in_(OPEN_STATUSES))
     if filters.received_from:

@@ -26,6 +26,7 @@ from app.children.models import Child
 from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, youngest_age
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
+from app.i18n import display_date
 from app.orm import utcnow
 from app.text import initials
 from app.units.models import Unit
@@ -402,8 +403,8 @@ def record_emergency(case: Case, user: User, measure: Emergency, version: int | 
 def _isolation_days(case: Case, first: date, last: date) -> int:
     """The days of the isolation that the decision for `first`-`last` belongs to: decisions that overlap or
     follow one another without a day between are one isolation and its extensions."""
-    periods = sorted([(m.isolation_from, m.isolation_until) for m in case.emergency_measures if m.isolation]
-                     + [(first, last)])
+    periods = sorted([(m.isolation_from, m.isolation_ended_on or m.isolation_until)
+                      for m in case.emergency_measures if m.isolation] + [(first, last)])
     start, end = periods[0]
     for period_start, period_end in periods[1:]:
         if period_start > end + timedelta(days=1):
@@ -412,6 +413,30 @@ def _isolation_days(case: Case, first: date, last: date) -> int:
             start = period_start
         end = max(end, period_end)
     return (end - start).days + 1
+
+
+def end_isolation(case: Case, user: User, ended_on: date | None, note: str, version: int | None) -> EmergencyMeasure:
+    """The temporary isolation ended, at its term or earlier once the danger passed: on which day, and what
+    followed for the child (home again, alternative care). This answers the isolation's deadline."""
+    _require(case, "end_isolation", user, version)
+    measure = case.ongoing_isolation
+    if measure is None:
+        raise WrongState(_("No temporary isolation is under way."))
+    problems: dict[str, list[str]] = {}
+    today = utcnow().astimezone(local_zone()).date()
+    if ended_on is None:
+        problems["ended_on"] = [_("Give the day the isolation ended.")]
+    elif not measure.isolation_from <= ended_on <= today:
+        problems["ended_on"] = [_("The isolation ended between its first day (%(first)s) and today.",
+                                  first=display_date(measure.isolation_from))]
+    _text_problem(problems, "note", note, required=True, limit=5000)
+    if problems:
+        raise Invalid(problems)
+    measure.isolation_ended_on, measure.isolation_end_note = ended_on, note.strip()
+    _meet(case, "isolation_end", utcnow())
+    case.updated_at = utcnow()
+    _commit(case, version)
+    return measure
 
 
 # The plan (Mẫu 04, 05)

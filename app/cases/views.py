@@ -17,7 +17,8 @@ from app.access import record_refusal, refuse, requires, scoped_children
 from app.audit.models import MAX_ENTRY_ID
 from app.cases import checklist, queries, services, workflow
 from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DetailForm, EditForm, EmergencyForm,
-                             IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm, VersionedForm)
+                             EndIsolationForm, IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm,
+                             VersionedForm)
 from app.cases.history import history_items
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
                               TIMELINE_KINDS, Case)
@@ -166,6 +167,7 @@ def _forms_for(case: Case) -> dict:
         "assess": AssessmentForm(data=version),
         "detail": DetailForm(data=version),
         "emergency": EmergencyForm(data={**version, "taken_at": now_local}),
+        "end_isolation": EndIsolationForm(data={**version, "ended_on": now_local.date()}),
         "plan": PlanForm(data={**version, **plan_data}),
         "reason": ReasonForm(data=version),
         "log": TimelineForm(data={"occurred_at": now_local}),
@@ -204,7 +206,8 @@ def history(reference):
 
 
 STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), "detail": ("detail", DetailForm),
-              "emergency": ("emergency", EmergencyForm), "draft_plan": ("plan", PlanForm),
+              "emergency": ("emergency", EmergencyForm), "end_isolation": ("end_isolation", EndIsolationForm),
+              "draft_plan": ("plan", PlanForm),
               "new_plan": ("plan", PlanForm), "submit_plan": ("confirm", VersionedForm),
               "approve_plan": ("confirm", VersionedForm), "return_plan": ("reason", ReasonForm),
               "log": ("log", TimelineForm), "review": ("review", ReviewForm),
@@ -230,6 +233,8 @@ def _call(step: str, case: Case, form):
             isolation=bool(form.isolation.data), isolation_place=form.isolation_place.data,
             isolation_from=form.isolation_from.data, isolation_until=form.isolation_until.data,
             decided_by=form.decided_by.data), version)
+    if step == "end_isolation":
+        return services.end_isolation(case, user, form.ended_on.data, form.note.data or "", version)
     if step in ("draft_plan", "new_plan"):
         actions = [services.PlannedAction(row["description"] or "", row["responsible"] or "", row["due_date"])
                    for row in form.actions.data if (row["description"] or "").strip()]

@@ -120,6 +120,9 @@ def emergency_section(case: Case, printing: Printing) -> list:
                                     "%(who)s.", place=measure.isolation_place,
                                     first=display_date(measure.isolation_from),
                                     last=display_date(measure.isolation_until), who=measure.decided_by)))
+        if measure.isolation_ended_on:
+            block.append(pdf.para(_("The isolation ended on %(day)s: %(note)s",
+                                    day=display_date(measure.isolation_ended_on), note=measure.isolation_end_note)))
         flowables.append(KeepTogether(block))
     return flowables
 

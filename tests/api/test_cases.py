@@ -161,6 +161,19 @@ def test_a_timeline_entry_needs_no_if_match(client, auth, worker):
     assert response.status_code == 201
 
 
+def test_the_end_of_an_isolation_is_recorded_over_the_api(client, auth, worker):
+    case = make_case(worker)
+    path = f"/api/v1/cases/{case.reference}"
+    decided = client.post(f"{path}/emergency-measures", headers={**auth, **seen(case)}, json={
+        "description": "Cách ly khỏi người cha", "taken_at": "2026-11-28T09:00:00+07:00", "isolation": True,
+        "isolation_place": "Nhà bà ngoại", "isolation_from": "2026-11-28", "isolation_until": "2026-12-05",
+        "decided_by": "Chủ tịch UBND xã"})
+    response = client.post(f"{path}/isolation-end", headers={**auth, "If-Match": decided.headers["ETag"]},
+                           json={"ended_on": "2026-11-28", "note": "Trẻ về nhà với mẹ"})
+    assert response.status_code == 200, response.json
+    assert [d["met_at"] is not None for d in response.json["deadlines"] if d["name"] == "isolation_end"] == [True]
+
+
 def test_a_step_that_does_not_fit_the_status_answers_409(client, auth, worker):
     case = make_case(worker)
     assert client.post(f"/api/v1/cases/{case.reference}/closure-approval",

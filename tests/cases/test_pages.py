@@ -1,10 +1,13 @@
 """The case pages: intake, the case page and its steps, the list, my work."""
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from app.access import Role
 from app.cases.models import Case
 from app.extensions import db
+from app.orm import utcnow
 from tests.factories import make_case
 
 INTAKE = {"full_name": "Lê Thị Mai", "sex": "female", "date_of_birth": "2016-02-03", "source": "hotline_111",
@@ -102,6 +105,30 @@ def test_a_form_without_a_version_is_refused_and_keeps_the_input(client, worker,
     assert response.status_code == 428 and "did not say which version" in page and "Mô tả mới của tôi" in page
     db.session.refresh(case)
     assert case.description != "Mô tả mới của tôi" and case.version == 1
+
+
+def test_a_closed_case_is_never_listed_as_overdue(client, worker):
+    case = make_case(worker, immediate_danger=True, received_at=utcnow() - timedelta(days=3))
+    case.status = "closed"
+    db.session.commit()
+    from app.cases import queries
+    assert db.session.execute(queries.filtered(worker, queries.CaseFilter(overdue=True), utcnow())).all() == []
+
+
+def test_the_end_of_an_isolation_is_recorded_from_the_case_page(client, worker):
+    from app.cases import services
+    case = make_case(worker, immediate_danger=True)
+    today = utcnow().date()
+    services.record_emergency(case, worker, services.Emergency(
+        description="Cách ly", taken_at=utcnow(), isolation=True, isolation_place="Nhà bà ngoại",
+        isolation_from=today, isolation_until=today + timedelta(days=5), decided_by="Chủ tịch"), case.version)
+    english(client)
+    assert "step-end_isolation" in client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    response = client.post(f"/cases/{case.reference}/end_isolation", data={
+        "version": case.version, "ended_on": today.isoformat(), "note": "Trẻ về nhà với mẹ"})
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "The isolation ended on" in page and "step-end_isolation" not in page
 
 
 def test_my_work_lists_the_overdue_first(client, worker):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.cases import services
+from app.cases import queries, services
 from app.cases.models import Case
 from app.extensions import db
 from app.orm import utcnow
@@ -121,6 +121,32 @@ def test_a_later_isolation_after_a_gap_has_its_own_15_days(worker):
     services.record_emergency(case, worker, isolation(date(2026, 1, 1), date(2026, 1, 15)), case.version)
     services.record_emergency(case, worker, isolation(date(2026, 3, 1), date(2026, 3, 15)), case.version)
     assert case.deadline("isolation_end").due_at.date() == date(2026, 3, 15)
+
+
+def test_recording_the_end_of_an_isolation_meets_its_deadline(worker):
+    case = make_case(worker, immediate_danger=True)
+    first = utcnow().date() - timedelta(days=20)
+    services.record_emergency(case, worker, isolation(first, first + timedelta(days=14)), case.version)
+    services.end_isolation(case, worker, first + timedelta(days=9), "Trẻ về nhà với mẹ", case.version)
+    assert case.deadline("isolation_end").met_at is not None and case.ongoing_isolation is None
+    overdue = queries.filtered(worker, queries.CaseFilter(overdue=True), utcnow())
+    assert db.session.execute(overdue).all() == []
+
+
+@pytest.mark.parametrize("days_after_first", [-1, 30])
+def test_an_isolation_ends_between_its_first_day_and_today(worker, days_after_first):
+    case = make_case(worker, immediate_danger=True)
+    first = utcnow().date() - timedelta(days=5)
+    services.record_emergency(case, worker, isolation(first, first + timedelta(days=14)), case.version)
+    with pytest.raises(services.Invalid) as refusal:
+        services.end_isolation(case, worker, first + timedelta(days=days_after_first), "Về nhà", case.version)
+    assert "ended_on" in refusal.value.fields
+
+
+def test_without_an_isolation_under_way_there_is_none_to_end(worker):
+    case = make_case(worker)
+    with pytest.raises(services.WrongState):
+        services.end_isolation(case, worker, utcnow().date(), "Về nhà", case.version)
 
 
 def test_the_drafter_can_never_approve_their_own_plan(make_user):
