@@ -118,6 +118,7 @@ def requires(capability: str):
                 refuse(403)
             return view(*args, **kwargs)
 
+        wrapped.capability = capability  # for the scope tests, which walk every route
         return wrapped
 
     return decorator

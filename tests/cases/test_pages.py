@@ -238,36 +238,59 @@ def case_routes(app):
                 yield rule, method
 
 
-def test_every_route_that_names_a_case_answers_404_out_of_scope(app, make_user):
+# Where each role is placed to have the case of a Cẩm Phúc (10933) worker in scope, and out of it. Hải Phòng (31)
+# is another province, added for the province officer.
+SCOPE_UNITS = {Role.WORKER: ("10933", "10966"), Role.COMMUNE_LEADER: ("10933", "10966"),
+               Role.SUPERVISOR: ("295", "296"), Role.PROVINCE_OFFICER: ("30", "31"), Role.INSPECTOR: ("30", "296"),
+               Role.ADMIN: ("30", "296")}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user, role):
+    """Pages and API alike. A role without the route's capability is refused (403) wherever the case is; out of
+    scope, every other route answers 404 and changes nothing; in scope, never 404 and never an error."""
     from flask import url_for
 
-    from app.extensions import db as database
-    case = make_case(make_user("worker", unit="10966"))
-    outsider = make_user("worker", unit="10933")
-    client = app.test_client()
-    client.post("/auth/sign-in", data={"username": outsider.username, "password": "correct horse battery"})
-    token = client.post("/api/v1/tokens", json={"username": outsider.username,
-                                                "password": "correct horse battery"}).json["token"]
+    from app.access import can
     from app.api.cases import STEPS
     from app.cases.views import STEP_FORMS
+    from app.units.models import Unit
 
+    if not db.session.scalar(sa.select(Unit.id).where(Unit.code == "31")):
+        db.session.add(Unit(edition="2024", code="31", name="Thành phố Hải Phòng", level="province", path="2024/31/"))
+        db.session.commit()
     checked = set()
-    for rule, method in case_routes(app):
-        steps = [None] if "step" not in rule.arguments else STEPS if rule.rule.startswith("/api/") else STEP_FORMS
-        for step in steps:
-            values = {"reference": case.reference, "child_id": case.child_id, "step": step}
-            with app.test_request_context():
-                path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
-            api = path.startswith("/api/")
-            response = client.open(path, method=method, json={} if api else None,
-                                   headers={"Authorization": f"Bearer {token}", "If-Match": '"1"'} if api else {})
-            assert response.status_code == 404, (method, path, response.status_code)
-            checked.add((method, path))
+    for where, unit_code in zip(("in", "out"), SCOPE_UNITS[role], strict=True):
+        case = make_case(make_user("worker", unit="10933"))
+        user = make_user(role, unit=unit_code)
+        client = app.test_client()
+        client.post("/auth/sign-in", data={"username": user.username, "password": "correct horse battery"})
+        token = client.post("/api/v1/tokens", json={"username": user.username,
+                                                    "password": "correct horse battery"}).json["token"]
+        for rule, method in case_routes(app):
+            steps = [None] if "step" not in rule.arguments else STEPS if rule.rule.startswith("/api/") else STEP_FORMS
+            for step in steps:
+                values = {"reference": case.reference, "child_id": case.child_id, "step": step}
+                with app.test_request_context():
+                    path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+                api = path.startswith("/api/")
+                response = client.open(path, method=method, json={} if api else None,
+                                       headers={"Authorization": f"Bearer {token}", "If-Match": '"1"'} if api else {})
+                capable = can(user, app.view_functions[rule.endpoint].capability)
+                answer = (role, where, method, path, response.status_code)
+                if not capable:
+                    assert response.status_code == 403, answer
+                elif where == "out":
+                    assert response.status_code == 404, answer
+                else:
+                    assert response.status_code not in (404, 500), answer
+                checked.add((method, rule.rule, step))
+        if where == "out":
+            db.session.refresh(case)
+            assert (case.status, case.version) == ("reported", 1)
     # case, history and child pages (3 + edit), API get and patch, the case file's page and API route;
-    # referring (page get and post, API) and escalating (page, API)
+    # referring (page get and post, API) and escalating (page, API); and every step, page and API
     assert len(checked) == 9 + 5 + len(STEPS) + len(STEP_FORMS)
-    database.session.refresh(case)
-    assert (case.status, case.version) == ("reported", 1)
 
 
 def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):
