@@ -129,7 +129,12 @@ def refused(refusal: services.CaseRefused):
     db.session.rollback()
     if refusal.status == 403:
         record_refusal(403)
-    return error_response(refusal.status, REFUSAL_CODES[refusal.status], str(refusal), refusal.fields or None)
+    more = {}
+    if isinstance(refusal, services.StaleVersion):
+        more["changes"] = [{"at": change["at"].isoformat(), "actor": change["actor"], "fields": change["fields"]}
+                           for change in refusal.changes]
+    return error_response(refusal.status, REFUSAL_CODES[refusal.status], str(refusal), refusal.fields or None,
+                          **more)
 
 
 def case_or_404(reference: str) -> Case:

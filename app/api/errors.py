@@ -14,8 +14,9 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message}}
+def error_response(status: int, code: str, message: str, fields: dict | None = None, **more):
+    """The API's error format; `more` adds members to the error object (a stale version's `changes`)."""
+    body = {"error": {"code": code, "message": message, **more}}
     if fields:
         body["error"]["fields"] = fields
     response = jsonify(body)

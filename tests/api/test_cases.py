@@ -83,6 +83,7 @@ def test_patch_with_a_stale_version_answers_412_and_changes_nothing(client, auth
     client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Chợ"}, headers=headers)
     response = client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Trường"}, headers=headers)
     assert response.status_code == 412
+    assert [change["fields"] for change in response.json["error"]["changes"]] == [["place"]]
     assert client.get(f"/api/v1/cases/{case.reference}", headers=auth).json["place"] == "Chợ"
 
 
