@@ -330,6 +330,12 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     case.assessments.append(assessment)
     case.risk_level = risk
     _meet(case, "initial_assessment", now)
+    if answers.get("life_in_danger") and not case.immediate_danger:
+        # Danger found at the assessment rather than at intake: the 12 hours still run from the report.
+        case.immediate_danger = True
+        _set_deadline(case, "emergency_measures", case.received_at + timedelta(hours=EMERGENCY_HOURS))
+        if case.emergency_measures:
+            _meet(case, "emergency_measures", min(measure.taken_at for measure in case.emergency_measures))
     plan_clock = case.deadline("plan_draft")
     if plan_clock is None or plan_clock.met_at is not None:  # not yet started, or met before a reopening
         _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))

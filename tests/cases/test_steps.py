@@ -99,6 +99,21 @@ def test_a_temporary_isolation_lasts_15_days_at_most(worker):
     assert case.deadline("isolation_end").due_at.date() == date(2026, 1, 15)
 
 
+def test_danger_found_at_the_assessment_starts_the_emergency_clock_from_the_report(worker):
+    case = make_case(worker, immediate_danger=False)
+    services.assess(case, worker, {"life_in_danger": True}, None, case.version)
+    assert case.immediate_danger
+    assert case.deadline("emergency_measures").due_at == case.received_at + timedelta(hours=12)
+
+
+def test_measures_taken_before_the_danger_was_found_answer_the_emergency_clock(worker):
+    case = make_case(worker, immediate_danger=False)
+    services.record_emergency(case, worker, services.Emergency(description="Đưa trẻ đến trạm y tế",
+                                                               taken_at=utcnow()), case.version)
+    services.assess(case, worker, {"life_in_danger": True}, None, case.version)
+    assert case.deadline("emergency_measures").met_at is not None
+
+
 def isolation(first, last):
     return services.Emergency(description="Cách ly khỏi người cha", taken_at=utcnow(), isolation=True,
                               isolation_place="Nhà bà ngoại", decided_by="Chủ tịch UBND xã",
