@@ -177,16 +177,41 @@ def _collect_row_changes(session: Session, flush_context) -> None:
             changes = _row_changes(obj, action)
             if action == "update" and not changes:
                 continue
-            # The identity key is set only after the flush; the primary key is already known here.
-            key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
-            pending.append({"action": action, "entity": obj.__tablename__,
-                            "entity_id": ",".join(map(str, key)),
-                            "case_ref": obj.audit_case_ref(), "unit_path": obj.audit_unit_path(),
-                            "changes": changes, "actor": None})
+            pending.append(_entry(obj, action, changes, obj))
+
+
+def _entry(obj: Audited, action: str, changes: dict, about: Audited) -> dict:
+    """A pending entry for `obj`, filed under the case and unit of `about` (`obj` itself, or the parent that
+    dropped it)."""
+    # The identity key is set only after the flush; the primary key is already known here.
+    key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
+    return {"action": action, "entity": obj.__tablename__, "entity_id": ",".join(map(str, key)),
+            "case_ref": about.audit_case_ref(), "unit_path": about.audit_unit_path(), "changes": changes,
+            "actor": None}
+
+
+def _collect_dropped_rows(session: Session) -> None:
+    """Rows dropped from a parent's collection (categories replaced, a plan's actions rewritten, carers
+    replaced) are deleted by the flush without ever being in `session.deleted`, and have already lost their
+    parent: their entries are written here, before the flush, from the parent that still knows them."""
+    pending = session.info.setdefault(_PENDING, [])
+    for parent in session.dirty:
+        if not isinstance(parent, Audited):
+            continue
+        state = sa.inspect(parent)
+        for relationship in state.mapper.relationships:
+            if not relationship.cascade.delete_orphan:
+                continue
+            for row in state.attrs[relationship.key].history.deleted:
+                row_state = sa.inspect(row)
+                moved = relationship.back_populates and getattr(row, relationship.back_populates) is not None
+                if isinstance(row, Audited) and row_state.persistent and row not in session.deleted and not moved:
+                    pending.append(_entry(row, "delete", _row_changes(row, "delete"), parent))
 
 
 def _mark_flush(session: Session, flush_context, instances) -> None:
     if any(isinstance(obj, Audited) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _collect_dropped_rows(session)
         session.connection().info[_IN_FLUSH] = True
 
 

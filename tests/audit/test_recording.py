@@ -65,6 +65,30 @@ def test_a_deletion_records_the_values_it_removed(make_user):
     assert changes(entry)["user_id"] == [user.id, None]
 
 
+def test_a_row_dropped_from_its_case_is_recorded_as_deleted_under_the_case(make_user):
+    from app.cases.models import CaseCategory
+    from tests.factories import make_case
+
+    case = make_case(make_user("worker"))
+    case.category_rows = [CaseCategory(category="neglect")]
+    db.session.commit()
+    entry = last_audit_entry(entity="case_categories", action="delete")
+    assert changes(entry)["category"] == ["violence", None]
+    assert (entry.case_ref, entry.unit_path) == (case.reference, case.unit.path)
+
+
+def test_carers_replaced_are_recorded_as_deleted(make_user):
+    from app.children.models import Carer
+    from tests.factories import make_case
+
+    child = make_case(make_user("worker")).child
+    child.carers = [Carer(name="Bà Hoa", relationship_to_child="Bà ngoại")]
+    db.session.commit()
+    child.carers = []
+    db.session.commit()
+    assert changes(last_audit_entry(entity="carers", action="delete"))["name"] == ["Bà Hoa", None]
+
+
 def test_secrets_never_enter_the_trail(client, make_user):
     user = make_user("worker")
     token = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json["token"]
