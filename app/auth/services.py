@@ -144,6 +144,10 @@ def revoke_token(token: ApiToken) -> None:
 
 
 def record_sign_out(user: User, reason: str) -> None:
+    """A session ends. Signing out on purpose also ends the account's other sessions: a session lives only in its
+    cookie, so a copy of it (on a shared office computer) would otherwise stay signed in."""
+    if reason == "signed_out":
+        user.session_version += 1
     record(db.session, "sign_out", entity="users", entity_id=user.id, unit_path=user.unit.path,
            changes={"reason": reason}, actor=actor_for(user))
     db.session.commit()

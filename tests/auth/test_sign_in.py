@@ -105,6 +105,16 @@ def test_signing_out_ends_the_session(client, sign_in, make_user):
     assert client.get("/").status_code == 302
 
 
+def test_a_copy_of_the_cookie_is_worthless_after_signing_out(app, client, sign_in, make_user):
+    sign_in(make_user("worker"))
+    copy = app.test_client()
+    cookie = client.get_cookie("session")
+    copy.set_cookie(cookie.key, cookie.value)
+    assert copy.get("/").status_code == 200
+    client.post("/auth/sign-out")
+    assert copy.get("/").status_code == 302
+
+
 def test_signing_out_needs_a_post(client, sign_in, make_user):
     sign_in(make_user("worker"))
     assert client.get("/auth/sign-out").status_code == 405
