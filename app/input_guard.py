@@ -15,6 +15,16 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+MAX_ID = 2**31 - 1  # ids and versions are 32-bit integers in the database
+
+
+def whole_number(text: str | None) -> int | None:
+    """`text` as an id or a version, or None: ASCII digits only (str.isdigit also takes "²") and within 32 bits."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
 def _storable(value) -> bool:
     if isinstance(value, str):
         if "\x00" in value:
@@ -49,6 +59,8 @@ def refuse_unstorable_input():
         abort(400)
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
+    if request.is_json and not is_api_request():
+        abort(400)  # pages take forms; Flask-WTF would read a JSON array as form data and fail
     if is_api_request() or request.is_json:
         g.json_payload = _parse_json_body()
         if g.json_payload is not _MALFORMED and not _storable(g.json_payload):

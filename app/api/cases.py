@@ -16,11 +16,11 @@ from app.cases.models import Case
 from app.children.models import Child
 from app.children.services import ChildDetails
 from app.extensions import db
+from app.input_guard import MAX_ID, whole_number
 from app.orm import utcnow
 from app.units.services import find_unit
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 def case_json(case: Case, now: datetime | None = None) -> dict:
@@ -150,9 +150,10 @@ def _version_from_if_match(required: bool) -> int | None:
         if required:
             raise ApiError(428, "precondition_required", _("Send the version you saw in If-Match."))
         return None
-    if not header.isascii() or not header.isdigit():
+    version = whole_number(header)
+    if version is None:
         raise ApiError(412, "stale_version", _("If-Match must be the case's version, as its ETag gives it."))
-    return int(header)
+    return version
 
 
 def _report_from(fields: Fields) -> services.Report:

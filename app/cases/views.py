@@ -26,6 +26,7 @@ from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.children.services import probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
+from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
 from app.units.services import communes_of_province, find_unit
@@ -59,7 +60,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def _version(form: VersionedForm) -> int | None:
-    return int(form.version.data) if (form.version.data or "").isdigit() else None
+    return whole_number(form.version.data)
 
 
 def _load(reference: str) -> Case:
@@ -138,8 +139,9 @@ def create():
         if not duplicates and not elsewhere:
             child = None
             if choice and choice != "new":
-                child = db.session.scalar(scoped_children(current_user).where(Child.id == int(choice))) \
-                    if choice.isdigit() else None
+                child_id = whole_number(choice)
+                child = db.session.scalar(scoped_children(current_user).where(Child.id == child_id)) \
+                    if child_id else None
             try:
                 case = services.open_case(current_user, current_user.unit, _report_from(form), child=child,
                                           child_details=None if child else details)

@@ -14,6 +14,7 @@ from app.cases.services import CaseRefused
 from app.cases.views import _load, _show_refusal
 from app.cases.views import labels as case_labels
 from app.extensions import db
+from app.input_guard import whole_number
 from app.orm import utcnow
 from app.referrals import queries, services, workflow
 from app.referrals.forms import ProviderForm, ReasonForm, ReferralForm
@@ -89,7 +90,8 @@ def _referral_form(case) -> ReferralForm:
 
 def _request_from(form: ReferralForm) -> services.Request:
     unit = find_unit(form.to_unit.data, current_user.unit.edition) if form.to_unit.data else None
-    provider = db.session.get(Provider, int(form.provider.data)) if (form.provider.data or "").isdigit() else None
+    provider_id = whole_number(form.provider.data)
+    provider = db.session.get(Provider, provider_id) if provider_id else None
     return services.Request(to_unit=unit, provider=provider, reason=form.reason.data or "",
                             service=form.service.data, urgent=form.urgent.data, transfer=form.transfer.data,
                             consent=form.consent.data)

@@ -98,6 +98,14 @@ def test_patch_with_a_wrong_type_answers_422_and_changes_nothing(client, auth, w
     assert client.get(f"/api/v1/cases/{case.reference}", headers=auth).json["version"] == case.version
 
 
+@pytest.mark.parametrize("if_match", ['"²"', '"' + "9" * 5000 + '"'])
+def test_an_if_match_that_is_not_a_version_answers_412(client, auth, worker, if_match):
+    case = make_case(worker)
+    response = client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Chợ"},
+                            headers={**auth, "If-Match": if_match})
+    assert response.status_code == 412
+
+
 def test_patch_without_if_match_answers_428(client, auth, worker):
     case = make_case(worker)
     assert client.patch(f"/api/v1/cases/{case.reference}", json={"place": "Chợ"}, headers=auth).status_code == 428

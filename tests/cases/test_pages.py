@@ -131,6 +131,26 @@ def test_the_end_of_an_isolation_is_recorded_from_the_case_page(client, worker):
     assert "The isolation ended on" in page and "step-end_isolation" not in page
 
 
+@pytest.mark.parametrize("version", ["²", "9" * 5000, "-1"])
+def test_a_version_that_is_not_a_number_is_refused_as_missing(client, worker, version):
+    case = make_case(worker)
+    response = client.post(f"/cases/{case.reference}/edit", data={"version": version, "description": "Mới",
+                                                                   "categories": ["violence"]})
+    assert response.status_code == 428
+
+
+@pytest.mark.parametrize("choice", ["²", "9" * 30])
+def test_intake_with_a_child_choice_that_is_not_an_id_records_a_new_child(client, worker, choice):
+    response = client.post("/cases/new", data={**INTAKE, "full_name": "Lê Thị Mai", "sex": "female",
+                                               "date_of_birth": "2016-01-02", "child_choice": choice})
+    assert response.status_code == 302
+
+
+def test_a_page_refuses_a_json_body_with_400(client, worker):
+    case = make_case(worker)
+    assert client.post(f"/cases/{case.reference}/edit", json=[1, 2]).status_code == 400
+
+
 def test_my_work_lists_the_overdue_first(client, worker):
     from datetime import timedelta
 
