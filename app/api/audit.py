@@ -11,6 +11,7 @@ from app.api.errors import ApiError
 from app.audit import services
 from app.audit.models import MAX_ENTRY_ID
 from app.audit.services import AuditFilter
+from app.dates import OUT_OF_RANGE, in_range
 from app.orm import utcnow
 from app.reports.audit_extract import print_extract
 from app.reports.http import download
@@ -23,10 +24,14 @@ def _moment(name: str, problems: dict):
     if not value:
         return None
     try:
-        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        moment = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
         problems[name] = [_("Expected a date (YYYY-MM-DD) or a time in ISO 8601.")]
         return None
+    if not in_range(moment):
+        problems[name] = [str(OUT_OF_RANGE)]
+        return None
+    return moment
 
 
 def _whole_number(name: str, default, low: int, high: int, problems: dict):

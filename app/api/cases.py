@@ -15,6 +15,7 @@ from app.cases import queries, services
 from app.cases.models import Case
 from app.children.models import Child
 from app.children.services import ChildDetails
+from app.dates import OUT_OF_RANGE, in_range
 from app.extensions import db
 from app.input_guard import MAX_ID, whole_number
 from app.orm import utcnow
@@ -89,10 +90,14 @@ class Fields:
     def day(self, name):
         value = self.text(name)
         try:
-            return date.fromisoformat(value) if value else None
+            day = date.fromisoformat(value) if value else None
         except ValueError:
             self._fail(name, _("Expected a date (YYYY-MM-DD)."))
             return None
+        if not in_range(day):
+            self._fail(name, str(OUT_OF_RANGE))
+            return None
+        return day
 
     def moment(self, name, required=False):
         value = self.text(name, required)
@@ -104,6 +109,9 @@ class Fields:
             moment = None
         if moment is None or moment.tzinfo is None:
             self._fail(name, _("Expected a time in ISO 8601 with its offset, e.g. 2024-03-09T08:30:00+07:00."))
+            return None
+        if not in_range(moment):
+            self._fail(name, str(OUT_OF_RANGE))
             return None
         return moment
 

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.audit.recorder import ACTIONS
+from app.dates import DayField
 
 
 class AuditFilterForm(FlaskForm):
@@ -12,8 +13,8 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("To"), validators=[Optional()])
     actor = StringField(_l("Person (username)"), validators=[Optional(), Length(max=80)])
     unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)], render_kw={"inputmode": "numeric"})
     case = StringField(_l("Case reference"), validators=[Optional(), Length(max=40)])

@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FieldList, FormField, HiddenField, RadioField,
-                     SelectChoice, SelectField, StringField, TextAreaField)
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.cases.checklist import QUESTIONS
 from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildForm, MultiCheckboxField, choices
+from app.dates import DayField, MomentField
 
 
 _choices = choices
@@ -24,7 +25,7 @@ class IntakeForm(ChildForm):
 
     source = SelectField(_l("Where the report came from"), choices=_choices(SOURCES, _l("Choose…")),
                          validators=[InputRequired()])
-    received_at = DateTimeLocalField(_l("Received at"), validators=[InputRequired()])
+    received_at = MomentField(_l("Received at"), validators=[InputRequired()])
     reporter_name = StringField(_l("Who reported it"), validators=[Optional(), Length(max=200)])
     reporter_contact = StringField(_l("Reporter's phone or address"), validators=[Optional(), Length(max=100)])
     reporter_may_be_named = BooleanField(_l("The reporter agrees to be named"))
@@ -60,16 +61,16 @@ class DetailForm(VersionedForm):
 
 class EmergencyForm(VersionedForm):
     description = TextAreaField(_l("Measure taken"), validators=[InputRequired(), Length(max=20000)])
-    taken_at = DateTimeLocalField(_l("Taken at"), validators=[InputRequired()])
+    taken_at = MomentField(_l("Taken at"), validators=[InputRequired()])
     isolation = BooleanField(_l("Temporary isolation of the child (Mẫu 07)"))
     isolation_place = StringField(_l("Where the child stays"), validators=[Optional(), Length(max=300)])
-    isolation_from = DateField(_l("First day"), validators=[Optional()])
-    isolation_until = DateField(_l("Last day (15 days at most)"), validators=[Optional()])
+    isolation_from = DayField(_l("First day"), validators=[Optional()])
+    isolation_until = DayField(_l("Last day (15 days at most)"), validators=[Optional()])
     decided_by = StringField(_l("Decided by (commune chairman)"), validators=[Optional(), Length(max=200)])
 
 
 class EndIsolationForm(VersionedForm):
-    ended_on = DateField(_l("Day the isolation ended"), validators=[InputRequired()])
+    ended_on = DayField(_l("Day the isolation ended"), validators=[InputRequired()])
     note = TextAreaField(_l("What followed for the child (home again, alternative care)"),
                          validators=[InputRequired(), Length(max=5000)])
 
@@ -80,7 +81,7 @@ class PlanActionForm(FlaskForm):
 
     description = StringField(_l("Action"), validators=[Optional(), Length(max=2000)])
     responsible = StringField(_l("Responsible person or organisation"), validators=[Optional(), Length(max=200)])
-    due_date = DateField(_l("Due date"), validators=[Optional()])
+    due_date = DayField(_l("Due date"), validators=[Optional()])
 
 
 class PlanForm(VersionedForm):
@@ -94,7 +95,7 @@ class ReasonForm(VersionedForm):
 
 class TimelineForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=_choices(TIMELINE_KINDS), validators=[InputRequired()])
-    occurred_at = DateTimeLocalField(_l("When"), validators=[InputRequired()])
+    occurred_at = MomentField(_l("When"), validators=[InputRequired()])
     text = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
 
 
@@ -125,8 +126,8 @@ class CaseFilterForm(FlaskForm):
     worker = StringField(_l("Assigned worker"), validators=[Optional(), Length(max=64)])
     overdue = BooleanField(_l("Overdue only"))
     open = BooleanField(_l("Open cases only"))
-    received_from = DateField(_l("Reported from"), validators=[Optional()])
-    received_to = DateField(_l("Reported until"), validators=[Optional()])
+    received_from = DayField(_l("Reported from"), validators=[Optional()])
+    received_to = DayField(_l("Reported until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()],
                        choices=lambda: [SelectChoice("received", _l("Newest report first")),
                                         SelectChoice("due", _l("Next deadline first")),

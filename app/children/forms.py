@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, FieldList, FormField, IntegerField, RadioField, SelectChoice, SelectMultipleField,
-                     StringField)
+from wtforms import FieldList, FormField, IntegerField, RadioField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
+from app.dates import DayField
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,7 +34,7 @@ class ChildForm(FlaskForm):
     full_name = StringField(_l("Child's full name"), validators=[InputRequired(), Length(max=200)])
     other_names = StringField(_l("Other names"), validators=[Optional(), Length(max=200)])
     sex = RadioField(_l("Sex"), choices=choices(SEXES), validators=[InputRequired()])
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    date_of_birth = DayField(_l("Date of birth"), validators=[Optional()])
     birth_year = IntegerField(_l("Or estimated year of birth"), validators=[Optional(), NumberRange(1900, 2200)])
     id_number = StringField(_l("Personal ID (12 digits)"), validators=[Optional(), Length(max=12)],
                             render_kw={"inputmode": "numeric", "autocomplete": "off"})

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.children.forms import choices
+from app.dates import DayField
 from app.reports.statistics import PERIOD_KINDS
 
 
@@ -20,5 +21,5 @@ class StatisticsForm(FlaskForm):
     number = SelectField(_l("Month, quarter or half (1, 2, …)"), coerce=int, default=1,
                          choices=lambda: [SelectChoice(number, str(number)) for number in range(1, 13)],
                          validators=[Optional()])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DayField(_l("From"), validators=[Optional()])
+    end = DayField(_l("To"), validators=[Optional()])

@@ -21,6 +21,7 @@ from app.access import cases_for_statistics, may_report_on, units_for_statistics
 from app.cases.models import CATEGORIES, DEADLINES, Case, Deadline
 from app.cases.workflow import STATUSES
 from app.children.models import SEXES
+from app.dates import OUT_OF_RANGE, in_range
 from app.deadlines.services import local_zone
 from app.escalations.models import Escalation
 from app.extensions import db
@@ -381,7 +382,10 @@ def period_from_arguments(arguments) -> Period:
     for name in ("from", "to"):
         value = arguments.get(name) or ""
         try:
-            days.append(date.fromisoformat(value) if value else None)
+            day = date.fromisoformat(value) if value else None
         except ValueError:
             raise PeriodRefused(_("Expected a date (YYYY-MM-DD).")) from None
+        if not in_range(day):
+            raise PeriodRefused(str(OUT_OF_RANGE))
+        days.append(day)
     return Period.between(*days)
