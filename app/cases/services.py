@@ -463,6 +463,10 @@ def _plan_problems(goals: str, actions: list[PlannedAction]) -> dict[str, list[s
         if not action.description.strip() or not action.responsible.strip() or action.due_date is None:
             problems["actions"] = [_("Each action needs what is to be done, who is responsible, and by when.")]
             break
+        if len(action.description) > 2000 or len(action.responsible) > 200:
+            problems["actions"] = [_("An action takes at most %(count)d characters, and who is responsible at most "
+                                     "%(limit)d.", count=2000, limit=200)]
+            break
     return problems
 
 

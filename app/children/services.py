@@ -117,6 +117,9 @@ def child_problems(details: ChildDetails, today: date, reported_on: date | None 
     for carer in details.carers:
         if not (carer.get("name") or "").strip() or not (carer.get("relationship") or "").strip():
             add("carers", _("Each carer needs a name and a relationship to the child."))
+        elif len(carer["name"]) > 200 or len(carer["relationship"]) > 80:
+            add("carers", _("A carer's name takes at most %(count)d characters, and the relationship at most "
+                            "%(limit)d.", count=200, limit=80))
         elif carer.get("phone") and not PHONE.fullmatch(carer["phone"]):
             add("carers", _("%(phone)s is not a phone number.", phone=carer["phone"]))
     if details.address_unit is not None and not is_current_commune(details.address_unit):

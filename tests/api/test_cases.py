@@ -183,6 +183,23 @@ def test_the_end_of_an_isolation_is_recorded_over_the_api(client, auth, worker):
     assert [d["met_at"] is not None for d in response.json["deadlines"] if d["name"] == "isolation_end"] == [True]
 
 
+def test_intake_refuses_a_carer_whose_name_is_too_long_for_its_column(client, auth):
+    child = {**INTAKE["child"], "carers": [{"name": "A" * 201, "relationship": "mẹ"}]}
+    response = client.post("/api/v1/cases", json={**INTAKE, "child": child}, headers=auth)
+    assert response.status_code == 422 and "child.carers" in response.json["error"]["fields"]
+
+
+def test_a_plan_action_whose_responsible_is_too_long_for_its_column_answers_422(client, auth, worker):
+    case = make_case(worker)
+    case.status = "assessing"
+    from app.extensions import db
+    db.session.commit()
+    response = client.post(f"/api/v1/cases/{case.reference}/plan", headers={**auth, **seen(case)}, json={
+        "goals": "Trẻ an toàn", "actions": [{"description": "Thăm nhà", "responsible": "B" * 201,
+                                             "due_date": "2026-12-31"}]})
+    assert response.status_code == 422 and "actions" in response.json["error"]["fields"]
+
+
 def test_a_step_that_does_not_fit_the_status_answers_409(client, auth, worker):
     case = make_case(worker)
     assert client.post(f"/api/v1/cases/{case.reference}/closure-approval",
