@@ -274,7 +274,9 @@ def list_cases():
     if result.has_next:
         arguments = {key: value for key, value in request.args.items() if key != "page"}
         next_url = url_for("api.list_cases", page=result.number + 1, _external=True, **arguments)
-    return jsonify({"items": [case_json(case, now) for case in result.items], "next": next_url})
+    response = jsonify({"items": [case_json(case, now) for case in result.items], "next": next_url})
+    services.record_views(result.items)
+    return response
 
 
 @bp.get("/cases/<reference>")

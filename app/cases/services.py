@@ -96,8 +96,14 @@ class VersionMissing(CaseRefused):
 
 def record_view(case: Case) -> None:
     """Every reading of a child's file is in the trail (DESIGN.md section 6), committed on its own."""
-    record(db.session, "case_viewed", entity="cases", entity_id=case.id, case_ref=case.reference,
-           unit_path=case.unit.path)
+    record_views([case])
+
+
+def record_views(cases: list[Case]) -> None:
+    """One entry per case read, as an API list hands out each case whole."""
+    for case in cases:
+        record(db.session, "case_viewed", entity="cases", entity_id=case.id, case_ref=case.reference,
+               unit_path=case.unit.path)
     db.session.commit()
 
 

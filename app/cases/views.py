@@ -179,20 +179,20 @@ def _forms_for(case: Case) -> dict:
     }
 
 
-def _render(case: Case, forms: dict | None = None, changes=None, status: int = 200):
+def _shown(case: Case, forms: dict | None = None, changes=None, status: int = 200):
+    """The case page. Every showing of it is a reading of the child's file, and so goes in the trail."""
     all_forms = _forms_for(case)
     all_forms.update(forms or {})
-    return render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, changes=changes,
-                           actions=workflow.actions_for(case.status, current_user.role), **labels()), status
+    page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, changes=changes,
+                           actions=workflow.actions_for(case.status, current_user.role), **labels())
+    services.record_view(case)
+    return page, status
 
 
 @bp.route("/<reference>")
 @requires("cases.read")
 def show(reference):
-    case = _load(reference)
-    page = _render(case)[0]
-    services.record_view(case)
-    return page
+    return _shown(_load(reference))
 
 
 @bp.route("/<reference>/history")
@@ -265,18 +265,18 @@ def take_step(reference, step):
     form = form_class()
     if not form.validate_on_submit():
         flash(_("Check the fields marked below."), "error")
-        return _render(case, {key: form}, status=422)
+        return _shown(case, {key: form}, status=422)
     try:
         _call(step, case, form)
     except services.StaleVersion as refusal:
         db.session.rollback()
         db.session.refresh(case)
         flash(str(refusal), "error")
-        return _render(case, {key: form}, changes=refusal.changes, status=409)
+        return _shown(case, {key: form}, changes=refusal.changes, status=409)
     except services.CaseRefused as refusal:
         db.session.rollback()
         _show_refusal(form, refusal)
-        return _render(case, {key: form}, status=refusal.status)
+        return _shown(case, {key: form}, status=refusal.status)
     flash(_("Case %(reference)s: “%(action)s” done.", reference=case.reference,
             action=workflow.ACTIONS[step]), "success")
     return redirect(url_for("cases.show", reference=case.reference))

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from app.audit.recorder import Audited
 from app.extensions import db
@@ -64,7 +64,17 @@ class Child(Audited, db.Model):
     name_starts: Mapped[list[NameStart]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     def audit_unit_path(self) -> str | None:
-        return self.address_unit.path if self.address_unit else None
+        """Filed under the unit of the child's newest case, whose inspectors follow the child; under the address's
+        unit while there is no case yet."""
+        from app.cases.models import Case
+
+        session = object_session(self)
+        newest = None
+        if session is not None and self.id is not None:
+            with session.no_autoflush:
+                newest = session.scalar(sa.select(Unit.path).join(Case, Case.unit_id == Unit.id)
+                                        .where(Case.child_id == self.id).order_by(Case.received_at.desc()).limit(1))
+        return newest or (self.address_unit.path if self.address_unit else None)
 
     def age_on(self, day: date) -> int:
         if self.date_of_birth:

@@ -31,10 +31,19 @@ def show(child_id):
                                     .order_by(Case.received_at.desc())))
     page = render_template("children/show.html", child=child, cases=cases, sexes=SEXES,
                            groups=SPECIAL_CIRCUMSTANCES, statuses=STATUSES)
-    # Filed under the unit of the child's newest case the reader may see, so that unit's inspectors find it.
-    record(db.session, "child_viewed", entity="children", entity_id=child.id, unit_path=cases[0].unit.path)
-    db.session.commit()
+    _record_view(child, cases[0])
     return page
+
+
+def _newest_case(child: Child) -> Case:
+    return db.session.scalars(scoped_cases(current_user).where(Case.child_id == child.id)
+                              .order_by(Case.received_at.desc()).limit(1)).one()
+
+
+def _record_view(child: Child, newest: Case) -> None:
+    # Filed under the unit of the child's newest case the reader may see, so that unit's inspectors find it.
+    record(db.session, "child_viewed", entity="children", entity_id=child.id, unit_path=newest.unit.path)
+    db.session.commit()
 
 
 @bp.route("/<int(max=2147483647):child_id>/edit", methods=["GET", "POST"])
@@ -52,7 +61,9 @@ def edit(child_id):
         else:
             flash(_("The child's details were saved."), "success")
             return redirect(url_for("children.show", child_id=child.id))
-    return render_template("children/edit.html", child=child, form=form)
+    page = render_template("children/edit.html", child=child, form=form)
+    _record_view(child, _newest_case(child))
+    return page
 
 
 class _as_form_data:

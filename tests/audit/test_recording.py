@@ -89,6 +89,17 @@ def test_carers_replaced_are_recorded_as_deleted(make_user):
     assert changes(last_audit_entry(entity="carers", action="delete"))["name"] == ["Bà Hoa", None]
 
 
+def test_a_change_to_a_child_is_filed_under_the_unit_of_the_child_s_case(make_user):
+    from app.cases.services import open_case
+    from tests.factories import child_details, report, unit
+
+    worker = make_user("worker", unit="10933")
+    case = open_case(worker, worker.unit, report(), child_details=child_details(address_unit=unit("10966")))
+    case.child.school = "Trường tiểu học Cẩm Phúc"
+    db.session.commit()
+    assert last_audit_entry(entity="children", action="update").unit_path == case.unit.path
+
+
 def test_secrets_never_enter_the_trail(client, make_user):
     user = make_user("worker")
     token = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json["token"]
@@ -209,3 +220,32 @@ def test_opening_a_case_or_its_child_is_recorded_as_a_view(client, sign_in, make
     assert [(entry.actor, entry.case_ref, entry.unit_path) for entry in views] == [
         (worker.username, case.reference, case.unit.path)] * 2
     assert audit_entries(action="child_viewed")[0].entity_id == str(case.child_id)
+
+
+def test_each_case_an_api_list_hands_out_is_recorded_as_a_view(client, make_user):
+    from tests.api.test_cases import token_for
+    from tests.factories import make_case
+
+    worker = make_user("worker")
+    cases = [make_case(worker), make_case(worker)]
+    client.get("/api/v1/cases", headers=token_for(client, worker))
+    assert sorted(entry.case_ref for entry in audit_entries(action="case_viewed")) == \
+        sorted(case.reference for case in cases)
+
+
+def test_the_case_page_shown_again_after_a_refused_step_is_recorded_as_a_view(client, sign_in, make_user):
+    from tests.factories import make_case
+
+    worker = sign_in(make_user("worker"))
+    case = make_case(worker)
+    client.post(f"/cases/{case.reference}/approve_closure", data={"version": case.version})
+    assert [entry.case_ref for entry in audit_entries(action="case_viewed")] == [case.reference]
+
+
+def test_the_child_s_edit_page_is_recorded_as_a_view(client, sign_in, make_user):
+    from tests.factories import make_case
+
+    worker = sign_in(make_user("worker"))
+    child = make_case(worker).child
+    client.get(f"/children/{child.id}/edit")
+    assert [entry.entity_id for entry in audit_entries(action="child_viewed")] == [str(child.id)]
