@@ -96,10 +96,15 @@ def set_password(user: User, new_password: str) -> None:
         raise PasswordRejected("new_password", problems[0])
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
+    end_sessions_and_tokens(user)
+
+
+def end_sessions_and_tokens(user: User) -> None:
+    """Every session and API token of `user` stops working; the caller commits."""
     user.session_version += 1
     for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
                                                              ApiToken.revoked_at.is_(None))):
-        token.revoked_at = user.password_changed_at
+        token.revoked_at = utcnow()
 
 
 def change_own_password(user: User, old_password: str, new_password: str) -> None:

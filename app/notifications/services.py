@@ -63,11 +63,11 @@ def _deadlines(user, now: datetime) -> sa.Select:
     """Deadlines due within a day on the cases the person answers for: their own, or (leaders) their commune's."""
     query = sa.select(Deadline).join(Case, Case.id == Deadline.case_id).where(
         Deadline.met_at.is_(None), Deadline.due_at >= now, Deadline.due_at < now + SOON, Case.status != "closed")
-    if user.role == Role.WORKER:
-        return query.where(Case.assigned_worker_id == user.id)
-    if user.role == Role.COMMUNE_LEADER:
-        return query.where(Case.id.in_(scoped_cases(user).with_only_columns(Case.id)))
-    return query.where(sa.false())
+    if user.role not in (Role.WORKER, Role.COMMUNE_LEADER):
+        return query.where(sa.false())
+    # In scope too: a worker moved to another commune stays assigned to cases they may no longer read.
+    query = query.where(Case.id.in_(scoped_cases(user).with_only_columns(Case.id)))
+    return query.where(Case.assigned_worker_id == user.id) if user.role == Role.WORKER else query
 
 
 def notices_for(user, now: datetime, limit: int = 50) -> Notices:

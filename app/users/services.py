@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.access import Role, levels_for_role, may_place_in
 from app.auth.passwords import hash_password, password_problems
-from app.auth.services import PasswordRejected, set_password
+from app.auth.services import PasswordRejected, end_sessions_and_tokens, set_password
 from app.extensions import db
 from app.units.models import LEVEL_LABELS, Unit
 from app.units.services import edition_has_districts, find_unit
@@ -93,7 +93,8 @@ KEEP = object()
 
 
 def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP, by: User | None = None) -> None:
-    """Move the account to another role or unit (which ends its sessions), and set its email address."""
+    """Move the account to another role or unit (which ends its sessions and API tokens), and set its email
+    address."""
     _refuse_self_service(user, by, _("You cannot change your own role or unit; ask another administrator."))
     unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
@@ -101,7 +102,7 @@ def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP, b
         user.email = checked_email(email)
     if (user.role, user.unit_id) != (role.value, unit.id):
         user.role, user.unit = role.value, unit
-        user.session_version += 1
+        end_sessions_and_tokens(user)
     db.session.commit()
 
 

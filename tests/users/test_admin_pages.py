@@ -57,6 +57,29 @@ def test_changing_role_signs_the_person_out(app, client, admin, make_user):
     assert worker_client.get("/").status_code == 302
 
 
+def test_moving_a_person_to_another_unit_revokes_their_api_tokens(app, client, admin, make_user):
+    worker = make_user("worker")
+    token = app.test_client().post("/api/v1/tokens", json={"username": worker.username,
+                                                           "password": PASSWORD}).json["token"]
+    client.post(f"/admin/users/{worker.id}", data={"role": "worker", "unit": "10966"})
+    assert app.test_client().get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_worker_moved_away_is_no_longer_told_of_the_old_commune_s_deadlines(client, admin, make_user):
+    from datetime import timedelta
+
+    from app.notifications.services import notices_for
+    from app.orm import utcnow
+    from tests.factories import make_case
+
+    worker = make_user("worker", unit="10933")
+    make_case(worker, immediate_danger=True, received_at=utcnow() - timedelta(hours=1))
+    assert notices_for(worker, utcnow()).deadlines
+    client.post(f"/admin/users/{worker.id}", data={"role": "worker", "unit": "10966"})
+    db.session.refresh(worker)
+    assert notices_for(worker, utcnow()).deadlines == []
+
+
 def test_an_admin_resets_a_password_and_unlocks_the_account(client, admin, make_user):
     worker = make_user("worker")
     for _ in range(5):
