@@ -373,7 +373,7 @@ def _answers(fields: Fields) -> dict:
 def _scores(fields: Fields) -> dict:
     scores = fields.payload.get("scores", {})
     if not isinstance(scores, dict) or not all(isinstance(value, str) for value in scores.values()):
-        fields._fail("scores", _("Expected %(kind)s.", kind=_("an object")))
+        fields._fail("scores", _("Give each criterion a score of high, medium or low."))
         return {}
     return scores
 

@@ -57,6 +57,7 @@ SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLi
 _PG_APPEND = ("SELECT audit_append(%(at)s, %(actor)s, %(actor_id)s, %(actor_role)s, %(actor_unit)s, %(ip)s, "
               "%(request_id)s, %(action)s, %(entity)s, %(entity_id)s, %(case_ref)s, %(unit_path)s, %(changes)s)")
 _IN_FLUSH = "audit_in_flush"
+_FLUSH_MEMO = "audit_flush_memo"
 
 
 class AuditBypassRefused(RuntimeError):
@@ -217,6 +218,13 @@ def _mark_flush(session: Session, flush_context, instances) -> None:
 
 def _unmark_flush(session: Session, flush_context) -> None:
     session.connection().info.pop(_IN_FLUSH, None)
+    session.info.pop(_FLUSH_MEMO, None)
+
+
+def flush_memo(session: Session) -> dict:
+    """A dict that lives for one flush: what a model looks up to say where its entries belong, once per flush
+    rather than once per row."""
+    return session.info.setdefault(_FLUSH_MEMO, {})
 
 
 def _write_pending(session: Session) -> None:
@@ -268,6 +276,7 @@ def _append_here(connection: sa.Connection, entries: list[dict]) -> None:
 
 def _forget(session: Session, *args) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_FLUSH_MEMO, None)
 
 
 def _refuse_bypass(connection, clause, multiparams, params, execution_options) -> None:

@@ -24,7 +24,7 @@ VALUE_LABELS = {("cases", "status"): workflow.STATUSES, ("cases", "risk_level"):
                 ("case_deadlines", "name"): DEADLINES, ("timeline_entries", "kind"): TIMELINE_KINDS}
 DATES = frozenset({"due_date", "isolation_from", "isolation_until", "isolation_ended_on"})
 PEOPLE = frozenset({"assigned_worker_id", "closure_proposed_by_id", "created_by_id", "drafted_by_id", "decided_by_id",
-                    "author_id"})
+                    "author_id", "user_id"})
 # Bookkeeping that says nothing to a reader; who and when head every entry.
 UNSHOWN = frozenset({"id", "case_id", "plan_id", "child_id", "unit_id", "version", "created_at", "updated_at"})
 

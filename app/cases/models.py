@@ -70,6 +70,7 @@ PARTS = {
     "emergency_measures": _l("Emergency measure"),
     "plans": _l("Support plan"),
     "plan_actions": _l("Plan action"),
+    "plan_authors": _l("Plan author"),
     "timeline_entries": _l("Timeline entry"),
     "reviews": _l("Review"),
 }
@@ -87,6 +88,8 @@ FIELDS = {
     "isolation": _l("Temporary isolation"), "isolation_place": _l("Isolation place"),
     "isolation_from": _l("Isolated from"), "isolation_until": _l("Isolated until"), "decided_by": _l("Decided by"),
     "return_reason": _l("Reason for return"), "submitted_at": _l("Submitted at"), "decided_at": _l("Decided at"),
+    "user_id": _l("Person"), "isolation_ended_on": _l("Isolation ended on"),
+    "isolation_end_note": _l("What followed for the child"),
 }
 # The case page names the reporter only when they agreed; the history never shows these values.
 WITHHELD_IN_HISTORY = frozenset({"reporter_name", "reporter_contact"})

@@ -147,13 +147,13 @@ def _take(case: Case, action: str) -> None:
     case.updated_at = utcnow()
 
 
-def _commit(case: Case, seen: int | None) -> None:
+def _commit(case: Case, seen: int) -> None:
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         db.session.refresh(case)
-        raise StaleVersion(case, seen if seen is not None else case.version - 1) from None
+        raise StaleVersion(case, seen) from None
 
 
 def _set_deadline(case: Case, name: str, due_at: datetime) -> None:
@@ -336,12 +336,8 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     case.assessments.append(assessment)
     case.risk_level = risk
     _meet(case, "initial_assessment", now)
-    if answers.get("life_in_danger") and not case.immediate_danger:
-        # Danger found at the assessment rather than at intake: the 12 hours still run from the report.
-        case.immediate_danger = True
-        _set_deadline(case, "emergency_measures", case.received_at + timedelta(hours=EMERGENCY_HOURS))
-        if case.emergency_measures:
-            _meet(case, "emergency_measures", min(measure.taken_at for measure in case.emergency_measures))
+    if answers.get("life_in_danger"):
+        _start_emergency_clock(case)
     plan_clock = case.deadline("plan_draft")
     if plan_clock is None or plan_clock.met_at is not None:  # not yet started, or met before a reopening
         _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
@@ -349,6 +345,26 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     _take(case, "assess")
     _commit(case, version)
     return assessment
+
+
+def _episode_start(case: Case) -> datetime:
+    """When the case's current episode began: the report, or its latest reopening (each sets the initial
+    assessment's clock, INITIAL_ASSESSMENT_HOURS ahead)."""
+    return case.deadline("initial_assessment").due_at - timedelta(hours=INITIAL_ASSESSMENT_HOURS)
+
+
+def _start_emergency_clock(case: Case) -> None:
+    """Danger found at the assessment rather than at intake: the 12 hours still run from the report (or the
+    reopening), unless this episode's clock already runs; measures taken since answer it."""
+    start = _episode_start(case)
+    clock = case.deadline("emergency_measures")
+    if clock is not None and clock.due_at >= start + timedelta(hours=EMERGENCY_HOURS):
+        return
+    case.immediate_danger = True
+    _set_deadline(case, "emergency_measures", start + timedelta(hours=EMERGENCY_HOURS))
+    taken = [measure.taken_at for measure in case.emergency_measures if measure.taken_at >= start]
+    if taken:
+        _meet(case, "emergency_measures", min(taken))
 
 
 def record_detailed_assessment(case: Case, user: User, summary: str, meeting_minutes: str | None,
@@ -413,8 +429,13 @@ def record_emergency(case: Case, user: User, measure: Emergency, version: int | 
 
 
 def _isolation_days(case: Case, first: date, last: date) -> int:
-    """The days of the isolation that the decision for `first`-`last` belongs to: decisions that overlap or
-    follow one another without a day between are one isolation and its extensions."""
+    start, end = _isolation_span(case, first, last)
+    return (end - start).days + 1
+
+
+def _isolation_span(case: Case, first: date, last: date) -> tuple[date, date]:
+    """The first and last day of the isolation that the decision for `first`-`last` belongs to: decisions that
+    overlap or follow one another without a day between are one isolation and its extensions."""
     periods = sorted([(m.isolation_from, m.isolation_ended_on or m.isolation_until)
                       for m in case.emergency_measures if m.isolation] + [(first, last)])
     start, end = periods[0]
@@ -424,7 +445,7 @@ def _isolation_days(case: Case, first: date, last: date) -> int:
                 break
             start = period_start
         end = max(end, period_end)
-    return (end - start).days + 1
+    return start, end
 
 
 def end_isolation(case: Case, user: User, ended_on: date | None, note: str, version: int | None) -> EmergencyMeasure:
@@ -436,11 +457,12 @@ def end_isolation(case: Case, user: User, ended_on: date | None, note: str, vers
         raise WrongState(_("No temporary isolation is under way."))
     problems: dict[str, list[str]] = {}
     today = utcnow().astimezone(local_zone()).date()
+    first_day, _last_day = _isolation_span(case, measure.isolation_from, measure.isolation_until)
     if ended_on is None:
         problems["ended_on"] = [_("Give the day the isolation ended.")]
-    elif not measure.isolation_from <= ended_on <= today:
+    elif not first_day <= ended_on <= today:
         problems["ended_on"] = [_("The isolation ended between its first day (%(first)s) and today.",
-                                  first=display_date(measure.isolation_from))]
+                                  first=display_date(first_day))]
     _text_problem(problems, "note", note, required=True, limit=5000)
     if problems:
         raise Invalid(problems)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from app.audit.recorder import Audited
+from app.audit.recorder import Audited, flush_memo
 from app.extensions import db
 from app.orm import UTCDateTime, utcnow
 from app.units.models import Unit
@@ -71,9 +71,13 @@ class Child(Audited, db.Model):
         session = object_session(self)
         newest = None
         if session is not None and self.id is not None:
-            with session.no_autoflush:
-                newest = session.scalar(sa.select(Unit.path).join(Case, Case.unit_id == Unit.id)
-                                        .where(Case.child_id == self.id).order_by(Case.received_at.desc()).limit(1))
+            memo = flush_memo(session)
+            if ("child_case_unit", self.id) not in memo:
+                with session.no_autoflush:
+                    memo["child_case_unit", self.id] = session.scalar(
+                        sa.select(Unit.path).join(Case, Case.unit_id == Unit.id).where(Case.child_id == self.id)
+                        .order_by(Case.received_at.desc()).limit(1))
+            newest = memo["child_case_unit", self.id]
         return newest or (self.address_unit.path if self.address_unit else None)
 
     def age_on(self, day: date) -> int:

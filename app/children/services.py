@@ -81,7 +81,7 @@ def youngest_age(details: ChildDetails | Child, day: date) -> int | None:
     if details.date_of_birth:
         born = details.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-    return day.year - details.birth_year - 1 if details.birth_year else None
+    return day.year - details.birth_year - 1 if details.birth_year is not None else None
 
 
 def child_problems(details: ChildDetails, today: date, reported_on: date | None = None) -> dict[str, list[str]]:
@@ -108,6 +108,8 @@ def child_problems(details: ChildDetails, today: date, reported_on: date | None 
         add(birth_field, _("The year of birth is in the future."))
     elif year is not None and youngest_age(details, reported_on or today) >= CHILD_AGE_LIMIT:
         add(birth_field, _("The child must be under %(age)d years old.", age=CHILD_AGE_LIMIT))
+    elif details.date_of_birth and reported_on and details.date_of_birth > reported_on:
+        add(birth_field, _("The child was born after the report was received."))
     if details.id_number:
         for message in id_number_problems(details.id_number, details.sex, year):
             add("id_number", message)

@@ -183,6 +183,13 @@ def test_the_end_of_an_isolation_is_recorded_over_the_api(client, auth, worker):
     assert [d["met_at"] is not None for d in response.json["deadlines"] if d["name"] == "isolation_end"] == [True]
 
 
+@pytest.mark.parametrize("year", [0, -5])
+def test_intake_refuses_a_birth_year_that_makes_no_child(client, auth, year):
+    child = {**INTAKE["child"], "date_of_birth": None, "birth_year": year}
+    response = client.post("/api/v1/cases", json={**INTAKE, "child": child}, headers=auth)
+    assert response.status_code == 422 and "child.birth_year" in response.json["error"]["fields"]
+
+
 def test_intake_refuses_a_carer_whose_name_is_too_long_for_its_column(client, auth):
     child = {**INTAKE["child"], "carers": [{"name": "A" * 201, "relationship": "mẹ"}]}
     response = client.post("/api/v1/cases", json={**INTAKE, "child": child}, headers=auth)

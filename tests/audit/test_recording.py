@@ -249,3 +249,26 @@ def test_the_child_s_edit_page_is_recorded_as_a_view(client, sign_in, make_user)
     child = make_case(worker).child
     client.get(f"/children/{child.id}/edit")
     assert [entry.entity_id for entry in audit_entries(action="child_viewed")] == [str(child.id)]
+
+
+def test_a_child_s_unit_for_the_trail_is_looked_up_once_per_save_not_once_per_row(make_user):
+    from app.children.models import Carer
+    from tests.factories import make_case
+
+    child = make_case(make_user("worker")).child
+    child.carers = [Carer(name=f"Người {n}", relationship_to_child="Họ hàng") for n in range(5)]
+    db.session.commit()
+    lookups = []
+
+    def count(conn, cursor, statement, *args):
+        if "JOIN cases" in statement and "child_id" in statement:
+            lookups.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        child.school = "Trường tiểu học"
+        child.carers = [Carer(name=f"Người mới {n}", relationship_to_child="Họ hàng") for n in range(5)]
+        db.session.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(lookups) <= 2  # not once per row (11 here)

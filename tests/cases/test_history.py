@@ -107,3 +107,24 @@ def test_the_sweep_s_reason_reads_in_the_reader_s_language(client, make_user, si
     english(client)
     page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
     assert f"Deadline missed: Initial assessment (case {case.reference})." in page and "Quá hạn" not in page
+
+
+def test_every_field_the_history_shows_has_a_name(client, make_user, sign_in):
+    from datetime import timedelta
+
+    from app.cases import services
+    from app.orm import utcnow
+    from tests.cases.test_steps import ACTION, isolation
+
+    worker = sign_in(make_user("worker", full_name="Phạm Thị Hoa"))
+    case = make_case(worker)
+    services.assess(case, worker, {}, None, case.version)
+    services.draft_plan(case, worker, "Mục tiêu", [ACTION], case.version)
+    today = utcnow().date()
+    services.record_emergency(case, worker, isolation(today, today + timedelta(days=3)), case.version)
+    services.end_isolation(case, worker, today, "Trẻ về nhà", case.version)
+    english(client)
+    page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+    assert "Record created: Plan author" in page and "<td>Person</td><td>–</td><td>Phạm Thị Hoa</td>" in page
+    assert "<td>Isolation ended on</td>" in page and "<td>What followed for the child</td>" in page
+    assert "plan_authors" not in page and "isolation_end" not in page

@@ -115,6 +115,14 @@ def test_a_closed_case_is_never_listed_as_overdue(client, worker):
     assert db.session.execute(queries.filtered(worker, queries.CaseFilter(overdue=True), utcnow())).all() == []
 
 
+def test_a_closed_case_shows_no_next_deadline_in_the_list(client, worker):
+    case = make_case(worker, immediate_danger=True, received_at=utcnow() - timedelta(days=3))
+    case.status = "closed"
+    db.session.commit()
+    english(client)
+    assert "Emergency measures" not in client.get("/cases/").get_data(as_text=True)
+
+
 def test_the_end_of_an_isolation_is_recorded_from_the_case_page(client, worker):
     from app.cases import services
     case = make_case(worker, immediate_danger=True)

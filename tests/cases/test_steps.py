@@ -106,6 +106,17 @@ def test_danger_found_at_the_assessment_starts_the_emergency_clock_from_the_repo
     assert case.deadline("emergency_measures").due_at == case.received_at + timedelta(hours=12)
 
 
+def test_danger_found_after_a_reopening_runs_12_hours_from_the_reopening(worker, leader):
+    case = make_case(worker, immediate_danger=True, received_at=utcnow() - timedelta(days=60))
+    services.record_emergency(case, worker, services.Emergency(description="Đưa trẻ đến trạm y tế",
+                                                               taken_at=utcnow() - timedelta(days=59)), case.version)
+    closed(case, worker, leader)
+    services.reopen(case, worker, "Trẻ lại bị đánh", case.version)
+    services.assess(case, worker, {"life_in_danger": True}, None, case.version)
+    clock = case.deadline("emergency_measures")
+    assert clock.met_at is None and clock.due_at > utcnow() + timedelta(hours=11)
+
+
 def test_measures_taken_before_the_danger_was_found_answer_the_emergency_clock(worker):
     case = make_case(worker, immediate_danger=False)
     services.record_emergency(case, worker, services.Emergency(description="Đưa trẻ đến trạm y tế",
@@ -156,6 +167,17 @@ def test_an_isolation_ends_between_its_first_day_and_today(worker, days_after_fi
     with pytest.raises(services.Invalid) as refusal:
         services.end_isolation(case, worker, first + timedelta(days=days_after_first), "Về nhà", case.version)
     assert "ended_on" in refusal.value.fields
+
+
+def test_an_isolation_extended_in_advance_can_end_before_the_extension_starts(worker):
+    case = make_case(worker, immediate_danger=True)
+    today = utcnow().date()
+    services.record_emergency(case, worker, isolation(today - timedelta(days=5), today + timedelta(days=2)),
+                              case.version)
+    services.record_emergency(case, worker, isolation(today + timedelta(days=3), today + timedelta(days=9)),
+                              case.version)
+    services.end_isolation(case, worker, today, "Trẻ về nhà với mẹ", case.version)
+    assert case.deadline("isolation_end").met_at is not None
 
 
 def test_without_an_isolation_under_way_there_is_none_to_end(worker):

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -116,9 +116,11 @@ def test_a_correction_that_does_not_fit_is_refused_next_to_its_field(client, mak
 
 def test_a_child_who_has_turned_18_since_their_report_can_still_be_corrected(client, make_user, sign_in):
     worker = sign_in(make_user("worker"))
-    child = make_case(worker, received_at=datetime(2025, 3, 1, tzinfo=timezone.utc)).child
+    reported = datetime.now(timezone.utc) - timedelta(days=730)
+    born = date(reported.year - 17, reported.month, min(reported.day, 28))  # 17 at the report, 19 today
+    child = make_case(worker, received_at=reported).child
     response = client.post(f"/children/{child.id}/edit", data={
-        "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2008-04-02"})
+        "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": born.isoformat()})
     assert response.status_code == 302
 
 
@@ -147,3 +149,8 @@ def test_a_new_case_for_a_person_on_record_who_has_turned_18_is_refused(make_use
     with pytest.raises(Invalid) as refusal:
         make_case(worker, child=child)
     assert "child_id" in refusal.value.fields
+
+
+def test_a_child_born_after_the_report_is_refused(app):
+    problems = child_problems(child_details(date_of_birth=date(2026, 6, 2)), TODAY, reported_on=date(2026, 6, 1))
+    assert "date_of_birth" in problems
