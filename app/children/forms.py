@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, IntegerField, RadioField, SelectChoice, SelectMultipleField, StringField
+from wtforms import (FieldList, FormField, HiddenField, IntegerField, RadioField, SelectChoice, SelectMultipleField,
+                     StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -53,3 +54,9 @@ class ChildForm(FlaskForm):
             ethnicity=self.ethnicity.data, address_unit=address_unit, address_detail=self.address_detail.data,
             school=self.school.data, special_circumstances=self.special_circumstances.data or [],
             carers=[carer for carer in self.carers.data if any((carer.get(key) or "").strip() for key in carer)])
+
+
+class ChildEditForm(ChildForm):
+    """A correction carries the version of the details it was made on."""
+
+    version = HiddenField()

@@ -57,6 +57,10 @@ class Child(Audited, db.Model):
     school: Mapped[str | None] = mapped_column(sa.String(200))
     special_circumstances: Mapped[list] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Every correction names the version it was made on; SQLAlchemy refuses a stale one.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     address_unit: Mapped[Unit | None] = relationship()
     carers: Mapped[list[Carer]] = relationship(back_populates="child", cascade="all, delete-orphan",

@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 from flask_babel import gettext as _
 
 from app.deadlines.services import local_zone
@@ -194,9 +195,19 @@ class ChildRejected(Exception):
         self.fields = fields
 
 
-def update_child(child: Child, details: ChildDetails, today: date) -> None:
-    """Correct a child's details (a misspelt name, a birth date found later); carers are replaced as given. The
-    address's commune is not changed here."""
+class ChildChanged(Exception):
+    """Someone corrected the child after this person opened the form: nothing is saved."""
+
+    def __init__(self):
+        super().__init__(_("Someone else corrected this child's details after you opened them. Nothing was saved; "
+                           "look at the details now, then make your correction again."))
+
+
+def update_child(child: Child, details: ChildDetails, today: date, version: int | None) -> None:
+    """Correct a child's details (a misspelt name, a birth date found later), made on `version` of them; carers
+    are replaced as given. The address's commune is not changed here."""
+    if version != child.version:
+        raise ChildChanged()
     problems = child_problems(replace(details, address_unit=None), today, _first_reported_on(child))
     if problems:
         raise ChildRejected(problems)
@@ -209,7 +220,11 @@ def update_child(child: Child, details: ChildDetails, today: date) -> None:
     child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
     child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)
     child.carers = _carers(details)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ChildChanged() from None
 
 
 def _first_reported_on(child: Child) -> date | None:

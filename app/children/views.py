@@ -6,11 +6,12 @@ from app.access import refuse, requires, scoped_cases, scoped_children
 from app.audit.recorder import record
 from app.cases.models import Case
 from app.cases.workflow import STATUSES
-from app.children.forms import ChildForm
+from app.children.forms import ChildEditForm
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
-from app.children.services import ChildRejected, update_child
+from app.children.services import ChildChanged, ChildRejected, update_child
 from app.deadlines.services import local_zone
 from app.extensions import db
+from app.input_guard import whole_number
 from app.orm import utcnow
 
 bp = Blueprint("children", __name__, url_prefix="/children", template_folder="templates")
@@ -50,20 +51,30 @@ def _record_view(child: Child, newest: Case) -> None:
 @requires("children.edit")
 def edit(child_id):
     child = _load(child_id)
-    form = ChildForm(obj=None if request.method == "POST" else _as_form_data(child))
+    form = ChildEditForm(obj=None if request.method == "POST" else _as_form_data(child))
+    status = 200
     if form.validate_on_submit():
         try:
-            update_child(child, form.details(child.address_unit), utcnow().astimezone(local_zone()).date())
+            update_child(child, form.details(child.address_unit), utcnow().astimezone(local_zone()).date(),
+                         whole_number(form.version.data))
         except ChildRejected as refusal:
             db.session.rollback()
             for name, messages in refusal.fields.items():
                 getattr(form, name).errors = list(getattr(form, name).errors) + messages
+            status = 422
+        except ChildChanged as refusal:
+            db.session.rollback()
+            db.session.refresh(child)
+            flash(str(refusal), "error")
+            status = 409
         else:
             flash(_("The child's details were saved."), "success")
             return redirect(url_for("children.show", child_id=child.id))
+    elif request.method == "POST":
+        status = 422
     page = render_template("children/edit.html", child=child, form=form)
     _record_view(child, _newest_case(child))
-    return page
+    return page, status
 
 
 class _as_form_data:
@@ -71,7 +82,7 @@ class _as_form_data:
 
     def __init__(self, child: Child):
         for name in ("full_name", "other_names", "sex", "date_of_birth", "birth_year", "id_number", "ethnicity",
-                     "address_detail", "school", "special_circumstances"):
+                     "address_detail", "school", "special_circumstances", "version"):
             setattr(self, name, getattr(child, name))
         self.carers = [{"name": carer.name, "relationship": carer.relationship_to_child, "phone": carer.phone}
                        for carer in child.carers]

@@ -70,7 +70,7 @@ def test_typed_wildcards_and_quotes_match_only_themselves(client, worker, text):
 
 def test_a_corrected_name_is_found_and_the_old_one_is_not(client, worker):
     corrected = child(worker, "Nguyễn Văn An")
-    update_child(corrected, child_details(full_name="Lê Văn Bé"), date.today())
+    update_child(corrected, child_details(full_name="Lê Văn Bé"), date.today(), corrected.version)
     db.session.commit()
     assert found(client, "nguyen") == [] and found(client, "le van be") == ["Lê Văn Bé"]
 

@@ -96,7 +96,7 @@ def test_a_duplicate_out_of_scope_is_counted_but_not_shown(make_user):
 def test_a_worker_corrects_a_childs_details(client, make_user, sign_in):
     worker = sign_in(make_user("worker"))
     child = make_case(worker).child
-    response = client.post(f"/children/{child.id}/edit", data={
+    response = client.post(f"/children/{child.id}/edit", data={"version": child.version,
         "full_name": "Nguyễn Văn Ân", "sex": "male", "date_of_birth": "2015-04-02",
         "carers-0-name": "Bà Hoa", "carers-0-relationship": "Bà ngoại"})
     assert response.status_code == 302
@@ -109,9 +109,9 @@ def test_a_worker_corrects_a_childs_details(client, make_user, sign_in):
 def test_a_correction_that_does_not_fit_is_refused_next_to_its_field(client, make_user, sign_in):
     worker = sign_in(make_user("worker"))
     child = make_case(worker).child
-    response = client.post(f"/children/{child.id}/edit", data={
+    response = client.post(f"/children/{child.id}/edit", data={"version": child.version,
         "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2015-04-02", "id_number": "123"})
-    assert response.status_code == 200 and 'id="id_number-error"' in response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="id_number-error"' in response.get_data(as_text=True)
 
 
 def test_a_child_who_has_turned_18_since_their_report_can_still_be_corrected(client, make_user, sign_in):
@@ -119,7 +119,7 @@ def test_a_child_who_has_turned_18_since_their_report_can_still_be_corrected(cli
     reported = datetime.now(timezone.utc) - timedelta(days=730)
     born = date(reported.year - 17, reported.month, min(reported.day, 28))  # 17 at the report, 19 today
     child = make_case(worker, received_at=reported).child
-    response = client.post(f"/children/{child.id}/edit", data={
+    response = client.post(f"/children/{child.id}/edit", data={"version": child.version,
         "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": born.isoformat()})
     assert response.status_code == 302
 
@@ -129,9 +129,35 @@ def test_a_child_whose_commune_left_the_list_in_force_can_still_be_corrected(app
     worker = sign_in(make_user("worker"))
     child = make_case(worker).child
     monkeypatch.setitem(app.config, "UNITS_EDITION", "2025")
-    response = client.post(f"/children/{child.id}/edit", data={
+    response = client.post(f"/children/{child.id}/edit", data={"version": child.version,
         "full_name": "Nguyễn Văn Ân", "sex": "male", "date_of_birth": "2015-04-02"})
     assert response.status_code == 302
+
+
+def test_a_correction_made_on_details_someone_else_changed_is_refused_and_keeps_the_input(client, make_user,
+                                                                                          sign_in):
+    from app.children.services import update_child
+    from app.extensions import db
+
+    worker = sign_in(make_user("worker"))
+    child = make_case(worker).child
+    opened = child.version
+    update_child(child, child_details(school="Trường Cẩm Phúc"), TODAY, child.version)
+    client.post("/language", data={"locale": "en"})
+    response = client.post(f"/children/{child.id}/edit", data={
+        "version": opened, "full_name": "Nguyễn Văn Ân", "sex": "male", "date_of_birth": "2015-04-02"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Someone else corrected" in page and "Nguyễn Văn Ân" in page
+    db.session.refresh(child)
+    assert (child.full_name, child.school) == ("Nguyễn Văn An", "Trường Cẩm Phúc")
+
+
+def test_a_correction_without_a_version_is_refused(client, make_user, sign_in):
+    worker = sign_in(make_user("worker"))
+    child = make_case(worker).child
+    response = client.post(f"/children/{child.id}/edit", data={
+        "full_name": "Nguyễn Văn Ân", "sex": "male", "date_of_birth": "2015-04-02"})
+    assert response.status_code == 409
 
 
 def test_an_inspector_cannot_correct_a_child(client, make_user, sign_in):

@@ -44,7 +44,8 @@ def test_the_facts_follow_categories_assessments_child_corrections_and_transfers
     case, other = make_case(worker), make_case(worker)
     services.edit_case(case, worker, {"categories": ["trafficking", "exploitation"]}, case.version)
     services.assess(case, worker, {}, None, case.version)
-    update_child(other.child, child_details(sex="female", date_of_birth=date(2012, 1, 9)), date.today())
+    update_child(other.child, child_details(sex="female", date_of_birth=date(2012, 1, 9)), date.today(),
+                 other.child.version)
     db.session.commit()
     supervisor = make_user("supervisor")
     transfer = make_referral(other, worker, to="10510", transfer=True)
@@ -60,7 +61,7 @@ def test_the_facts_follow_categories_assessments_child_corrections_and_transfers
 def test_correcting_a_birth_date_moves_the_case_to_another_age_group(worker, make_user):
     case = make_case(worker)  # the factory's child was born in 2015
     update_child(case.child, child_details(date_of_birth=date.today().replace(year=date.today().year - 3)),
-                 date.today())
+                 date.today(), case.child.version)
     db.session.commit()
     today = date.today()
     figures = statistics.report(make_user("supervisor"), None, statistics.Period.between(today - timedelta(days=9),
