@@ -12,7 +12,8 @@ from app.access import record_refusal, refuse, requires
 from app.api import bp
 from app.api.errors import ApiError, error_response, json_body
 from app.cases import queries, services
-from app.cases.models import Case
+from app.cases.models import CATEGORIES, RISK_LEVELS, Case
+from app.cases.workflow import STATUSES
 from app.children.models import Child
 from app.children.services import ChildDetails
 from app.dates import OUT_OF_RANGE, in_range
@@ -260,6 +261,14 @@ def list_cases():
     for name, value, high in (("limit", limit, MAX_LIMIT), ("page", page, 100_000)):
         if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
             problems[name] = [_("Expected a whole number from %(low)d to %(high)d.", low=1, high=high)]
+    for name, allowed in (("status", STATUSES), ("category", CATEGORIES), ("risk", RISK_LEVELS),
+                          ("sort", queries.SORTS), ("overdue", ("true", "false"))):
+        value = request.args.get(name)
+        if value and value not in allowed:
+            problems[name] = [_("Expected one of: %(values)s.", values=", ".join(allowed))]
+    unit = request.args.get("unit")
+    if unit and find_unit(unit) is None:
+        problems["unit"] = [_("No unit has the code %(code)s.", code=unit)]
     if problems:
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
     filters = queries.CaseFilter(status=request.args.get("status") or None,

@@ -23,6 +23,9 @@ from app.users.models import User
 REFERENCE = re.compile(r"[A-Za-z]{1,4}-\w+-\w+-\d+")
 
 
+SORTS = ("received", "due", "reference")
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     status: str | None = None

@@ -120,6 +120,13 @@ def test_list_filters_and_searches_without_diacritics(client, auth, worker):
     assert len(client.get("/api/v1/cases", query_string={"category": "violence"}, headers=auth).json["items"]) == 1
 
 
+@pytest.mark.parametrize("name, value", [("status", "open"), ("category", "gossip"), ("risk", "extreme"),
+                                         ("sort", "name"), ("overdue", "yes"), ("unit", "99999")])
+def test_list_refuses_a_filter_it_does_not_know_with_422(client, auth, name, value):
+    response = client.get("/api/v1/cases", query_string={name: value}, headers=auth)
+    assert response.status_code == 422 and name in response.json["error"]["fields"]
+
+
 def test_list_pages_with_a_next_link(client, auth, worker):
     for _ in range(3):
         make_case(worker)
