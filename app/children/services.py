@@ -211,16 +211,16 @@ def update_child(child: Child, details: ChildDetails, today: date, version: int 
     problems = child_problems(replace(details, address_unit=None), today, _first_reported_on(child))
     if problems:
         raise ChildRejected(problems)
-    child.full_name, child.name_folded = details.full_name.strip(), _folded(details.full_name)
-    child.other_names = (details.other_names or "").strip() or None
-    child.other_names_folded = _folded(details.other_names) or None
-    _index_names(child)
-    child.sex, child.date_of_birth, child.birth_year = details.sex, details.date_of_birth, details.year_of_birth
-    child.id_number = details.id_number or None
-    child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
-    child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)
-    child.carers = _carers(details)
     try:
+        child.full_name, child.name_folded = details.full_name.strip(), _folded(details.full_name)
+        child.other_names = (details.other_names or "").strip() or None
+        child.other_names_folded = _folded(details.other_names) or None
+        _index_names(child)  # loading the names' starts flushes the child: a stale version may show here
+        child.sex, child.date_of_birth, child.birth_year = details.sex, details.date_of_birth, details.year_of_birth
+        child.id_number = details.id_number or None
+        child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
+        child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)
+        child.carers = _carers(details)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

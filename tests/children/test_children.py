@@ -180,3 +180,36 @@ def test_a_new_case_for_a_person_on_record_who_has_turned_18_is_refused(make_use
 def test_a_child_born_after_the_report_is_refused(app):
     problems = child_problems(child_details(date_of_birth=date(2026, 6, 2)), TODAY, reported_on=date(2026, 6, 1))
     assert "date_of_birth" in problems
+
+
+@pytest.mark.postgresql_only
+def test_two_people_correcting_the_same_child_at_once_exactly_one_wins(app, make_user):
+    import threading
+
+    from app.children.models import Child
+    from app.children.services import ChildChanged, update_child
+    from app.extensions import db
+
+    child = make_case(make_user("worker")).child
+    child_id, seen = child.id, child.version
+    outcomes = []
+    start = threading.Barrier(2)
+
+    def correct(school):
+        with app.app_context():
+            target = db.session.get(Child, child_id)
+            start.wait()
+            try:
+                update_child(target, child_details(school=school), TODAY, seen)
+                outcomes.append("saved")
+            except ChildChanged:
+                outcomes.append("stale")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=correct, args=(school,)) for school in ("Trường A", "Trường B")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["saved", "stale"]
