@@ -129,6 +129,12 @@ def _path_prefix(column, path: str):
     return column.like(sa.literal(path + "%", literal_execute=True))
 
 
+def may_keep_holidays(user) -> bool:
+    """The holiday calendar is one for the whole installation, moving every unit's deadlines: only an
+    administrator of a top-level unit (a province) keeps it; other administrators read it."""
+    return can(user, "holidays.manage") and user.unit.parent_id is None
+
+
 def may_place_in(manager, unit: Unit) -> bool:
     """An admin places accounts only in their own unit's subtree."""
     return manager.unit.contains(unit)

@@ -1,13 +1,14 @@
 """The holiday calendar that working-day deadlines skip, kept by administrators."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from app.access import refuse, requires
+from app.access import may_keep_holidays, refuse, requires
 from app.deadlines import services
+from app.deadlines.forms import HolidayForm
 from app.deadlines.models import Holiday
 from app.extensions import db
 from app.orm import utcnow
-from app.deadlines.forms import HolidayForm
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays", template_folder="templates")
 
@@ -17,6 +18,9 @@ bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays", template_fold
 def index():
     year = min(max(request.args.get("year", utcnow().year, type=int), 2000), 2100)
     form = HolidayForm()
+    keeper = may_keep_holidays(current_user)
+    if request.method == "POST" and not keeper:
+        refuse(403)
     if form.validate_on_submit():
         try:
             holiday = services.add_holiday(form.day.data, form.name.data)
@@ -25,12 +29,15 @@ def index():
         else:
             flash(_("%(day)s added to the holidays.", day=holiday.day.strftime("%d/%m/%Y")), "success")
             return redirect(url_for("holidays.index", year=holiday.day.year))
-    return render_template("deadlines/holidays.html", form=form, year=year, holidays=services.holidays_of(year))
+    return render_template("deadlines/holidays.html", form=form, year=year, holidays=services.holidays_of(year),
+                           keeper=keeper)
 
 
 @bp.route("/<int(max=2147483647):holiday_id>/delete", methods=["POST"])
 @requires("holidays.manage")
 def delete(holiday_id):
+    if not may_keep_holidays(current_user):
+        refuse(403)
     holiday = db.session.get(Holiday, holiday_id)
     if holiday is None:
         refuse(404, entity="holidays", entity_id=holiday_id)
