@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.access import requires
 from app.api import bp
-from app.api.errors import ApiError
+from app.api.errors import ApiError, number_argument
 from app.audit import services
 from app.audit.models import MAX_ENTRY_ID
 from app.audit.services import AuditFilter
@@ -34,16 +34,6 @@ def _moment(name: str, problems: dict):
     return moment
 
 
-def _whole_number(name: str, default, low: int, high: int, problems: dict):
-    value = request.args.get(name)
-    if value is None:
-        return default
-    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-        problems[name] = [_("Expected a whole number from %(low)d to %(high)d.", low=low, high=high)]
-        return default
-    return int(value)
-
-
 def _filters(problems: dict) -> AuditFilter:
     return AuditFilter(since=_moment("since", problems), until=_moment("until", problems),
                        actor=request.args.get("actor") or None, unit=request.args.get("unit") or None,
@@ -55,8 +45,8 @@ def _filters(problems: dict) -> AuditFilter:
 def audit_entries():
     problems: dict[str, list[str]] = {}
     filters = _filters(problems)
-    limit = _whole_number("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
-    before = _whole_number("before", None, 1, MAX_ENTRY_ID, problems)
+    limit = number_argument("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
+    before = number_argument("before", None, 1, MAX_ENTRY_ID, problems)
     if problems:
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
     entries, older = services.page(current_user, filters, before=before, limit=limit)

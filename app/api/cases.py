@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app.access import record_refusal, refuse, requires
 from app.api import bp
-from app.api.errors import ApiError, error_response, json_body
+from app.api.errors import ApiError, error_response, json_body, number_argument
 from app.cases import queries, services
 from app.cases.models import CATEGORIES, RISK_LEVELS, Case
 from app.cases.workflow import STATUSES
@@ -256,11 +256,8 @@ def _prefix_child_fields(refusal: services.CaseRefused) -> services.CaseRefused:
 @requires("cases.read")
 def list_cases():
     problems: dict[str, list[str]] = {}
-    limit = request.args.get("limit", str(DEFAULT_LIMIT))
-    page = request.args.get("page", "1")
-    for name, value, high in (("limit", limit, MAX_LIMIT), ("page", page, 100_000)):
-        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= high:
-            problems[name] = [_("Expected a whole number from %(low)d to %(high)d.", low=1, high=high)]
+    limit = number_argument("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
+    page = number_argument("page", 1, 1, 100_000, problems)
     for name, allowed in (("status", STATUSES), ("category", CATEGORIES), ("risk", RISK_LEVELS),
                           ("sort", queries.SORTS), ("overdue", ("true", "false"))):
         value = request.args.get(name)
@@ -278,7 +275,7 @@ def list_cases():
                                  overdue=request.args.get("overdue") == "true", q=request.args.get("q") or None,
                                  sort=request.args.get("sort") or "received")
     now = utcnow()
-    result = queries.page_of(current_user, filters, now, int(page), int(limit))
+    result = queries.page_of(current_user, filters, now, page, limit)
     next_url = None
     if result.has_next:
         arguments = {key: value for key, value in request.args.items() if key != "page"}

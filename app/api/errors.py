@@ -1,11 +1,11 @@
 """The API's error format: {"error": {"code", "message", "fields"}}."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp
-from app.input_guard import json_payload
+from app.input_guard import json_payload, whole_number
 
 
 class ApiError(Exception):
@@ -60,3 +60,15 @@ def _parse_json() -> dict:
 def _type_name(expected: type) -> str:
     return {str: _("a string"), bool: _("true or false"), int: _("a whole number"),
             list: _("a list"), dict: _("an object")}.get(expected, expected.__name__)
+
+
+def number_argument(name: str, default, low: int, high: int, problems: dict):
+    """The query's `name` as a whole number from `low` to `high`, or `default` when absent; a problem otherwise."""
+    value = request.args.get(name)
+    if value is None:
+        return default
+    number = whole_number(value)
+    if number is None or not low <= number <= high:
+        problems[name] = [_("Expected a whole number from %(low)d to %(high)d.", low=low, high=high)]
+        return default
+    return number

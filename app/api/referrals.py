@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.access import refuse, requires
 from app.api import bp
 from app.api.cases import Fields, case_or_404
-from app.api.errors import ApiError, json_body
+from app.api.errors import ApiError, json_body, number_argument
 from app.escalations import services as escalation_services
 from app.escalations.models import Escalation
 from app.extensions import db
@@ -53,18 +53,12 @@ def escalation_json(escalation: Escalation) -> dict:
 
 
 def _limit_and_offset() -> tuple[int, int]:
-    problems = {}
-    values = {}
-    for name, default, high in (("limit", DEFAULT_LIMIT, MAX_LIMIT), ("offset", 0, 10_000_000)):
-        value = request.args.get(name, str(default))
-        if not (value.isascii() and value.isdigit()) or not (1 if name == "limit" else 0) <= int(value) <= high:
-            problems[name] = [_("Expected a whole number from %(low)d to %(high)d.", low=1 if name == "limit" else 0,
-                                high=high)]
-        else:
-            values[name] = int(value)
+    problems: dict[str, list[str]] = {}
+    limit = number_argument("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
+    offset = number_argument("offset", 0, 0, 10_000_000, problems)
     if problems:
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
-    return values["limit"], values["offset"]
+    return limit, offset
 
 
 def _next(endpoint: str, offset: int, limit: int, more: bool) -> str | None:

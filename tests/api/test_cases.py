@@ -127,6 +127,13 @@ def test_list_refuses_a_filter_it_does_not_know_with_422(client, auth, name, val
     assert response.status_code == 422 and name in response.json["error"]["fields"]
 
 
+@pytest.mark.parametrize("path", ["/api/v1/cases?limit=" + "9" * 5000, "/api/v1/referrals?offset=" + "9" * 5000,
+                                  "/api/v1/audit?before=" + "9" * 5000, "/api/v1/cases?page=²"])
+def test_a_paging_number_that_is_not_one_answers_422(client, make_user, path):
+    response = client.get(path, headers=token_for(client, make_user("inspector", unit="30")))
+    assert response.status_code == 422
+
+
 def test_list_pages_with_a_next_link(client, auth, worker):
     for _ in range(3):
         make_case(worker)
