@@ -85,10 +85,12 @@ class Child(Audited, db.Model):
         return newest or (self.address_unit.path if self.address_unit else None)
 
     def age_on(self, day: date) -> int:
-        if self.date_of_birth:
-            born = self.date_of_birth
-            return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-        return day.year - self.birth_year
+        return whole_years(self.date_of_birth, day) if self.date_of_birth else day.year - self.birth_year
+
+
+def whole_years(born: date, day: date) -> int:
+    """Someone born on `born` is this old on `day`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class NameStart(db.Model):

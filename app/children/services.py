@@ -8,11 +8,11 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child, NameStart, whole_years
 from app.deadlines.services import local_zone
-from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child, NameStart
 from app.extensions import db
 from app.text import fold, word_starts
 from app.units.models import Unit
@@ -80,8 +80,7 @@ def id_number_problems(id_number: str, sex: str, year_of_birth: int | None) -> l
 def youngest_age(details: ChildDetails | Child, day: date) -> int | None:
     """The child's age in whole years on `day`; with only a year of birth, the youngest they can be."""
     if details.date_of_birth:
-        born = details.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return whole_years(details.date_of_birth, day)
     return day.year - details.birth_year - 1 if details.birth_year is not None else None
 
 
