@@ -61,7 +61,7 @@ def refuse_unstorable_input():
         return
     if request.is_json and not is_api_request():
         abort(400)  # pages take forms; Flask-WTF would read a JSON array as form data and fail
-    if is_api_request() or request.is_json:
+    if is_api_request():
         g.json_payload = _parse_json_body()
         if g.json_payload is not _MALFORMED and not _storable(g.json_payload):
             abort(400)
