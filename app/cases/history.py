@@ -16,6 +16,7 @@ from app.cases.queries import full_names
 from app.escalations.models import Escalation, explained
 from app.extensions import db
 from app.i18n import display_date, display_datetime
+from app.input_guard import whole_number
 
 # Values shown by their labels, per part and field.
 VALUE_LABELS = {("cases", "status"): workflow.STATUSES, ("cases", "risk_level"): RISK_LEVELS,
@@ -52,7 +53,7 @@ def _explain_sweep_reasons(changes) -> None:
     that stored them; the trail keeps what was stored."""
     raised = {int(row.AuditEntry.entity_id): (row.AuditEntry.case_ref, fields) for row, fields in changes
               if row.AuditEntry.entity == "escalations" and "reason" in fields
-              and _is_row_id(row.AuditEntry.entity_id)}
+              and whole_number(row.AuditEntry.entity_id) is not None}
     if not raised:
         return
     automatic = sa.select(Escalation).where(Escalation.id.in_(raised), Escalation.automatic).options(*explained())
@@ -60,10 +61,6 @@ def _explain_sweep_reasons(changes) -> None:
         case_ref, fields = raised[escalation.id]
         if escalation.case.reference == case_ref:  # the same escalation, not a later one given the same id
             fields["reason"] = [fields["reason"][0], escalation.explanation]
-
-
-def _is_row_id(text: str | None) -> bool:
-    return bool(text) and text.isascii() and text.isdecimal() and int(text) < 2**63
 
 
 def _shown(part: str, field: str, value, names: dict[int, str]) -> str:

@@ -23,7 +23,7 @@ from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK
                               Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure, Plan,
                               PlanAction, Review, TimelineEntry)
 from app.children.models import Child
-from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, youngest_age
+from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
 from app.i18n import display_date
@@ -254,7 +254,7 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
                                        reported_on))
     elif db.session.scalar(scoped_children(user).where(Child.id == child.id)) is None:
         problems["child_id"] = [_("There is no such child in your area.")]
-    elif reported_on and (youngest_age(child, reported_on) or 0) >= CHILD_AGE_LIMIT:
+    elif reported_on and too_old(child, reported_on):
         problems["child_id"] = [_("The child must be under %(age)d years old.", age=CHILD_AGE_LIMIT)]
     if problems:
         raise Invalid(problems)

@@ -84,6 +84,12 @@ def youngest_age(details: ChildDetails | Child, day: date) -> int | None:
     return day.year - details.birth_year - 1 if details.birth_year is not None else None
 
 
+def too_old(person: ChildDetails | Child, day: date) -> bool:
+    """Past the age for a case on `day`, the day of the report, even at the youngest they can be."""
+    age = youngest_age(person, day)
+    return age is not None and age >= CHILD_AGE_LIMIT
+
+
 def child_problems(details: ChildDetails, today: date, reported_on: date | None = None) -> dict[str, list[str]]:
     """What is wrong with the details, by field; empty when they can be saved. The person must have been a child
     on `reported_on`, the day of their (first) report: today, for a report being taken now."""
@@ -106,7 +112,7 @@ def child_problems(details: ChildDetails, today: date, reported_on: date | None 
     birth_field = "birth_year" if details.date_of_birth is None else "date_of_birth"
     if year is not None and year > today.year:
         add(birth_field, _("The year of birth is in the future."))
-    elif year is not None and youngest_age(details, reported_on or today) >= CHILD_AGE_LIMIT:
+    elif too_old(details, reported_on or today):
         add(birth_field, _("The child must be under %(age)d years old.", age=CHILD_AGE_LIMIT))
     elif details.date_of_birth and reported_on and details.date_of_birth > reported_on:
         add(birth_field, _("The child was born after the report was received."))
