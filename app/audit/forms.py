@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.audit.recorder import ACTIONS
 from app.dates import DayField
+from app.forms import Form
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Read from the query string: a search changes nothing, so it carries no CSRF token."""
 
     class Meta:

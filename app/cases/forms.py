@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
@@ -9,12 +8,13 @@ from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildForm, MultiCheckboxField, choices
 from app.dates import DayField, MomentField
+from app.forms import Form
 
 
 _choices = choices
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """Every change of a case carries the version it was made on."""
 
     version = HiddenField()
@@ -75,7 +75,7 @@ class EndIsolationForm(VersionedForm):
                          validators=[InputRequired(), Length(max=5000)])
 
 
-class PlanActionForm(FlaskForm):
+class PlanActionForm(Form):
     class Meta:
         csrf = False
 
@@ -93,7 +93,7 @@ class ReasonForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=5000)])
 
 
-class TimelineForm(FlaskForm):
+class TimelineForm(Form):
     kind = SelectField(_l("Kind"), choices=_choices(TIMELINE_KINDS), validators=[InputRequired()])
     occurred_at = MomentField(_l("When"), validators=[InputRequired()])
     text = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
@@ -114,7 +114,7 @@ class ClosureForm(VersionedForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(Form):
     class Meta:
         csrf = False
 

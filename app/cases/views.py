@@ -90,7 +90,8 @@ def _filters(locale: str, query: tuple) -> tuple[queries.CaseFilter, Markup]:
     language and the query, and WTForms took longer to read and render them than the database took to find the
     page."""
     form = CaseFilterForm(MultiDict(query))
-    form.validate()
+    if query:
+        form.validate()
     filters = queries.CaseFilter(status=form.status.data or None, category=form.category.data or None,
                                  risk=form.risk.data or None, unit=form.unit.data or None,
                                  worker=form.worker.data or None, overdue=bool(form.overdue.data),

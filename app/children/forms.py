@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (FieldList, FormField, HiddenField, IntegerField, RadioField, SelectChoice, SelectMultipleField,
                      StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -7,6 +6,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
 from app.dates import DayField
+from app.forms import Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -20,7 +20,7 @@ def choices(labels, blank=None):
                                                                   for key, label in labels.items()]
 
 
-class CarerForm(FlaskForm):
+class CarerForm(Form):
     class Meta:
         csrf = False
 
@@ -29,7 +29,7 @@ class CarerForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
 
 
-class ChildForm(FlaskForm):
+class ChildForm(Form):
     """The child's details, at intake and when they are corrected later."""
 
     full_name = StringField(_l("Child's full name"), validators=[InputRequired(), Length(max=200)])

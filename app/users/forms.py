@@ -1,16 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.access import ROLE_LABELS
+from app.forms import Form
 
 
 def _role_choices():
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class UserPlacementForm(FlaskForm):
+class UserPlacementForm(Form):
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
     unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=16)],
                        description=_l("The official code: 5 digits for a commune, 3 for a district, 2 for a province."),
@@ -36,5 +36,5 @@ class UserCreateForm(UserPlacementForm, NewPasswordFields):
     submit = SubmitField(_l("Create account"))
 
 
-class PasswordResetForm(FlaskForm, NewPasswordFields):
+class PasswordResetForm(Form, NewPasswordFields):
     submit = SubmitField(_l("Set password"))
