@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -18,7 +19,7 @@ class AuditFilterForm(Form):
     actor = StringField(_l("Person (username)"), validators=[Optional(), Length(max=80)])
     unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)], render_kw={"inputmode": "numeric"})
     case = StringField(_l("Case reference"), validators=[Optional(), Length(max=40)])
-    action = SelectField(_l("Action"), validators=[Optional()],
+    action = SelectField(_lp("audit", "Action"), validators=[Optional()],
                          choices=lambda: [SelectChoice("", _l("Any"))] + [SelectChoice(key, label)
                                                                          for key, label in ACTIONS.items()])
 

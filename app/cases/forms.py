@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
@@ -79,7 +80,7 @@ class PlanActionForm(Form):
     class Meta:
         csrf = False
 
-    description = StringField(_l("Action"), validators=[Optional(), Length(max=2000)])
+    description = StringField(_lp("support plan", "Action"), validators=[Optional(), Length(max=2000)])
     responsible = StringField(_l("Responsible person or organisation"), validators=[Optional(), Length(max=200)])
     due_date = DayField(_l("Due date"), validators=[Optional()])
 
@@ -94,7 +95,7 @@ class ReasonForm(VersionedForm):
 
 
 class TimelineForm(Form):
-    kind = SelectField(_l("Kind"), choices=_choices(TIMELINE_KINDS), validators=[InputRequired()])
+    kind = SelectField(_lp("timeline entry", "Kind"), choices=_choices(TIMELINE_KINDS), validators=[InputRequired()])
     occurred_at = MomentField(_l("When"), validators=[InputRequired()])
     text = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
 

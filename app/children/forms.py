@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (FieldList, FormField, HiddenField, IntegerField, RadioField, SelectChoice, SelectMultipleField,
                      StringField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -41,7 +42,7 @@ class ChildForm(Form):
                             render_kw={"inputmode": "numeric", "autocomplete": "off"})
     ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=80)])
     address_detail = StringField(_l("Address (village, house)"), validators=[Optional(), Length(max=300)])
-    school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
+    school = StringField(_lp("child's school", "School"), validators=[Optional(), Length(max=200)])
     special_circumstances = MultiCheckboxField(_l("Special circumstances"), choices=choices(SPECIAL_CIRCUMSTANCES))
     carers = FieldList(FormField(CarerForm), min_entries=2, max_entries=6)
 

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -26,6 +27,6 @@ class ReasonForm(Form):
 
 class ProviderForm(Form):
     unit = SelectField(_l("Unit whose register holds it"), choices=[], validators=[InputRequired()])
-    kind = SelectField(_l("Kind"), choices=choices(PROVIDER_KINDS), validators=[InputRequired()])
+    kind = SelectField(_lp("service provider", "Kind"), choices=choices(PROVIDER_KINDS), validators=[InputRequired()])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     contact = StringField(_l("Phone or address"), validators=[Optional(), Length(max=200)])

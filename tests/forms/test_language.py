@@ -62,3 +62,9 @@ def test_a_page_opened_without_a_question_shows_no_error(client, make_user, sign
     page = client.get(address).get_data(as_text=True)
     assert 'class="error"' not in page and "error-summary" not in page
     assert "Trường này là bắt buộc." not in page and english_on(page) == []
+
+
+def test_the_intake_heads_the_child_section_as_such_and_not_as_a_source_of_reports(client, worker):
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert "<h2>Thông tin của trẻ</h2>" in page
+    assert '<option value="child">Trẻ em tự thông báo</option>' in page
