@@ -121,4 +121,3 @@ def is_option_list(field: Field) -> bool:
 
 def init_app(app) -> None:
     app.jinja_env.globals["error_list"] = error_list
-    app.jinja_env.tests["option_list"] = is_option_list

@@ -87,7 +87,7 @@ class PlanActionForm(Form):
 
 class PlanForm(VersionedForm):
     goals = TextAreaField(_l("Goals"), validators=[InputRequired(), Length(max=20000)])
-    actions = FieldList(FormField(PlanActionForm), min_entries=5, max_entries=20)
+    actions = FieldList(FormField(PlanActionForm), _l("Actions of the plan"), min_entries=5, max_entries=20)
 
 
 class ReasonForm(VersionedForm):
