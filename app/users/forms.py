@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from app.access import ROLE_LABELS
 from app.forms import Form
@@ -38,3 +38,9 @@ class UserCreateForm(UserPlacementForm, NewPasswordFields):
 
 class PasswordResetForm(Form, NewPasswordFields):
     submit = SubmitField(_l("Set password"))
+
+
+class ConfirmForm(Form):
+    """A consequential step asked twice: the page that asks, then this form's yes."""
+
+    confirmed = HiddenField(validators=[AnyOf(["yes"])])

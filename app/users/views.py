@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.access import refuse, requires, scoped_users
 from app.extensions import db
 from app.orm import utcnow
-from app.users.forms import PasswordResetForm, UserCreateForm, UserPlacementForm
+from app.users.forms import ConfirmForm, PasswordResetForm, UserCreateForm, UserPlacementForm
 from app.users.models import User
 from app.users.services import UserRejected, change_role_and_unit, create_user, reset_password, set_active
 
@@ -53,7 +53,8 @@ def create():
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
-            flash(_("Account %(username)s created.", username=user.username), "success")
+            flash(_("Account %(username)s created. Give the password to the person in private: they will choose "
+                    "their own when they first sign in.", username=user.username), "success")
             return redirect(url_for("users.index"))
     return render_template("users/create.html", form=form)
 
@@ -86,23 +87,33 @@ def password(user_id):
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
-            flash(_("A new password is set for %(username)s; their sessions have been signed out.",
-                    username=user.username), "success")
+            flash(_("A new password is set for %(username)s; their sessions have been signed out. They will choose "
+                    "their own when they next sign in.", username=user.username), "success")
             return redirect(url_for("users.index"))
     return render_template("users/password.html", user=user, form=form)
 
 
-@bp.route("/<int(max=2147483647):user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@bp.route("/<int(max=2147483647):user_id>/deactivate", methods=["GET", "POST"])
 @requires("users.manage")
-def activation(user_id, action):
+def deactivate(user_id):
+    """Asks first: a deactivated worker's cases wait for someone else, and the person is signed out at once."""
     user = _get_user(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("users/deactivate.html", user=user, form=form)
     try:
-        set_active(user, action == "reactivate", by=current_user)
+        set_active(user, False, by=current_user)
     except UserRejected as rejection:
         flash(str(rejection), "error")
         return redirect(url_for("users.edit", user_id=user.id))
-    if action == "deactivate":
-        flash(_("Account %(username)s deactivated; it can no longer sign in.", username=user.username), "success")
-    else:
-        flash(_("Account %(username)s reactivated.", username=user.username), "success")
+    flash(_("Account %(username)s deactivated; it can no longer sign in.", username=user.username), "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.route("/<int(max=2147483647):user_id>/reactivate", methods=["POST"])
+@requires("users.manage")
+def reactivate(user_id):
+    user = _get_user(user_id)
+    set_active(user, True, by=current_user)
+    flash(_("Account %(username)s reactivated.", username=user.username), "success")
     return redirect(url_for("users.index"))
