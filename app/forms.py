@@ -1,5 +1,5 @@
-"""The base of every form: WTForms' own messages in the reader's language, and the errors of a form as a list
-that the error summary at the top of a page links from."""
+"""The base of every form: WTForms' own messages in the reader's language, the errors of a form as a list that
+the error summary at the top of a page links from, and the options of the unit and person pickers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField
+from wtforms import Field, FieldList, FormField, SelectChoice
 from wtforms.widgets import ListWidget
 
 
@@ -117,6 +117,30 @@ def _first_input(field: Field) -> str:
 def is_option_list(field: Field) -> bool:
     """Radios or checkboxes, each option an input of its own."""
     return isinstance(field.widget, ListWidget)
+
+
+# A select with these attributes gets a search box from static/js/select-filter.js; without scripts it stays a
+# plain select, grouped by district.
+SEARCHABLE = {"data-filter": _l("Find by name (with or without accents)"),
+              "data-filter-found": _l("%(count)s shown")}
+
+
+def unit_choices(units, blank=None) -> list[SelectChoice]:
+    """Options for units (in path order) grouped by district, which static/js/select-filter.js makes searchable:
+    a district heads its own group, a commune goes in its district's, a province (or, since 2025, a commune right
+    under it) in the province's."""
+
+    def group(unit) -> str:
+        return (unit.parent if unit.level == "commune" and unit.parent is not None else unit).name
+
+    return ([SelectChoice("", blank)] if blank else []) + [SelectChoice(unit.code, unit.label, optgroup=group(unit))
+                                                           for unit in units]
+
+
+def person_choices(people, blank) -> list[SelectChoice]:
+    """Options for people: their full name and username, valued by username."""
+    return [SelectChoice("", blank)] + [SelectChoice(person.username, f"{person.full_name} ({person.username})")
+                                        for person in people]
 
 
 def init_app(app) -> None:

@@ -46,7 +46,8 @@ class EditForm(VersionedForm):
     action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
     immediate_danger = BooleanField(_l("The child is in immediate danger"))
     categories = MultiCheckboxField(_l("What happened (one or more)"), choices=_choices(CATEGORIES))
-    assigned_worker = StringField(_l("Assigned worker (username)"), validators=[Optional(), Length(max=64)])
+    # Choices: the active workers of the case's commune, set by the view; the service checks the one chosen.
+    assigned_worker = SelectField(_l("Assigned worker"), choices=[], validate_choice=False, validators=[Optional()])
 
 
 class AssessmentForm(VersionedForm):

@@ -3,7 +3,7 @@ from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, Strin
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from app.access import ROLE_LABELS
-from app.forms import Form
+from app.forms import SEARCHABLE, Form
 
 
 def _role_choices():
@@ -12,9 +12,8 @@ def _role_choices():
 
 class UserPlacementForm(Form):
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
-    unit = StringField(_l("Unit code"), validators=[DataRequired(), Length(max=16)],
-                       description=_l("The official code: 5 digits for a commune, 3 for a district, 2 for a province."),
-                       render_kw={"inputmode": "numeric"})
+    # Choices: the units of the admin's subtree, set by the view.
+    unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()], render_kw=SEARCHABLE)
     email = StringField(_l("Email (optional)"), validators=[Length(max=254)],
                         description=_l("Where notices go when the system sends email."),
                         render_kw={"type": "email", "autocomplete": "off"})

@@ -128,5 +128,11 @@ def set_active(user: User, active: bool, by: User | None = None) -> None:
     db.session.commit()
 
 
+def active_workers(unit: Unit) -> list[User]:
+    """Who a case of `unit` can be assigned to: its active workers, by name."""
+    return list(db.session.scalars(sa.select(User).where(User.unit_id == unit.id, User.role == Role.WORKER.value,
+                                                         User.active.is_(True)).order_by(User.full_name)))
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))

@@ -1,10 +1,13 @@
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import refuse, requires, scoped_users
+from app.access import refuse, requires, scoped_users, units_under
 from app.extensions import db
+from app.forms import unit_choices
 from app.orm import utcnow
+from app.units.models import Unit
 from app.users.forms import ConfirmForm, PasswordResetForm, UserCreateForm, UserPlacementForm
 from app.users.models import User
 from app.users.services import UserRejected, change_role_and_unit, create_user, reset_password, set_active
@@ -21,6 +24,13 @@ def _get_user(user_id: int) -> User:
     if user is None:
         refuse(404, entity="users", entity_id=user_id)
     return user
+
+
+def _placeable_units(form: UserPlacementForm) -> UserPlacementForm:
+    """The unit field offers the units of the admin's own subtree, where they may place accounts."""
+    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(current_user.unit))).order_by(Unit.path))
+    form.unit.choices = unit_choices(list(units), _("Choose…"))
+    return form
 
 
 def _show_rejection(form, rejection: UserRejected) -> None:
@@ -44,7 +54,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("users.manage")
 def create():
-    form = UserCreateForm()
+    form = _placeable_units(UserCreateForm())
     if form.validate_on_submit():
         try:
             user = create_user(username=form.username.data, full_name=form.full_name.data, role=form.role.data,
@@ -63,7 +73,8 @@ def create():
 @requires("users.manage")
 def edit(user_id):
     user = _get_user(user_id)
-    form = UserPlacementForm(data={"role": user.role, "unit": user.unit.code, "email": user.email or ""})
+    form = _placeable_units(UserPlacementForm(data={"role": user.role, "unit": user.unit.code,
+                                                    "email": user.email or ""}))
     if form.validate_on_submit():
         try:
             change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data, email=form.email.data,
