@@ -87,9 +87,12 @@ class FieldError:
 
 
 def error_list(form) -> list[FieldError]:
-    """Every error of `form`, in the order of its fields, nested forms and lists included."""
+    """Every error of `form`, nested forms and lists included, in the order of the page: that of its fields, or of
+    `field_order` where a form built from several classes declares it."""
+    order = getattr(form, "field_order", ())
+    fields = sorted(form, key=lambda field: order.index(field.name) if field.name in order else len(order))
     errors = []
-    for field in form:
+    for field in fields:
         errors.extend(_field_errors(field))
     return errors
 

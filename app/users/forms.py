@@ -29,6 +29,7 @@ class NewPasswordFields:
 
 
 class UserCreateForm(UserPlacementForm, NewPasswordFields):
+    field_order = ("username", "full_name", "role", "unit", "email", "password", "confirm")
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocapitalize": "none"})
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])

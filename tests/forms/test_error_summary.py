@@ -80,3 +80,9 @@ def test_every_form_page_sent_with_errors_opens_with_the_summary(client, make_us
 def test_a_search_with_a_bad_value_opens_with_the_summary(client, make_user, sign_in, role, address):
     sign_in(make_user(role))
     assert summary_links(client.get(address).get_data(as_text=True)) != []
+
+
+def test_the_summary_follows_the_order_of_the_page(client, make_user, sign_in):
+    sign_in(make_user("admin"))
+    page = client.post("/admin/users/new", data={}).get_data(as_text=True)
+    assert summary_links(page) == ["username", "full_name", "role", "unit", "password", "confirm"]
