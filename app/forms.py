@@ -112,14 +112,9 @@ def _first_input(field: Field) -> str:
     """The id a link should move to: a list of radios or checkboxes has none of its own, its first option has."""
     if isinstance(field, FormField):
         return _first_input(next(iter(field.form)))
-    if is_option_list(field):
+    if isinstance(field.widget, ListWidget):
         return f"{field.id}-0"
     return field.id
-
-
-def is_option_list(field: Field) -> bool:
-    """Radios or checkboxes, each option an input of its own."""
-    return isinstance(field.widget, ListWidget)
 
 
 # A select with these attributes gets a search box from static/js/select-filter.js; without scripts it stays a
