@@ -38,9 +38,12 @@ test-sqlite: $(VENV)/.installed-test translations
 test-postgresql: $(VENV)/.installed-test translations
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest --db=postgresql
 
+# The lazy forms of gettext, ngettext and pgettext; Babel knows the others.
+KEYWORDS := -k _l -k _ln:1,2 -k _lp:1c,2
+
 # Refresh the catalogs after changing user-facing text; then translate translations/vi.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output app
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) -o translations/messages.pot --no-location --sort-output app
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 bench: $(VENV)/.installed-test

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import errors, i18n, input_guard
+from app import errors, forms, i18n, input_guard
 from app.audit import recorder as audit_recorder
 from app.config import PROJECT_ROOT, load_config
 from app.orm import install_write_guard, ping_idle_connections, tune_sqlite
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    forms.init_app(app)
     errors.init_app(app)
     input_guard.init_app(app)
     audit_recorder.init_app(app)

@@ -97,6 +97,8 @@ DOCUMENT = {
             "responses": {"201": {"description": "Token issued", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Token"}}}},
                 "400": _error("Malformed JSON"), "401": _error("Wrong credentials or locked account"),
+                "403": _error("password_change_required: the password was set by an administrator and its owner "
+                              "has not chosen their own yet (on the website)"),
                 "422": _error("Missing or mistyped fields")}}},
         "/tokens/current": {"delete": {
             "summary": "Revoke the token in use.",

@@ -2,7 +2,7 @@ from flask import jsonify
 from flask_login import current_user
 
 from app.api import bp
-from app.api.auth import current_token
+from app.api.auth import PASSWORD_CHANGE_REQUIRED, current_token
 from app.api.errors import ApiError, json_body
 from app.auth.services import SignInRefused, authenticate, issue_token, revoke_token
 
@@ -14,6 +14,8 @@ def create_token():
         user = authenticate(payload["username"], payload["password"])
     except SignInRefused as refusal:
         raise ApiError(401, "invalid_credentials", str(refusal)) from None
+    if user.must_choose_password:
+        raise ApiError(403, "password_change_required", str(PASSWORD_CHANGE_REQUIRED))
     raw, token = issue_token(user)
     return jsonify({"token": raw, "expires_at": token.expires_at.isoformat()}), 201
 

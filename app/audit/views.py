@@ -14,7 +14,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="template
 
 def filters_from_request() -> tuple[AuditFilterForm, AuditFilter | None]:
     form = AuditFilterForm(request.args)
-    if not form.validate():
+    if request.args and not form.validate():
         return form, None
     return form, AuditFilter(**{name: form[name].data or None for name in
                                 ("since", "until", "actor", "unit", "case", "action")})

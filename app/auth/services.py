@@ -91,7 +91,7 @@ def _count_failure(user: User, now) -> None:
 
 def set_password(user: User, new_password: str) -> None:
     """Give `user` a new password and end their other sessions; the caller commits."""
-    problems = password_problems(new_password, user.username)
+    problems = password_problems(new_password, user.username, user.unit)
     if problems:
         raise PasswordRejected("new_password", problems[0])
     user.password_hash = hash_password(new_password)
@@ -118,7 +118,10 @@ def change_own_password(user: User, old_password: str, new_password: str) -> Non
         if user.is_locked(now):
             raise AccountLocked()
         raise PasswordRejected("old_password", _("The current password is wrong."))
+    if user.must_choose_password and verify_password(user.password_hash, new_password):
+        raise PasswordRejected("new_password", _("Choose a password of your own, not the one you were given."))
     set_password(user, new_password)
+    user.must_choose_password = False
     db.session.commit()
 
 

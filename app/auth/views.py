@@ -17,6 +17,8 @@ from app.users.models import User
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
 SEEN_KEY = "seen_at"
+# Kept in the session, so that leading there costs no query before views that read outside a transaction.
+CHOOSING_PASSWORD_KEY = "choosing_password"
 SEEN_RESOLUTION = timedelta(minutes=1)
 
 
@@ -49,6 +51,8 @@ def _start_session(user) -> None:
         remember_locale(user, chosen)
     if user.locale:
         session["locale"] = user.locale
+    if user.must_choose_password:
+        session[CHOOSING_PASSWORD_KEY] = True
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -111,6 +115,18 @@ def end_idle_sessions():
     # session may end up to a minute early, never late) without doing so on every request.
     if idle >= SEEN_RESOLUTION.total_seconds():
         session[SEEN_KEY] = now
+    return None
+
+
+# What a person whose password an administrator chose may still do: choose their own, sign out, switch language.
+WHILE_CHOOSING_A_PASSWORD = frozenset({"auth.change_password", "auth.sign_out", "main.set_language", "static"})
+
+
+@bp.before_app_request
+def lead_to_choosing_a_password():
+    if session.get(CHOOSING_PASSWORD_KEY) and request.endpoint not in WHILE_CHOOSING_A_PASSWORD \
+            and not is_api_request():
+        return redirect(url_for("auth.change_password"))
     return None
 
 

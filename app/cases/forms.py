@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectChoice, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
@@ -9,12 +9,13 @@ from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildForm, MultiCheckboxField, choices
 from app.dates import DayField, MomentField
+from app.forms import Form
 
 
 _choices = choices
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     """Every change of a case carries the version it was made on."""
 
     version = HiddenField()
@@ -45,7 +46,8 @@ class EditForm(VersionedForm):
     action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
     immediate_danger = BooleanField(_l("The child is in immediate danger"))
     categories = MultiCheckboxField(_l("What happened (one or more)"), choices=_choices(CATEGORIES))
-    assigned_worker = StringField(_l("Assigned worker (username)"), validators=[Optional(), Length(max=64)])
+    # Choices: the active workers of the case's commune, set by the view; the service checks the one chosen.
+    assigned_worker = SelectField(_l("Assigned worker"), choices=[], validate_choice=False, validators=[Optional()])
 
 
 class AssessmentForm(VersionedForm):
@@ -75,26 +77,26 @@ class EndIsolationForm(VersionedForm):
                          validators=[InputRequired(), Length(max=5000)])
 
 
-class PlanActionForm(FlaskForm):
+class PlanActionForm(Form):
     class Meta:
         csrf = False
 
-    description = StringField(_l("Action"), validators=[Optional(), Length(max=2000)])
+    description = StringField(_lp("support plan", "Action"), validators=[Optional(), Length(max=2000)])
     responsible = StringField(_l("Responsible person or organisation"), validators=[Optional(), Length(max=200)])
     due_date = DayField(_l("Due date"), validators=[Optional()])
 
 
 class PlanForm(VersionedForm):
     goals = TextAreaField(_l("Goals"), validators=[InputRequired(), Length(max=20000)])
-    actions = FieldList(FormField(PlanActionForm), min_entries=5, max_entries=20)
+    actions = FieldList(FormField(PlanActionForm), _l("Actions of the plan"), min_entries=5, max_entries=20)
 
 
 class ReasonForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=5000)])
 
 
-class TimelineForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=_choices(TIMELINE_KINDS), validators=[InputRequired()])
+class TimelineForm(Form):
+    kind = SelectField(_lp("timeline entry", "Kind"), choices=_choices(TIMELINE_KINDS), validators=[InputRequired()])
     occurred_at = MomentField(_l("When"), validators=[InputRequired()])
     text = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
 
@@ -114,7 +116,7 @@ class ClosureForm(VersionedForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
 
 
-class CaseFilterForm(FlaskForm):
+class CaseFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.recorder import Audited
@@ -31,11 +32,11 @@ CATEGORIES = {
 SOURCES = {
     "hotline_111": _l("Hotline 111"),
     "police": _l("Police"),
-    "school": _l("School"),
+    "school": _lp("institution", "School"),
     "health": _l("Health facility"),
     "family": _l("Family"),
     "community": _l("Community"),
-    "child": _l("The child"),
+    "child": _lp("report source", "The child"),
     "other": _l("Other"),
 }
 RISK_LEVELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
@@ -81,7 +82,7 @@ FIELDS = {
     "assigned_worker_id": _l("Assigned worker"), "closure_reason": _l("Reason for closure"),
     "closure_note": _l("Closure note"), "closed_at": _l("Closed at"), "reporter_name": _l("Who reported it"),
     "reporter_contact": _l("Reporter's phone or address"), "reporter_may_be_named": _l("Reporter may be named"),
-    "name": _l("Deadline"), "due_at": _l("Due"), "met_at": _l("Met"), "kind": _l("Kind"), "summary": _l("Summary"),
+    "name": _l("Deadline"), "due_at": _l("Due"), "met_at": _l("Met"), "kind": _lp("timeline entry", "Kind"), "summary": _l("Summary"),
     "answers": _l("Signs found"), "meeting_minutes": _l("Minutes of the case meeting"), "goals": _l("Goals"),
     "responsible": _l("Responsible"), "due_date": _l("Due date"), "text": _l("Text"),
     "occurred_at": _l("When"), "scores": _l("Scores"), "note": _l("Note"), "taken_at": _l("Taken at"),

@@ -26,10 +26,12 @@ from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.children.services import probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
+from app.forms import person_choices
 from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
 from app.units.services import communes_of_province, find_unit
+from app.users.services import active_workers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
 # A phone's screenful or two; it also halves the list's cost per request (bench/README.md).
@@ -90,7 +92,8 @@ def _filters(locale: str, query: tuple) -> tuple[queries.CaseFilter, Markup]:
     language and the query, and WTForms took longer to read and render them than the database took to find the
     page."""
     form = CaseFilterForm(MultiDict(query))
-    form.validate()
+    if query:
+        form.validate()
     filters = queries.CaseFilter(status=form.status.data or None, category=form.category.data or None,
                                  risk=form.risk.data or None, unit=form.unit.data or None,
                                  worker=form.worker.data or None, overdue=bool(form.overdue.data),
@@ -183,6 +186,7 @@ def _shown(case: Case, forms: dict | None = None, changes=None, status: int = 20
     """The case page. Every showing of it is a reading of the child's file, and so goes in the trail."""
     all_forms = _forms_for(case)
     all_forms.update(forms or {})
+    all_forms["edit"].assigned_worker.choices = person_choices(active_workers(case.unit), _("Choose…"))
     page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, changes=changes,
                            actions=workflow.actions_for(case.status, current_user.role), **labels())
     services.record_view(case)

@@ -1,12 +1,16 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (FieldList, FormField, HiddenField, IntegerField, RadioField, SelectChoice, SelectMultipleField,
                      StringField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
 from app.dates import DayField
+from app.forms import Form
+
+
+ID_NUMBER_DIGITS = _l("The personal ID has exactly 12 digits.")
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -20,7 +24,7 @@ def choices(labels, blank=None):
                                                                   for key, label in labels.items()]
 
 
-class CarerForm(FlaskForm):
+class CarerForm(Form):
     class Meta:
         csrf = False
 
@@ -29,7 +33,7 @@ class CarerForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
 
 
-class ChildForm(FlaskForm):
+class ChildForm(Form):
     """The child's details, at intake and when they are corrected later."""
 
     full_name = StringField(_l("Child's full name"), validators=[InputRequired(), Length(max=200)])
@@ -37,13 +41,14 @@ class ChildForm(FlaskForm):
     sex = RadioField(_l("Sex"), choices=choices(SEXES), validators=[InputRequired()])
     date_of_birth = DayField(_l("Date of birth"), validators=[Optional()])
     birth_year = IntegerField(_l("Or estimated year of birth"), validators=[Optional(), NumberRange(1900, 2200)])
-    id_number = StringField(_l("Personal ID (12 digits)"), validators=[Optional(), Length(max=12)],
-                            render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    # Told as such, not cut to 12 (whose digits 4-6 would then be blamed on the year of birth).
+    id_number = StringField(_l("Personal ID (12 digits)"), render_kw={"inputmode": "numeric", "autocomplete": "off"},
+                            validators=[Optional(), Regexp(r"[0-9]{12}\Z", message=ID_NUMBER_DIGITS)])
     ethnicity = StringField(_l("Ethnicity"), validators=[Optional(), Length(max=80)])
     address_detail = StringField(_l("Address (village, house)"), validators=[Optional(), Length(max=300)])
-    school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
+    school = StringField(_lp("child's school", "School"), validators=[Optional(), Length(max=200)])
     special_circumstances = MultiCheckboxField(_l("Special circumstances"), choices=choices(SPECIAL_CIRCUMSTANCES))
-    carers = FieldList(FormField(CarerForm), min_entries=2, max_entries=6)
+    carers = FieldList(FormField(CarerForm), _l("Carers"), min_entries=2, max_entries=6)
 
     def details(self, address_unit):
         from app.children.services import ChildDetails

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.recorder import Audited
@@ -19,7 +20,7 @@ PROVIDER_KINDS = {
     "health": _l("Health facility"),
     "social_work_centre": _l("Social work centre"),
     "court": _l("Court"),
-    "school": _l("School"),
+    "school": _lp("institution", "School"),
     "other": _l("Other"),
 }
 # Consent to share the child's file (Decree 56/2017 art. 33): the child from age 7, and the carer;

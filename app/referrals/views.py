@@ -14,6 +14,7 @@ from app.cases.services import CaseRefused
 from app.cases.views import _load, _show_refusal
 from app.cases.views import labels as case_labels
 from app.extensions import db
+from app.forms import unit_choices
 from app.input_guard import whole_number
 from app.orm import utcnow
 from app.referrals import queries, services, workflow
@@ -82,7 +83,7 @@ def act(number, action):
 def _referral_form(case) -> ReferralForm:
     form = ReferralForm()
     units, providers = services.offered_receivers(current_user)
-    form.to_unit.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(unit.code, unit.label) for unit in units]
+    form.to_unit.choices = unit_choices(units, _("Choose…"))
     form.provider.choices = [SelectChoice("", _("None"))] + [SelectChoice(str(provider.id), provider.label)
                                                             for provider in providers]
     return form
@@ -128,7 +129,7 @@ def providers():
     form = ProviderForm()
     units = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(current_user.unit)))
                                     .order_by(Unit.path)))
-    form.unit.choices = [SelectChoice(unit.code, unit.label) for unit in units]
+    form.unit.choices = unit_choices(units)
     if form.validate_on_submit():
         unit = next(unit for unit in units if unit.code == form.unit.data)
         try:

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from reportlab.platypus import Spacer
 
 from app.access import role_label
@@ -23,7 +24,7 @@ CHANGES_SHOWN = 400
 
 def _filters_text(filters: AuditFilter) -> str:
     labels = {"since": _("From"), "until": _("To"), "actor": _("Person (username)"), "unit": _("Unit code"),
-              "case": _("Case reference"), "action": _("Action")}
+              "case": _("Case reference"), "action": pgettext("audit", "Action")}
     shown = [f"{labels[key]}: {ACTIONS.get(value, value) if key == 'action' else value}"
              for key, value in filters.as_changes().items()]
     return "; ".join(shown) or _("none")
@@ -56,7 +57,7 @@ def print_extract(viewer, filters: AuditFilter, now: datetime) -> bytes:
              str(ACTIONS.get(entry.action, entry.action)),
              " ".join(part for part in (entry.entity, entry.entity_id) if part), entry.case_ref or "",
              (entry.changes or "")[:CHANGES_SHOWN], entry.hash[:16]] for entry in shown]
-    flowables.append(pdf.grid(["#", _("Time"), _("Person"), _("Action"), _("Record"), _("Case"), _("Changes"),
+    flowables.append(pdf.grid(["#", _("Time"), _("Person"), pgettext("audit", "Action"), _("Record"), _("Case"), _("Changes"),
                                _("Hash")], rows,
                               [width * share for share in (0.05, 0.1, 0.14, 0.12, 0.1, 0.1, 0.29, 0.1)]))
     record(db.session, "audit_export", changes={**filters.as_changes(), "format": "pdf", "entries": len(shown),

@@ -11,6 +11,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from reportlab.platypus import KeepTogether, Spacer
 
 from app.access import scoped_cases
@@ -56,7 +57,7 @@ def child_section(case: Case, printing: Printing) -> list:
              (_("Address"), ", ".join(part for part in (child.address_detail,
                                                          child.address_unit.name if child.address_unit else None)
                                       if part) or "–"),
-             (_("School"), child.school or "–"),
+             (pgettext("child's school", "School"), child.school or "–"),
              (_("Special circumstances"), "; ".join(str(SPECIAL_CIRCUMSTANCES.get(key, key))
                                                     for key in child.special_circumstances or []) or "–")]
     for carer in child.carers:
@@ -147,7 +148,7 @@ def plan_section(case: Case, printing: Printing) -> list:
         flowables.append(pdf.para(plan.goals, bold_prefix=_("Goals") + ":"))
         if plan.actions:
             width = printing.width
-            flowables.append(pdf.grid([_("Action"), _("Responsible person or organisation"), _("Due date")],
+            flowables.append(pdf.grid([pgettext("support plan", "Action"), _("Responsible person or organisation"), _("Due date")],
                                       [[action.description, action.responsible, display_date(action.due_date)]
                                        for action in plan.actions], [width * 0.55, width * 0.3, width * 0.15]))
         flowables.append(pdf.para(_approval(plan), bold_prefix=_("Approval") + ":"))
@@ -164,7 +165,7 @@ def timeline_section(case: Case, printing: Printing) -> list:
     width = printing.width
     rows = [[display_datetime(entry.occurred_at), TIMELINE_KINDS[entry.kind], _user_name(entry.author), entry.text]
             for entry in entries]
-    flowables.append(pdf.grid([_("When"), _("Kind"), _("By"), _("What happened")], rows,
+    flowables.append(pdf.grid([_("When"), pgettext("timeline entry", "Kind"), _("By"), _("What happened")], rows,
                               [width * 0.16, width * 0.1, width * 0.18, width * 0.56]))
     return flowables
 

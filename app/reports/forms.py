@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.children.forms import choices
 from app.dates import DayField
+from app.forms import Form
 from app.reports.statistics import PERIOD_KINDS
 
 
-class StatisticsForm(FlaskForm):
+class StatisticsForm(Form):
     """Read from the query string: asking for figures changes nothing, so it carries no CSRF token."""
 
     class Meta:

@@ -30,11 +30,10 @@ def _period(form: StatisticsForm) -> statistics.Period:
 @bp.route("/reports/statistics")
 @requires("reports.statistics")
 def statistics_page():
-    form = StatisticsForm(request.args)
-    if not request.args:
-        form.year.data = utcnow().astimezone(local_zone()).year
+    # A first visit asks nothing yet: the form is shown with this year, and nothing is checked.
+    form = StatisticsForm(request.args or None, year=utcnow().astimezone(local_zone()).year)
     result, downloads = None, {}
-    if form.validate():
+    if request.args and form.validate():
         try:
             period = _period(form)
         except statistics.PeriodRefused as refusal:

@@ -38,6 +38,9 @@ class User(Audited, UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when an administrator chose the password (a new account, a reset): until its owner chooses their own,
+    # every page but the password page leads there and the API refuses the account.
+    must_choose_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 

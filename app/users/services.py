@@ -61,11 +61,13 @@ def create_user(*, username: str, full_name: str, role: str, unit_code: str, pas
         raise UserRejected("full_name", _("Enter the person's full name."))
     unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
-    problems = password_problems(password, username)
+    problems = password_problems(password, username, unit)
     if problems:
         raise UserRejected("password", problems[0])
+    # A password an administrator chose is known to two people: its owner replaces it at first sign-in.
     user = User(username=username, full_name=full_name.strip(), role=role.value, unit=unit,
-                password_hash=hash_password(password), email=checked_email(email))
+                password_hash=hash_password(password), email=checked_email(email),
+                must_choose_password=by is not None)
     db.session.add(user)
     db.session.commit()
     return user
@@ -113,6 +115,7 @@ def reset_password(user: User, new_password: str, by: User | None = None) -> Non
     except PasswordRejected as rejection:
         raise UserRejected("password", str(rejection)) from None
     user.failed_sign_ins, user.locked_until = 0, None
+    user.must_choose_password = True
     db.session.commit()
 
 
@@ -123,6 +126,12 @@ def set_active(user: User, active: bool, by: User | None = None) -> None:
         user.active = active
         user.session_version += 1
     db.session.commit()
+
+
+def active_workers(unit: Unit) -> list[User]:
+    """Who a case of `unit` can be assigned to: its active workers, by name."""
+    return list(db.session.scalars(sa.select(User).where(User.unit_id == unit.id, User.role == Role.WORKER.value,
+                                                         User.active.is_(True)).order_by(User.full_name)))
 
 
 def find_user(username: str) -> User | None:

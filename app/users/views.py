@@ -1,11 +1,14 @@
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import refuse, requires, scoped_users
+from app.access import refuse, requires, scoped_users, units_under
 from app.extensions import db
+from app.forms import unit_choices
 from app.orm import utcnow
-from app.users.forms import PasswordResetForm, UserCreateForm, UserPlacementForm
+from app.units.models import Unit
+from app.users.forms import ConfirmForm, PasswordResetForm, UserCreateForm, UserPlacementForm
 from app.users.models import User
 from app.users.services import UserRejected, change_role_and_unit, create_user, reset_password, set_active
 
@@ -21,6 +24,13 @@ def _get_user(user_id: int) -> User:
     if user is None:
         refuse(404, entity="users", entity_id=user_id)
     return user
+
+
+def _placeable_units(form: UserPlacementForm) -> UserPlacementForm:
+    """The unit field offers the units of the admin's own subtree, where they may place accounts."""
+    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(current_user.unit))).order_by(Unit.path))
+    form.unit.choices = unit_choices(list(units), _("Choose…"))
+    return form
 
 
 def _show_rejection(form, rejection: UserRejected) -> None:
@@ -44,7 +54,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("users.manage")
 def create():
-    form = UserCreateForm()
+    form = _placeable_units(UserCreateForm())
     if form.validate_on_submit():
         try:
             user = create_user(username=form.username.data, full_name=form.full_name.data, role=form.role.data,
@@ -53,7 +63,8 @@ def create():
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
-            flash(_("Account %(username)s created.", username=user.username), "success")
+            flash(_("Account %(username)s created. Give the password to the person in private: they will choose "
+                    "their own when they first sign in.", username=user.username), "success")
             return redirect(url_for("users.index"))
     return render_template("users/create.html", form=form)
 
@@ -62,7 +73,8 @@ def create():
 @requires("users.manage")
 def edit(user_id):
     user = _get_user(user_id)
-    form = UserPlacementForm(data={"role": user.role, "unit": user.unit.code, "email": user.email or ""})
+    form = _placeable_units(UserPlacementForm(data={"role": user.role, "unit": user.unit.code,
+                                                    "email": user.email or ""}))
     if form.validate_on_submit():
         try:
             change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data, email=form.email.data,
@@ -86,23 +98,33 @@ def password(user_id):
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
-            flash(_("A new password is set for %(username)s; their sessions have been signed out.",
-                    username=user.username), "success")
+            flash(_("A new password is set for %(username)s; their sessions have been signed out. They will choose "
+                    "their own when they next sign in.", username=user.username), "success")
             return redirect(url_for("users.index"))
     return render_template("users/password.html", user=user, form=form)
 
 
-@bp.route("/<int(max=2147483647):user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@bp.route("/<int(max=2147483647):user_id>/deactivate", methods=["GET", "POST"])
 @requires("users.manage")
-def activation(user_id, action):
+def deactivate(user_id):
+    """Asks first: a deactivated worker's cases wait for someone else, and the person is signed out at once."""
     user = _get_user(user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("users/deactivate.html", user=user, form=form)
     try:
-        set_active(user, action == "reactivate", by=current_user)
+        set_active(user, False, by=current_user)
     except UserRejected as rejection:
         flash(str(rejection), "error")
         return redirect(url_for("users.edit", user_id=user.id))
-    if action == "deactivate":
-        flash(_("Account %(username)s deactivated; it can no longer sign in.", username=user.username), "success")
-    else:
-        flash(_("Account %(username)s reactivated.", username=user.username), "success")
+    flash(_("Account %(username)s deactivated; it can no longer sign in.", username=user.username), "success")
+    return redirect(url_for("users.index"))
+
+
+@bp.route("/<int(max=2147483647):user_id>/reactivate", methods=["POST"])
+@requires("users.manage")
+def reactivate(user_id):
+    user = _get_user(user_id)
+    set_active(user, True, by=current_user)
+    flash(_("Account %(username)s reactivated.", username=user.username), "success")
     return redirect(url_for("users.index"))

@@ -41,8 +41,8 @@ def test_an_update_records_only_the_changed_fields_before_and_after(client, make
 def test_an_entry_names_who_acted_their_role_unit_address_and_request(client, make_user, sign_in):
     admin = sign_in(make_user("admin"))
     worker = make_user("worker")
-    client.post(f"/admin/users/{worker.id}/deactivate", headers={"X-Request-ID": "req-0123456789"},
-                environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    client.post(f"/admin/users/{worker.id}/deactivate", data={"confirmed": "yes"},
+                headers={"X-Request-ID": "req-0123456789"}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
     entry = last_audit_entry(entity="users", action="update", entity_id=str(worker.id))
     assert (entry.actor, entry.actor_id, entry.actor_role, entry.actor_unit) == \
         (admin.username, admin.id, "admin", "30")

@@ -2,7 +2,7 @@ import pytest
 
 from app.auth.passwords import password_problems
 from app.extensions import db
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, unit
 
 
 def change(client, old, new, confirm=None):
@@ -82,3 +82,35 @@ def test_changing_ones_password_revokes_ones_api_tokens(client, sign_in, make_us
     token = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}).json["token"]
     change(client, PASSWORD, "a brand new passphrase")
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+TOO_COMMON = "Mật khẩu này quá phổ biến; hãy chọn mật khẩu khó đoán hơn."
+NAMES_THE_SYSTEM = "Mật khẩu không được chứa tên của hệ thống này."
+NAMES_THE_UNIT = "Mật khẩu không được chứa tên đơn vị của bạn."
+
+
+@pytest.mark.parametrize("password", ["matkhau2024", "Mật khẩu 2024", "MatKhau@2024!", "mk@1234567", "abc@123456",
+                                      "Abc@12345678", "Password!2024", "qwerty@2024", "x9876543210"])
+def test_a_weak_word_with_digits_and_signs_is_refused(app, password):
+    assert password_problems(password) == [TOO_COMMON]
+
+
+@pytest.mark.parametrize("password", ["baovetreem2024", "Bảo vệ trẻ em 2024!", "Child-Protection-2024",
+                                      "toi bao ve tre em"])
+def test_the_name_of_the_system_is_refused(app, password):
+    assert password_problems(password) == [NAMES_THE_SYSTEM]
+
+
+@pytest.mark.parametrize("password", ["camphuc@2024!", "Xã Cẩm Phúc 2024", "Cẩm Giàng quê tôi", "HaiDuong#Lotus77"])
+def test_the_names_of_the_persons_unit_and_those_above_it_are_refused(app, units, password):
+    assert password_problems(password, "lan", unit("10933")) == [NAMES_THE_UNIT]
+
+
+def test_a_passphrase_of_ones_own_is_still_accepted(app, units):
+    assert password_problems("sông Hồng chảy về biển", "lan", unit("10933")) == []
+
+
+def test_a_worker_cannot_choose_the_name_of_their_commune(client, sign_in, make_user):
+    sign_in(make_user("worker"))
+    page = change(client, PASSWORD, "Cẩm Phúc quê tôi 2024").get_data(as_text=True)
+    assert NAMES_THE_UNIT in page

@@ -95,7 +95,7 @@ def test_an_admin_resets_a_password_and_unlocks_the_account(client, admin, make_
 
 def test_an_admin_deactivates_and_reactivates_an_account(client, admin, make_user):
     worker = make_user("worker")
-    assert client.post(f"/admin/users/{worker.id}/deactivate").status_code == 302
+    assert client.post(f"/admin/users/{worker.id}/deactivate", data={"confirmed": "yes"}).status_code == 302
     db.session.refresh(worker)
     assert worker.active is False
     client.post(f"/admin/users/{worker.id}/reactivate")
@@ -104,7 +104,7 @@ def test_an_admin_deactivates_and_reactivates_an_account(client, admin, make_use
 
 
 def test_an_admin_cannot_deactivate_themself(client, admin):
-    client.post(f"/admin/users/{admin.id}/deactivate")
+    client.post(f"/admin/users/{admin.id}/deactivate", data={"confirmed": "yes"})
     db.session.refresh(admin)
     assert admin.active is True
 
@@ -175,3 +175,57 @@ def test_an_absurd_account_number_is_simply_not_found(client, admin, path):
 
 def test_an_absurd_page_number_shows_an_empty_page(client, admin):
     assert client.get("/admin/users/?page=99999999999999999999").status_code == 200
+
+
+def test_deactivating_an_account_asks_first_and_changes_nothing_until_confirmed(client, admin, make_user):
+    worker = make_user("worker")
+    edit_page = client.get(f"/admin/users/{worker.id}").get_data(as_text=True)
+    assert f'action="/admin/users/{worker.id}/deactivate"' not in edit_page
+    assert f'href="/admin/users/{worker.id}/deactivate"' in edit_page
+    question = client.get(f"/admin/users/{worker.id}/deactivate")
+    assert question.status_code == 200 and worker.full_name in question.get_data(as_text=True)
+    assert client.post(f"/admin/users/{worker.id}/deactivate").status_code == 200
+    db.session.refresh(worker)
+    assert worker.active is True
+
+
+def test_an_account_an_admin_creates_must_choose_its_own_password_at_first_sign_in(client, admin, app):
+    new_account(client)
+    person = app.test_client()
+    person.post("/auth/sign-in", data={"username": "hoa.pham", "password": PASSWORD})
+    for address in ("/", "/cases/", "/referrals/"):
+        assert person.get(address).headers["Location"] == "/auth/password"
+    assert "Hãy chọn mật khẩu của riêng bạn" in person.get("/auth/password").get_data(as_text=True)
+    assert person.post("/auth/password", data={"old_password": PASSWORD, "new_password": "sông Hồng chảy về biển",
+                                               "confirm": "sông Hồng chảy về biển"}).status_code == 302
+    assert person.get("/").status_code == 200
+    assert find_user("hoa.pham").must_choose_password is False
+
+
+def test_the_password_given_by_the_admin_cannot_be_chosen_again(client, admin, app):
+    new_account(client)
+    person = app.test_client()
+    person.post("/auth/sign-in", data={"username": "hoa.pham", "password": PASSWORD})
+    page = person.post("/auth/password", data={"old_password": PASSWORD, "new_password": PASSWORD,
+                                               "confirm": PASSWORD})
+    assert page.status_code == 200 and find_user("hoa.pham").must_choose_password is True
+
+
+def test_a_password_an_admin_resets_must_be_replaced_at_next_sign_in(client, admin, make_user, app):
+    worker = make_user("worker")
+    assert worker.must_choose_password is False
+    client.post(f"/admin/users/{worker.id}/password", data={"password": "a fresh passphrase",
+                                                            "confirm": "a fresh passphrase"})
+    db.session.refresh(worker)
+    assert worker.must_choose_password is True
+    person = app.test_client()
+    person.post("/auth/sign-in", data={"username": worker.username, "password": "a fresh passphrase"})
+    assert person.get("/").headers["Location"] == "/auth/password"
+    assert person.post("/auth/sign-out").status_code == 302
+
+
+def test_the_api_refuses_an_account_that_has_not_chosen_its_password(client, admin, app):
+    new_account(client)
+    response = app.test_client().post("/api/v1/tokens", json={"username": "hoa.pham", "password": PASSWORD})
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "password_change_required"
