@@ -148,7 +148,8 @@ def plan_section(case: Case, printing: Printing) -> list:
         flowables.append(pdf.para(plan.goals, bold_prefix=_("Goals") + ":"))
         if plan.actions:
             width = printing.width
-            flowables.append(pdf.grid([pgettext("support plan", "Action"), _("Responsible person or organisation"), _("Due date")],
+            flowables.append(pdf.grid([pgettext("support plan", "Action"), _("Responsible person or organisation"),
+                                       _("Due date")],
                                       [[action.description, action.responsible, display_date(action.due_date)]
                                        for action in plan.actions], [width * 0.55, width * 0.3, width * 0.15]))
         flowables.append(pdf.para(_approval(plan), bold_prefix=_("Approval") + ":"))
