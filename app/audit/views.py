@@ -56,7 +56,7 @@ def export():
     form, filters = filters_from_request()
     if filters is None:
         flash(_("Correct the filters before exporting."), "error")
-        return redirect(url_for("audit.index"))
+        return redirect(url_for("audit.index", **_filter_args()))
     services.record_reading("audit_export", filters)
     response = Response(stream_with_context(services.csv_rows(current_user, filters)), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=audit-extract.csv"
@@ -66,6 +66,7 @@ def export():
 @bp.route("/verify", methods=["POST"])
 @requires("audit.read")
 def verify():
+    """Check the whole chain, then go back to the trail as the inspector had filtered it."""
     verdict = services.verify_chain()
     services.record_verification(verdict)
     if verdict.ok:
@@ -73,4 +74,4 @@ def verify():
     else:
         flash(_("The audit chain is broken at entry %(id)s. Report this to the provincial inspectorate.",
                 id=verdict.first_broken), "error")
-    return redirect(url_for("audit.index"))
+    return redirect(url_for("audit.index", **_filter_args()))

@@ -1,7 +1,9 @@
 """Inspectors read the trail within their subtree, on pages and through the API."""
 import csv
+import html
 import io
 import re
+import urllib.parse
 
 import pytest
 
@@ -174,6 +176,16 @@ def test_the_integrity_check_runs_from_the_page_and_its_result_stays_shown(clien
     client.post("/language", data={"locale": "en"})
     assert "Last integrity check: the chain was whole" in page_text(client)
     assert f"by {inspector.full_name}." in page_text(client)
+
+
+def test_the_integrity_check_keeps_the_inspector_s_filter(client, inspector):
+    filters = {"action": "sign_in", "since": "2026-01-01", "actor": inspector.username}
+    page = page_text(client, **filters)
+    action = re.search(r'<form method="post" action="([^"]*/audit/verify[^"]*)"', page).group(1)
+    assert dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(html.unescape(action)).query)) == filters
+    response = client.post(html.unescape(action))
+    target = urllib.parse.urlsplit(response.headers["Location"])
+    assert target.path == "/audit/" and dict(urllib.parse.parse_qsl(target.query)) == filters
 
 
 def test_bad_filters_in_the_export_change_nothing_and_say_why(client, inspector):
