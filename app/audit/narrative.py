@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Mapping
@@ -21,10 +22,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import get_translations
+from flask_babel import gettext as babel_gettext
 from flask_babel import lazy_gettext as _l
 
-from app.access import role_label
+from app.access import ROLE_LABELS
 from app.audit.recorder import ACTIONS as ACTION_LABELS
 from app.audit.recorder import REDACTED
 from app.extensions import db
@@ -36,6 +38,24 @@ NOTHING = "–"
 KEPT_RECORDS = 50_000
 LOADED_AT_ONCE = 1000
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The translations of the narrator at work, and what it has translated so far.
+_WORDS: ContextVar[tuple | None] = ContextVar("narrative_words", default=None)
+
+
+def translate(message: str, **variables) -> str:
+    """gettext that remembers each translation while a narrator tells: Flask-Babel's own costs some 60 µs a call,
+    and an export of a million entries asks it millions of times. The areas' sentences import it as `_`."""
+    words = _WORDS.get()
+    if words is None:
+        return babel_gettext(message, **variables)
+    translations, known = words
+    text = known.get(message)
+    if text is None:
+        text = known[message] = translations.ugettext(message)
+    return text % variables if variables else text
+
+
+_ = translate
 
 
 @dataclass(frozen=True)
@@ -50,7 +70,6 @@ class Told:
     """One entry as a person reads it."""
 
     id: int
-    at: datetime
     time: str
     person: str
     role: str
@@ -103,6 +122,7 @@ class Table:
     # The table's columns, and the kind of each one's values ("bool", "date", "time" or "data"), from the model.
     columns: tuple[str, ...] = ()
     kinds: Mapping[str, str] = field(default_factory=dict)
+    order: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -135,7 +155,7 @@ def describe_table(model, *, record: Callable[[Reading], str], fields: Mapping[s
         references=references or {}, formats=formats or {}, subject=subject, sentence=sentence,
         withheld_in_history=frozenset(withheld_in_history),
         kinds={column.name: kind for column in columns if (kind := _kind_of(column.type))},
-        columns=tuple(column.name for column in columns))
+        columns=tuple(column.name for column in columns), order={name: index for index, name in enumerate(fields)})
 
 
 def _kind_of(column_type) -> str | None:
@@ -170,7 +190,11 @@ def as_changes(text: str | None) -> dict:
 
 
 class Reading:
-    """One entry while it is told: what the areas' sentences read of it."""
+    """One entry while it is told: what the areas' sentences read of it.
+
+    `person` (who acted, by name), `role` (their role's label) and `actor` (both, as a sentence names them:
+    "Nguyễn Văn Bình (Commune leader)") are set once the records the batch names are read (`introduce`).
+    """
 
     def __init__(self, narrator: Narrator, entry):
         self.narrator = narrator
@@ -182,29 +206,16 @@ class Reading:
         self.changes = as_changes(entry.changes)
         self.case = entry.case_ref or ""
         self.entity_id = whole_number(entry.entity_id) if entry.entity_id else None
+        self.person = self.role = self.actor = ""
+
+    def introduce(self) -> None:
+        entry = self.entry
+        known = self.ref("person", entry.actor_id)
+        self.person = known.name if known is not None else describe_actor_name(entry.actor)
+        self.role = self.narrator.label_of(ROLE_LABELS, entry.actor_role) if entry.actor_role else ""
+        self.actor = _("%(name)s (%(role)s)", name=self.person, role=self.role) if self.role else self.person
 
     # What the areas' sentences ask.
-
-    @property
-    def actor(self) -> str:
-        """Who acted, as a sentence names them: "Nguyễn Văn Bình (Commune leader)"."""
-        person, role = self.person, self.role
-        if not role:
-            return person
-        return _("%(name)s (%(role)s)", name=person, role=role)
-
-    @property
-    def person(self) -> str:
-        entry = self.entry
-        if entry.actor_id is not None:
-            known = self.ref("person", entry.actor_id)
-            if known is not None:
-                return known.name
-        return describe_actor_name(entry.actor)
-
-    @property
-    def role(self) -> str:
-        return str(role_label(self.entry.actor_role)) if self.entry.actor_role else ""
 
     @property
     def record(self) -> str:
@@ -262,7 +273,7 @@ class Reading:
     def field_labels(self) -> str:
         """The labels of the changed fields, for a generic sentence: "Description, Place"."""
         fields = self.table.fields if self.table else {}
-        return ", ".join(str(label) for name, label in fields.items() if name in self.changes)
+        return ", ".join(self.narrator.label(label) for name, label in fields.items() if name in self.changes)
 
     # What the narrator asks.
 
@@ -309,13 +320,31 @@ class Narrator:
         self.for_history = for_history
         self.zone = ZoneInfo(current_app.config["APP_TIMEZONE"])
         self.known: dict[str, dict] = {}
-        # Words every export asks for a million times, translated once.
-        self.words = {"withheld": _("(not shown)"), "secret": _("(secret)"), True: _("Yes"), False: _("No")}
+        self._words = (get_translations(), {})
+        self._labels: dict[int, tuple] = {}
 
     def tell(self, entries: Iterable) -> list[Told]:
-        readings = [Reading(self, entry) for entry in entries]
-        self._read_references(readings)
-        return [self._told(reading) for reading in readings]
+        words = _WORDS.set(self._words)
+        try:
+            readings = [Reading(self, entry) for entry in entries]
+            self._read_references(readings)
+            for reading in readings:
+                reading.introduce()
+            return [self._told(reading) for reading in readings]
+        finally:
+            _WORDS.reset(words)
+
+    def label(self, text) -> str:
+        """A label (a lazy translation kept in a module) in the narrator's language, translated once."""
+        known = self._labels.get(id(text))
+        if known is None:
+            known = self._labels[id(text)] = (text, str(text))  # holding `text` keeps its id its own
+        return known[1]
+
+    def label_of(self, labels: Mapping, value) -> str:
+        """The label of a coded value, or the value itself when it has none."""
+        found = labels.get(value) if isinstance(value, (str, int)) else None
+        return self.label(found) if found is not None else str(value)
 
     def _read_references(self, readings: list[Reading]) -> None:
         if sum(len(known) for known in self.known.values()) > KEPT_RECORDS:
@@ -338,7 +367,7 @@ class Narrator:
     def _told(self, reading: Reading) -> Told:
         entry = reading.entry
         unit = reading.ref("unit_code", reading.actor_unit_key()) if entry.actor_unit else None
-        return Told(id=entry.id, at=entry.at, time=self.local(entry.at), person=reading.person, role=reading.role,
+        return Told(id=entry.id, time=self.local(entry.at), person=reading.person, role=reading.role,
                     unit=unit or entry.actor_unit or "", sentence=_finished(self.sentence(reading)),
                     case=reading.case, changes=self.changes_of(reading))
 
@@ -356,7 +385,7 @@ class Narrator:
         if reading.row:
             return self._row_changes(reading)
         labels = reading.described.fields if reading.described else {}
-        return [Change(str(label), None, self.shown(reading, name, reading.after(name)))
+        return [Change(self.label(label), None, self.shown(reading, name, reading.after(name)))
                 for name, label in labels.items() if reading.changes.get(name) not in (None, "")]
 
     def _row_changes(self, reading: Reading) -> list[Change]:
@@ -364,17 +393,16 @@ class Narrator:
         if table is None:
             return [Change(name, None, json.dumps(value, ensure_ascii=False)) for name, value in changes.items()]
         shown = []
-        for name, label in table.fields.items():
-            if name not in changes:
+        # In the order the table lists its fields; a column added since and not yet labelled comes last, shown
+        # rather than lost.
+        for name in sorted(changes, key=lambda name: table.order.get(name, len(table.order))):
+            if name in table.hidden:
                 continue
+            label = table.fields.get(name)
             before, after = reading.before(name), reading.after(name)
-            shown.append(Change(str(label),
+            shown.append(Change(self.label(label) if label is not None else name,
                                 None if reading.action == "create" else self.shown(reading, name, before),
                                 None if reading.action == "delete" else self.shown(reading, name, after)))
-        for name in changes:  # a column added since, and not yet labelled: shown rather than lost
-            if name not in table.fields and name not in table.hidden:
-                shown.append(Change(name, self.shown(reading, name, reading.before(name)),
-                                    self.shown(reading, name, reading.after(name))))
         return shown
 
     def shown(self, reading: Reading, name: str, value) -> str:
@@ -382,9 +410,9 @@ class Narrator:
             return NOTHING
         described = reading.table or reading.described
         if reading.table is not None and self.for_history and name in reading.table.withheld_in_history:
-            return self.words["withheld"]
+            return _("(not shown)")
         if value == REDACTED:
-            return self.words["secret"]
+            return _("(secret)")
         if described is not None:
             formatter = described.formats.get(name)
             if formatter is not None:
@@ -395,7 +423,7 @@ class Narrator:
                 return str(found) if found is not None else _("no. %(id)s", id=value)
             labels = described.values.get(name)
             if labels is not None:
-                return str(labels.get(value, value))
+                return self.label_of(labels, value)
             column_kind = reading.table.kinds.get(name) if reading.table else None
             if column_kind is not None:
                 return self.by_kind(column_kind, value)
@@ -408,7 +436,7 @@ class Narrator:
     def by_kind(self, kind: str, value) -> str:
         """A value by the kind of its column: yes or no, a day, a local time."""
         if kind == "bool":
-            return self.words[bool(value)]
+            return _("Yes") if value else _("No")
         if isinstance(value, str):
             try:
                 if kind == "time":
@@ -497,13 +525,13 @@ def _access_denied(reading: Reading) -> str:
     record = REFUSED_RECORDS.get(entry.entity)
     if reading.after("status") == 404 and record is not None and entry.entity_id:
         return _("%(actor)s asked for %(record)s, which is outside their reach; it was refused.", actor=reading.actor,
-                 record=str(record) % {"id": entry.entity_id})
+                 record=reading.narrator.label(record) % {"id": entry.entity_id})
     return _("%(actor)s was refused %(path)s: their role may not use it.", actor=reading.actor,
              path=reading.after("path") or "–")
 
 
 def _action_label(reading: Reading, value) -> str:
-    return str(ACTION_LABELS.get(value, value))
+    return reading.narrator.label_of(ACTION_LABELS, value)
 
 
 def _filter_moment(reading: Reading, value) -> str:

@@ -3,10 +3,10 @@ the part of that case ("the support plan of case X"), each step in its own words
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
+from app.audit.narrative import translate as _
 from app.cases import checklist, workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
                               TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case, CaseCategory, Deadline,

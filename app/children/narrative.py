@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
+from app.audit.narrative import translate as _
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child
 
 

@@ -1,10 +1,10 @@
 """How the trail tells the holiday calendar (app/audit/narrative.py)."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit.narrative import Reading, describe_table
+from app.audit.narrative import translate as _
 from app.deadlines.models import Holiday
 
 

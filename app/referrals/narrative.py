@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from app.audit.narrative import Reading, describe_reference, describe_table
+from app.audit.narrative import translate as _
 from app.referrals.models import CONSENTS, PROVIDER_KINDS, Provider, Referral
 from app.referrals.workflow import STATUSES
 from app.units.models import Unit

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.access import ROLE_LABELS
 from app.audit.narrative import Person, Reading, describe_reference, describe_table
+from app.audit.narrative import translate as _
 from app.users.models import User
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
