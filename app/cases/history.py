@@ -6,5 +6,8 @@ from app.audit.narrative import Told, narrate
 
 def history_items(rows) -> list[Told]:
     """The rows of queries.history as the history tab shows them: sentences in the reader's language, people,
-    units and records by name, bookkeeping left out and the reporter's identity withheld."""
-    return narrate([row.AuditEntry for row in rows], for_history=True)
+    units and records by name, the reporter's identity withheld. An update of bookkeeping alone (the time and
+    version a step stamps on the case) says nothing to the reader and is left to the full trail."""
+    entries = [row.AuditEntry for row in rows]
+    return [told for entry, told in zip(entries, narrate(entries, for_history=True))
+            if told.changes or entry.action != "update"]

@@ -28,7 +28,7 @@ FIELDS = {
     "isolation": _l("Temporary isolation"), "isolation_place": _l("Isolation place"),
     "isolation_from": _l("Isolated from"), "isolation_until": _l("Isolated until"), "decided_by": _l("Decided by"),
     "return_reason": _l("Reason for return"), "submitted_at": _l("Submitted at"), "decided_at": _l("Decided at"),
-    "user_id": _l("Person"), "isolation_ended_on": _l("Isolation ended on"),
+    "isolation_ended_on": _l("Isolation ended on"),
     "isolation_end_note": _l("What followed for the child"),
 }
 PLAN_STATUSES = {"draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved"),
@@ -261,7 +261,7 @@ describe_table(
 describe_table(
     PlanAuthor, sentence=_plan_author_sentence,
     record=lambda reading: _("the authors of the support plan of case %(case)s", case=reading.case),
-    fields={"user_id": FIELDS["user_id"]}, hidden=("id", "plan_id"), references={"user_id": "person"})
+    fields={"user_id": _l("Drafted by")}, hidden=("id", "plan_id"), references={"user_id": "person"})
 describe_table(
     TimelineEntry, sentence=_timeline_sentence,
     record=lambda reading: _("the timeline of case %(case)s", case=reading.case),

@@ -255,6 +255,23 @@ def test_secrets_read_as_changed_without_their_value(app, make_user):
     assert "Password: (secret) → (secret)" in reading.changes_text()
 
 
+@pytest.mark.postgresql_only
+def test_a_change_made_outside_the_application_names_the_database_account(app, worker):
+    from tests.audit.test_postgresql import outside
+
+    case = make_case(worker)
+    outside("UPDATE cases SET place = 'Thôn Tây', received_at = received_at - interval '1 hour' WHERE id = :id",
+            id=case.id)
+    entry = last_audit_entry(entity="cases", action="update")
+    reading = told(app, entry)
+    assert reading.sentence == (f"The database account {entry.actor[3:]}, outside the application changed the "
+                                f"report of case {case.reference}: Received at, Place.")
+    received = reading.changes[0]
+    assert received.label == "Received at"
+    assert received.before == case.received_at.astimezone(LOCAL).strftime("%d/%m/%Y %H:%M")
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", received.after)
+
+
 # Entries that are not row changes.
 
 def test_sign_ins_sign_outs_and_refusals_read_as_sentences(app, client, sign_in, worker):

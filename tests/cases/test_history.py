@@ -32,6 +32,20 @@ def test_a_worker_sees_the_changes_to_their_case_newest_first(client, make_user,
     assert "Status:</span> Reported → Assessing" in page and "Risk:</span> – → High" in page
 
 
+def test_a_step_s_bookkeeping_alone_is_left_to_the_full_trail(client, make_user, sign_in):
+    from app.cases import services
+    from tests.cases.test_steps import ACTION
+
+    worker = sign_in(make_user("worker"))
+    case = make_case(worker)
+    services.assess(case, worker, {}, None, case.version)
+    services.draft_plan(case, worker, "Mục tiêu", [ACTION], case.version)
+    services.submit_plan(case, worker, case.version)  # stamps the case's time and version, nothing else
+    english(client)
+    page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+    assert "submitted the support plan" in page and f"updated case {case.reference}" not in page
+
+
 def test_the_history_reads_in_vietnamese_with_local_times(client, make_user, sign_in):
     worker = sign_in(make_user("worker", full_name="Phạm Thị Hoa"))
     case = make_case(worker)
@@ -142,7 +156,7 @@ def test_every_field_the_history_shows_has_a_name(client, make_user, sign_in):
     english(client)
     page = html.unescape(client.get(f"/cases/{case.reference}/history").get_data(as_text=True))
     assert f"Phạm Thị Hoa was recorded as an author of the support plan of case {case.reference}." in page
-    assert "Person:</span> Phạm Thị Hoa" in page
+    assert "Drafted by:</span> Phạm Thị Hoa" in page
     assert "Isolation ended on:</span>" in page and "What followed for the child:</span> – → Trẻ về nhà" in page
     assert f"recorded the end of the temporary isolation of case {case.reference} on " in page
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", page.split("<main", 1)[1])  # no column or table name
