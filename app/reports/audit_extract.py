@@ -67,7 +67,7 @@ def print_extract(viewer, filters: AuditFilter, now: datetime) -> bytes:
     rows = [[told.time, told.sentence, _shortened(told.changes_text()), str(told.id), entry.hash[:16]]
             for entry, told in zip(shown, narrate(shown))]
     headings = [_("Time"), pgettext("audit trail", "What happened"), _("Details"), _("Entry number"), _("Hash")]
-    flowables.append(pdf.grid(headings, rows, [width * share for share in (0.1, 0.38, 0.34, 0.07, 0.11)]))
+    flowables.append(pdf.grid(headings, rows, [width * share for share in (0.1, 0.37, 0.32, 0.07, 0.14)]))
     record(db.session, "audit_export", changes={**filters.as_changes(), "format": "pdf", "entries": len(shown),
                                                 "chain_ok": verdict.ok, "head_id": head_id})
     db.session.commit()
