@@ -53,8 +53,8 @@ def test_the_history_reads_in_vietnamese_with_local_times(client, make_user, sig
     page = html.unescape(client.get(f"/cases/{case.reference}/history").get_data(as_text=True))
     entry = last_audit_entry(entity="assessments")
     local = entry.at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
-    assert (f"Cán bộ bảo vệ trẻ em cấp xã Phạm Thị Hoa ghi nhận đánh giá ban đầu của hồ sơ {case.reference}: "
-            f"mức độ nguy cơ Cao.</strong> · {local}") in page
+    assert (f'<p class="hint">{local}</p>\n        <p><strong>Cán bộ bảo vệ trẻ em cấp xã Phạm Thị Hoa ghi nhận '
+            f"đánh giá ban đầu của hồ sơ {case.reference}: mức độ nguy cơ Cao.</strong>") in page
     assert not re.search(r"\d{4}-\d\d-\d\d", page)
 
 
