@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from app import api, models  # noqa: F401  (models: for the metadata)
+    from app import api, models, narratives  # noqa: F401  (models: for the metadata; narratives: for the trail)
     from app.reports import facts as report_facts
     from app.audit.views import bp as audit_bp
     from app.cases.views import bp as cases_bp

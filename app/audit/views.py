@@ -6,7 +6,7 @@ from app.access import requires
 from app.audit import services
 from app.audit.forms import AuditFilterForm
 from app.audit.models import MAX_ENTRY_ID
-from app.audit.recorder import ACTIONS
+from app.audit.narrative import as_changes, narrate
 from app.audit.services import AuditFilter
 
 bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
@@ -28,10 +28,14 @@ def index():
     if filters is not None:
         before = request.args.get("before", type=int)
         before = before if before and before <= MAX_ENTRY_ID else None
-        entries, older = services.page(current_user, filters, before=before)
+        page, older = services.page(current_user, filters, before=before)
+        entries = narrate(page)  # before the reading is recorded, whose commit would expire the page's entries
         services.record_reading("audit_view", filters)
-    return render_template("audit/index.html", form=form, entries=entries, older=older, actions=ACTIONS,
-                           last_check=services.last_verification(), filter_args=_filter_args())
+    last_check = services.last_verification()
+    return render_template("audit/index.html", form=form, entries=entries, older=older,
+                           last_check=narrate([last_check])[0] if last_check else None,
+                           last_check_result=as_changes(last_check.changes) if last_check else None,
+                           filter_args=_filter_args())
 
 
 def _filter_args() -> dict:
@@ -42,7 +46,8 @@ def _filter_args() -> dict:
 @requires("audit.read")
 def detail(entry_id):
     entry = services.open_entry(current_user, entry_id)
-    return render_template("audit/detail.html", entry=entry, item=services.as_dict(entry), actions=ACTIONS)
+    return render_template("audit/detail.html", entry=entry, told=narrate([entry])[0],
+                           raw=services.as_dict(entry))
 
 
 @bp.route("/export.csv")
@@ -52,8 +57,10 @@ def export():
     if filters is None:
         flash(_("Correct the filters before exporting."), "error")
         return redirect(url_for("audit.index", **_filter_args()))
+    # Built now, while the reader's account is loaded: the rows stream after the request's session has ended.
+    query, headings = services.filtered(current_user, filters), services.csv_headings()
     services.record_reading("audit_export", filters)
-    response = Response(stream_with_context(services.csv_rows(current_user, filters)), mimetype="text/csv")
+    response = Response(stream_with_context(services.csv_rows(query, headings)), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=audit-extract.csv"
     return response
 
@@ -61,6 +68,7 @@ def export():
 @bp.route("/verify", methods=["POST"])
 @requires("audit.read")
 def verify():
+    """Check the whole chain, then go back to the trail as the inspector had filtered it."""
     verdict = services.verify_chain()
     services.record_verification(verdict)
     if verdict.ok:
@@ -68,4 +76,4 @@ def verify():
     else:
         flash(_("The audit chain is broken at entry %(id)s. Report this to the provincial inspectorate.",
                 id=verdict.first_broken), "error")
-    return redirect(url_for("audit.index"))
+    return redirect(url_for("audit.index", **_filter_args()))

@@ -62,37 +62,6 @@ REVIEW_CRITERIA = {
     "family_care": _l("Family care and living conditions"),
 }
 
-# The history tab names the parts of a case and their fields; a field not named here shows its column name.
-PARTS = {
-    "cases": _l("Case"),
-    "case_categories": _l("Category"),
-    "case_deadlines": _l("Deadline"),
-    "assessments": _l("Assessment"),
-    "emergency_measures": _l("Emergency measure"),
-    "plans": _l("Support plan"),
-    "plan_actions": _l("Plan action"),
-    "plan_authors": _l("Plan author"),
-    "timeline_entries": _l("Timeline entry"),
-    "reviews": _l("Review"),
-}
-FIELDS = {
-    "status": _l("Status"), "risk_level": _l("Risk"), "category": _l("Category"), "source": _l("Source"),
-    "received_at": _l("Received at"), "description": _l("Description"), "place": _l("Place"),
-    "action_taken": _l("Action already taken"), "immediate_danger": _l("Immediate danger"),
-    "assigned_worker_id": _l("Assigned worker"), "closure_reason": _l("Reason for closure"),
-    "closure_note": _l("Closure note"), "closed_at": _l("Closed at"), "reporter_name": _l("Who reported it"),
-    "reporter_contact": _l("Reporter's phone or address"), "reporter_may_be_named": _l("Reporter may be named"),
-    "name": _l("Deadline"), "due_at": _l("Due"), "met_at": _l("Met"), "kind": _lp("timeline entry", "Kind"),
-    "summary": _l("Summary"),
-    "answers": _l("Signs found"), "meeting_minutes": _l("Minutes of the case meeting"), "goals": _l("Goals"),
-    "responsible": _l("Responsible"), "due_date": _l("Due date"), "text": _l("Text"),
-    "occurred_at": _l("When"), "scores": _l("Scores"), "note": _l("Note"), "taken_at": _l("Taken at"),
-    "isolation": _l("Temporary isolation"), "isolation_place": _l("Isolation place"),
-    "isolation_from": _l("Isolated from"), "isolation_until": _l("Isolated until"), "decided_by": _l("Decided by"),
-    "return_reason": _l("Reason for return"), "submitted_at": _l("Submitted at"), "decided_at": _l("Decided at"),
-    "user_id": _l("Person"), "isolation_ended_on": _l("Isolation ended on"),
-    "isolation_end_note": _l("What followed for the child"),
-}
 # The case page names the reporter only when they agreed; the history never shows these values.
 WITHHELD_IN_HISTORY = frozenset({"reporter_name", "reporter_contact"})
 

@@ -171,18 +171,11 @@ def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
 
 
 def history(viewer, reference: str, before: int | None = None, limit: int = 50) -> tuple[list[sa.Row], int | None]:
-    """The changes to a case, newest first, with the full name of whoever made each (None for the command line):
-    `limit` entries older than `before`, and the `before` of the next page, if any."""
+    """The changes to a case, newest first: `limit` entries older than `before`, and the `before` of the next page,
+    if any."""
     query = case_history(viewer, reference)
     if before is not None:
         query = query.where(AuditEntry.id < before)
-    query = (query.outerjoin(User, User.id == AuditEntry.actor_id)
-             .with_only_columns(AuditEntry, User.full_name).order_by(AuditEntry.id.desc()).limit(limit + 1))
+    query = query.with_only_columns(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
     rows = db.session.execute(query).all()
     return rows[:limit], (rows[limit - 1].AuditEntry.id if len(rows) > limit else None)
-
-
-def full_names(user_ids) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids))).all())

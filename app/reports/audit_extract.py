@@ -1,20 +1,19 @@
 """The audit extract for inspectors: the filtered entries, with the chain's head and its verification at printing."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from reportlab.platypus import Spacer
 
-from app.access import role_label
 from app.audit import services as audit
 from app.audit.models import AuditEntry, AuditHead
+from app.audit.narrative import FILTERS, narrate
 from app.audit.recorder import ACTIONS, record
 from app.audit.services import AuditFilter
 from app.extensions import db
-from app.i18n import display_datetime
+from app.i18n import display_date, display_datetime
 from app.reports import pdf
 
 # A printed extract longer than this is unreadable; the CSV export has no limit.
@@ -23,11 +22,23 @@ CHANGES_SHOWN = 400
 
 
 def _filters_text(filters: AuditFilter) -> str:
-    labels = {"since": _("From"), "until": _("To"), "actor": _("Person (username)"), "unit": _("Unit code"),
-              "case": _("Case reference"), "action": pgettext("audit", "Action")}
-    shown = [f"{labels[key]}: {ACTIONS.get(value, value) if key == 'action' else value}"
-             for key, value in filters.as_changes().items()]
+    shown = []
+    for key, label in FILTERS.items():
+        value = getattr(filters, key)
+        if not value:
+            continue
+        if key == "action":
+            value = ACTIONS.get(value, value)
+        elif isinstance(value, datetime):
+            value = display_datetime(value)
+        elif isinstance(value, date):
+            value = display_date(value)
+        shown.append(f"{label}: {value}")
     return "; ".join(shown) or _("none")
+
+
+def _shortened(details: str) -> str:
+    return details if len(details) <= CHANGES_SHOWN else details[:CHANGES_SHOWN - 1] + "…"
 
 
 def print_extract(viewer, filters: AuditFilter, now: datetime) -> bytes:
@@ -49,17 +60,13 @@ def print_extract(viewer, filters: AuditFilter, now: datetime) -> bytes:
                    (_("Entries"), _("%(count)d, newest first", count=len(shown)) +
                     (" · " + _("only the newest %(limit)d are printed; export CSV for all.", limit=MAX_ENTRIES)
                      if len(entries) > MAX_ENTRIES else "")),
-                   (_("Head of the chain"), f"#{head_id} · {head_hash}"),
+                   (_("Head of the chain"), _("entry %(number)s, hash %(hash)s", number=head_id, hash=head_hash)),
                    (_("Verification at printing"), result)], width),
         Spacer(0, 6)]
-    rows = [[str(entry.id), display_datetime(entry.at),
-             f"{entry.actor or _('anonymous')}" + (f" · {role_label(entry.actor_role)}" if entry.actor_role else ""),
-             str(ACTIONS.get(entry.action, entry.action)),
-             " ".join(part for part in (entry.entity, entry.entity_id) if part), entry.case_ref or "",
-             (entry.changes or "")[:CHANGES_SHOWN], entry.hash[:16]] for entry in shown]
-    flowables.append(pdf.grid(["#", _("Time"), _("Person"), pgettext("audit", "Action"), _("Record"), _("Case"), _("Changes"),
-                               _("Hash")], rows,
-                              [width * share for share in (0.05, 0.1, 0.14, 0.12, 0.1, 0.1, 0.29, 0.1)]))
+    rows = [[told.time, told.sentence, _shortened(told.changes_text()), str(told.id), entry.hash[:16]]
+            for entry, told in zip(shown, narrate(shown), strict=True)]
+    headings = [_("Time"), _("What was done"), _("Details"), _("Entry number"), _("Hash")]
+    flowables.append(pdf.grid(headings, rows, [width * share for share in (0.1, 0.37, 0.32, 0.07, 0.14)]))
     record(db.session, "audit_export", changes={**filters.as_changes(), "format": "pdf", "entries": len(shown),
                                                 "chain_ok": verdict.ok, "head_id": head_id})
     db.session.commit()

@@ -1,10 +1,14 @@
 """Inspectors read the trail within their subtree, on pages and through the API."""
 import csv
+import html
 import io
+import re
+import urllib.parse
 
 import pytest
 
 from app.access import Role
+from app.extensions import db
 from tests.factories import PASSWORD, audit_entries, last_audit_entry
 
 
@@ -17,6 +21,10 @@ def page_text(client, path="/audit/", **params):
     response = client.get(path, query_string=params)
     assert response.status_code == 200
     return response.get_data(as_text=True)
+
+
+def english(client):
+    client.post("/language", data={"locale": "en"})
 
 
 def entry_link(entry):
@@ -112,10 +120,44 @@ def test_the_detail_shows_each_field_before_and_after(client, inspector, make_us
 def test_the_csv_export_holds_the_filtered_entries(client, inspector, make_user):
     make_user("worker")
     response = client.get("/audit/export.csv", query_string={"action": "create"})
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    _heading, *rows = csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff")))
     assert response.mimetype == "text/csv"
-    assert rows and {row["action"] for row in rows} == {"create"}
-    assert len(rows) == len(audit_entries(action="create"))
+    assert sorted(int(row[7]) for row in rows) == [entry.id for entry in audit_entries(action="create")]
+
+
+def test_the_list_reads_as_sentences_with_local_times(client, inspector, make_user):
+    worker = make_user("worker", full_name="Trần Thị Mai")
+    english(client)
+    text = page_text(client, action="create")
+    assert "created the account of Trần Thị Mai: Commune child-protection worker, Xã Cẩm Phúc." in text
+    assert entry_link(last_audit_entry(entity="users", entity_id=str(worker.id))) in text
+    assert ">users<" not in text and " users " not in text and "unit_id" not in text
+    assert not re.search(r"\d{4}-\d\d-\d\dT", text)
+
+
+def test_the_entry_page_tells_the_change_first_and_keeps_the_raw_values_one_click_away(client, inspector,
+                                                                                     make_user):
+    worker = make_user("worker", full_name="Nguyễn Văn An")
+    worker.full_name = "Nguyễn Văn Bình"
+    db.session.commit()
+    entry = last_audit_entry(entity="users", action="update")
+    english(client)
+    text = page_text(client, f"/audit/{entry.id}")
+    visible, raw = text.split("<details>")
+    assert "changed the account of Nguyễn Văn Bình: Full name." in visible
+    assert "Full name:</span>" in visible and "Nguyễn Văn An → Nguyễn Văn Bình" in visible
+    assert "full_name" not in visible and entry.hash not in visible
+    for value in (entry.hash, entry.prev_hash, "users", entry.entity_id, entry.actor, entry.at.isoformat(),
+                  "full_name"):
+        assert value in raw
+
+
+def test_the_trail_s_pages_stay_small(client, inspector, make_user):
+    for _number in range(30):
+        make_user("worker")
+    assert len(client.get("/audit/").data) < 60_000
+    entry = last_audit_entry(entity="users", action="create")
+    assert len(client.get(f"/audit/{entry.id}").data) < 60_000
 
 
 def test_reading_and_exporting_are_recorded(client, inspector):
@@ -132,6 +174,17 @@ def test_the_integrity_check_runs_from_the_page_and_its_result_stays_shown(clien
     assert entry.actor == inspector.username
     client.post("/language", data={"locale": "en"})
     assert "Last integrity check: the chain was whole" in page_text(client)
+    assert f"by {inspector.full_name}." in page_text(client)
+
+
+def test_the_integrity_check_keeps_the_inspector_s_filter(client, inspector):
+    filters = {"action": "sign_in", "since": "2026-01-01", "actor": inspector.username}
+    page = page_text(client, **filters)
+    action = re.search(r'<form method="post" action="([^"]*/audit/verify[^"]*)"', page).group(1)
+    assert dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(html.unescape(action)).query)) == filters
+    response = client.post(html.unescape(action))
+    target = urllib.parse.urlsplit(response.headers["Location"])
+    assert target.path == "/audit/" and dict(urllib.parse.parse_qsl(target.query)) == filters
 
 
 def test_bad_filters_in_the_export_change_nothing_and_say_why(client, inspector):

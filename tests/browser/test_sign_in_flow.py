@@ -183,8 +183,10 @@ def test_a_trafficking_case_goes_to_the_province_and_the_inspector_finds_every_s
     inspector = browser.new_page(viewport=phone)
     sign_in(inspector, live_server, "inspector.haiduong")
     inspector.goto(f"{live_server}/audit/?case={reference}")
-    rows = inspector.locator("tbody tr:has-text('referrals')")
-    people = " ".join(rows.all_inner_texts())
-    assert rows.count() == 3, people  # created, approved, accepted
-    assert "worker.camphuc" in people and "supervisor.camgiang" in people and "officer.haiduong" in people
+    steps = inspector.locator("ul.trail li:has-text('chuyển tuyến số')")
+    told = steps.all_inner_texts()
+    assert steps.count() == 3, told  # created, approved, accepted: each a sentence naming who did it
+    assert "Cán bộ bảo vệ trẻ em cấp xã Nguyễn Thị Lan chuyển tuyến hồ sơ" in told[2]
+    assert "Cán bộ giám sát cấp huyện Lê Minh Tuấn phê duyệt chuyển tuyến số" in told[1]
+    assert "Cán bộ cấp tỉnh Vũ Thị Mai tiếp nhận chuyển tuyến số" in told[0]
     inspector.screenshot(path=ARTIFACTS / f"{dialect}-referral-4-audit.png", full_page=True)

@@ -1,8 +1,12 @@
 """The history tab: the changes to a case and its parts, for whoever may read the case."""
+import html
+import re
+from zoneinfo import ZoneInfo
+
 from app.audit.recorder import record
 from app.cases import queries
 from app.extensions import db
-from tests.factories import audit_entries, make_case
+from tests.factories import audit_entries, last_audit_entry, make_case
 
 
 def english(client):
@@ -20,19 +24,45 @@ def test_a_worker_sees_the_changes_to_their_case_newest_first(client, make_user,
     case = make_case(worker)
     assess(client, case)
     english(client)
+    page = html.unescape(client.get(f"/cases/{case.reference}/history").get_data(as_text=True))
+    who = "Phạm Thị Hoa (Commune child-protection worker)"
+    moved = f"{who} moved case {case.reference} from “Reported” to “Assessing”."
+    assert page.index(moved) < page.index(f"recorded a report and opened case {case.reference}.")
+    assert f"{who} recorded the initial assessment of case {case.reference}: risk High." in page
+    assert "Status:</span> Reported → Assessing" in page and "Risk:</span> – → High" in page
+
+
+def test_a_step_s_bookkeeping_alone_is_left_to_the_full_trail(client, make_user, sign_in):
+    from app.cases import services
+    from tests.cases.test_steps import ACTION
+
+    worker = sign_in(make_user("worker"))
+    case = make_case(worker)
+    services.assess(case, worker, {}, None, case.version)
+    services.draft_plan(case, worker, "Mục tiêu", [ACTION], case.version)
+    services.submit_plan(case, worker, case.version)  # stamps the case's time and version, nothing else
+    english(client)
     page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
-    assert page.index("Record changed: Case") < page.index("Record created: Case")
-    assert "Phạm Thị Hoa (Commune child-protection worker)" in page
-    assert "<tr><td>Status</td><td>Reported</td><td>Assessing</td></tr>" in page
-    assert "<tr><td>Risk</td><td>–</td><td>High</td></tr>" in page
-    assert "Record created: Assessment" in page
+    assert "submitted the support plan" in page and f"updated case {case.reference}" not in page
+
+
+def test_the_history_reads_in_vietnamese_with_local_times(client, make_user, sign_in):
+    worker = sign_in(make_user("worker", full_name="Phạm Thị Hoa"))
+    case = make_case(worker)
+    assess(client, case)
+    page = html.unescape(client.get(f"/cases/{case.reference}/history").get_data(as_text=True))
+    entry = last_audit_entry(entity="assessments")
+    local = entry.at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%d/%m/%Y %H:%M")
+    assert (f'<p class="hint">{local}</p>\n        <p><strong>Cán bộ bảo vệ trẻ em cấp xã Phạm Thị Hoa ghi nhận '
+            f"đánh giá ban đầu của hồ sơ {case.reference}: mức độ nguy cơ Cao.</strong>") in page
+    assert not re.search(r"\d{4}-\d\d-\d\d", page)
 
 
 def test_a_supervisor_above_reads_the_history_too(client, make_user, sign_in):
     case = make_case(make_user("worker"))
     sign_in(make_user("supervisor", unit="295"))
     english(client)
-    assert "Record created: Case" in client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
+    assert f"opened case {case.reference}." in client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
 
 
 def test_views_exports_and_refusals_are_not_in_the_history(client, make_user, sign_in):
@@ -124,7 +154,9 @@ def test_every_field_the_history_shows_has_a_name(client, make_user, sign_in):
     services.record_emergency(case, worker, isolation(today, today + timedelta(days=3)), case.version)
     services.end_isolation(case, worker, today, "Trẻ về nhà", case.version)
     english(client)
-    page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
-    assert "Record created: Plan author" in page and "<td>Person</td><td>–</td><td>Phạm Thị Hoa</td>" in page
-    assert "<td>Isolation ended on</td>" in page and "<td>What followed for the child</td>" in page
-    assert "plan_authors" not in page and "isolation_end" not in page
+    page = html.unescape(client.get(f"/cases/{case.reference}/history").get_data(as_text=True))
+    assert f"Phạm Thị Hoa was recorded as an author of the support plan of case {case.reference}." in page
+    assert "Drafted by:</span> Phạm Thị Hoa" in page
+    assert "Isolation ended on:</span>" in page and "What followed for the child:</span> – → Trẻ về nhà" in page
+    assert f"recorded the end of the temporary isolation of case {case.reference} on " in page
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", page.split("<main", 1)[1])  # no column or table name

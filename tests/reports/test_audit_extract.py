@@ -1,4 +1,6 @@
 """The audit extract: the filtered entries, the chain's head and its verification, printed for inspectors."""
+import re
+
 import sqlalchemy as sa
 
 from app.audit.models import AuditHead
@@ -43,3 +45,13 @@ def test_the_api_prints_the_extract_and_refuses_bad_filters(client, make_user):
     assert client.get("/api/v1/audit/extract.pdf?action=sign_in", headers=headers).mimetype == "application/pdf"
     response = client.get("/api/v1/audit/extract.pdf?since=yesterday", headers=headers)
     assert response.status_code == 422 and "since" in response.json["error"]["fields"]
+
+
+def test_the_extract_tells_each_entry_as_a_sentence_in_the_reader_s_terms(client, sign_in, make_user):
+    case = make_case(make_user("worker"), place="Thôn Đông")
+    sign_in(make_user("inspector"))
+    text = " ".join(pdf_text(client.get(f"/audit/extract.pdf?case={case.reference}").data).split())
+    assert f"tiếp nhận thông tin và lập hồ sơ {case.reference}." in text
+    assert "Địa điểm: Thôn Đông" in text
+    assert '{"' not in text and "received_at" not in text and "case_categories" not in text
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)

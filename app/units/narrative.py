@@ -1,0 +1,53 @@
+"""How the trail tells administrative units (app/audit/narrative.py): by their names, never their ids."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.audit.narrative import Reading, describe_reference, describe_table
+from app.audit.narrative import translate as _
+from app.units.models import LEVEL_LABELS, Unit
+
+
+def _units(session, ids) -> dict[int, str]:
+    return dict(session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+
+
+def _units_by_code(session, keys) -> dict[tuple[str, str], str]:
+    """The units named by (official list, code): where the trail names the actor's unit by its code."""
+    rows = session.execute(sa.select(Unit.edition, Unit.code, Unit.name)
+                           .where(sa.tuple_(Unit.edition, Unit.code).in_(list(keys))))
+    return {(edition, code): name for edition, code, name in rows}
+
+
+def _unit(reading: Reading) -> str:
+    name = reading.subject or reading.value("name")
+    code = reading.value("code")
+    if name and code:
+        return f"{name} ({code})"
+    return name or _("no. %(id)s", id=reading.entry.entity_id)
+
+
+def _record(reading: Reading) -> str:
+    return _("the unit %(unit)s", unit=_unit(reading))
+
+
+def _sentence(reading: Reading) -> str | None:
+    if reading.action == "create":
+        return _("%(actor)s added the unit %(unit)s (official list %(edition)s).", actor=reading.actor,
+                 unit=_unit(reading), edition=reading.after("edition"))
+    if reading.action == "update" and reading.changed("name"):
+        return _("%(actor)s renamed the unit %(before)s to %(after)s.", actor=reading.actor,
+                 before=reading.before("name"), after=reading.after("name"))
+    return None
+
+
+describe_reference("unit", _units)
+describe_reference("unit_code", _units_by_code)
+describe_table(
+    Unit, record=_record, sentence=_sentence, subject="unit",
+    fields={"name": _l("Name"), "code": _l("Code"), "level": _l("Level"), "parent_id": _l("Unit above"),
+            "edition": _l("Official list")},
+    hidden=("id", "path"),
+    values={"level": LEVEL_LABELS},
+    references={"parent_id": "unit"})
