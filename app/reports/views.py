@@ -31,10 +31,11 @@ def _period(form: StatisticsForm) -> statistics.Period:
 @requires("reports.statistics")
 def statistics_page():
     form = StatisticsForm(request.args)
-    if not request.args:
-        form.year.data = utcnow().astimezone(local_zone()).year
     result, downloads = None, {}
-    if form.validate():
+    if not request.args:
+        # The first visit: the form, set to this year, waits for the reader's choice.
+        form.year.data = utcnow().astimezone(local_zone()).year
+    elif form.validate():
         try:
             period = _period(form)
         except statistics.PeriodRefused as refusal:

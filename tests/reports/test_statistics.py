@@ -236,6 +236,14 @@ def test_the_pdf_reads_back_in_vietnamese(client, make_user, known):
     assert "Huyện Cẩm Giàng" in text and "Mua bán trẻ em" in text
 
 
+
+def test_the_first_visit_shows_the_form_set_to_this_year_without_an_error(client, sign_in, make_user):
+    sign_in(make_user("supervisor"))
+    page = client.get("/reports/statistics").text
+    assert f'value="{utcnow().astimezone(local_zone()).year}"' in page
+    assert 'class="error"' not in page and "Thống kê của" not in page
+
+
 # Numbers as the reader's language writes them (issue 13, item 18): 6,0 and 1.234 in Vietnamese.
 
 def test_the_page_writes_the_median_with_a_decimal_comma_in_vietnamese_and_a_point_in_english(client, sign_in,
