@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from app.cases import services
 from app.children.services import update_child
+from app.deadlines.services import local_zone
 from app.extensions import db
 from app.orm import utcnow
 from app.referrals import services as referrals
@@ -60,10 +61,10 @@ def test_the_facts_follow_categories_assessments_child_corrections_and_transfers
 
 def test_correcting_a_birth_date_moves_the_case_to_another_age_group(worker, make_user):
     case = make_case(worker)  # the factory's child was born in 2015
-    update_child(case.child, child_details(date_of_birth=date.today().replace(year=date.today().year - 3)),
-                 date.today(), case.child.version)
+    today = utcnow().astimezone(local_zone()).date()  # the app's day, which the period is counted in
+    update_child(case.child, child_details(date_of_birth=today.replace(year=today.year - 3)), today,
+                 case.child.version)
     db.session.commit()
-    today = date.today()
     figures = statistics.report(make_user("supervisor"), None, statistics.Period.between(today - timedelta(days=9),
                                                                                         today), utcnow())
     ages = {row.key: row.values[0] for row in figures.table("new_by_age").rows}
