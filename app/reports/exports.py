@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from app.i18n import display_date, display_datetime
+from app.i18n import display_date, display_datetime, display_number, number_pattern
 from app.reports import pdf
 from app.reports.statistics import Statistics, Table
 
@@ -79,6 +79,10 @@ def as_xlsx(statistics: Statistics) -> bytes:
             cell.font = bold
         for row in _all_rows(table):
             sheet.append([row.label, *row.values])
+            # The cell keeps the number; its format shows it as the reader's Excel writes numbers (6,0 in Vietnamese).
+            for cell, value in zip(sheet[sheet.max_row][1:], row.values, strict=True):
+                if value is not None:
+                    cell.number_format = number_pattern(value)
         if table.total:
             sheet.cell(sheet.max_row, 1).font = bold
         if table.note:
@@ -100,7 +104,7 @@ def as_pdf(statistics: Statistics, viewer, now) -> bytes:
         flowables.append(pdf.para(table.title, "heading"))
         label_width = width * (0.4 if len(table.columns) > 2 else 0.7)
         share = (width - label_width) / len(table.columns)
-        rows = [[row.label, *["" if value is None else value for value in row.values]] for row in _all_rows(table)]
+        rows = [[row.label, *[display_number(value) for value in row.values]] for row in _all_rows(table)]
         flowables.append(pdf.grid(["", *[label for _key, label in table.columns]], rows,
                                   [label_width] + [share] * len(table.columns), numeric_from=1))
         if table.note:

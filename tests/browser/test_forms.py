@@ -1,11 +1,11 @@
 """Forms in a real browser on a phone: what was typed or pasted is kept whole and what is wrong is said."""
 from app.text import fold
-from tests.browser.test_sign_in_flow import ARTIFACTS, browser, live_server, sign_in  # noqa: F401 (fixtures)
+from tests.browser import ARTIFACTS, sign_in
 
 PHONE = {"width": 360, "height": 740}
 
 
-def test_a_pasted_long_id_and_name_are_kept_and_told_on_a_phone(browser, live_server, dialect):  # noqa: F811
+def test_a_pasted_long_id_and_name_are_kept_and_told_on_a_phone(browser, live_server, dialect):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=PHONE)
     sign_in(page, live_server, "worker.camphuc")
@@ -40,7 +40,7 @@ def _a_case_of_cam_phuc(page, live_server):
     return page.locator("table a[href^='/cases/']").first.get_attribute("href")
 
 
-def test_the_referral_destination_is_found_by_typing_its_name_without_accents(browser, live_server,  # noqa: F811
+def test_the_referral_destination_is_found_by_typing_its_name_without_accents(browser, live_server,
                                                                                   dialect):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport=PHONE)
@@ -66,7 +66,7 @@ def test_the_referral_destination_is_found_by_typing_its_name_without_accents(br
     assert page.locator("#to_unit option").count() == everything
 
 
-def test_without_scripts_the_referral_destination_is_a_plain_select_that_works(browser, live_server,  # noqa: F811
+def test_without_scripts_the_referral_destination_is_a_plain_select_that_works(browser, live_server,
                                                                                dialect):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()

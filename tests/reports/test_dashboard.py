@@ -44,12 +44,12 @@ def test_new_cases_per_month_cover_the_last_twelve_months(make_user, cases):
 def test_the_board_is_on_the_home_page_with_its_chart(client, sign_in, make_user, cases, role):
     sign_in(make_user(role))
     page = client.get("/").text
-    assert '<svg class="chart"' in page and "/cases/?status=assessing&amp;risk=medium" in page
+    assert '<ol class="chart"' in page and "/cases/?status=assessing&amp;risk=medium" in page
 
 
 def test_a_workers_home_page_has_no_board(client, sign_in, make_user, cases):
     sign_in(make_user("worker"))
-    assert '<svg class="chart"' not in client.get("/").text
+    assert '<ol class="chart"' not in client.get("/").text
 
 
 def test_the_overdue_figure_opens_the_list_of_those_cases(client, sign_in, make_user, cases):

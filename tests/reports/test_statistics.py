@@ -235,3 +235,45 @@ def test_the_pdf_reads_back_in_vietnamese(client, make_user, known):
     text = pdf_text(response.data)
     assert "Huyện Cẩm Giàng" in text and "Mua bán trẻ em" in text
 
+
+
+def test_the_first_visit_shows_the_form_set_to_this_year_without_an_error(client, sign_in, make_user):
+    sign_in(make_user("supervisor"))
+    page = client.get("/reports/statistics").text
+    assert f'value="{utcnow().astimezone(local_zone()).year}"' in page
+    assert 'class="error"' not in page and "Thống kê của" not in page
+
+
+# Numbers as the reader's language writes them (issue 13, item 18): 6,0 and 1.234 in Vietnamese.
+
+def test_the_page_writes_the_median_with_a_decimal_comma_in_vietnamese_and_a_point_in_english(client, sign_in,
+                                                                                              make_user, known):
+    sign_in(make_user("supervisor"))
+    query = {"unit": "295", "kind": "dates", "start": known["from"], "end": known["to"]}
+    assert '<td class="number">120,0</td>' in client.get("/reports/statistics", query_string=query).text
+    client.post("/language", data={"locale": "en"})
+    assert '<td class="number">120.0</td>' in client.get("/reports/statistics", query_string=query).text
+
+
+def test_the_pdf_writes_the_median_the_vietnamese_way(client, make_user, known):
+    response = client.get("/api/v1/reports/statistics.pdf", query_string={"unit": "295", **known},
+                          headers={**token_for(client, make_user("inspector")), "Accept-Language": "vi"})
+    text = pdf_text(response.data)
+    assert "120,0" in text and "120.0" not in text
+
+
+def test_the_xlsx_keeps_numbers_and_lets_the_number_format_show_them(client, make_user, known):
+    response = client.get("/api/v1/reports/statistics.xlsx", query_string={"unit": "295", **known},
+                          headers=token_for(client, make_user("supervisor")))
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    median = next(row for row in sheet.iter_rows() if row[0].value and row[0].value.startswith("Số giờ trung vị"))[1]
+    count = next(row for row in sheet.iter_rows() if row[0].value == "Nữ")[1]
+    assert (median.value, median.number_format) == (120.0, "#,##0.0")
+    assert (count.value, count.number_format) == (3, "#,##0")
+
+
+def test_the_csv_stays_machine_readable_with_a_decimal_point(client, make_user, known):
+    response = client.get("/api/v1/reports/statistics.csv", query_string={"unit": "295", **known},
+                          headers={**token_for(client, make_user("supervisor")), "Accept-Language": "vi"})
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert next(row["value"] for row in rows if row["row"] == "median_hours") == "120.0"
