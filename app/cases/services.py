@@ -20,8 +20,8 @@ from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.cases import checklist, workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
-                              Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure, Plan,
-                              PlanAction, Review, TimelineEntry)
+                              Assessment, Case, CaseCategory, CaseSequence, CaseStep, Deadline, EmergencyMeasure,
+                              Plan, PlanAction, Review, TimelineEntry)
 from app.children.models import Child
 from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old
 from app.deadlines.services import add_working_days, local_zone
@@ -141,10 +141,18 @@ def _allow(case: Case, action: str, user: User) -> None:
         raise RoleNotAllowed(_("Your role cannot “%(action)s”.", action=workflow.ACTIONS[action]))
 
 
-def _take(case: Case, action: str) -> None:
-    """Move the case along the table and stamp it, so that every step checks the version."""
+# Steps whose own record tells the story already: corrections (in the History tab), notes, and reopenings
+# (whose reason goes on the timeline).
+UNLOGGED_STEPS = frozenset({"edit", "log", "reopen"})
+
+
+def _take(case: Case, action: str, user: User, detail: str | None = None, note: str | None = None) -> None:
+    """Move the case along the table and stamp it, so that every step checks the version; the step itself is kept
+    with who took it, for the case's story."""
     case.status = workflow.next_status(case.status, action)
     case.updated_at = utcnow()
+    if action not in UNLOGGED_STEPS:
+        case.steps.append(CaseStep(action=action, user_id=user.id, at=case.updated_at, detail=detail, note=note))
 
 
 def _commit(case: Case, seen: int) -> None:
@@ -342,7 +350,7 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     if plan_clock is None or plan_clock.met_at is not None:  # not yet started, or met before a reopening
         _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
         _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))
-    _take(case, "assess")
+    _take(case, "assess", user, detail=risk)
     _commit(case, version)
     return assessment
 
@@ -378,7 +386,7 @@ def record_detailed_assessment(case: Case, user: User, summary: str, meeting_min
     assessment = Assessment(kind="detailed", answers={}, summary=summary, meeting_minutes=meeting_minutes or None,
                             created_by_id=user.id)
     case.assessments.append(assessment)
-    _take(case, "detail")
+    _take(case, "detail", user)
     _commit(case, version)
     return assessment
 
@@ -423,7 +431,7 @@ def record_emergency(case: Case, user: User, measure: Emergency, version: int | 
     if measure.isolation:
         last_day = datetime.combine(measure.isolation_until, datetime.max.time(), tzinfo=local_zone())
         _set_deadline(case, "isolation_end", last_day.replace(microsecond=0))
-    _take(case, "emergency")
+    _take(case, "emergency", user, detail="isolation" if measure.isolation else None)
     _commit(case, version)
     return record
 
@@ -468,7 +476,7 @@ def end_isolation(case: Case, user: User, ended_on: date | None, note: str, vers
         raise Invalid(problems)
     measure.isolation_ended_on, measure.isolation_end_note = ended_on, note.strip()
     _meet(case, "isolation_end", utcnow())
-    case.updated_at = utcnow()
+    _take(case, "end_isolation", user)
     _commit(case, version)
     return measure
 
@@ -530,7 +538,7 @@ def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction]
     plan.add_author(user)
     plan.actions = [PlanAction(description=a.description.strip(), responsible=a.responsible.strip(),
                                due_date=a.due_date) for a in actions]
-    _take(case, step)
+    _take(case, step, user)
     _commit(case, version)
     return plan
 
@@ -542,7 +550,7 @@ def submit_plan(case: Case, user: User, version: int | None) -> Plan:
         raise WrongState(_("There is no draft plan to submit."))
     plan.status, plan.submitted_at = "submitted", utcnow()
     _meet(case, "plan_draft", plan.submitted_at)
-    _take(case, "submit_plan")
+    _take(case, "submit_plan", user)
     _commit(case, version)
     return plan
 
@@ -561,7 +569,7 @@ def approve_plan(case: Case, user: User, version: int | None) -> Plan:
         raise NotAllowed(_("You drafted this plan; another commune leader must approve it."))
     plan.status, plan.decided_by_id, plan.decided_at = "approved", user.id, utcnow()
     _meet(case, "plan_approval", plan.decided_at)
-    _take(case, "approve_plan")
+    _take(case, "approve_plan", user)
     _commit(case, version)
     return plan
 
@@ -574,7 +582,7 @@ def return_plan(case: Case, user: User, reason: str, version: int | None) -> Pla
     if problems:
         raise Invalid(problems)
     plan.status, plan.decided_by_id, plan.decided_at, plan.return_reason = "returned", user.id, utcnow(), reason
-    _take(case, "return_plan")
+    _take(case, "return_plan", user, note=reason.strip())
     _commit(case, version)
     return plan
 
@@ -611,7 +619,7 @@ def review(case: Case, user: User, scores: dict[str, str], note: str | None, ver
     result = Review(scores={criterion: scores[criterion] for criterion in REVIEW_CRITERIA}, note=note or None,
                     created_by_id=user.id)
     case.reviews.append(result)
-    _take(case, "review")
+    _take(case, "review", user)
     _commit(case, version)
     return result
 
@@ -625,7 +633,7 @@ def propose_closure(case: Case, user: User, reason: str, note: str | None, versi
     if problems:
         raise Invalid(problems)
     case.closure_reason, case.closure_note, case.closure_proposed_by_id = reason, note or None, user.id
-    _take(case, "propose_closure")
+    _take(case, "propose_closure", user, detail=reason, note=note or None)
     _commit(case, version)
 
 
@@ -634,7 +642,7 @@ def approve_closure(case: Case, user: User, version: int | None) -> None:
     if case.closure_reason is None:
         raise WrongState(_("Nobody has proposed to close this case."))
     case.closed_at = utcnow()
-    _take(case, "approve_closure")
+    _take(case, "approve_closure", user)
     _commit(case, version)
 
 
@@ -650,5 +658,5 @@ def reopen(case: Case, user: User, reason: str, version: int | None) -> None:
     case.timeline.append(TimelineEntry(kind="note", occurred_at=now, author_id=user.id,
                                        text=_("Reopened: %(reason)s", reason=reason.strip())))
     _set_deadline(case, "initial_assessment", now + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
-    _take(case, "reopen")
+    _take(case, "reopen", user)
     _commit(case, version)
