@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.access import case_history, scoped_cases, units_under
 from app.audit.models import AuditEntry
 from app.cases.models import Case, CaseCategory, Deadline
+from app.cases.services import decisions_for
 from app.cases.workflow import OPEN_STATUSES
 from app.children.models import Child
 from app.children.services import named
@@ -166,7 +167,8 @@ def awaiting_decision() -> sa.ColumnElement:
 
 
 def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
-    query = filtered(viewer, CaseFilter(sort="due"), now).where(awaiting_decision())
+    """The cases waiting for this person's decision (services.decisions_for), the most urgent first."""
+    query = filtered(viewer, CaseFilter(sort="due"), now).where(decisions_for(viewer))
     return db.session.execute(listed(query).limit(written(limit))).all()
 
 

@@ -21,7 +21,7 @@ from app.audit.recorder import record
 from app.cases import checklist, workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
                               Assessment, Case, CaseCategory, CaseSequence, CaseStep, Deadline, EmergencyMeasure,
-                              Plan, PlanAction, Review, TimelineEntry)
+                              Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
 from app.children.models import Child
 from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old
 from app.deadlines.services import add_working_days, local_zone
@@ -563,6 +563,8 @@ def _submitted_plan(case: Case) -> Plan:
 
 
 def approve_plan(case: Case, user: User, version: int | None) -> Plan:
+    """A commune leader approves the submitted plan; whoever wrote a version of it may not (Decree 56/2017 arts.
+    25-32: drafting and approving are acts of distinct people). `may_approve_plan` says the same beforehand."""
     _require(case, "approve_plan", user, version)
     plan = _submitted_plan(case)
     if plan.written_by(user):
@@ -585,6 +587,36 @@ def return_plan(case: Case, user: User, reason: str, version: int | None) -> Pla
     _take(case, "return_plan", user, note=reason.strip())
     _commit(case, version)
     return plan
+
+
+def may_approve_plan(case: Case, user: User) -> bool:
+    """`approve_plan` would take this person's approval now (the version aside). Pages offer the step only then."""
+    plan = case.current_plan
+    return (workflow.allowed(case.status, "approve_plan", user.role) and plan is not None
+            and plan.status == "submitted" and not plan.written_by(user))
+
+
+def plan_approvable_by(user: User) -> sa.ColumnElement:
+    """`may_approve_plan` as a condition on cases, for the lists and the badge that count what waits for `user`."""
+    statuses = _statuses_where(user, "approve_plan")
+    written = sa.select(PlanAuthor.id).where(PlanAuthor.plan_id == Plan.id, PlanAuthor.user_id == user.id)
+    submitted = sa.select(Plan.case_id).where(Plan.status == "submitted", ~written.exists())
+    return sa.and_(Case.status.in_(statuses), Case.id.in_(submitted))
+
+
+def closure_approvable_by(user: User) -> sa.ColumnElement:
+    """A closure proposed, at a status where this person's role approves closures (`approve_closure`)."""
+    return sa.and_(Case.status.in_(_statuses_where(user, "approve_closure")), Case.closure_reason.is_not(None))
+
+
+def decisions_for(user: User) -> sa.ColumnElement:
+    """The cases that wait for this person's decision: a plan they may approve, or a closure."""
+    return sa.or_(plan_approvable_by(user), closure_approvable_by(user))
+
+
+def _statuses_where(user: User, action: str) -> list[str]:
+    return [status for (status, step) in workflow.TRANSITIONS if step == action
+            and workflow.allowed(status, step, user.role)]
 
 
 # Follow-up (timeline, Mẫu 06) and closure
