@@ -490,19 +490,34 @@ class PlannedAction:
     due_date: date | None = None
 
 
+def action_field(number: int, name: str) -> str:
+    """How a problem names a field of the plan's action `number` (from 0): `actions.0.responsible`."""
+    return f"actions.{number}.{name}"
+
+
 def _plan_problems(goals: str, actions: list[PlannedAction]) -> dict[str, list[str]]:
+    """The plan's problems, each action's on its own fields, and under `actions` what they amount to."""
     problems: dict[str, list[str]] = {}
     _text_problem(problems, "goals", goals, required=True, limit=20000)
     if not actions:
         problems["actions"] = [_("A plan needs at least one action.")]
-    for action in actions:
-        if not action.description.strip() or not action.responsible.strip() or action.due_date is None:
-            problems["actions"] = [_("Each action needs what is to be done, who is responsible, and by when.")]
-            break
-        if len(action.description) > 2000 or len(action.responsible) > 200:
-            problems["actions"] = [_("An action takes at most %(count)d characters, and who is responsible at most "
-                                     "%(limit)d.", count=2000, limit=200)]
-            break
+    missing = too_long = False
+    for number, action in enumerate(actions):
+        for name, value, limit, request in (
+                ("description", action.description, 2000, _("Say what is to be done.")),
+                ("responsible", action.responsible, 200, _("Say who is responsible."))):
+            if not (value or "").strip():
+                problems[action_field(number, name)], missing = [request], True
+            elif len(value) > limit:
+                problems[action_field(number, name)] = [_("At most %(count)d characters.", count=limit)]
+                too_long = True
+        if action.due_date is None:
+            problems[action_field(number, "due_date")], missing = [_("Give the day it is due.")], True
+    if missing:
+        problems["actions"] = [_("Each action needs what is to be done, who is responsible, and by when.")]
+    elif too_long:
+        problems["actions"] = [_("An action takes at most %(count)d characters, and who is responsible at most "
+                                 "%(limit)d.", count=2000, limit=200)]
     return problems
 
 
@@ -692,3 +707,88 @@ def reopen(case: Case, user: User, reason: str, version: int | None) -> None:
     _set_deadline(case, "initial_assessment", now + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
     _take(case, "reopen", user)
     _commit(case, version)
+
+
+# What the case page offers, and what comes first
+
+def available_steps(case: Case, user: User) -> list[str]:
+    """The steps this person may take on the case now, in the table's order: what the state machine allows their
+    role at this status, less what the step's service would refuse whatever was typed. The page offers these."""
+    return [step for step in workflow.actions_for(case.status, user.role) if _possible(case, user, step)]
+
+
+def _possible(case: Case, user: User, step: str) -> bool:
+    plan = case.current_plan
+    if step == "draft_plan":
+        return case.status != "planning" or plan is None or plan.status != "submitted"
+    if step == "submit_plan":
+        return plan is not None and plan.status in ("draft", "returned")
+    if step == "approve_plan":
+        return may_approve_plan(case, user)
+    if step == "return_plan":
+        return plan is not None and plan.status == "submitted"
+    if step == "end_isolation":
+        return case.ongoing_isolation is not None
+    if step == "approve_closure":
+        return case.closure_reason is not None
+    return True
+
+
+@dataclass(frozen=True)
+class Duty:
+    """What the case waits for now: the clock that runs out first (if one runs), the one or two steps of this
+    person that answer it, the main one first, and otherwise who is to act."""
+
+    deadline: Deadline | None
+    steps: tuple[str, ...]
+    waiting: str | None = None
+
+
+# The steps that answer each clock, the main one first; which of them apply depends on where the plan stands.
+ANSWERS = {
+    "emergency_measures": ("emergency",),
+    "initial_assessment": ("assess",),
+    "plan_draft": ("submit_plan", "draft_plan", "new_plan"),
+    "plan_approval": ("approve_plan", "return_plan", "submit_plan", "draft_plan", "new_plan"),
+    "isolation_end": ("end_isolation",),
+}
+# Of clocks due at the same moment, the child's safety first: emergency measures within 12 hours of the report
+# (Decree 56/2017 art. 26.3), then the initial assessment.
+PRECEDENCE = ("emergency_measures", "initial_assessment", "isolation_end", "plan_draft", "plan_approval")
+# With no clock running: the follow-up of a plan under way (Mẫu 06), then its closure.
+FOLLOW_UP = ("review", "propose_closure")
+MAX_DUTY_STEPS = 2
+
+
+def next_duty(case: Case, user: User) -> Duty | None:
+    """The case's next duty for this person: the soonest open deadline they can answer, with its steps; else the
+    soonest one, with who answers it; else a decision or the follow-up. None once the case is closed."""
+    if case.status == "closed":
+        return None
+    available = available_steps(case, user)
+    clocks = sorted(case.open_deadlines(), key=lambda deadline: (deadline.due_at, PRECEDENCE.index(deadline.name)))
+    for deadline in clocks:
+        steps = _answers(case, deadline.name, available)
+        if steps:
+            return Duty(deadline, steps)
+    if clocks:
+        return Duty(clocks[0], (), _who_acts(case, clocks[0].name))
+    if case.closure_reason is not None:
+        steps = tuple(step for step in ("approve_closure",) if step in available)
+        return Duty(None, steps, None if steps else _("A commune leader decides on the closure."))
+    steps = tuple(step for step in FOLLOW_UP if step in available)
+    return Duty(None, steps, None if steps else _who_acts(case, None))
+
+
+def _answers(case: Case, name: str, available: list[str]) -> tuple[str, ...]:
+    candidates = ANSWERS.get(name, ())
+    if name == "plan_approval" and "approve_plan" not in available:
+        candidates = candidates[2:]  # nothing to decide here: the plan is still to be (re)submitted, or waits
+    return tuple(step for step in candidates if step in available)[:MAX_DUTY_STEPS]
+
+
+def _who_acts(case: Case, name: str | None) -> str:
+    plan = case.current_plan
+    if name == "plan_approval" and plan is not None and plan.status == "submitted":
+        return _("A commune leader who wrote no version of the plan approves it.")
+    return _("%(unit)s acts on this case.", unit=case.unit.name)

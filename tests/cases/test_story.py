@@ -110,3 +110,12 @@ def test_a_refused_step_leaves_nothing_in_the_story(people):
     db.session.rollback()
     assert [what for _who, what, _words in told(case)] == ["Report received (Hotline 111) and the case opened."]
 
+
+def test_the_case_page_tells_the_story(client, sign_in, people):
+    worker = sign_in(people["worker"])
+    case = make_case(worker)
+    services.assess(case, worker, {}, None, case.version)
+    page = client.get(f"/cases/{case.reference}").text
+    story = page[page.index('id="timeline"'):page.index('id="referrals"')]
+    assert "Chưa có ghi nhận nào" not in story
+    assert "Đánh giá ban đầu; mức độ nguy cơ: Thấp." in story and "Nguyễn Thị Lan" in story
