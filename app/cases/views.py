@@ -85,7 +85,7 @@ def index():
     cases = queries.rows_of(current_user, filters, now, page, PER_PAGE)
     arguments = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("cases/index.html", fields=fields, cases=cases, now=now, arguments=arguments,
-                           **labels())
+                           awaiting=filters.awaiting, **labels())
 
 
 @lru_cache(maxsize=256)
@@ -100,7 +100,7 @@ def _filters(locale: str, query: tuple) -> tuple[queries.CaseFilter, Markup]:
                                  worker=form.worker.data or None, overdue=bool(form.overdue.data),
                                  open=bool(form.open.data), received_from=form.received_from.data,
                                  received_to=form.received_to.data, q=form.q.data or None,
-                                 sort=form.sort.data or "received")
+                                 sort=form.sort.data or "received", awaiting=MultiDict(query).get("awaiting") == "y")
     return filters, Markup(render_template("cases/_filters.html", form=form))
 
 

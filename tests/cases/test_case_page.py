@@ -133,14 +133,16 @@ def test_the_drafter_of_a_plan_is_not_offered_its_approval(client, sign_in, make
     english(client)
     page = client.get(f"/cases/{case.reference}").text
     assert "step-approve_plan" not in page and "who wrote no version of the plan approves it" in page
+    assert case.reference not in section(client.get("/").text, "to-approve")
 
 
-def test_another_leader_has_the_plan_before_them_with_its_approval(client, sign_in, worker,
+def test_another_leader_approves_from_the_to_approve_list_with_the_plan_before_them(client, sign_in, worker,
                                                                                     make_user):
     case = assessed(make_case(worker), worker)
     services.draft_plan(case, worker, "Trẻ an toàn tại nhà bà ngoại", [ACTION], case.version)
     services.submit_plan(case, worker, case.version)
     sign_in(make_user("commune_leader"))
+    assert case.reference in section(client.get("/").text, "to-approve")
     duty = section(client.get(f"/cases/{case.reference}").text, "next")
     assert "Trẻ an toàn tại nhà bà ngoại" in duty and 'id="step-approve_plan"' in duty
 
@@ -160,3 +162,12 @@ def test_intake_comes_in_three_parts_named_at_the_top(client, sign_in, worker):
         "Part 1 of 3: The child", "Part 2 of 3: What happened", "Part 3 of 3: Who reported it"]
     assert page.index('href="#part-child"') < page.index('id="intake"')
 
+
+def test_the_list_shows_the_cases_waiting_for_a_leader_s_decision(client, sign_in, worker):
+    waiting = assessed(make_case(worker), worker)
+    services.draft_plan(waiting, worker, "Trẻ an toàn", [ACTION], waiting.version)
+    services.submit_plan(waiting, worker, waiting.version)
+    other = make_case(worker)
+    sign_in(worker)
+    page = client.get("/cases/?awaiting=y").text
+    assert waiting.reference in page and other.reference not in page
