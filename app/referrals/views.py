@@ -76,7 +76,8 @@ def act(number, action):
         return _render(db.session.merge(referral), form, refusal.status)
     flash(_("Referral %(number)d of case %(reference)s: “%(action)s” done.", number=referral.id,
             reference=referral.case.reference, action=workflow.ACTIONS[action]), "success")
-    return redirect(url_for("referrals.show", number=referral.id))
+    # Explicitly to the top, where the message is: otherwise the browser keeps the form's own anchor.
+    return redirect(url_for("referrals.show", number=referral.id, _anchor="content"))
 
 
 def _referral_form(case) -> ReferralForm:
