@@ -11,7 +11,7 @@ from app.access import role_label
 from app.audit.recorder import ACTIONS
 from app.cases import workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, FIELDS, PARTS, RISK_LEVELS, SOURCES,
-                              TIMELINE_KINDS, WITHHELD_IN_HISTORY)
+                              STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY)
 from app.cases.queries import full_names
 from app.escalations.models import Escalation, explained
 from app.extensions import db
@@ -22,7 +22,8 @@ from app.input_guard import whole_number
 VALUE_LABELS = {("cases", "status"): workflow.STATUSES, ("cases", "risk_level"): RISK_LEVELS,
                 ("assessments", "risk_level"): RISK_LEVELS, ("cases", "source"): SOURCES,
                 ("cases", "closure_reason"): CLOSURE_REASONS, ("case_categories", "category"): CATEGORIES,
-                ("case_deadlines", "name"): DEADLINES, ("timeline_entries", "kind"): TIMELINE_KINDS}
+                ("case_deadlines", "name"): DEADLINES, ("timeline_entries", "kind"): TIMELINE_KINDS,
+                ("case_steps", "action"): workflow.ACTIONS, ("case_steps", "detail"): STEP_DETAILS}
 DATES = frozenset({"due_date", "isolation_from", "isolation_until", "isolation_ended_on"})
 PEOPLE = frozenset({"assigned_worker_id", "closure_proposed_by_id", "created_by_id", "drafted_by_id", "decided_by_id",
                     "author_id", "user_id"})

@@ -91,8 +91,10 @@ FIELDS = {
     "return_reason": _l("Reason for return"), "submitted_at": _l("Submitted at"), "decided_at": _l("Decided at"),
     "user_id": _l("Person"), "isolation_ended_on": _l("Isolation ended on"),
     "isolation_end_note": _l("What followed for the child"),
-    "action": _l("Step"), "at": _l("When"), "detail": _l("Detail"),
+    "action": _l("Step"), "detail": _l("Detail"),
 }
+# What a step decided (CaseStep.detail): the keys of these tables do not overlap.
+STEP_DETAILS = {**RISK_LEVELS, **CLOSURE_REASONS, "isolation": _l("Temporary isolation")}
 # The case page names the reporter only when they agreed; the history never shows these values.
 WITHHELD_IN_HISTORY = frozenset({"reporter_name", "reporter_contact"})
 
@@ -407,8 +409,8 @@ class CaseStep(CaseRecord, db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(24))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # What the step decided, as a key of a label table: the risk found, the reason for closure.
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the step decided, a key of STEP_DETAILS: the risk found, the reason for closure, an isolation decided.
     detail: Mapped[str | None] = mapped_column(sa.String(16))
     # The person's own words, where the step asks for them: why a plan was returned.
     note: Mapped[str | None] = mapped_column(sa.Text)

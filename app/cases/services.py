@@ -152,7 +152,8 @@ def _take(case: Case, action: str, user: User, detail: str | None = None, note: 
     case.status = workflow.next_status(case.status, action)
     case.updated_at = utcnow()
     if action not in UNLOGGED_STEPS:
-        case.steps.append(CaseStep(action=action, user_id=user.id, at=case.updated_at, detail=detail, note=note))
+        case.steps.append(CaseStep(action=action, user_id=user.id, taken_at=case.updated_at, detail=detail,
+                                   note=note))
 
 
 def _commit(case: Case, seen: int) -> None:

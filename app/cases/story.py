@@ -66,7 +66,7 @@ def _step(step: CaseStep) -> StoryItem:
             "review": _("Safety reviewed (Mẫu 06)."),
             "approve_closure": _("Closure approved: the case is closed."),
         }[step.action]
-    return StoryItem(step.at, who, what, step.note)
+    return StoryItem(step.taken_at, who, what, step.note)
 
 
 def _referral(referral) -> list[StoryItem]:

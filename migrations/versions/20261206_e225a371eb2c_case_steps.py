@@ -26,7 +26,7 @@ def upgrade():
                     sa.Column('case_id', sa.Integer(), nullable=False),
                     sa.Column('action', sa.String(length=24), nullable=False),
                     sa.Column('user_id', sa.Integer(), nullable=False),
-                    sa.Column('at', app.orm.UTCDateTime(timezone=True), nullable=False),
+                    sa.Column('taken_at', app.orm.UTCDateTime(timezone=True), nullable=False),
                     sa.Column('detail', sa.String(length=16), nullable=True),
                     sa.Column('note', sa.Text(), nullable=True),
                     sa.CheckConstraint(f"action IN ({', '.join(repr(action) for action in ACTIONS)})",

@@ -99,7 +99,7 @@ def test_a_step_is_kept_once_with_who_and_when(people):
     before = utcnow()
     services.assess(case, worker, {"sexual_abuse": True}, None, case.version)
     [step] = db.session.scalars(db.select(CaseStep).filter_by(case_id=case.id)).all()
-    assert (step.action, step.user_id, step.detail) == ("assess", worker.id, "high") and step.at >= before
+    assert (step.action, step.user_id, step.detail) == ("assess", worker.id, "high") and step.taken_at >= before
 
 
 def test_a_refused_step_leaves_nothing_in_the_story(people):
@@ -119,3 +119,14 @@ def test_the_case_page_tells_the_story(client, sign_in, people):
     story = page[page.index('id="timeline"'):page.index('id="referrals"')]
     assert "Chưa có ghi nhận nào" not in story
     assert "Đánh giá ban đầu; mức độ nguy cơ: Thấp." in story and "Nguyễn Thị Lan" in story
+
+
+def test_the_history_tab_names_each_step_in_words(client, sign_in, people):
+    worker = sign_in(people["worker"])
+    case = make_case(worker, immediate_danger=True)
+    services.record_emergency(case, worker, services.Emergency(
+        "Cách ly", utcnow(), isolation=True, isolation_place="Nhà bà ngoại", isolation_from=date.today(),
+        isolation_until=date.today() + timedelta(days=5), decided_by="Chủ tịch UBND xã"), case.version)
+    client.post("/language", data={"locale": "en"})
+    page = client.get(f"/cases/{case.reference}/history").text
+    assert "Step taken" in page and "Record emergency measures" in page and ">isolation<" not in page
