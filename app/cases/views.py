@@ -114,9 +114,15 @@ def _report_from(form) -> services.Report:
 
 
 def _show_refusal(form, refusal: services.CaseRefused) -> None:
+    """The refusal at the top of the page, and its problems on their fields: for a page that is one form."""
+    flash(str(refusal), "error")
+    place_refusal(form, refusal)
+
+
+def place_refusal(form, refusal: services.CaseRefused) -> None:
+    """The refusal's problems on their fields (the page says the refusal itself beside the form)."""
     if refusal.status == 403:
         record_refusal(403)
-    flash(str(refusal), "error")
     for name, messages in refusal.fields.items():
         field = getattr(form, name, None)
         if field is not None:

@@ -199,3 +199,13 @@ def test_the_badge_is_counted_again_after_a_minute_or_after_the_persons_own_acti
     make_referral(case, worker, to="10966")
     client.post("/language", data={"locale": "vi"})
     assert badge(client.get("/escalations/").text) == 2
+
+
+def test_a_refused_referral_action_is_explained_beside_the_actions(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    sign_in(make_user("worker", unit="10510"))
+    client.post("/language", data={"locale": "en"})
+    response = client.post(f"/referrals/{referral.id}/decline", data={"reason": ""})
+    actions = response.text[response.text.index('id="actions"'):response.text.index("</section>")]
+    assert 'class="flash flash--error step-failure"' in actions and "Give the reason." in actions
+    assert 'action="/referrals/%d/decline#referral-decline"' % referral.id in actions
