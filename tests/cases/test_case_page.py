@@ -92,7 +92,8 @@ def test_a_step_done_opens_the_page_at_its_top_saying_what_happened_and_what_com
     sign_in(worker)
     case = make_case(worker)
     english(client)
-    response = client.post(f"/cases/{case.reference}/assess", data={"version": case.version, "answers": ["repeated_harm"]})
+    response = client.post(f"/cases/{case.reference}/assess",
+                           data={"version": case.version, "answers": ["repeated_harm"]})
     assert response.location.endswith(f"/cases/{case.reference}#content")
     flash = re.search(r'<p class="flash flash--success"[^>]*>(.*?)</p>', client.get(response.location).text).group(1)
     assert "Record the initial assessment" in flash and "Next: Draft the support plan, by" in flash
