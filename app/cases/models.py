@@ -9,7 +9,7 @@ from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.recorder import Audited
-from app.cases.workflow import STATUSES
+from app.cases.workflow import ACTIONS, STATUSES
 from app.children.models import Child
 from app.extensions import db
 from app.orm import UTCDateTime, utcnow
@@ -62,6 +62,8 @@ REVIEW_CRITERIA = {
     "family_care": _l("Family care and living conditions"),
 }
 
+# What a step decided (CaseStep.detail): the keys of these tables do not overlap.
+STEP_DETAILS = {**RISK_LEVELS, **CLOSURE_REASONS, "isolation": _l("Temporary isolation")}
 # The case page names the reporter only when they agreed; the history never shows these values.
 WITHHELD_IN_HISTORY = frozenset({"reporter_name", "reporter_contact"})
 
@@ -128,6 +130,7 @@ class Case(Audited, db.Model):
     child: Mapped[Child] = relationship(lazy="joined")
     assigned_worker: Mapped[User | None] = relationship(foreign_keys=[assigned_worker_id])
     closure_proposed_by: Mapped[User | None] = relationship(foreign_keys=[closure_proposed_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     # Both sides named, so that a part added to a case knows its case before the flush, when the trail
     # records which case it belongs to.
     category_rows: Mapped[list[CaseCategory]] = relationship(back_populates="case", cascade="all, delete-orphan")
@@ -145,6 +148,8 @@ class Case(Audited, db.Model):
                                                  order_by="Review.id")
     referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
     escalations: Mapped[list[Escalation]] = relationship(back_populates="case", order_by="Escalation.id")
+    steps: Mapped[list[CaseStep]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                 order_by="CaseStep.id")
 
     def audit_case_ref(self) -> str:
         return self.reference
@@ -360,6 +365,27 @@ class Review(CaseRecord, db.Model):
 
     case: Mapped[Case] = relationship(back_populates="reviews")
     created_by: Mapped[User] = relationship()
+
+
+class CaseStep(CaseRecord, db.Model):
+    """A step of the state machine as it was taken: which, by whom and when. The records of some steps change
+    later (a returned plan is approved at last; a reopening clears the closure), so the case's story reads these."""
+
+    __tablename__ = "case_steps"
+    __table_args__ = (sa.CheckConstraint(sa.column("action").in_(list(ACTIONS)), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(24))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the step decided, a key of STEP_DETAILS: the risk found, the reason for closure, an isolation decided.
+    detail: Mapped[str | None] = mapped_column(sa.String(16))
+    # The person's own words, where the step asks for them: why a plan was returned.
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    case: Mapped[Case] = relationship(back_populates="steps")
+    user: Mapped[User] = relationship()
 
 
 class CaseSequence(db.Model):

@@ -10,8 +10,9 @@ from app.audit.narrative import Reading, describe_action, describe_reference, de
 from app.audit.narrative import translate as _
 from app.cases import checklist, workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
-                              TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case, CaseCategory, Deadline,
-                              EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
+                              STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case, CaseCategory,
+                              CaseStep, Deadline, EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review,
+                              TimelineEntry)
 
 ASSESSMENT_KINDS = {"initial": _l("Initial assessment"), "detailed": _l("Detailed assessment")}
 # The labels of the fields of a case and its parts.
@@ -198,6 +199,17 @@ def _timeline_sentence(reading: Reading) -> str | None:
              time=reading.shown("occurred_at", reading.after("occurred_at")))
 
 
+def _step_sentence(reading: Reading) -> str | None:
+    if reading.action != "create":
+        return None
+    step = reading.shown("action", reading.after("action"))
+    if reading.after("detail"):
+        return _("%(actor)s took the step “%(step)s” on case %(case)s: %(detail)s.", actor=reading.actor, step=step,
+                 case=reading.case, detail=reading.shown("detail", reading.after("detail")))
+    return _("%(actor)s took the step “%(step)s” on case %(case)s.", actor=reading.actor, step=step,
+             case=reading.case)
+
+
 def _review_sentence(reading: Reading) -> str | None:
     if reading.action != "create":
         return None
@@ -275,6 +287,13 @@ describe_table(
     record=lambda reading: _("a safety review of case %(case)s", case=reading.case),
     fields=_labelled("scores", "note", created_by_id=_l("Recorded by")),
     hidden=("id", "case_id", "created_at"), references={"created_by_id": "person"}, formats={"scores": _scores})
+describe_table(
+    CaseStep, sentence=_step_sentence,
+    record=lambda reading: _("a step of case %(case)s", case=reading.case),
+    fields={"action": _l("Step"), "detail": _l("What it decided"), "note": FIELDS["note"], "user_id": _l("Taken by"),
+            "taken_at": _l("Taken at")},
+    hidden=("id", "case_id"), values={"action": workflow.ACTIONS, "detail": STEP_DETAILS},
+    references={"user_id": "person"})
 describe_action("case_viewed", lambda reading: _("%(actor)s viewed case %(case)s.", actor=reading.actor,
                                                  case=reading.case))
 describe_action("case_file_printed", lambda reading: _("%(actor)s printed the file of case %(case)s.",

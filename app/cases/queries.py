@@ -8,14 +8,17 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from app.access import case_history, scoped_cases, units_under
+from app.access import case_history, scoped_cases, scoped_escalations, units_under
 from app.audit.models import AuditEntry
-from app.cases.models import Case, CaseCategory, Deadline
+from app.cases.models import RISK_LEVELS, Case, CaseCategory, Deadline, Plan
+from app.cases.services import decisions_for
 from app.cases.workflow import OPEN_STATUSES
 from app.children.models import Child
 from app.children.services import named
 from app.deadlines.services import local_zone
+from app.escalations.models import Escalation
 from app.extensions import db
+from app.referrals import queries as referral_queries
 from app.units.models import Unit
 from app.units.services import find_unit
 from app.users.models import User
@@ -40,6 +43,8 @@ class CaseFilter:
     received_to: date | None = None
     q: str | None = None
     sort: str = "received"
+    # Only cases waiting for a commune leader's decision (a plan submitted, a closure proposed).
+    awaiting: bool = False
 
 
 def next_due() -> sa.ScalarSelect:
@@ -66,6 +71,8 @@ def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
         query = query.where(next_due() < now, Case.status != "closed")
     if filters.open:
         query = query.where(Case.status.in_(OPEN_STATUSES))
+    if filters.awaiting:
+        query = query.where(awaiting_decision())
     if filters.received_from:
         query = query.where(Case.received_at >= datetime.combine(filters.received_from, time.min, local_zone()))
     if filters.received_to:
@@ -159,15 +166,54 @@ def get_case(viewer, reference: str) -> Case | None:
 
 def awaiting_decision() -> sa.ColumnElement:
     """The case waits for a commune leader: a plan submitted, or a closure proposed."""
-    from app.cases.models import Plan
-
     submitted = sa.select(Plan.case_id).where(Plan.status == "submitted")
     return sa.and_(Case.status != "closed", sa.or_(Case.id.in_(submitted), Case.closure_reason.is_not(None)))
 
 
 def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:
-    query = filtered(viewer, CaseFilter(sort="due"), now).where(awaiting_decision())
+    """The cases waiting for this person's decision (services.decisions_for), the most urgent first."""
+    query = filtered(viewer, CaseFilter(sort="due"), now).where(decisions_for(viewer))
     return db.session.execute(listed(query).limit(written(limit))).all()
+
+
+@dataclass(frozen=True)
+class Overview:
+    """A commune's open work on its home page. Each figure is counted with the filters of the list that shows
+    the cases (or referrals, or escalations) behind it, so that a figure and its list always agree."""
+
+    by_status: dict[str, int]
+    by_risk: dict[str, int]
+    overdue: int
+    awaiting_decision: int
+    referrals_awaiting_approval: int
+    referrals_awaiting_answer: int
+    open_escalations: int
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def overview(viewer, now: datetime) -> Overview:
+    def count(filters: CaseFilter) -> int:
+        return db.session.scalar(filtered(viewer, filters, now).order_by(None).with_only_columns(sa.func.count()))
+
+    open_cases = filtered(viewer, CaseFilter(open=True), now).order_by(None)
+    rows = db.session.execute(open_cases.with_only_columns(Case.status, Case.risk_level, sa.func.count())
+                              .group_by(Case.status, Case.risk_level)).all()
+    by_status = {status: 0 for status in OPEN_STATUSES}
+    by_risk = {risk: 0 for risk in RISK_LEVELS}
+    for status, risk, number in rows:
+        by_status[status] += number
+        if risk:
+            by_risk[risk] += number
+    escalations = scoped_escalations(viewer).where(Escalation.acknowledged_at.is_(None))
+    return Overview(
+        by_status=by_status, by_risk=by_risk, overdue=count(CaseFilter(open=True, overdue=True)),
+        awaiting_decision=count(CaseFilter(awaiting=True)),
+        referrals_awaiting_approval=referral_queries.box_count(viewer, "out", "pending_approval"),
+        referrals_awaiting_answer=referral_queries.box_count(viewer, "out", "sent"),
+        open_escalations=db.session.scalar(escalations.with_only_columns(sa.func.count())))
 
 
 def history(viewer, reference: str, before: int | None = None, limit: int = 50) -> tuple[list[sa.Row], int | None]:
@@ -179,3 +225,9 @@ def history(viewer, reference: str, before: int | None = None, limit: int = 50) 
     query = query.with_only_columns(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
     rows = db.session.execute(query).all()
     return rows[:limit], (rows[limit - 1].AuditEntry.id if len(rows) > limit else None)
+
+
+def full_names(user_ids) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.full_name).where(User.id.in_(user_ids))).all())

@@ -20,8 +20,8 @@ from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.cases import checklist, workflow
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
-                              Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure, Plan,
-                              PlanAction, Review, TimelineEntry)
+                              Assessment, Case, CaseCategory, CaseSequence, CaseStep, Deadline, EmergencyMeasure,
+                              Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
 from app.children.models import Child
 from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old
 from app.deadlines.services import add_working_days, local_zone
@@ -141,10 +141,19 @@ def _allow(case: Case, action: str, user: User) -> None:
         raise RoleNotAllowed(_("Your role cannot “%(action)s”.", action=workflow.ACTIONS[action]))
 
 
-def _take(case: Case, action: str) -> None:
-    """Move the case along the table and stamp it, so that every step checks the version."""
+# Steps whose own record tells the story already: corrections (in the History tab), notes, and reopenings
+# (whose reason goes on the timeline).
+UNLOGGED_STEPS = frozenset({"edit", "log", "reopen"})
+
+
+def _take(case: Case, action: str, user: User, detail: str | None = None, note: str | None = None) -> None:
+    """Move the case along the table and stamp it, so that every step checks the version; the step itself is kept
+    with who took it, for the case's story."""
     case.status = workflow.next_status(case.status, action)
     case.updated_at = utcnow()
+    if action not in UNLOGGED_STEPS:
+        case.steps.append(CaseStep(action=action, user_id=user.id, taken_at=case.updated_at, detail=detail,
+                                   note=note))
 
 
 def _commit(case: Case, seen: int) -> None:
@@ -342,7 +351,7 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     if plan_clock is None or plan_clock.met_at is not None:  # not yet started, or met before a reopening
         _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
         _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))
-    _take(case, "assess")
+    _take(case, "assess", user, detail=risk)
     _commit(case, version)
     return assessment
 
@@ -378,7 +387,7 @@ def record_detailed_assessment(case: Case, user: User, summary: str, meeting_min
     assessment = Assessment(kind="detailed", answers={}, summary=summary, meeting_minutes=meeting_minutes or None,
                             created_by_id=user.id)
     case.assessments.append(assessment)
-    _take(case, "detail")
+    _take(case, "detail", user)
     _commit(case, version)
     return assessment
 
@@ -423,7 +432,7 @@ def record_emergency(case: Case, user: User, measure: Emergency, version: int | 
     if measure.isolation:
         last_day = datetime.combine(measure.isolation_until, datetime.max.time(), tzinfo=local_zone())
         _set_deadline(case, "isolation_end", last_day.replace(microsecond=0))
-    _take(case, "emergency")
+    _take(case, "emergency", user, detail="isolation" if measure.isolation else None)
     _commit(case, version)
     return record
 
@@ -468,7 +477,7 @@ def end_isolation(case: Case, user: User, ended_on: date | None, note: str, vers
         raise Invalid(problems)
     measure.isolation_ended_on, measure.isolation_end_note = ended_on, note.strip()
     _meet(case, "isolation_end", utcnow())
-    case.updated_at = utcnow()
+    _take(case, "end_isolation", user)
     _commit(case, version)
     return measure
 
@@ -482,19 +491,34 @@ class PlannedAction:
     due_date: date | None = None
 
 
+def action_field(number: int, name: str) -> str:
+    """How a problem names a field of the plan's action `number` (from 0): `actions.0.responsible`."""
+    return f"actions.{number}.{name}"
+
+
 def _plan_problems(goals: str, actions: list[PlannedAction]) -> dict[str, list[str]]:
+    """The plan's problems, each action's on its own fields, and under `actions` what they amount to."""
     problems: dict[str, list[str]] = {}
     _text_problem(problems, "goals", goals, required=True, limit=20000)
     if not actions:
         problems["actions"] = [_("A plan needs at least one action.")]
-    for action in actions:
-        if not action.description.strip() or not action.responsible.strip() or action.due_date is None:
-            problems["actions"] = [_("Each action needs what is to be done, who is responsible, and by when.")]
-            break
-        if len(action.description) > 2000 or len(action.responsible) > 200:
-            problems["actions"] = [_("An action takes at most %(count)d characters, and who is responsible at most "
-                                     "%(limit)d.", count=2000, limit=200)]
-            break
+    missing = too_long = False
+    for number, action in enumerate(actions):
+        for name, value, limit, request in (
+                ("description", action.description, 2000, _("Say what is to be done.")),
+                ("responsible", action.responsible, 200, _("Say who is responsible."))):
+            if not (value or "").strip():
+                problems[action_field(number, name)], missing = [request], True
+            elif len(value) > limit:
+                problems[action_field(number, name)] = [_("At most %(count)d characters.", count=limit)]
+                too_long = True
+        if action.due_date is None:
+            problems[action_field(number, "due_date")], missing = [_("Give the day it is due.")], True
+    if missing:
+        problems["actions"] = [_("Each action needs what is to be done, who is responsible, and by when.")]
+    elif too_long:
+        problems["actions"] = [_("An action takes at most %(count)d characters, and who is responsible at most "
+                                 "%(limit)d.", count=2000, limit=200)]
     return problems
 
 
@@ -530,7 +554,7 @@ def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction]
     plan.add_author(user)
     plan.actions = [PlanAction(description=a.description.strip(), responsible=a.responsible.strip(),
                                due_date=a.due_date) for a in actions]
-    _take(case, step)
+    _take(case, step, user)
     _commit(case, version)
     return plan
 
@@ -542,7 +566,7 @@ def submit_plan(case: Case, user: User, version: int | None) -> Plan:
         raise WrongState(_("There is no draft plan to submit."))
     plan.status, plan.submitted_at = "submitted", utcnow()
     _meet(case, "plan_draft", plan.submitted_at)
-    _take(case, "submit_plan")
+    _take(case, "submit_plan", user)
     _commit(case, version)
     return plan
 
@@ -555,13 +579,15 @@ def _submitted_plan(case: Case) -> Plan:
 
 
 def approve_plan(case: Case, user: User, version: int | None) -> Plan:
+    """A commune leader approves the submitted plan; whoever wrote a version of it may not (Decree 56/2017 arts.
+    25-32: drafting and approving are acts of distinct people). `may_approve_plan` says the same beforehand."""
     _require(case, "approve_plan", user, version)
     plan = _submitted_plan(case)
     if plan.written_by(user):
         raise NotAllowed(_("You drafted this plan; another commune leader must approve it."))
     plan.status, plan.decided_by_id, plan.decided_at = "approved", user.id, utcnow()
     _meet(case, "plan_approval", plan.decided_at)
-    _take(case, "approve_plan")
+    _take(case, "approve_plan", user)
     _commit(case, version)
     return plan
 
@@ -574,9 +600,39 @@ def return_plan(case: Case, user: User, reason: str, version: int | None) -> Pla
     if problems:
         raise Invalid(problems)
     plan.status, plan.decided_by_id, plan.decided_at, plan.return_reason = "returned", user.id, utcnow(), reason
-    _take(case, "return_plan")
+    _take(case, "return_plan", user, note=reason.strip())
     _commit(case, version)
     return plan
+
+
+def may_approve_plan(case: Case, user: User) -> bool:
+    """`approve_plan` would take this person's approval now (the version aside). Pages offer the step only then."""
+    plan = case.current_plan
+    return (workflow.allowed(case.status, "approve_plan", user.role) and plan is not None
+            and plan.status == "submitted" and not plan.written_by(user))
+
+
+def plan_approvable_by(user: User) -> sa.ColumnElement:
+    """`may_approve_plan` as a condition on cases, for the lists and the badge that count what waits for `user`."""
+    statuses = _statuses_where(user, "approve_plan")
+    written = sa.select(PlanAuthor.id).where(PlanAuthor.plan_id == Plan.id, PlanAuthor.user_id == user.id)
+    submitted = sa.select(Plan.case_id).where(Plan.status == "submitted", ~written.exists())
+    return sa.and_(Case.status.in_(statuses), Case.id.in_(submitted))
+
+
+def closure_approvable_by(user: User) -> sa.ColumnElement:
+    """A closure proposed, at a status where this person's role approves closures (`approve_closure`)."""
+    return sa.and_(Case.status.in_(_statuses_where(user, "approve_closure")), Case.closure_reason.is_not(None))
+
+
+def decisions_for(user: User) -> sa.ColumnElement:
+    """The cases that wait for this person's decision: a plan they may approve, or a closure."""
+    return sa.or_(plan_approvable_by(user), closure_approvable_by(user))
+
+
+def _statuses_where(user: User, action: str) -> list[str]:
+    return [status for (status, step) in workflow.TRANSITIONS if step == action
+            and workflow.allowed(status, step, user.role)]
 
 
 # Follow-up (timeline, Mẫu 06) and closure
@@ -611,7 +667,7 @@ def review(case: Case, user: User, scores: dict[str, str], note: str | None, ver
     result = Review(scores={criterion: scores[criterion] for criterion in REVIEW_CRITERIA}, note=note or None,
                     created_by_id=user.id)
     case.reviews.append(result)
-    _take(case, "review")
+    _take(case, "review", user)
     _commit(case, version)
     return result
 
@@ -625,7 +681,7 @@ def propose_closure(case: Case, user: User, reason: str, note: str | None, versi
     if problems:
         raise Invalid(problems)
     case.closure_reason, case.closure_note, case.closure_proposed_by_id = reason, note or None, user.id
-    _take(case, "propose_closure")
+    _take(case, "propose_closure", user, detail=reason, note=note or None)
     _commit(case, version)
 
 
@@ -634,7 +690,7 @@ def approve_closure(case: Case, user: User, version: int | None) -> None:
     if case.closure_reason is None:
         raise WrongState(_("Nobody has proposed to close this case."))
     case.closed_at = utcnow()
-    _take(case, "approve_closure")
+    _take(case, "approve_closure", user)
     _commit(case, version)
 
 
@@ -650,5 +706,90 @@ def reopen(case: Case, user: User, reason: str, version: int | None) -> None:
     case.timeline.append(TimelineEntry(kind="note", occurred_at=now, author_id=user.id,
                                        text=_("Reopened: %(reason)s", reason=reason.strip())))
     _set_deadline(case, "initial_assessment", now + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
-    _take(case, "reopen")
+    _take(case, "reopen", user)
     _commit(case, version)
+
+
+# What the case page offers, and what comes first
+
+def available_steps(case: Case, user: User) -> list[str]:
+    """The steps this person may take on the case now, in the table's order: what the state machine allows their
+    role at this status, less what the step's service would refuse whatever was typed. The page offers these."""
+    return [step for step in workflow.actions_for(case.status, user.role) if _possible(case, user, step)]
+
+
+def _possible(case: Case, user: User, step: str) -> bool:
+    plan = case.current_plan
+    if step == "draft_plan":
+        return case.status != "planning" or plan is None or plan.status != "submitted"
+    if step == "submit_plan":
+        return plan is not None and plan.status in ("draft", "returned")
+    if step == "approve_plan":
+        return may_approve_plan(case, user)
+    if step == "return_plan":
+        return plan is not None and plan.status == "submitted"
+    if step == "end_isolation":
+        return case.ongoing_isolation is not None
+    if step == "approve_closure":
+        return case.closure_reason is not None
+    return True
+
+
+@dataclass(frozen=True)
+class Duty:
+    """What the case waits for now: the clock that runs out first (if one runs), the one or two steps of this
+    person that answer it, the main one first, and otherwise who is to act."""
+
+    deadline: Deadline | None
+    steps: tuple[str, ...]
+    waiting: str | None = None
+
+
+# The steps that answer each clock, the main one first; which of them apply depends on where the plan stands.
+ANSWERS = {
+    "emergency_measures": ("emergency",),
+    "initial_assessment": ("assess",),
+    "plan_draft": ("submit_plan", "draft_plan", "new_plan"),
+    "plan_approval": ("approve_plan", "return_plan", "submit_plan", "draft_plan", "new_plan"),
+    "isolation_end": ("end_isolation",),
+}
+# Of clocks due at the same moment, the child's safety first: emergency measures within 12 hours of the report
+# (Decree 56/2017 art. 26.3), then the initial assessment.
+PRECEDENCE = ("emergency_measures", "initial_assessment", "isolation_end", "plan_draft", "plan_approval")
+# With no clock running: the follow-up of a plan under way (Mẫu 06), then its closure.
+FOLLOW_UP = ("review", "propose_closure")
+MAX_DUTY_STEPS = 2
+
+
+def next_duty(case: Case, user: User) -> Duty | None:
+    """The case's next duty for this person: the soonest open deadline they can answer, with its steps; else the
+    soonest one, with who answers it; else a decision or the follow-up. None once the case is closed."""
+    if case.status == "closed":
+        return None
+    available = available_steps(case, user)
+    clocks = sorted(case.open_deadlines(), key=lambda deadline: (deadline.due_at, PRECEDENCE.index(deadline.name)))
+    for deadline in clocks:
+        steps = _answers(case, deadline.name, available)
+        if steps:
+            return Duty(deadline, steps)
+    if clocks:
+        return Duty(clocks[0], (), _who_acts(case, clocks[0].name))
+    if case.closure_reason is not None:
+        steps = tuple(step for step in ("approve_closure",) if step in available)
+        return Duty(None, steps, None if steps else _("A commune leader decides on the closure."))
+    steps = tuple(step for step in FOLLOW_UP if step in available)
+    return Duty(None, steps, None if steps else _who_acts(case, None))
+
+
+def _answers(case: Case, name: str, available: list[str]) -> tuple[str, ...]:
+    candidates = ANSWERS.get(name, ())
+    if name == "plan_approval" and "approve_plan" not in available:
+        candidates = candidates[2:]  # nothing to decide here: the plan is still to be (re)submitted, or waits
+    return tuple(step for step in candidates if step in available)[:MAX_DUTY_STEPS]
+
+
+def _who_acts(case: Case, name: str | None) -> str:
+    plan = case.current_plan
+    if name == "plan_approval" and plan is not None and plan.status == "submitted":
+        return _("A commune leader who wrote no version of the plan approves it.")
+    return _("%(unit)s acts on this case.", unit=case.unit.name)

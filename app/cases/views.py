@@ -2,6 +2,7 @@
 and calls one service; the rules are in services.py."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
-from wtforms import SelectChoice
+from wtforms import FieldList, SelectChoice
 
 from app.access import record_refusal, refuse, requires, scoped_children
 from app.audit.models import MAX_ENTRY_ID
@@ -22,11 +23,14 @@ from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, Detail
 from app.cases.history import history_items
 from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
                               TIMELINE_KINDS, Case)
+from app.cases.narrative import FIELDS
+from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.children.services import probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.forms import person_choices
+from app.i18n import display_datetime
 from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
@@ -39,7 +43,8 @@ PER_PAGE = 25
 LABEL_TABLES = {"statuses": workflow.STATUSES, "referral_statuses": REFERRAL_STATUSES,
                 "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
                 "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
-                "criteria": REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES, "deadlines": DEADLINES}
+                "criteria": REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES, "deadlines": DEADLINES,
+                "field_labels": FIELDS}
 
 
 def labels() -> dict:
@@ -83,7 +88,7 @@ def index():
     cases = queries.rows_of(current_user, filters, now, page, PER_PAGE)
     arguments = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("cases/index.html", fields=fields, cases=cases, now=now, arguments=arguments,
-                           **labels())
+                           awaiting=filters.awaiting, **labels())
 
 
 @lru_cache(maxsize=256)
@@ -99,7 +104,7 @@ def _filters(locale: str, query: tuple) -> tuple[queries.CaseFilter, Markup]:
                                  worker=form.worker.data or None, overdue=bool(form.overdue.data),
                                  open=bool(form.open.data), received_from=form.received_from.data,
                                  received_to=form.received_to.data, q=form.q.data or None,
-                                 sort=form.sort.data or "received")
+                                 sort=form.sort.data or "received", awaiting=MultiDict(query).get("awaiting") == "y")
     return filters, Markup(render_template("cases/_filters.html", form=form))
 
 
@@ -113,9 +118,15 @@ def _report_from(form) -> services.Report:
 
 
 def _show_refusal(form, refusal: services.CaseRefused) -> None:
+    """The refusal at the top of the page, and its problems on their fields: for a page that is one form."""
+    flash(str(refusal), "error")
+    place_refusal(form, refusal)
+
+
+def place_refusal(form, refusal: services.CaseRefused) -> None:
+    """The refusal's problems on their fields (the page says the refusal itself beside the form)."""
     if refusal.status == 403:
         record_refusal(403)
-    flash(str(refusal), "error")
     for name, messages in refusal.fields.items():
         field = getattr(form, name, None)
         if field is not None:
@@ -152,9 +163,8 @@ def create():
                 db.session.rollback()
                 _show_refusal(form, refusal)
             else:
-                flash(_("Case %(reference)s opened. Assess the child's safety within 12 hours.",
-                        reference=case.reference), "success")
-                return redirect(url_for("cases.show", reference=case.reference))
+                flash(opened_message(case), "success")
+                return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
     return render_template("cases/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere, **labels())
 
 
@@ -182,13 +192,36 @@ def _forms_for(case: Case) -> dict:
     }
 
 
-def _shown(case: Case, forms: dict | None = None, changes=None, status: int = 200):
+@dataclass
+class Failure:
+    """A step refused: which, why, the problems that name no field shown (each field shows its own), and what
+    changed meanwhile when the form was stale. The page says it inside that step's form."""
+
+    step: str
+    message: str
+    unplaced: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    changes: list | None = None
+
+
+def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None, status: int = 200, **extra):
     """The case page. Every showing of it is a reading of the child's file, and so goes in the trail."""
+    user = current_user._get_current_object()
     all_forms = _forms_for(case)
     all_forms.update(forms or {})
     all_forms["edit"].assigned_worker.choices = person_choices(active_workers(case.unit), _("Choose…"))
-    page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, changes=changes,
-                           actions=workflow.actions_for(case.status, current_user.role), **labels())
+    actions = services.available_steps(case, user)
+    duty = services.next_duty(case, user)
+    in_duty = set(duty.steps) if duty else set()
+    # The plan's and the closure's decisions sit with the plan, where they are read; notes with the story.
+    plan_steps = [step for step in actions if step in DECISIONS and step not in in_duty]
+    other_steps = [step for step in actions if step not in in_duty and step not in DECISIONS and step != "log"]
+    plan = case.current_plan
+    authors = queries.full_names([author.user_id for author in plan.authors]) if plan else {}
+    page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, form_keys=FORM_KEYS,
+                           actions=actions, duty=duty, plan_steps=plan_steps, other_steps=other_steps,
+                           story=case_story(case),
+                           failure=failure, author_names=authors, **extra, **labels())
     services.record_view(case)
     return page, status
 
@@ -219,6 +252,32 @@ STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), 
               "log": ("log", TimelineForm), "review": ("review", ReviewForm),
               "propose_closure": ("closure", ClosureForm), "approve_closure": ("confirm", VersionedForm),
               "reopen": ("reason", ReasonForm)}
+FORM_KEYS = {step: key for step, (key, _form) in STEP_FORMS.items()}
+DECISIONS = ("submit_plan", "approve_plan", "return_plan", "approve_closure")
+
+
+def _planned_rows(form: PlanForm) -> list[tuple[int, services.PlannedAction]]:
+    """The plan's action rows that hold anything, with their place on the form: a row left half-filled is the
+    service's to refuse, never silently dropped."""
+    return [(number, services.PlannedAction(row["description"] or "", row["responsible"] or "", row["due_date"]))
+            for number, row in enumerate(form.actions.data)
+            if (row["description"] or "").strip() or (row["responsible"] or "").strip() or row["due_date"]]
+
+
+def _place_problems(step: str, form, refusal: services.CaseRefused) -> tuple[list[str], dict[str, list[str]]]:
+    """Put each of the service's problems on its field of the form; return those that have no field."""
+    unplaced: list[str] = []
+    rows = [number for number, _action in _planned_rows(form)] if step in ("draft_plan", "new_plan") else []
+    for name, messages in refusal.fields.items():
+        target = getattr(form, name, None)
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "actions" and parts[1].isdigit() and int(parts[1]) < len(rows):
+            target = getattr(form.actions.entries[rows[int(parts[1])]].form, parts[2], None)
+        if target is not None and not isinstance(target, FieldList):
+            target.errors = list(target.errors) + messages
+        else:
+            unplaced.extend(messages)
+    return unplaced, refusal.fields
 
 
 def _call(step: str, case: Case, form):
@@ -242,8 +301,7 @@ def _call(step: str, case: Case, form):
     if step == "end_isolation":
         return services.end_isolation(case, user, form.ended_on.data, form.note.data or "", version)
     if step in ("draft_plan", "new_plan"):
-        actions = [services.PlannedAction(row["description"] or "", row["responsible"] or "", row["due_date"])
-                   for row in form.actions.data if (row["description"] or "").strip()]
+        actions = [action for _number, action in _planned_rows(form)]
         write = services.draft_plan if step == "draft_plan" else services.new_plan
         return write(case, user, form.goals.data or "", actions, version)
     if step == "log":
@@ -264,23 +322,60 @@ def _call(step: str, case: Case, form):
 @bp.route("/<reference>/<any(" + ", ".join(STEP_FORMS) + "):step>", methods=["POST"])
 @requires("cases.read")
 def take_step(reference, step):
+    """One step. Refused, the page comes back with the step's form open, as typed, saying why inside it; done,
+    the page opens at its top, which says what happened and what comes next."""
     case = _load(reference)
     key, form_class = STEP_FORMS[step]
     form = form_class()
     if not form.validate_on_submit():
-        flash(_("Check the fields marked below."), "error")
-        return _shown(case, {key: form}, status=422)
+        return _shown(case, {key: form}, Failure(step, _("Check the fields marked below.")), status=422)
     try:
         _call(step, case, form)
     except services.StaleVersion as refusal:
         db.session.rollback()
         db.session.refresh(case)
-        flash(str(refusal), "error")
-        return _shown(case, {key: form}, changes=refusal.changes, status=409)
+        form.version.data = case.version  # they have now seen what changed
+        return _shown(case, {key: form}, Failure(step, str(refusal), changes=refusal.changes), status=409)
     except services.CaseRefused as refusal:
         db.session.rollback()
-        _show_refusal(form, refusal)
-        return _shown(case, {key: form}, status=refusal.status)
-    flash(_("Case %(reference)s: “%(action)s” done.", reference=case.reference,
-            action=workflow.ACTIONS[step]), "success")
-    return redirect(url_for("cases.show", reference=case.reference))
+        if refusal.status == 403:
+            record_refusal(403)
+        unplaced, problems = _place_problems(step, form, refusal)
+        return _shown(case, {key: form}, Failure(step, str(refusal), unplaced, problems), status=refusal.status)
+    done = workflow.ACTIONS[step]
+    if step in ("draft_plan", "new_plan") and request.form.get("and_submit"):
+        try:
+            services.submit_plan(case, current_user._get_current_object(), case.version)
+        except services.CaseRefused as refusal:
+            db.session.rollback()
+            flash(_("Case %(reference)s: the plan is saved as a draft but was not submitted: %(reason)s",
+                    reference=case.reference, reason=str(refusal)), "error")
+            return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
+        done = _("Save the plan and submit it for approval")
+    flash(done_message(case, done), "success")
+    return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
+
+
+def opened_message(case: Case) -> str:
+    return _with_next(case, _("Case %(reference)s opened.", reference=case.reference))
+
+
+def done_message(case: Case, done: str) -> str:
+    return _with_next(case, _("Case %(reference)s: “%(action)s” done.", reference=case.reference, action=done))
+
+
+def _with_next(case: Case, message: str) -> str:
+    """What happened, and what comes next for this person."""
+    duty = services.next_duty(case, current_user._get_current_object())
+    if duty is None:
+        return message
+    if duty.steps:
+        step = workflow.ACTIONS[duty.steps[0]]
+        following = (_("Next: %(step)s, by %(when)s.", step=step, when=display_datetime(duty.deadline.due_at))
+                     if duty.deadline else _("Next: %(step)s.", step=step))
+    elif duty.deadline:
+        following = _("%(waiting)s Due by %(when)s.", waiting=duty.waiting,
+                      when=display_datetime(duty.deadline.due_at))
+    else:
+        following = duty.waiting
+    return f"{message} {following}" if following else message

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.access import may_acknowledge, record_refusal, refuse, requires
 from app.cases.services import CaseRefused
-from app.cases.views import _load
+from app.cases.views import Failure, _load, _shown
 from app.escalations import services
 from app.extensions import db
 
@@ -45,15 +45,19 @@ def acknowledge(number):
 @bp.route("/cases/<reference>/escalate", methods=["POST"])
 @requires("escalations.raise")
 def escalate(reference):
+    """Refused, the case page comes back with the form open at the escalation, as typed, saying why; done, the
+    page opens at its top with what happened and who takes it now."""
     case = _load(reference)
+    reason = request.form.get("reason", "")
     try:
-        escalation = services.raise_by_hand(case, current_user, request.form.get("reason", ""))
+        escalation = services.raise_by_hand(case, current_user, reason)
     except CaseRefused as refusal:
         db.session.rollback()
         if refusal.status == 403:
             record_refusal(403, entity="cases", entity_id=reference)
-        flash(" ".join([str(refusal), *[" ".join(messages) for messages in refusal.fields.values()]]), "error")
-    else:
-        flash(_("Case %(reference)s escalated to %(unit)s.", reference=case.reference,
-                unit=escalation.to_unit.name), "success")
-    return redirect(url_for("cases.show", reference=case.reference) + "#escalations")
+        unplaced = [message for name, messages in refusal.fields.items() if name != "reason" for message in messages]
+        return _shown(case, failure=Failure("escalate", str(refusal), unplaced, refusal.fields),
+                      status=refusal.status, escalation_reason=reason)
+    flash(_("Case %(reference)s escalated to %(unit)s; it stays on their list until someone there acknowledges "
+            "it.", reference=case.reference, unit=escalation.to_unit.name), "success")
+    return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))

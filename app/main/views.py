@@ -21,7 +21,8 @@ def home():
     work = {}
     if can(current_user, "cases.create"):
         work = {"my_work": queries.my_work(current_user, now),
-                "to_approve": queries.awaiting_approval(current_user, now)}
+                "to_approve": queries.awaiting_approval(current_user, now),
+                "overview": queries.overview(current_user, now)}
     if can(current_user, "reports.dashboard"):
         work["board"] = dashboard.board(current_user, now)
     if can(current_user, "escalations.raise"):

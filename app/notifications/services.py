@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.access import Role, can, scoped_cases
 from app.cases.models import Case, Deadline
-from app.cases.queries import awaiting_decision
+from app.cases.services import decisions_for
 from app.escalations.models import Escalation, explained
 from app.extensions import db
 from app.referrals import queries as referral_queries
@@ -25,7 +25,7 @@ KINDS = {
     "referral": _l("Referrals waiting for you"),
     "escalation": _l("Escalations to acknowledge"),
     "approval": _l("Plans and closures to approve"),
-    "deadline": _l("Deadlines within 24 hours"),
+    "deadline": _l("Deadlines overdue or within 24 hours"),
 }
 
 
@@ -34,7 +34,12 @@ class Notices:
     referrals: list[Referral]
     escalations: list[Escalation]
     approvals: list[Case]
-    deadlines: list[Deadline]
+    overdue: list[Deadline]  # the longest overdue first
+    due_soon: list[Deadline]  # within SOON, the soonest first
+
+    @property
+    def deadlines(self) -> list[Deadline]:
+        return self.overdue + self.due_soon
 
     @property
     def total(self) -> int:
@@ -54,15 +59,16 @@ def _escalations(user) -> sa.Select:
 
 
 def _approvals(user) -> sa.Select:
-    if user.role != Role.COMMUNE_LEADER:
-        return sa.select(Case).where(sa.false())
-    return scoped_cases(user).where(awaiting_decision())
+    """The plans this person may approve (never one they wrote a version of) and the closures, as the case page
+    offers them (cases.services.may_approve_plan)."""
+    return scoped_cases(user).where(decisions_for(user))
 
 
 def _deadlines(user, now: datetime) -> sa.Select:
-    """Deadlines due within a day on the cases the person answers for: their own, or (leaders) their commune's."""
+    """Deadlines overdue or due within a day on the cases the person answers for: their own, or (leaders) their
+    commune's. An overdue deadline stays until it is met: it is the most urgent of all."""
     query = sa.select(Deadline).join(Case, Case.id == Deadline.case_id).where(
-        Deadline.met_at.is_(None), Deadline.due_at >= now, Deadline.due_at < now + SOON, Case.status != "closed")
+        Deadline.met_at.is_(None), Deadline.due_at < now + SOON, Case.status != "closed")
     if user.role not in (Role.WORKER, Role.COMMUNE_LEADER):
         return query.where(sa.false())
     # In scope too: a worker moved to another commune stays assigned to cases they may no longer read.
@@ -74,10 +80,12 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
     def rows(query, *order):
         return list(db.session.scalars(query.order_by(*order).limit(limit)))
 
+    deadlines = rows(_deadlines(user, now), Deadline.due_at, Deadline.id)
     return Notices(referrals=rows(_referrals(user), Referral.created_at),
                    escalations=rows(_escalations(user).options(*explained()), Escalation.raised_at),
                    approvals=rows(_approvals(user), Case.updated_at),
-                   deadlines=rows(_deadlines(user, now), Deadline.due_at))
+                   overdue=[deadline for deadline in deadlines if deadline.due_at < now],
+                   due_soon=[deadline for deadline in deadlines if deadline.due_at >= now])
 
 
 def count_for(user, now: datetime) -> int:

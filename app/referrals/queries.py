@@ -31,9 +31,7 @@ def box(user, name: str, status: str | None = None, limit: int = 200, offset: in
     return [referral for referral, _ in box_with_waiting(user, name, status, limit, offset)]
 
 
-def box_with_waiting(user, name: str, status: str | None = None, limit: int = 200,
-                     offset: int = 0) -> list[tuple[Referral, bool]]:
-    """The box, each referral with whether it waits for this person."""
+def _box(user, name: str, status: str | None) -> sa.Select:
     query = scoped_referrals(user)
     ids = subtree_unit_ids(user.unit)
     if name == "in":
@@ -42,8 +40,18 @@ def box_with_waiting(user, name: str, status: str | None = None, limit: int = 20
         query = query.where(Referral.from_unit_id.in_(ids))
     else:
         query = query.where(_awaiting_approval_below(user) if user.role == Role.SUPERVISOR else sa.false())
-    if status:
-        query = query.where(Referral.status == status)
+    return query.where(Referral.status == status) if status else query
+
+
+def box_count(user, name: str, status: str | None = None) -> int:
+    """How many referrals the box shows, for a figure that links to it."""
+    return db.session.scalar(_box(user, name, status).with_only_columns(sa.func.count()))
+
+
+def box_with_waiting(user, name: str, status: str | None = None, limit: int = 200,
+                     offset: int = 0) -> list[tuple[Referral, bool]]:
+    """The box, each referral with whether it waits for this person."""
+    query = _box(user, name, status)
     waiting = waiting_for(user)
     query = query.add_columns(sa.case((waiting, True), else_=False))
     order = sa.case((waiting, 0), else_=1)

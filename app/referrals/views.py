@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from app.access import refuse, requires, scoped_providers, units_under
 from app.cases import queries as case_queries
 from app.cases.services import CaseRefused
-from app.cases.views import _load, _show_refusal
+from app.cases.views import _load, _show_refusal, place_refusal
 from app.cases.views import labels as case_labels
 from app.extensions import db
 from app.forms import unit_choices
@@ -48,11 +48,12 @@ def _referral_or_404(number: int):
     return referral
 
 
-def _render(referral, form=None, status: int = 200):
+def _render(referral, form=None, status: int = 200, failure: str | None = None):
+    """The referral; `failure` is said inside what the person can do, where they just acted."""
     readable = case_queries.get_case(current_user, referral.case.reference) is not None
     return render_template("referrals/show.html", referral=referral, form=form or ReasonForm(),
                            actions=services.allowed_actions(referral, current_user), case_readable=readable,
-                           now=utcnow(), **labels()), status
+                           failure=failure, now=utcnow(), **labels()), status
 
 
 @bp.route("/referrals/<int(max=2147483647):number>")
@@ -67,17 +68,17 @@ def act(number, action):
     referral = _referral_or_404(number)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash(_("Check the fields marked below."), "error")
-        return _render(referral, form, 422)
+        return _render(referral, form, 422, _("Check the fields marked below."))
     try:
         services.act(referral, current_user, action, form.reason.data)
     except CaseRefused as refusal:
         db.session.rollback()
-        _show_refusal(form, refusal)
-        return _render(db.session.merge(referral), form, refusal.status)
+        place_refusal(form, refusal)
+        return _render(db.session.merge(referral), form, refusal.status, str(refusal))
     flash(_("Referral %(number)d of case %(reference)s: “%(action)s” done.", number=referral.id,
             reference=referral.case.reference, action=workflow.ACTIONS[action]), "success")
-    return redirect(url_for("referrals.show", number=referral.id))
+    # Explicitly to the top, where the message is: otherwise the browser keeps the form's own anchor.
+    return redirect(url_for("referrals.show", number=referral.id, _anchor="content"))
 
 
 def _referral_form(case) -> ReferralForm:

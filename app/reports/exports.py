@@ -80,7 +80,7 @@ def as_xlsx(statistics: Statistics) -> bytes:
         for row in _all_rows(table):
             sheet.append([row.label, *row.values])
             # The cell keeps the number; its format shows it as the reader's Excel writes numbers (6,0 in Vietnamese).
-            for cell, value in zip(sheet[sheet.max_row][1:], row.values, strict=True):
+            for cell, value in zip(sheet[sheet.max_row][1:1 + len(row.values)], row.values, strict=True):
                 if value is not None:
                     cell.number_format = number_pattern(value)
         if table.total:

@@ -54,14 +54,18 @@ def test_a_hotline_report_goes_from_intake_to_an_approved_plan(browser, live_ser
     reference = page.locator("h1").inner_text().split()[0]
     assert "Phạm Thị Thu" in page.content()
 
-    page.check("input[name=answers][value=repeated_harm]")
+    # The child is in danger: the emergency measures' 12-hour form comes first, open; then the assessment.
+    page.fill("#step-emergency [name=description]", "Đưa trẻ đến nhà bà ngoại, báo công an xã.")
+    page.click("#step-emergency button[type=submit]")
+    page.wait_for_selector(".flash--success")
+    page.check("#next input[name=answers][value=repeated_harm]")
     page.click("#step-assess button[type=submit]")
     page.wait_for_selector(".flash--success")
     page.fill("#goals", "Trẻ được an toàn tại nhà bà ngoại.")
     page.fill("#actions-0-description", "Thăm nhà hằng tuần")
     page.fill("#actions-0-responsible", "Cán bộ bảo vệ trẻ em xã")
     page.fill("#actions-0-due_date", "2030-01-31")
-    page.click("#step-draft_plan button[type=submit]")
+    page.click("#step-draft_plan button:not([name=and_submit])")  # saved as a draft, submitted next
     page.wait_for_selector("#step-submit_plan")
     page.click("#step-submit_plan button[type=submit]")
     page.wait_for_selector(".flash--success")

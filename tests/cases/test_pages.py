@@ -28,7 +28,7 @@ def test_a_worker_opens_a_case_from_the_intake_page(client, worker):
     response = client.post("/cases/new", data=INTAKE)
     assert response.status_code == 302
     case = db.session.scalar(sa.select(Case))
-    assert response.headers["Location"] == f"/cases/{case.reference}"
+    assert response.headers["Location"] == f"/cases/{case.reference}#content"
     assert (case.child.full_name, case.immediate_danger, case.categories) == ("Lê Thị Mai", True, ["neglect"])
 
 

@@ -96,11 +96,25 @@ def test_a_worker_escalates_from_the_case_page_and_the_supervisor_acknowledges(c
     assert case.escalations[0].acknowledged_by_id == supervisor.id
 
 
-def test_escalating_without_a_reason_changes_nothing(client, sign_in, worker, case):
+def test_escalating_without_a_reason_changes_nothing_and_says_why_beside_the_open_form(client, sign_in, worker,
+                                                                                      case):
     sign_in(worker)
-    assert client.post(f"/cases/{case.reference}/escalate", data={"reason": ""}).status_code == 302
+    client.post("/language", data={"locale": "en"})
+    response = client.post(f"/cases/{case.reference}/escalate", data={"reason": "  "})
+    assert response.status_code == 422
+    form = re.search(r'<details class="step-block" open><summary>Escalate.*?</details>', response.text, re.S)
+    assert form and "Say why the case is escalated." in form.group(0) and 'action="' in form.group(0)
+    assert f'/cases/{case.reference}/escalate#escalate"' in form.group(0)
     db.session.refresh(case)
     assert case.escalations == []
+
+
+def test_escalating_says_what_happened_at_the_top_of_the_case_page(client, sign_in, worker, case):
+    sign_in(worker)
+    client.post("/language", data={"locale": "en"})
+    response = client.post(f"/cases/{case.reference}/escalate", data={"reason": "Gia đình không hợp tác."})
+    assert response.status_code == 302 and response.location.endswith(f"/cases/{case.reference}#content")
+    assert "escalated to Huyện Cẩm Giàng" in client.get(response.location).text
 
 
 def test_a_province_officer_keeps_the_provider_register(client, sign_in, make_user):
@@ -185,3 +199,13 @@ def test_the_badge_is_counted_again_after_a_minute_or_after_the_persons_own_acti
     make_referral(case, worker, to="10966")
     client.post("/language", data={"locale": "vi"})
     assert badge(client.get("/escalations/").text) == 2
+
+
+def test_a_refused_referral_action_is_explained_beside_the_actions(client, sign_in, worker, case, make_user):
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    sign_in(make_user("worker", unit="10510"))
+    client.post("/language", data={"locale": "en"})
+    response = client.post(f"/referrals/{referral.id}/decline", data={"reason": ""})
+    actions = response.text[response.text.index('id="actions"'):response.text.index("</section>")]
+    assert 'class="flash flash--error step-failure"' in actions and "Give the reason." in actions
+    assert 'action="/referrals/%d/decline#referral-decline"' % referral.id in actions
