@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
-from app.input_guard import is_api_request
+from app.input_guard import Unacceptable, is_api_request
 
 
 # Stable codes for the API's error format; the messages are translated, these are not.
@@ -38,7 +38,7 @@ def _respond(status: int, message: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    return _respond(error.code or 500)
+    return _respond(error.code or 500, error.description if isinstance(error, Unacceptable) else None)
 
 
 def handle_csrf_error(error: CSRFError):
