@@ -46,6 +46,21 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+CUT_MARK = "…"
+
+
+def fit(value, column) -> str | None:
+    """`value` as text that `column` (a bounded String) can hold: cut, and then ending in CUT_MARK, when longer.
+
+    For values recorded rather than kept as data (what a refused request asked for): PostgreSQL refuses a value
+    longer than its column, and SQLite stores it whole, so an unchecked one fails on one database only.
+    """
+    if value is None:
+        return None
+    text, limit = str(value), column.type.length
+    return text if len(text) <= limit else text[:limit - len(CUT_MARK)] + CUT_MARK
+
+
 def tune_sqlite(dbapi_connection, connection_record) -> None:
     """SQLite as a web application's database: write-ahead log (readers and the writer do not block each
     other), durable at checkpoints rather than at every commit, foreign keys on, and a wait for the lock."""
