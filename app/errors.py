@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from app.extensions import db
 from app.input_guard import Unacceptable, is_api_request
@@ -43,7 +43,11 @@ def _respond(status: int, message: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    return _respond(error.code or 500, error.description if isinstance(error, Unacceptable) else None)
+    response = make_response(_respond(error.code or 500,
+                                      error.description if isinstance(error, Unacceptable) else None))
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def handle_csrf_error(error: CSRFError):
