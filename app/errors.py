@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 
 from app.extensions import db
 from app.input_guard import Unacceptable, is_api_request
+from app.orm import release_session, saved_in_this_request
 
 
 # Stable codes for the API's error format; the messages are translated, these are not.
@@ -65,15 +66,20 @@ RETRY_AFTER_SECONDS = 5
 
 def handle_database_unavailable(error: Exception):
     """503 with Retry-After. The request's work is rolled back; a connection the server cut is dropped from the
-    pool (SQLAlchemy invalidates it, and the pool's reset on return invalidates any other that fails)."""
+    pool. A change this request had already committed is kept: the answer then says so, lest it be sent again."""
     current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error)
-    try:
-        db.session.rollback()
-    finally:
-        db.session.close()
+    release_session()
     # The page is drawn as for a visitor: the signed-in user would be read from the database.
     g._login_user = current_app.login_manager.anonymous_user()
-    response = make_response(_respond(503))
+    saved = request.method not in ("GET", "HEAD", "OPTIONS") and saved_in_this_request()
+    message = _("Your change was saved, but the database could not be reached to show it. Reload to see it; do "
+                "not send it again.") if saved else None
+    if saved and is_api_request():
+        from app.api.errors import error_response
+
+        response = error_response(503, "unavailable_after_saving", message)
+    else:
+        response = make_response(_respond(503, message))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

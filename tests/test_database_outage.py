@@ -91,3 +91,67 @@ def test_a_database_that_cannot_answer_gives_503_with_retry_after_on_pages_and_a
     api = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
     assert api.status_code == 503 and api.headers["Retry-After"].isdigit()
     assert api.json["error"]["code"] == "unavailable"
+
+
+@pytest.mark.postgresql_only
+def test_writes_under_load_while_every_connection_is_cut_are_kept_or_answered_503_saying_which(app, make_user,
+                                                                                        fresh_pool_after):
+    """As the security test found it: the server is restarted while four clients write over HTTP. Each write is
+    then kept and answered 201, or refused with 503 and nothing kept, or kept and answered 503 saying so (the
+    database went away while the answer was being read); no connection is left in a failed transaction."""
+    import json
+    import threading
+    import time
+    import urllib.error
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    worker = make_user("worker")
+    username, reference = worker.username, make_case(worker).reference
+    db.session.close()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/api/v1"
+
+    def post(path, payload, token=None):
+        request = urllib.request.Request(f"{base}{path}", data=json.dumps(payload).encode(), method="POST",
+                                         headers={"Content-Type": "application/json",
+                                                  **({"Authorization": f"Bearer {token}"} if token else {})})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers, json.loads(response.read())
+        except urllib.error.HTTPError as refusal:
+            return refusal.code, refusal.headers, json.loads(refusal.read() or "null")
+
+    status, _headers, issued = post("/tokens", {"username": username, "password": PASSWORD})
+    assert status == 201
+    token = issued["token"]
+    answers = []
+
+    def write(client: int) -> None:
+        for number in range(15):
+            text = f"Ghi chú {client}-{number}"
+            status, headers, body = post(f"/cases/{reference}/timeline",
+                                         {"kind": "note", "occurred_at": "2026-11-28T08:00:00+07:00",
+                                          "text": text}, token)
+            answers.append((text, status if status != 503 else body["error"]["code"], headers.get("Retry-After")))
+
+    writers = [threading.Thread(target=write, args=(client,)) for client in range(4)]
+    try:
+        for writer in writers:
+            writer.start()
+        for _ in range(3):
+            time.sleep(0.2)
+            cut_every_connection()
+        for writer in writers:
+            writer.join()
+    finally:
+        server.shutdown()
+    answered = {status for _text, status, _retry in answers}
+    assert answered <= {201, "unavailable", "unavailable_after_saving"} and answered & {"unavailable",
+                                                                                       "unavailable_after_saving"}
+    assert all(retry and retry.isdigit() for _text, status, retry in answers if status != 201)
+    kept = set(db.session.scalars(sa.select(TimelineEntry.text)))
+    assert kept == {text for text, status, _retry in answers if status in (201, "unavailable_after_saving")}
+    assert connections_in_failed_transactions() == 0

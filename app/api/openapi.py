@@ -48,8 +48,9 @@ ERRORS = {
     412: "If-Match names another version than the current one; the error lists the changes since",
     422: "Missing or invalid fields; the error's `fields` say which and why",
     428: "If-Match is missing",
-    503: "The database cannot be reached just now (it may be restarting); nothing was saved. Try again after "
-         "Retry-After seconds.",
+    503: "The database cannot be reached just now (it may be restarting). With the code unavailable nothing was "
+         "saved: try again after Retry-After seconds. With unavailable_after_saving the change was saved but could "
+         "not be shown: read it again, do not send it again.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
                                "schema": {"type": "integer"}}}
