@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import errors, forms, i18n, input_guard
 from app.audit import recorder as audit_recorder
 from app.config import PROJECT_ROOT, load_config
-from app.orm import install_write_guard, ping_idle_connections, tune_sqlite
+from app.orm import install_commit_notes, install_write_guard, ping_idle_connections, release_session, tune_sqlite
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 
@@ -17,6 +17,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
 
     db.init_app(app)
+    # Runs before Flask-SQLAlchemy's own teardown (teardowns run in reverse order).
+    app.teardown_appcontext(release_session)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", tune_sqlite)
@@ -25,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
             ping_idle_connections(db.engine)
     audit_recorder.install()
     install_write_guard()
+    install_commit_notes()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -69,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.exempt(api.bp)
 
     from app.audit.cli import audit_cli
+    from app.backup import backup
     from app.demo.cli import seed_cli
     from app.escalations.cli import escalate
     from app.notifications.cli import mail_cli
@@ -83,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(escalate)
     app.cli.add_command(mail_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(backup)
 
     _register_template_helpers(app)
     return app

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.extensions import db
+from app.orm import fit
 from app.units.models import Unit
 
 
@@ -94,9 +95,10 @@ def role_can(role: str, capability: str) -> bool:
 
 
 def record_refusal(status: int, *, entity: str | None = None, entity_id=None) -> None:
-    """Record a refused access in the trail, dropping whatever the refused request had begun."""
+    """Record a refused access in the trail, dropping whatever the refused request had begun. The id is what the
+    request named (a reference of any length), cut to the trail's column."""
     db.session.rollback()
-    record(db.session, "access_denied", entity=entity, entity_id=entity_id,
+    record(db.session, "access_denied", entity=entity, entity_id=fit(entity_id, AuditEntry.entity_id),
            changes={"status": status, "method": request.method, "path": request.path})
     db.session.commit()
 

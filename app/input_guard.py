@@ -2,13 +2,28 @@
 
 PostgreSQL text holds neither a NUL character nor a lone UTF-16 surrogate; without
 this guard such a value would reach the driver (or the password hasher) and fail
-there as a server error. JSON bodies are parsed once, here, for the API to use.
+there as a server error. JSON bodies are parsed once, here, for the API to use, after
+their nesting is measured without recursion: a body nested hundreds of levels deep
+would otherwise exhaust the stack of whatever walks it.
 """
 import json
+import re
 
 from flask import abort, g, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 
 _MALFORMED = object()
+# No body of the API nests deeper than a case's child's carers (4 levels).
+MAX_JSON_DEPTH = 20
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]')
+
+
+class Unacceptable(BadRequest):
+    """Input refused before any view sees it, for a reason the answer says in the reader's language."""
+
+    def __init__(self, message: str):
+        super().__init__(description=message)
 
 
 def is_api_request() -> bool:
@@ -25,26 +40,59 @@ def whole_number(text: str | None) -> int | None:
     return int(text)
 
 
-def _storable(value) -> bool:
-    if isinstance(value, str):
-        if "\x00" in value:
-            return False
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(_storable(key) and _storable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_storable(item) for item in value)
+def _storable_text(value: str) -> bool:
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
     return True
 
 
+def _storable(value) -> bool:
+    """Every string in `value` (keys too) is storable; walked with a list, not recursion."""
+    waiting = [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            if not _storable_text(item):
+                return False
+        elif isinstance(item, dict):
+            waiting.extend(item.keys())
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            waiting.extend(item)
+    return True
+
+
+def nesting_depth(text: str, limit: int) -> int:
+    """How deep the arrays and objects of JSON `text` nest, counted up to `limit` + 1 (brackets in strings do not
+    count)."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                break
+        elif mark in "]}":
+            depth -= 1
+    return deepest
+
+
 def _parse_json_body():
+    body = request.get_data(cache=True)
     try:
-        return json.loads(request.get_data(cache=True))
-    except (ValueError, RecursionError):
+        text = body.decode(json.detect_encoding(body))
+    except (UnicodeDecodeError, LookupError):
+        return _MALFORMED
+    if nesting_depth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise Unacceptable(_("The request body nests more than %(limit)d levels deep.", limit=MAX_JSON_DEPTH))
+    try:
+        return json.loads(text)
+    except ValueError:
         return _MALFORMED
 
 
@@ -54,8 +102,18 @@ def json_payload():
     return None if payload is _MALFORMED else payload
 
 
+def fit_remote_address() -> None:
+    """The client's address goes into every audit entry (a column of 64 characters). Behind proxies it is what
+    they passed on in X-Forwarded-For, which a misconfigured one lets the client write."""
+    from app.audit.models import AuditEntry
+    from app.orm import fit
+
+    request.remote_addr = fit(request.remote_addr, AuditEntry.ip)
+
+
 def refuse_unstorable_input():
-    if not _storable(request.path) or not all(_storable(v) for values in request.args.listvalues() for v in values):
+    if not _storable_text(request.path) or \
+            not all(_storable_text(v) for values in request.args.listvalues() for v in values):
         abort(400)
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
@@ -65,9 +123,10 @@ def refuse_unstorable_input():
         g.json_payload = _parse_json_body()
         if g.json_payload is not _MALFORMED and not _storable(g.json_payload):
             abort(400)
-    elif not all(_storable(v) for values in request.form.listvalues() for v in values):
+    elif not all(_storable_text(v) for values in request.form.listvalues() for v in values):
         abort(400)
 
 
 def init_app(app) -> None:
+    app.before_request(fit_remote_address)
     app.before_request(refuse_unstorable_input)

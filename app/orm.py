@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from functools import wraps
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
@@ -44,6 +45,21 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+CUT_MARK = "…"
+
+
+def fit(value, column) -> str | None:
+    """`value` as text that `column` (a bounded String) can hold: cut, and then ending in CUT_MARK, when longer.
+
+    For values recorded rather than kept as data (what a refused request asked for): PostgreSQL refuses a value
+    longer than its column, and SQLite stores it whole, so an unchecked one fails on one database only.
+    """
+    if value is None:
+        return None
+    text, limit = str(value), column.type.length
+    return text if len(text) <= limit else text[:limit - len(CUT_MARK)] + CUT_MARK
 
 
 def tune_sqlite(dbapi_connection, connection_record) -> None:
@@ -122,3 +138,30 @@ def install_write_guard() -> None:
         return
     sa.event.listen(Session, "before_flush", refuse_writes_outside_transactions, insert=True)
     sa.event.listen(Session, "before_commit", refuse_writes_outside_transactions, insert=True)
+
+
+def release_session(exception=None) -> None:
+    """Give the request's connection back to the pool at the end of the request, before Flask-SQLAlchemy removes
+    the session. A connection the server cut meanwhile (a restart) fails its rollback: it is then dropped from the
+    pool rather than failing a request whose answer is already made."""
+    from app.extensions import db
+
+    try:
+        db.session.close()
+    except sa.exc.DBAPIError:
+        db.session().invalidate()
+
+
+def _note_commit(session: Session) -> None:
+    if has_request_context():
+        g.database_saved = True
+
+
+def saved_in_this_request() -> bool:
+    """Whether this request committed something (its change is kept whatever happens to the request after)."""
+    return bool(has_request_context() and g.get("database_saved"))
+
+
+def install_commit_notes() -> None:
+    if not sa.event.contains(Session, "after_commit", _note_commit):
+        sa.event.listen(Session, "after_commit", _note_commit)

@@ -9,12 +9,13 @@ from app.access import requires
 from app.api import bp
 from app.api.errors import ApiError, number_argument
 from app.audit import services
-from app.audit.models import MAX_ENTRY_ID
+from app.audit.models import MAX_ENTRY_ID, AuditEntry
 from app.audit.services import AuditFilter
 from app.dates import OUT_OF_RANGE, in_range
 from app.orm import utcnow
 from app.reports.audit_extract import print_extract
 from app.reports.http import download
+from app.units.models import Unit
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
@@ -34,10 +35,23 @@ def _moment(name: str, problems: dict):
     return moment
 
 
+# Each filter's longest value: that of the column it is compared with.
+FILTER_LENGTHS = {"actor": AuditEntry.actor.type.length, "unit": Unit.code.type.length,
+                  "case": AuditEntry.case_ref.type.length, "action": AuditEntry.action.type.length}
+
+
+def _text(name: str, problems: dict) -> str | None:
+    value = request.args.get(name) or None
+    if value and len(value) > FILTER_LENGTHS[name]:
+        problems[name] = [_("At most %(count)d characters.", count=FILTER_LENGTHS[name])]
+        return None
+    return value
+
+
 def _filters(problems: dict) -> AuditFilter:
     return AuditFilter(since=_moment("since", problems), until=_moment("until", problems),
-                       actor=request.args.get("actor") or None, unit=request.args.get("unit") or None,
-                       case=request.args.get("case") or None, action=request.args.get("action") or None)
+                       actor=_text("actor", problems), unit=_text("unit", problems), case=_text("case", problems),
+                       action=_text("action", problems))
 
 
 @bp.get("/audit")

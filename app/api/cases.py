@@ -299,10 +299,11 @@ def get_case(reference):
 @requires("cases.read")
 def patch_case(reference):
     case = case_or_404(reference)
-    version = _version_from_if_match(required=True)
     fields = Fields(json_body({}))
     changes = _changes(fields)
     fields.check()
+    # A request that cannot be read is refused as such (400, 422) before its precondition is weighed.
+    version = _version_from_if_match(required=True)
     services.edit_case(case, current_user, changes, version)
     response = jsonify(case_json(case))
     response.headers["ETag"] = f'"{case.version}"'
@@ -332,40 +333,39 @@ def _planned_actions(fields: Fields) -> list[services.PlannedAction]:
     return planned
 
 
-def _prepare(case: Case, step: str, fields: Fields, version: int | None):
-    """Read the step's fields from the JSON body, and return the service call to make with them."""
+def _prepare(case: Case, step: str, fields: Fields):
+    """Read the step's fields from the JSON body, and return the service call to make with them, but for the
+    version seen (none for the timeline)."""
     user = current_user._get_current_object()
     if step == "assessment":
-        return partial(services.assess, case, user, _answers(fields), fields.text("summary"), version)
+        return partial(services.assess, case, user, _answers(fields), fields.text("summary"))
     if step == "detailed-assessment":
         return partial(services.record_detailed_assessment, case, user, fields.text("summary") or "",
-                       fields.text("meeting_minutes"), version)
+                       fields.text("meeting_minutes"))
     if step == "emergency-measures":
         return partial(services.record_emergency, case, user, services.Emergency(
             description=fields.text("description") or "", taken_at=fields.moment("taken_at", required=True),
             isolation=fields.flag("isolation"), isolation_place=fields.text("isolation_place"),
             isolation_from=fields.day("isolation_from"), isolation_until=fields.day("isolation_until"),
-            decided_by=fields.text("decided_by")), version)
+            decided_by=fields.text("decided_by")))
     if step == "isolation-end":
-        return partial(services.end_isolation, case, user, fields.day("ended_on"), fields.text("note") or "",
-                       version)
+        return partial(services.end_isolation, case, user, fields.day("ended_on"), fields.text("note") or "")
     if step in ("plan", "new-plan"):
         write = services.draft_plan if step == "plan" else services.new_plan
-        return partial(write, case, user, fields.text("goals") or "", _planned_actions(fields), version)
+        return partial(write, case, user, fields.text("goals") or "", _planned_actions(fields))
     if step == "timeline":
         return partial(services.log, case, user, fields.text("kind") or "",
                        fields.moment("occurred_at", required=True), fields.text("text") or "")
     if step == "review":
-        return partial(services.review, case, user, _scores(fields), fields.text("note"), version)
+        return partial(services.review, case, user, _scores(fields), fields.text("note"))
     if step in ("plan-return", "reopening"):
         act = services.return_plan if step == "plan-return" else services.reopen
-        return partial(act, case, user, fields.text("reason") or "", version)
+        return partial(act, case, user, fields.text("reason") or "")
     if step == "closure-proposal":
-        return partial(services.propose_closure, case, user, fields.text("reason") or "", fields.text("note"),
-                       version)
+        return partial(services.propose_closure, case, user, fields.text("reason") or "", fields.text("note"))
     act = {"plan-submission": services.submit_plan, "plan-approval": services.approve_plan,
            "closure-approval": services.approve_closure}[step]
-    return partial(act, case, user, version)
+    return partial(act, case, user)
 
 
 def _answers(fields: Fields) -> dict:
@@ -396,11 +396,14 @@ def case_step(reference, step):
     """One step of the case: POST /cases/{reference}/{step} with If-Match (412 when stale); a timeline entry,
     which changes nothing anyone saw, needs none."""
     case = case_or_404(reference)
-    version = _version_from_if_match(required=step != "timeline")
     fields = Fields(json_body({}) if request.get_data() else {})
-    run = _prepare(case, step, fields, version)
+    run = _prepare(case, step, fields)
     fields.check()
-    run()
+    # A request that cannot be read is refused as such (400, 422) before its precondition is weighed.
+    if step == "timeline":
+        run()
+    else:
+        run(_version_from_if_match(required=True))
     response = jsonify(case_json(case))
     response.status_code = 201 if step in CREATING_STEPS else 200
     response.headers["ETag"] = f'"{case.version}"'

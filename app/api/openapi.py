@@ -1,7 +1,23 @@
-"""The OpenAPI 3 description of the API; each area adds its paths here as it adds endpoints."""
+"""The OpenAPI 3 description of the API; each area adds its paths here as it adds endpoints.
+
+Every operation lists the answers it can give and every request states the limits the server enforces, so that
+a client (and the suite's Schemathesis run, tests/api/test_schema_fuzzing.py) can rely on it. The enums are read
+from the same tables the services check.
+"""
 from flask import jsonify
 
 from app.api import bp
+from app.audit.models import MAX_ENTRY_ID, AuditEntry
+from app.cases.checklist import QUESTIONS
+from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS
+from app.cases.queries import SORTS
+from app.cases.workflow import STATUSES
+from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
+from app.input_guard import MAX_ID, MAX_JSON_DEPTH
+from app.referrals.models import CONSENTS
+from app.referrals.queries import BOXES
+from app.referrals.workflow import ACTIONS as REFERRAL_ACTIONS, STATUSES as REFERRAL_STATUSES
+from app.units.models import Unit
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -14,19 +30,193 @@ ERROR_SCHEMA = {
                 "code": {"type": "string", "example": "invalid_fields"},
                 "message": {"type": "string", "description": "Human text in the language of Accept-Language."},
                 "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                "changes": {"type": "array", "items": {"type": "object"},
+                            "description": "With 412: who changed what since the version sent."},
             },
         }
     },
 }
 
+# What each error status means wherever it is listed.
+ERRORS = {
+    400: f"Malformed request: a body that is not a JSON object, nests deeper than {MAX_JSON_DEPTH} levels, or "
+         "holds text no database can store (a NUL character, a lone surrogate)",
+    401: "No valid bearer token",
+    403: "This role, or this person, may not do this",
+    404: "Absent, or out of the caller's scope",
+    409: "Not possible in the record's present state",
+    412: "If-Match names another version than the current one; the error lists the changes since",
+    422: "Missing or invalid fields; the error's `fields` say which and why",
+    428: "If-Match is missing",
+    503: "The database cannot be reached just now (it may be restarting). With the code unavailable nothing was "
+         "saved: try again after Retry-After seconds. With unavailable_after_saving the change was saved but could "
+         "not be shown: read it again, do not send it again.",
+}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer"}}}
+TEXT = {"type": "string"}
+NULLABLE_TEXT = {"type": "string", "nullable": True}
+MOMENT = {"type": "string", "format": "date-time"}
+NULLABLE_MOMENT = {"type": "string", "format": "date-time", "nullable": True}
+DAY = {"type": "string", "format": "date"}
+FLAG = {"type": "boolean"}
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+UNIT_CODE = {"type": "string", "minLength": 1, "maxLength": Unit.code.type.length, "description": "Unit code"}
 
-def _error(description: str) -> dict:
+
+def text(limit: int, required: bool = False) -> dict:
+    """A string of at most `limit` characters; a required one is not empty."""
+    return {"type": "string", "maxLength": limit, **({"minLength": 1} if required else {})}
+
+
+def chosen(values) -> dict:
+    """A query filter: one of `values`, or empty for none."""
+    return {"type": "string", "enum": [*values, ""], "description": "Empty: no filter"}
+
+
+def one_of(values, nullable: bool = False) -> dict:
+    return {"type": "string", "enum": [*values, *([None] if nullable else [])], **({"nullable": True} if nullable
+                                                                                    else {})}
+
+
+def _error(status: int) -> dict:
+    answer = {"description": ERRORS[status],
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    if status == 503:
+        answer["headers"] = RETRY_AFTER
+    return answer
+
+
+def _json(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _pdf(description: str) -> dict:
     return {"description": description,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 
 
-ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
-                   "schema": {"type": "string", "enum": ["vi", "en"], "default": "vi"}}
+def operation(summary: str, answers: dict, errors: tuple[int, ...], parameters: list | None = None,
+              body: dict | None = None, public: bool = False) -> dict:
+    """One operation: its successful `answers` by status, and the error statuses it can give beyond those that any
+    request can (400 and 503; 401 unless `public`)."""
+    statuses = {400, 503, *errors} | (set() if public else {401})
+    documented = {"summary": summary, "parameters": [ACCEPT_LANGUAGE, *(parameters or [])],
+                  "responses": {**{str(status): answer for status, answer in answers.items()},
+                                **{str(status): _error(status) for status in sorted(statuses)}}}
+    if body is not None:
+        documented["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if public:
+        documented["security"] = []
+    return documented
+
+
+def query(name: str, schema: dict, description: str = "", required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "schema": schema,
+            **({"description": description} if description else {})}
+
+
+def path(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def body(properties: dict, required: tuple[str, ...] = (), closed: bool = False) -> dict:
+    """A JSON object; `closed` when the server refuses names it does not know."""
+    schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False, "schema": {"type": "string"},
+                   "description": "vi (the default) or en: the language of messages and documents"}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+            "description": "The case's version as its ETag gave it, e.g. \"3\""}
+REFERENCE = path("reference", {"type": "string", "example": "HD-10933-2024-0007"})
+NUMBER = path("number", ID)
+LIMIT = query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})
+OFFSET = query("offset", {"type": "integer", "minimum": 0, "maximum": 10_000_000, "default": 0})
+AUDIT_FILTERS = [
+    query("case", text(AuditEntry.case_ref.type.length), "Case reference"),
+    query("actor", text(AuditEntry.actor.type.length), "Username"),
+    query("action", text(AuditEntry.action.type.length), "Action key"),
+    query("unit", text(Unit.code.type.length), "Unit code: that unit's subtree"),
+    query("since", TEXT, "YYYY-MM-DD (a day in Viet Nam time) or an ISO 8601 time"),
+    query("until", TEXT, "YYYY-MM-DD (included) or an ISO 8601 time")]
+
+CHILD = body({
+    "full_name": text(200, required=True), "sex": one_of(SEXES), "date_of_birth": DAY,
+    "birth_year": {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID, "description": "When the date is not "
+                   "known"},
+    "id_number": text(12), "other_names": text(200), "ethnicity": text(80),
+    "address_unit": {**text(Unit.code.type.length), "description": "The code of the commune where the child "
+                     "lives, in the list of units in force; left out or empty: unknown"},
+    "address_detail": text(300), "school": text(200),
+    "special_circumstances": {"type": "array", "items": one_of(SPECIAL_CIRCUMSTANCES)},
+    "carers": {"type": "array", "items": body({"name": text(200, required=True),
+                                               "relationship": text(80, required=True),
+                                               "phone": {"type": "string", "pattern": r"^\+?[0-9 .-]{6,20}$"}},
+                                              required=("name", "relationship"))}},
+    required=("full_name", "sex"))
+REPORT = {"source": one_of(SOURCES), "received_at": MOMENT,
+          "categories": {"type": "array", "minItems": 1, "items": one_of(CATEGORIES)},
+          "description": text(20000, required=True), "immediate_danger": FLAG, "reporter_name": text(200),
+          "reporter_contact": text(100), "reporter_may_be_named": FLAG, "place": text(300),
+          "action_taken": text(20000)}
+PLANNED_ACTION = body({"description": text(2000, required=True), "responsible": text(200, required=True),
+                       "due_date": DAY}, required=("description", "responsible", "due_date"))
+PLAN = body({"goals": text(20000, required=True),
+             "actions": {"type": "array", "minItems": 1, "items": PLANNED_ACTION}}, required=("goals", "actions"))
+REASON = body({"reason": text(5000, required=True)}, required=("reason",))
+
+# Each step of a case: (summary, its body or None, 201 when it adds a record, If-Match required).
+STEPS = {
+    "assessment": ("The initial assessment: the checklist's answers give the risk.",
+                   body({"answers": body({key: FLAG for key in QUESTIONS}, closed=True),
+                         "summary": text(20000)}), True, True),
+    "detailed-assessment": ("The detailed assessment and the case meeting's minutes.",
+                            body({"summary": text(20000, required=True), "meeting_minutes": text(50000)},
+                                 required=("summary",)), True, True),
+    "emergency-measures": ("Emergency measures; a temporary isolation lasts 15 days at most.",
+                           body({"description": text(20000, required=True), "taken_at": MOMENT, "isolation": FLAG,
+                                 "isolation_place": text(300), "isolation_from": DAY, "isolation_until": DAY,
+                                 "decided_by": text(200)}, required=("description", "taken_at")), True, True),
+    "isolation-end": ("The end of the temporary isolation, and what followed for the child.",
+                      body({"ended_on": DAY, "note": text(5000, required=True)}, required=("ended_on", "note")),
+                      False, True),
+    "plan": ("Draft (or redraft) the support plan.", PLAN, True, True),
+    "new-plan": ("A new plan for a case whose plan is in progress.", PLAN, True, True),
+    "plan-submission": ("Submit the plan for a commune leader's approval.", None, False, True),
+    "plan-approval": ("Approve the plan (a commune leader who wrote no version of it).", None, False, True),
+    "plan-return": ("Return the plan to its authors, saying why.", REASON, False, True),
+    "timeline": ("Add to the timeline; changes nothing anyone saw, so needs no If-Match.",
+                 body({"kind": one_of(TIMELINE_KINDS), "occurred_at": MOMENT, "text": text(20000, required=True)},
+                      required=("kind", "occurred_at", "text")), True, False),
+    "review": ("Review the child's safety.",
+               body({"scores": body({key: one_of(RISK_LEVELS) for key in REVIEW_CRITERIA},
+                                    required=tuple(REVIEW_CRITERIA), closed=True),
+                     "note": text(20000)}, required=("scores",)), True, True),
+    "closure-proposal": ("Propose to close the case.",
+                         body({"reason": one_of(CLOSURE_REASONS),
+                               "note": {**text(5000), "description": "Required when the reason is other"}},
+                              required=("reason",)), False, True),
+    "closure-approval": ("Approve the closure (a commune leader).", None, False, True),
+    "reopening": ("Open a closed case again for a new assessment.", REASON, False, True),
+}
+
+
+def _step(name: str) -> dict:
+    summary, schema, creates, versioned = STEPS[name]
+    answer = {201 if creates else 200: _json("The case", {"$ref": "#/components/schemas/Case"})}
+    errors = (403, 404, 409, 422) + ((412, 428) if versioned else ())
+    documented = operation(summary, answer, errors, [IF_MATCH] if versioned else [], body=schema)
+    if schema is None:
+        documented["requestBody"] = {"required": False,
+                                     "content": {"application/json": {"schema": {"type": "object"}}}}
+    return {"parameters": [REFERENCE], "post": documented}
+
 
 DOCUMENT = {
     "openapi": "3.0.3",
@@ -41,263 +231,185 @@ DOCUMENT = {
         "schemas": {
             "Error": ERROR_SCHEMA,
             "Token": {"type": "object", "required": ["token", "expires_at"],
-                      "properties": {"token": {"type": "string"},
-                                     "expires_at": {"type": "string", "format": "date-time"}}},
+                      "properties": {"token": TEXT, "expires_at": MOMENT}},
             "AuditEntry": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+                "id": {"type": "integer"}, "at": MOMENT,
                 "actor": {"type": "string", "nullable": True,
                           "description": "Username; `db:<role>` for a change made outside the application"},
-                "role": {"type": "string", "nullable": True}, "unit": {"type": "string", "nullable": True},
-                "action": {"type": "string"}, "entity": {"type": "string", "nullable": True},
-                "entity_id": {"type": "string", "nullable": True}, "case": {"type": "string", "nullable": True},
+                "role": NULLABLE_TEXT, "unit": NULLABLE_TEXT, "action": TEXT, "entity": NULLABLE_TEXT,
+                "entity_id": NULLABLE_TEXT, "case": NULLABLE_TEXT,
                 "changes": {"type": "object", "nullable": True,
                             "description": "{field: [before, after]} for a change; details for other actions"},
-                "ip": {"type": "string", "nullable": True}, "request_id": {"type": "string", "nullable": True},
-                "hash": {"type": "string"}, "prev_hash": {"type": "string"}}},
+                "ip": NULLABLE_TEXT, "request_id": NULLABLE_TEXT, "hash": TEXT, "prev_hash": TEXT}},
             "Referral": {"type": "object", "description": "id, case (reference), from_unit, to_unit (code or null), "
                          "provider ({id, name, kind} or null), receiving_unit, status, urgent, transfer, reason, "
                          "service, consent, approval_needed, approval_due_at, approved_at, approved_by, sent_at, "
                          "answer_due_at, answered_at, completed_at, closing_reason, created_at, updated_at, version.",
                          "required": ["id", "case", "from_unit", "to_unit", "status", "urgent", "reason",
-                                      "created_at"]},
+                                      "created_at"],
+                         "properties": {"id": {"type": "integer"}, "case": TEXT, "from_unit": TEXT,
+                                        "to_unit": NULLABLE_TEXT, "status": one_of(REFERRAL_STATUSES),
+                                        "urgent": FLAG, "reason": TEXT, "created_at": MOMENT}},
             "Escalation": {"type": "object", "description": "id, case, from_unit, to_unit, reason (as recorded), "
                            "explanation (the reason in the Accept-Language: an automatic one written again from what "
                            "was missed), automatic, level, raised_at, acknowledged_at, acknowledged_by.",
                            "required": ["id", "to_unit", "reason", "automatic", "raised_at", "acknowledged_at",
-                                        "acknowledged_by"]},
+                                        "acknowledged_by"],
+                           "properties": {"id": {"type": "integer"}, "to_unit": TEXT, "reason": TEXT,
+                                          "automatic": FLAG, "raised_at": MOMENT, "acknowledged_at": NULLABLE_MOMENT,
+                                          "acknowledged_by": NULLABLE_TEXT}},
             "Case": {"type": "object", "description": "A case, as ../shared/API.md lists it, and more.",
+                     "required": ["reference", "status", "unit", "categories", "version"],
                      "properties": {
                          "reference": {"type": "string", "example": "HD-10933-2024-0007"},
-                         "status": {"type": "string", "enum": ["reported", "assessing", "planning", "in_progress",
-                                                               "monitoring", "closed"]},
-                         "unit": {"type": "string"}, "categories": {"type": "array", "items": {"type": "string"}},
-                         "risk_level": {"type": "string", "nullable": True, "enum": ["high", "medium", "low"]},
+                         "status": one_of(STATUSES), "unit": TEXT,
+                         "categories": {"type": "array", "items": one_of(CATEGORIES)},
+                         "risk_level": one_of(RISK_LEVELS, nullable=True), "source": one_of(SOURCES),
+                         "received_at": MOMENT, "immediate_danger": FLAG, "description": TEXT,
+                         "place": NULLABLE_TEXT, "assigned_worker": NULLABLE_TEXT,
                          "child": {"type": "object"}, "deadlines": {"type": "array", "items": {"type": "object"}},
                          "plan": {"type": "object", "nullable": True},
+                         "closure_reason": one_of(CLOSURE_REASONS, nullable=True),
                          "escalations": {"type": "array", "items": {"type": "object"}},
-                         "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
-                         "updated_at": {"type": "string", "format": "date-time"}}},
+                         "version": {"type": "integer"}, "created_at": MOMENT, "updated_at": MOMENT}},
             "Me": {"type": "object", "properties": {
-                "username": {"type": "string"}, "full_name": {"type": "string"},
+                "username": TEXT, "full_name": TEXT,
                 "role": {"type": "string", "enum": ["worker", "commune_leader", "supervisor", "province_officer",
                                                     "inspector", "admin"]},
                 "unit": {"type": "string", "description": "Unit code"},
-                "locale": {"type": "string", "nullable": True}}},
+                "locale": NULLABLE_TEXT}},
+            "Page": {"type": "object", "required": ["items", "next"],
+                     "properties": {"items": {"type": "array", "items": {"type": "object"}},
+                                    "next": {"type": "string", "nullable": True,
+                                             "description": "The next page's address, or null"}}},
         },
     },
     "security": [{"bearer": []}],
     "paths": {
-        "/tokens": {"post": {
-            "summary": "Exchange a username and password for a bearer token (same lockout as the sign-in page).",
-            "security": [],
-            "parameters": [ACCEPT_LANGUAGE],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["username", "password"],
-                "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
-            "responses": {"201": {"description": "Token issued", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Token"}}}},
-                "400": _error("Malformed JSON"), "401": _error("Wrong credentials or locked account"),
-                "403": _error("password_change_required: the password was set by an administrator and its owner "
-                              "has not chosen their own yet (on the website)"),
-                "422": _error("Missing or mistyped fields")}}},
-        "/tokens/current": {"delete": {
-            "summary": "Revoke the token in use.",
-            "parameters": [ACCEPT_LANGUAGE],
-            "responses": {"204": {"description": "Revoked"}, "401": _error("No or bad token")}}},
-        "/me": {"get": {
-            "summary": "The account behind the token.",
-            "parameters": [ACCEPT_LANGUAGE],
-            "responses": {"200": {"description": "The account", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Me"}}}}, "401": _error("No or bad token")}}},
-        "/audit": {"get": {
-            "summary": "Audit entries within the caller's subtree, newest first (inspector, province officer).",
-            "parameters": [ACCEPT_LANGUAGE, *[
-                {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
-                for name, text in (("case", "Case reference"), ("actor", "Username"), ("action", "Action key"),
-                                   ("unit", "Unit code: that unit's subtree"),
-                                   ("since", "YYYY-MM-DD (a day in Viet Nam time) or an ISO 8601 time"),
-                                   ("until", "YYYY-MM-DD (included) or an ISO 8601 time"))],
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200,
-                                                            "default": 50}},
-                {"name": "before", "in": "query", "schema": {"type": "integer"},
-                 "description": "Only entries older than this id (the `next` link sets it)"}],
-            "responses": {"200": {"description": "A page of entries", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {
-                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
-                    "next": {"type": "string", "nullable": True}}}}}},
-                "401": _error("No or bad token"), "403": _error("This role does not read the trail"),
-                "422": _error("Invalid filters")}}},
-        "/audit/{entry_id}": {"get": {
-            "summary": "One audit entry, if it lies within the caller's subtree.",
-            "parameters": [ACCEPT_LANGUAGE, {"name": "entry_id", "in": "path", "required": True,
-                                             "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "The entry", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/AuditEntry"}}}},
-                "403": _error("This role does not read the trail"), "404": _error("Absent or out of scope")}}},
-        "/audit/extract.pdf": {"get": {
-            "summary": "An extract for inspection: the entries matching the filters of GET /audit (newest first, "
-                       "5,000 at most), with the chain's head hash and the result of verifying the whole chain at "
-                       "printing. Recorded as an export.",
-            "parameters": [ACCEPT_LANGUAGE, *[
-                {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
-                for name, text in (("case", "Case reference"), ("actor", "Username"), ("action", "Action key"),
-                                   ("unit", "Unit code: that unit's subtree"),
-                                   ("since", "YYYY-MM-DD or an ISO 8601 time"),
-                                   ("until", "YYYY-MM-DD (included) or an ISO 8601 time"))]],
-            "responses": {"200": {"description": "The extract", "content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}},
-                "403": _error("This role does not read the trail"), "422": _error("Invalid filters")}}},
-        "/audit/verify": {"get": {
-            "summary": "Verify the whole hash chain now (docs/audit-chain.md); the check is itself recorded.",
-            "parameters": [ACCEPT_LANGUAGE],
-            "responses": {"200": {"description": "The verdict", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"ok": {"type": "boolean"}, "entries": {"type": "integer"},
-                                                 "first_broken": {"type": "integer", "nullable": True}}}}}},
-                "403": _error("This role does not read the trail")}}},
+        "/tokens": {"post": operation(
+            "Exchange a username and password for a bearer token (same lockout as the sign-in page).",
+            {201: _json("Token issued", {"$ref": "#/components/schemas/Token"})}, (401, 403, 422),
+            body=body({"username": TEXT, "password": TEXT}, required=("username", "password")), public=True)},
+        "/tokens/current": {"delete": operation("Revoke the token in use.", {204: {"description": "Revoked"}}, ())},
+        "/me": {"get": operation("The account behind the token.",
+                                 {200: _json("The account", {"$ref": "#/components/schemas/Me"})}, ())},
+        "/audit": {"get": operation(
+            "Audit entries within the caller's subtree, newest first (inspector, province officer).",
+            {200: _json("A page of entries", {"type": "object", "required": ["items", "next"], "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEntry"}},
+                "next": {"type": "string", "nullable": True}}})}, (403, 422),
+            [*AUDIT_FILTERS, LIMIT,
+             query("before", {"type": "integer", "minimum": 1, "maximum": MAX_ENTRY_ID},
+                   "Only entries older than this id (the `next` link sets it)")])},
+        "/audit/{entry_id}": {"get": operation(
+            "One audit entry, if it lies within the caller's subtree.",
+            {200: _json("The entry", {"$ref": "#/components/schemas/AuditEntry"})}, (403, 404),
+            [path("entry_id", {"type": "integer", "minimum": 1, "maximum": MAX_ENTRY_ID})])},
+        "/audit/extract.pdf": {"get": operation(
+            "An extract for inspection: the entries matching the filters of GET /audit (newest first, 5,000 at "
+            "most), with the chain's head hash and the result of verifying the whole chain at printing. Recorded "
+            "as an export.", {200: _pdf("The extract")}, (403, 422), AUDIT_FILTERS)},
+        "/audit/verify": {"get": operation(
+            "Verify the whole hash chain now (docs/audit-chain.md); the check is itself recorded.",
+            {200: _json("The verdict", {"type": "object", "properties": {
+                "ok": FLAG, "entries": {"type": "integer"},
+                "first_broken": {"type": "integer", "nullable": True}}})}, (403,))},
         "/cases": {
-            "post": {"summary": "Intake (Mẫu 01): open a case at a commune in the caller's area.",
-                     "parameters": [ACCEPT_LANGUAGE],
-                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                         "type": "object", "required": ["unit", "source", "received_at", "categories", "description"],
-                         "properties": {
-                             "unit": {"type": "string"}, "child_id": {"type": "integer"},
-                             "child": {"type": "object", "description": "full_name, sex (male|female), date_of_birth "
-                                       "or birth_year, id_number, other_names, ethnicity, address_unit (the code "
-                                       "of the commune where the child lives, in the list of units in force; "
-                                       "left out: unknown), address_detail, school, special_circumstances, "
-                                       "carers"},
-                             "categories": {"type": "array", "items": {"type": "string"}},
-                             "source": {"type": "string"}, "received_at": {"type": "string", "format": "date-time"},
-                             "description": {"type": "string"}, "immediate_danger": {"type": "boolean"},
-                             "reporter_name": {"type": "string"}, "reporter_contact": {"type": "string"},
-                             "reporter_may_be_named": {"type": "boolean"}, "place": {"type": "string"},
-                             "action_taken": {"type": "string"}}}}}},
-                     "responses": {"201": {"description": "The case", "content": {"application/json": {
-                         "schema": {"$ref": "#/components/schemas/Case"}}}},
-                         "403": _error("This role does not open cases"), "422": _error("Invalid fields")}},
-            "get": {"summary": "Cases in the caller's scope. Filters: status, category, risk, unit (subtree), "
-                               "worker, overdue=true, q (a reference, or words of the child's names in order from the "
-                               "start of a word, without diacritics); sort, page, limit.",
-                    "parameters": [ACCEPT_LANGUAGE],
-                    "responses": {"200": {"description": "{items, next}"}}}},
+            "post": operation(
+                "Intake (Mẫu 01): open a case at a commune in the caller's area, for a new child (child) or one on "
+                "record (child_id).", {201: _json("The case", {"$ref": "#/components/schemas/Case"})}, (403, 422),
+                body=body({"unit": UNIT_CODE, "child_id": ID, "child": CHILD, **REPORT},
+                          required=("unit", "source", "received_at", "categories", "description"))),
+            "get": operation(
+                "Cases in the caller's scope; q is a reference, or words of the child's names in order from the "
+                "start of a word, without diacritics.",
+                {200: _json("{items, next}", {"$ref": "#/components/schemas/Page"})},
+                (403, 422),
+                [query("status", chosen(STATUSES)), query("category", chosen(CATEGORIES)),
+                 query("risk", chosen(RISK_LEVELS)),
+                 query("unit", text(Unit.code.type.length), "Unit code: that unit's subtree"),
+                 query("worker", TEXT, "Username of the assigned worker"),
+                 query("overdue", chosen(("true", "false"))), query("q", TEXT), query("sort", chosen(SORTS)),
+                 query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
         "/cases/{reference}": {
-            "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "get": {"summary": "One case, with ETag: \"<version>\".",
-                    "responses": {"200": {"description": "The case", "content": {"application/json": {
-                        "schema": {"$ref": "#/components/schemas/Case"}}}}, "404": _error("Absent or out of scope")}},
-            "patch": {"summary": "Correct the report (description, place, action_taken, immediate_danger, "
-                                 "categories, reporter_*, assigned_worker). Needs If-Match.",
-                      "responses": {"200": {"description": "The case"}, "412": _error("Stale version"),
-                                    "428": _error("If-Match missing"), "422": _error("Invalid fields"),
-                                    "409": _error("Not possible at this status")}}},
-        "/cases/{reference}/{step}": {
-            "parameters": [
-                {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}},
-                {"name": "step", "in": "path", "required": True, "schema": {"type": "string", "enum": [
-                    "assessment", "detailed-assessment", "emergency-measures", "isolation-end", "plan", "new-plan",
-                    "plan-submission", "plan-approval", "plan-return", "timeline", "review", "closure-proposal",
-                    "closure-approval", "reopening"]}}],
-            "post": {"summary": "One step of the case. Bodies: assessment {answers, summary}; detailed-assessment "
-                                "{summary, meeting_minutes}; emergency-measures {description, taken_at, isolation, "
-                                "isolation_place, isolation_from, isolation_until, decided_by}; isolation-end "
-                                "{ended_on, note}; plan and new-plan "
-                                "{goals, actions: [{description, responsible, due_date}]}; plan-return and "
-                                "reopening {reason}; timeline {kind, occurred_at, text}; review {scores: {safety, "
-                                "health, education, family_care}, note}; closure-proposal {reason, note}. "
-                                "Needs If-Match, but for timeline.",
-                     "responses": {"200": {"description": "The case"}, "201": {"description": "The case"},
-                                   "403": _error("Not for this role or this person"),
-                                   "409": _error("Not possible at this status"), "412": _error("Stale version"),
-                                   "422": _error("Invalid fields"), "428": _error("If-Match missing")}}},
+            "parameters": [REFERENCE],
+            "get": operation("One case, with ETag: \"<version>\".",
+                             {200: _json("The case", {"$ref": "#/components/schemas/Case"})}, (403, 404)),
+            "patch": operation(
+                "Correct the report. Needs If-Match.", {200: _json("The case", {"$ref": "#/components/schemas/Case"})},
+                (403, 404, 409, 412, 422, 428), [IF_MATCH],
+                body=body({key: REPORT[key] for key in ("description", "place", "action_taken", "immediate_danger",
+                                                        "categories", "reporter_name", "reporter_contact",
+                                                        "reporter_may_be_named")}
+                          | {"assigned_worker": {**text(64), "nullable": True, "description": "Username"}},
+                          closed=True))},
+        **{f"/cases/{{reference}}/{name}": _step(name) for name in STEPS},
         "/cases/{reference}/referrals": {
-            "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "post": {"summary": "Refer the case from the caller's unit to another unit (to_unit: code) or to a "
-                                "provider in a unit's register (provider: id). Answers pending_approval where a "
-                                "supervisor must approve (it leaves a commune), else sent; urgent ones are sent at "
-                                "once and approved afterwards. draft=true keeps it unsent.",
-                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                         "type": "object", "required": ["reason"],
-                         "properties": {"to_unit": {"type": "string"}, "provider": {"type": "integer"},
-                                        "reason": {"type": "string"}, "urgent": {"type": "boolean"},
-                                        "service": {"type": "string"}, "transfer": {"type": "boolean",
-                                        "description": "The family moved for good: on acceptance the case "
-                                                       "belongs to the receiving commune."},
-                                        "consent": {"type": "string", "enum": ["child_and_carer", "carer",
-                                                    "emergency_protection", "not_recorded"],
-                                                    "default": "not_recorded"},
-                                        "draft": {"type": "boolean"}}}}}},
-                     "responses": {"201": {"description": "The referral", "content": {"application/json": {
-                         "schema": {"$ref": "#/components/schemas/Referral"}}}},
-                         "403": _error("This role does not refer cases"), "404": _error("Absent or out of scope"),
-                         "409": _error("The case is closed"), "422": _error("Invalid fields")}}},
-        "/referrals": {
-            "get": {"summary": "A box of referrals: box=in (to the caller's subtree), out (from it) or approval "
-                               "(awaiting the calling supervisor); status filters; those waiting for the caller "
-                               "first. limit (1-200), offset.",
-                    "responses": {"200": {"description": "{items, next}"}, "422": _error("Invalid filter")}}},
+            "parameters": [REFERENCE],
+            "post": operation(
+                "Refer the case from the caller's unit to another unit (to_unit: code) or to a provider in a unit's "
+                "register (provider: id). Answers pending_approval where a supervisor must approve (it leaves a "
+                "commune), else sent; urgent ones are sent at once and approved afterwards. draft=true keeps it "
+                "unsent.", {201: _json("The referral", {"$ref": "#/components/schemas/Referral"})},
+                (403, 404, 409, 422),
+                body=body({"to_unit": UNIT_CODE, "provider": ID, "reason": text(5000, required=True),
+                           "urgent": FLAG, "service": text(300),
+                           "transfer": {**FLAG, "description": "The family moved for good: on acceptance the case "
+                                                               "belongs to the receiving commune."},
+                           "consent": {**one_of(CONSENTS), "default": "not_recorded"}, "draft": FLAG},
+                          required=("reason",)))},
+        "/referrals": {"get": operation(
+            "A box of referrals: box=in (to the caller's subtree), out (from it) or approval (awaiting the calling "
+            "supervisor); status filters; those waiting for the caller first.",
+            {200: _json("{items, next}", {"$ref": "#/components/schemas/Page"})}, (403, 422),
+            [query("box", {**one_of(BOXES), "default": "in"}), query("status", chosen(REFERRAL_STATUSES)),
+             LIMIT, OFFSET])},
         "/referrals/{number}": {
-            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "get": {"summary": "One referral.", "responses": {
-                "200": {"description": "The referral", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Referral"}}}}, "404": _error("Absent or out of scope")}}},
+            "parameters": [NUMBER],
+            "get": operation("One referral.", {200: _json("The referral", {"$ref": "#/components/schemas/Referral"})},
+                             (403, 404))},
         "/referrals/{number}/{action}": {
-            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}},
-                           {"name": "action", "in": "path", "required": True, "schema": {"type": "string", "enum": [
-                               "send", "approve", "reject", "accept", "decline", "withdraw", "complete"]}}],
-            "post": {"summary": "Act on the referral; reject and decline need {reason}. 409 when the action does "
-                                "not fit its state (of two simultaneous approvals, one gets 200 and the other 409).",
-                     "responses": {"200": {"description": "The referral"},
-                                   "403": _error("This person may not take this action"),
-                                   "404": _error("Absent or out of scope"), "409": _error("Not possible now"),
-                                   "422": _error("Reason missing")}}},
+            "parameters": [NUMBER, path("action", one_of(REFERRAL_ACTIONS))],
+            "post": operation(
+                "Act on the referral; reject and decline need {reason}. 409 when the action does not fit its state "
+                "(of two simultaneous approvals, one gets 200 and the other 409).",
+                {200: _json("The referral", {"$ref": "#/components/schemas/Referral"})}, (403, 404, 409, 422),
+                body=body({"reason": text(5000)}))},
         "/cases/{reference}/escalations": {
-            "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "post": {"summary": "Escalate by hand to the unit above the caller's, with {reason}.",
-                     "responses": {"201": {"description": "The escalation", "content": {"application/json": {
-                         "schema": {"$ref": "#/components/schemas/Escalation"}}}},
-                         "403": _error("This role does not escalate"), "409": _error("No unit above"),
-                         "422": _error("Reason missing")}}},
-        "/escalations": {
-            "get": {"summary": "Escalations raised to the caller's subtree or about cases they read; open=true "
-                               "for those not yet acknowledged. limit, offset.",
-                    "responses": {"200": {"description": "{items, next}"}}}},
+            "parameters": [REFERENCE],
+            "post": operation("Escalate by hand to the unit above the caller's, with {reason}.",
+                              {201: _json("The escalation", {"$ref": "#/components/schemas/Escalation"})},
+                              (403, 404, 409, 422), body=REASON)},
+        "/escalations": {"get": operation(
+            "Escalations raised to the caller's subtree or about cases they read; open=true for those not yet "
+            "acknowledged.", {200: _json("{items, next}", {"$ref": "#/components/schemas/Page"})}, (403, 422),
+            [query("open", {**one_of(("true", "false")), "default": "false"}), LIMIT, OFFSET])},
         "/escalations/{number}/acknowledge": {
-            "parameters": [{"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "post": {"summary": "Acknowledge, as a person of the unit it was raised to; optional {note}.",
-                     "responses": {"200": {"description": "The escalation"},
-                                   "403": _error("Not of the unit it was raised to"),
-                                   "409": _error("Already acknowledged")}}},
-        "/cases/{reference}/file.pdf": {"get": {
-            "summary": "The case file (hồ sơ) as a PDF in the caller's language; the printing is recorded.",
-            "parameters": [ACCEPT_LANGUAGE, {"name": "reference", "in": "path", "required": True,
-                                             "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "The case file", "content": {"application/pdf": {
-                "schema": {"type": "string", "format": "binary"}}}},
-                "403": _error("This role reads no cases"), "404": _error("Absent or out of scope")}}},
-        "/reports/statistics.{fmt}": {"get": {
-            "summary": "Periodic statistics of a unit's subtree (the caller's own unit by default): new cases by "
-                       "category, sex, age group at the report and unit below; cases by status at the end of the "
-                       "period; deadlines met and missed; median hours from report to initial assessment. "
-                       "Supervisors, province officers, inspectors, and commune workers and leaders for their "
-                       "commune. JSON: {unit, from, to, generated_at, figures: {key: {title, note, columns, rows: "
-                       "[{key, label, values}], total}}}; CSV: one line per cell.",
-            "parameters": [ACCEPT_LANGUAGE,
-                           {"name": "fmt", "in": "path", "required": True,
-                            "schema": {"type": "string", "enum": ["pdf", "csv", "json", "xlsx"]}},
-                           {"name": "unit", "in": "query", "schema": {"type": "string"}, "description": "Unit code"},
-                           {"name": "from", "in": "query", "required": True,
-                            "schema": {"type": "string", "format": "date"}, "description": "First day, included"},
-                           {"name": "to", "in": "query", "required": True,
-                            "schema": {"type": "string", "format": "date"}, "description": "Last day, included"}],
-            "responses": {"200": {"description": "The figures", "content": {
-                "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}},
+            "parameters": [NUMBER],
+            "post": operation("Acknowledge, as a person of the unit it was raised to; optional {note}.",
+                              {200: _json("The escalation", {"$ref": "#/components/schemas/Escalation"})},
+                              (403, 404, 409, 422), body=body({"note": text(5000)}))},
+        "/cases/{reference}/file.pdf": {
+            "parameters": [REFERENCE],
+            "get": operation("The case file (hồ sơ) as a PDF in the caller's language; the printing is recorded.",
+                             {200: _pdf("The case file")}, (403, 404))},
+        "/reports/statistics.{fmt}": {"get": operation(
+            "Periodic statistics of a unit's subtree (the caller's own unit by default): new cases by category, sex, "
+            "age group at the report and unit below; cases by status at the end of the period; deadlines met and "
+            "missed; median hours from report to initial assessment. Supervisors, province officers, inspectors, "
+            "and commune workers and leaders for their commune. JSON: {unit, from, to, generated_at, figures: {key: "
+            "{title, note, columns, rows: [{key, label, values}], total}}}; CSV: one line per cell.",
+            {200: {"description": "The figures", "content": {
+                "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": TEXT},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                    "schema": {"type": "string", "format": "binary"}}}},
-                "403": _error("This role sees no statistics"), "404": _error("Unit absent or out of scope"),
-                "422": _error("Missing or invalid period")}}},
-        "/openapi.json": {"get": {"summary": "This document.", "security": [],
-                                  "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+                    "schema": {"type": "string", "format": "binary"}}}}},
+            (403, 404, 422),
+            [path("fmt", one_of(("pdf", "csv", "json", "xlsx"))), query("unit", TEXT, "Unit code"),
+             query("from", DAY, "First day, included", required=True),
+             query("to", DAY, "Last day, included", required=True)])},
+        "/openapi.json": {"get": operation("This document.", {200: _json("OpenAPI 3 document", {"type": "object"})},
+                                           (), public=True)},
     },
 }
 

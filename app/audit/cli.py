@@ -2,10 +2,12 @@ import json
 import sys
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from app.audit.services import current_checkpoint, record_verification, verify_chain
+from app.extensions import db
 
 audit_cli = AppGroup("audit", help="The audit trail.")
 
@@ -24,14 +26,23 @@ def verify(checkpoint_file):
             raise click.BadParameter(_("The file is not one written by `audit checkpoint`."),
                                      param_hint="--checkpoint") from None
     verdict = verify_chain(checkpoint)
-    record_verification(verdict)
     if verdict.ok:
         click.echo(_("The audit chain is whole: %(count)d entries, head %(id)s %(hash)s.",
                      count=verdict.entries, id=verdict.head_id, hash=verdict.head_hash))
-        return
-    click.echo(_("The audit chain is broken at entry %(id)s: %(reason)s.", id=verdict.first_broken,
-                 reason=verdict.reason), err=True)
-    sys.exit(1)
+    else:
+        click.echo(_("The audit chain is broken at entry %(id)s: %(reason)s.", id=verdict.first_broken,
+                     reason=verdict.reason), err=True)
+    try:
+        record_verification(verdict)
+    except sa.exc.DBAPIError as error:
+        # A head row behind its entries (a data-only restore) makes the next entry's id one already taken.
+        db.session.rollback()
+        click.echo(_("This check could not be added to the trail (%(error)s). The head row must name the last "
+                     "entry: restore it together with the entries (README, Backup and restore).",
+                     error=str(error.orig).strip().splitlines()[0]), err=True)
+        sys.exit(1)
+    if not verdict.ok:
+        sys.exit(1)
 
 
 @audit_cli.command("checkpoint")

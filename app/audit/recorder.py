@@ -312,7 +312,9 @@ def install() -> None:
 
 
 def _clear_connection_mark(connection) -> None:
-    connection.info.pop(_IN_FLUSH, None)
+    # A connection the server cut is invalidated, its info gone with it; asking for it would raise.
+    if not connection.invalidated:
+        connection.info.pop(_IN_FLUSH, None)
 
 
 def _assign_request_id() -> None:

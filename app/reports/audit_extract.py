@@ -56,7 +56,7 @@ def print_extract(viewer, filters: AuditFilter, now: datetime) -> bytes:
         result = _("The chain was broken at entry %(id)s.", id=verdict.first_broken)
     flowables = [
         pdf.para(_("Audit extract"), "title"),
-        pdf.facts([(_("Filters"), _filters_text(filters)),
+        *pdf.facts([(_("Filters"), _filters_text(filters)),
                    (_("Entries"), _("%(count)d, newest first", count=len(shown)) +
                     (" · " + _("only the newest %(limit)d are printed; export CSV for all.", limit=MAX_ENTRIES)
                      if len(entries) > MAX_ENTRIES else "")),

@@ -63,7 +63,7 @@ def child_section(case: Case, printing: Printing) -> list:
     for carer in child.carers:
         pairs.append((_("Carer"), " · ".join(part for part in (carer.name, carer.relationship_to_child, carer.phone)
                                              if part)))
-    return _heading(_("About the child")) + [pdf.facts(pairs, printing.width)]
+    return _heading(_("About the child")) + pdf.facts(pairs, printing.width)
 
 
 def summary_section(case: Case, printing: Printing) -> list:
@@ -85,7 +85,7 @@ def summary_section(case: Case, printing: Printing) -> list:
         if case.closed_at:
             closure += " · " + _("closed on %(day)s", day=display_date(case.closed_at))
         pairs.append((_("Closure"), closure))
-    return _heading(_("About the case")) + [pdf.facts(pairs, printing.width)]
+    return _heading(_("About the case")) + pdf.facts(pairs, printing.width)
 
 
 def assessments_section(case: Case, printing: Printing) -> list:
@@ -99,11 +99,12 @@ def assessments_section(case: Case, printing: Printing) -> list:
             for key, yes in (assessment.answers or {}).items():
                 if yes and key in checklist.QUESTIONS:
                     block.append(pdf.para("• " + str(checklist.QUESTIONS[key][1])))
-        if assessment.summary:
-            block.append(pdf.para(assessment.summary))
-        if assessment.meeting_minutes:
-            block.append(pdf.para(assessment.meeting_minutes, bold_prefix=_("Case meeting") + ":"))
         flowables.append(KeepTogether(block))
+        if assessment.summary:
+            flowables.extend(pdf.paragraphs(assessment.summary))
+        if assessment.meeting_minutes:
+            flowables.append(pdf.para(_("Case meeting") + ":", "subheading"))
+            flowables.extend(pdf.paragraphs(assessment.meeting_minutes))
     if not case.assessments:
         flowables.append(pdf.para(_("No assessment yet.")))
     return flowables
@@ -114,17 +115,18 @@ def emergency_section(case: Case, printing: Printing) -> list:
         return []
     flowables = _heading(_("Emergency measures"))
     for measure in case.emergency_measures:
-        block = [pdf.para(f"{display_datetime(measure.taken_at)} · {_user_name(measure.created_by)}", "subheading"),
-                 pdf.para(measure.description)]
+        flowables.append(pdf.para(f"{display_datetime(measure.taken_at)} · {_user_name(measure.created_by)}",
+                                  "subheading"))
+        flowables.extend(pdf.paragraphs(measure.description))
         if measure.isolation:
-            block.append(pdf.para(_("Temporary isolation at %(place)s from %(first)s to %(last)s, decided by "
-                                    "%(who)s.", place=measure.isolation_place,
-                                    first=display_date(measure.isolation_from),
-                                    last=display_date(measure.isolation_until), who=measure.decided_by)))
+            flowables.append(pdf.para(_("Temporary isolation at %(place)s from %(first)s to %(last)s, decided by "
+                                        "%(who)s.", place=measure.isolation_place,
+                                        first=display_date(measure.isolation_from),
+                                        last=display_date(measure.isolation_until), who=measure.decided_by)))
         if measure.isolation_ended_on:
-            block.append(pdf.para(_("The isolation ended on %(day)s: %(note)s",
-                                    day=display_date(measure.isolation_ended_on), note=measure.isolation_end_note)))
-        flowables.append(KeepTogether(block))
+            flowables.extend(pdf.paragraphs(_("The isolation ended on %(day)s: %(note)s",
+                                              day=display_date(measure.isolation_ended_on),
+                                              note=measure.isolation_end_note)))
     return flowables
 
 
@@ -145,7 +147,8 @@ def plan_section(case: Case, printing: Printing) -> list:
         flowables.append(pdf.para(_("Plan %(n)d, drafted by %(name)s on %(day)s", n=number,
                                     name=_user_name(plan.drafted_by), day=display_date(plan.created_at)),
                                   "subheading"))
-        flowables.append(pdf.para(plan.goals, bold_prefix=_("Goals") + ":"))
+        flowables.append(pdf.para(_("Goals") + ":", "subheading"))
+        flowables.extend(pdf.paragraphs(plan.goals))
         if plan.actions:
             width = printing.width
             flowables.append(pdf.grid([pgettext("support plan", "Action"), _("Responsible person or organisation"),
@@ -159,15 +162,16 @@ def plan_section(case: Case, printing: Printing) -> list:
 
 
 def timeline_section(case: Case, printing: Printing) -> list:
+    """Each entry as a line saying when, what kind and by whom, then its text as paragraphs (an entry may be
+    longer than a page)."""
     flowables = _heading(_("Timeline"))
     entries = sorted(case.timeline, key=lambda entry: (entry.occurred_at, entry.id))
     if not entries:
         return flowables + [pdf.para(_("Nothing recorded yet."))]
-    width = printing.width
-    rows = [[display_datetime(entry.occurred_at), TIMELINE_KINDS[entry.kind], _user_name(entry.author), entry.text]
-            for entry in entries]
-    flowables.append(pdf.grid([_("When"), pgettext("timeline entry", "Kind"), _("By"), _("What happened")], rows,
-                              [width * 0.16, width * 0.1, width * 0.18, width * 0.56]))
+    for entry in entries:
+        flowables.append(pdf.para(f"{display_datetime(entry.occurred_at)} · {TIMELINE_KINDS[entry.kind]} · "
+                                  f"{_user_name(entry.author)}", "subheading"))
+        flowables.extend(pdf.paragraphs(entry.text))
     return flowables
 
 

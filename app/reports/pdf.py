@@ -48,7 +48,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "heading": ParagraphStyle("heading", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=15,
                                   spaceBefore=9, spaceAfter=4),
         "subheading": ParagraphStyle("subheading", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12.5,
-                                     spaceBefore=5, spaceAfter=2),
+                                     spaceBefore=5, spaceAfter=2, keepWithNext=1),
     }
 
 
@@ -65,22 +65,48 @@ def para(value, style: str = "body", bold_prefix: str | None = None) -> Paragrap
     return Paragraph(markup, styles()[style])
 
 
-def facts(pairs: list[tuple[str, object]], width: float) -> Table:
-    """Label and value, two columns, as on the case page."""
-    rows = [[para(label, "cell"), para(value, "cell")] for label, value in pairs]
-    table = Table(rows, colWidths=[width * 0.3, width * 0.7])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT),
-                               ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
-    return table
+# A value longer than this is printed as paragraphs under its label, not in a table's cell: ReportLab cannot place
+# a row taller than a page, and the texts people write (up to 50,000 characters) are.
+LONG_TEXT = 400
+
+
+def paragraphs(value, style: str = "body") -> list[Paragraph]:
+    """A text of any length as one paragraph per line, each free to continue on the next page."""
+    lines = [line for line in ("" if value is None else str(value)).split("\n") if line.strip()]
+    return [para(line, style) for line in lines] or [para("", style)]
+
+
+def facts(pairs: list[tuple[str, object]], width: float) -> list:
+    """Label and value, two columns, as on the case page; a long value follows as paragraphs under its label."""
+    flowables, rows = [], []
+
+    def table_of_rows() -> None:
+        if rows:
+            table = Table(rows[:], colWidths=[width * 0.3, width * 0.7], splitInRow=1)
+            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT),
+                                       ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+            flowables.append(table)
+            rows.clear()
+
+    for label, value in pairs:
+        if len(str(value or "")) > LONG_TEXT:
+            table_of_rows()
+            flowables.append(para(label, "subheading"))
+            flowables.extend(paragraphs(value))
+        else:
+            rows.append([para(label, "cell"), para(value, "cell")])
+    table_of_rows()
+    return flowables
 
 
 def grid(header: list[str], rows: list[list], widths: list[float], numeric_from: int | None = None) -> Table:
-    """A table with a bold header row repeated on each page; columns from `numeric_from` align right."""
+    """A table with a bold header row repeated on each page; columns from `numeric_from` align right. A row taller
+    than what is left of the page continues on the next (`splitInRow`)."""
     body = [[para(cell, "cell") for cell in header]]
     for row in rows:
         body.append([para(cell, "cell") if index < (numeric_from or len(row)) else _number(cell)
                      for index, cell in enumerate(row)])
-    table = Table(body, colWidths=widths, repeatRows=1)
+    table = Table(body, colWidths=widths, repeatRows=1, splitInRow=1)
     commands = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5"))]
     table.setStyle(TableStyle(commands))
@@ -101,6 +127,16 @@ class Letterhead:
     confidential: str | None
     printed: str
     page_label: Callable[[int, int], str]
+
+
+def _fitted(value: str, font: str, size: float, room: float) -> str:
+    """One line of the page's furniture, cut to `room` and ending in "…" when it would run off the page."""
+    line = " ".join(unicodedata.normalize("NFC", value).split())
+    if pdfmetrics.stringWidth(line, font, size) <= room:
+        return line
+    while line and pdfmetrics.stringWidth(line + "…", font, size) > room:
+        line = line[:-1]
+    return line.rstrip() + "…"
 
 
 def _furniture_canvas(letterhead: Letterhead):
@@ -129,8 +165,9 @@ def _furniture_canvas(letterhead: Letterhead):
             self.setFont(FONT, 8)
             self.setFillColor(colors.HexColor("#333333"))
             top = height - 12 * mm
-            self.drawString(MARGIN, top, unicodedata.normalize("NFC", letterhead.unit))
             right = " · ".join(part for part in (letterhead.reference, letterhead.confidential) if part)
+            right_width = pdfmetrics.stringWidth(right, FONT_BOLD, 8) + 6 * mm
+            self.drawString(MARGIN, top, _fitted(letterhead.unit, FONT, 8, width - 2 * MARGIN - right_width))
             if letterhead.confidential:
                 self.setFont(FONT_BOLD, 8)
                 self.setFillColor(colors.HexColor("#b42318"))
@@ -140,8 +177,10 @@ def _furniture_canvas(letterhead: Letterhead):
             self.line(MARGIN, 14 * mm, width - MARGIN, 14 * mm)
             self.setFont(FONT, 7.5)
             self.setFillColor(colors.HexColor("#333333"))
-            self.drawString(MARGIN, 10 * mm, unicodedata.normalize("NFC", letterhead.printed))
-            self.drawRightString(width - MARGIN, 10 * mm, letterhead.page_label(number, total))
+            page_label = letterhead.page_label(number, total)
+            page_width = pdfmetrics.stringWidth(page_label, FONT, 7.5) + 6 * mm
+            self.drawString(MARGIN, 10 * mm, _fitted(letterhead.printed, FONT, 7.5, width - 2 * MARGIN - page_width))
+            self.drawRightString(width - MARGIN, 10 * mm, page_label)
             self.restoreState()
 
     return FurnishedCanvas

@@ -118,3 +118,13 @@ def test_a_checkpoint_file_that_is_not_one_is_refused(runner, trail, tmp_path):
 def test_each_verification_is_itself_recorded(runner, trail):
     runner.invoke(args=["audit", "verify"])
     assert audit_entries(action="audit_verify")
+
+
+def test_verify_command_names_a_head_row_behind_the_entries_and_exits_1(runner, trail):
+    """As after a data-only restore that kept the schema's empty head: the check cannot be appended to the chain,
+    and still says what is wrong instead of failing with a traceback."""
+    tamper("UPDATE audit_head SET last_id = :id, last_hash = :hash", id=trail[-3].id, hash=trail[-3].hash)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"{trail[-2].id}" in result.output and "head" in result.output
+    assert not audit_entries(action="audit_verify")
