@@ -94,11 +94,37 @@ def role_can(role: str, capability: str) -> bool:
 
 
 def record_refusal(status: int, *, entity: str | None = None, entity_id=None) -> None:
-    """Record a refused access in the trail, dropping whatever the refused request had begun."""
+    """Record a refused access in the trail, dropping whatever the refused request had begun.
+
+    The entry is filed under the person refused; a refusal to open a real case (or its referral or escalation)
+    is filed under that case and its unit as well, so that the case's inspectors, following its reference, see
+    who tried. The person refused cannot read that second entry (it lies outside their unit), so the trail tells
+    them nothing of whether the case exists."""
     db.session.rollback()
-    record(db.session, "access_denied", entity=entity, entity_id=entity_id,
-           changes={"status": status, "method": request.method, "path": request.path})
+    details = {"status": status, "method": request.method, "path": request.path}
+    record(db.session, "access_denied", entity=entity, entity_id=entity_id, changes=details)
+    case = _case_refused(entity, entity_id)
+    if case is not None:
+        record(db.session, "access_denied", entity=entity, entity_id=entity_id, case_ref=case.reference,
+               unit_path=case.unit.path, changes=details)
     db.session.commit()
+
+
+def _case_refused(entity: str | None, entity_id):
+    """The case that a refused request named, if it exists."""
+    from app.cases.models import Case
+    from app.escalations.models import Escalation
+    from app.input_guard import whole_number
+    from app.referrals.models import Referral
+
+    if entity == "cases" and entity_id:
+        return db.session.scalar(sa.select(Case).where(Case.reference == str(entity_id)))
+    parts = {"referrals": Referral, "escalations": Escalation}
+    number = whole_number(str(entity_id)) if entity in parts else None
+    if number is None:
+        return None
+    part = db.session.get(parts[entity], number)
+    return part.case if part is not None else None
 
 
 def refuse(status: int, *, entity: str | None = None, entity_id=None):

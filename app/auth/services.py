@@ -9,13 +9,19 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context
 from flask_babel import gettext as _
 
+from app.audit.models import AuditEntry
 from app.audit.recorder import Actor, act_as, actor_for, record
 from app.auth.models import ApiToken
 from app.auth.passwords import (hash_password, needs_rehash, password_problems, spend_verification_time,
                                 verify_password)
 from app.orm import utcnow
+from app.text import printable
+from app.units.services import top_unit
 from app.extensions import db
 from app.users.models import User, normalise_username
+
+
+ACTOR_LENGTH = AuditEntry.actor.type.length
 
 
 class SignInRefused(Exception):
@@ -49,7 +55,7 @@ def authenticate(username: str, password: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.username == username).with_for_update(of=User))
     if user is None:
         spend_verification_time()
-        _refuse(Actor(name=username[:80]), "unknown_user")
+        _refuse(_stranger(username), "unknown_user")
     _attribute_to(actor_for(user))
     if not user.is_active or user.is_locked(now):
         spend_verification_time()
@@ -64,6 +70,13 @@ def authenticate(username: str, password: str) -> User:
     record(db.session, "sign_in", entity="users", entity_id=user.id, unit_path=user.unit.path)
     db.session.commit()
     return user
+
+
+def _stranger(username: str) -> Actor:
+    """Who tried a username that no account has: the name as typed (printable, cut to the trail's column), filed
+    under the deployment's top unit so that its inspectors see the attempt."""
+    top = top_unit()
+    return Actor(name=printable(username)[:ACTOR_LENGTH] or None, unit_path=top.path if top else None)
 
 
 def _attribute_to(actor: Actor) -> None:
