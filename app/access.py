@@ -55,6 +55,8 @@ ROLE_LEVELS_WITHOUT_DISTRICTS = {**ROLE_LEVELS, Role.SUPERVISOR: ("province",)}
 
 CAPABILITIES = {
     "users.manage": {Role.ADMIN},
+    # A second person approves each grant of a role that reads cases (app/users/approvals.py, `may_approve`).
+    "accounts.approve": {Role.ADMIN, Role.PROVINCE_OFFICER},
     "holidays.manage": {Role.ADMIN},
     "audit.read": {Role.INSPECTOR, Role.PROVINCE_OFFICER},
     # Administrators see no child or case data at all (DESIGN.md section 1).
@@ -187,6 +189,37 @@ def scoped_users(user) -> sa.Select:
     if not can(user, "users.manage"):
         return sa.select(User).where(sa.false())
     return sa.select(User).where(User.unit_id.in_(units_under(user.unit)))
+
+
+def reads_cases(role: str) -> bool:
+    """Whether giving an account `role` lets it read cases: such a grant waits for a second person."""
+    return role_can(role, "cases.read")
+
+
+def may_approve(user, grant) -> bool:
+    """A grant is approved by someone other than its requester and the account it is about: an administrator whose
+    unit holds the requester's unit (the same or a higher one) and the unit granted, or a province officer of the
+    province (a top unit) that holds the unit granted."""
+    if not can(user, "accounts.approve") or user.id in (grant.requested_by_id, grant.user_id):
+        return False
+    if user.role == Role.ADMIN:
+        return user.unit.contains(grant.requested_by.unit) and user.unit.contains(grant.unit)
+    return user.unit.parent_id is None and user.unit.contains(grant.unit)
+
+
+def scoped_grants(user) -> sa.Select:
+    """The open grants `user` may approve (the same rule as `may_approve`, as a query)."""
+    from app.users.models import AccessGrant, User
+
+    if not can(user, "accounts.approve") or (user.role != Role.ADMIN and user.unit.parent_id is not None):
+        return sa.select(AccessGrant).where(sa.false())
+    query = sa.select(AccessGrant).where(AccessGrant.decision.is_(None), AccessGrant.requested_by_id != user.id,
+                                         AccessGrant.user_id != user.id,
+                                         AccessGrant.unit_id.in_(units_under(user.unit)))
+    if user.role == Role.ADMIN:
+        requesters = sa.select(User.id).where(User.unit_id.in_(units_under(user.unit)))
+        query = query.where(AccessGrant.requested_by_id.in_(requesters))
+    return query
 
 
 def scoped_audit_entries(user) -> sa.Select:
