@@ -25,6 +25,12 @@ def _error(description: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "integer"}}}
+TOO_MANY_ATTEMPTS = {**_error("too_many_requests: too many attempts from this address, or too many wrong passwords "
+                              "for this account from here"), "headers": RETRY_AFTER}
+BUSY = {**_error("busy: the server is busy checking other passwords"), "headers": RETRY_AFTER}
+
 ACCEPT_LANGUAGE = {"name": "Accept-Language", "in": "header", "required": False,
                    "schema": {"type": "string", "enum": ["vi", "en"], "default": "vi"}}
 
@@ -88,7 +94,8 @@ DOCUMENT = {
     "security": [{"bearer": []}],
     "paths": {
         "/tokens": {"post": {
-            "summary": "Exchange a username and password for a bearer token (same lockout as the sign-in page).",
+            "summary": "Exchange a username and password for a bearer token (the sign-in page's limits apply: "
+                       "README, Sign-in limits).",
             "security": [],
             "parameters": [ACCEPT_LANGUAGE],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -97,9 +104,10 @@ DOCUMENT = {
             "responses": {"201": {"description": "Token issued", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Token"}}}},
                 "400": _error("Malformed JSON"), "401": _error("Wrong credentials or locked account"),
-                "403": _error("password_change_required: the password was set by an administrator and its owner "
-                              "has not chosen their own yet (on the website)"),
-                "422": _error("Missing or mistyped fields")}}},
+                "403": _error("approval_pending: the account's access to cases waits for a second person's "
+                              "approval"),
+                "422": _error("Missing or mistyped fields"),
+                "429": TOO_MANY_ATTEMPTS, "503": BUSY}}},
         "/tokens/current": {"delete": {
             "summary": "Revoke the token in use.",
             "parameters": [ACCEPT_LANGUAGE],
