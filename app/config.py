@@ -83,7 +83,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # An address stays known this long after the account last signed in from it.
         "KNOWN_ADDRESS_KEPT_FOR": timedelta(days=90),
         # Per source address, shared by the sign-in page, token creation and activation (Flask-Limiter syntax).
-        "SIGN_IN_ATTEMPTS_PER_ADDRESS": os.environ.get("SIGN_IN_ATTEMPTS_PER_ADDRESS", "20 per minute"),
+        "SIGN_IN_ATTEMPTS_PER_ADDRESS": os.environ.get("SIGN_IN_ATTEMPTS_PER_ADDRESS",
+                                                       "5 per 10 seconds; 20 per minute"),
         "SIGN_IN_FAILURES_PER_ADDRESS": os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20 per hour"),
         # Where the limits are counted: shared by every process and host (Redis) in production.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or (None if env == "production"

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 from app import create_app
+from app.config import load_config
 from app.auth import passwords
 from app.auth.services import client_address
 from app.extensions import db, limiter
@@ -35,11 +37,20 @@ def limits(app, monkeypatch):
     return set_limits
 
 
-def test_twenty_five_usernames_from_one_address_are_not_all_tried(app, units):
-    """The issue's flood, with the limits as configured: one address gets 20 attempts a minute."""
+def test_twenty_five_usernames_from_one_address_are_not_all_tried(app, units, monkeypatch):
+    """The issue's flood, with the deployment's limits: one address gets 5 attempts in 10 seconds."""
+    deployed = load_config({"APP_ENV": "development"})
+    monkeypatch.setitem(app.config, "SIGN_IN_ATTEMPTS_PER_ADDRESS", deployed["SIGN_IN_ATTEMPTS_PER_ADDRESS"])
     answers = [attempt(app, f"guess{number}").status_code for number in range(25)]
-    assert answers == [200] * 20 + [429] * 5
-    assert len(audit_entries(action="sign_in_failed")) == 20
+    assert answers == [200] * 5 + [429] * 20
+    assert len(audit_entries(action="sign_in_failed")) == 5
+
+
+def test_the_deployment_s_limits_are_five_attempts_in_ten_seconds_twenty_a_minute_and_twenty_failures_an_hour():
+    deployed = load_config({"APP_ENV": "development"})
+    assert [str(limit) for limit in parse_many(deployed["SIGN_IN_ATTEMPTS_PER_ADDRESS"])] == [
+        "5 per 10 second", "20 per 1 minute"]
+    assert [str(limit) for limit in parse_many(deployed["SIGN_IN_FAILURES_PER_ADDRESS"])] == ["20 per 1 hour"]
 
 
 def test_a_limited_address_is_told_when_to_try_again_in_its_language(app, units, limits):
