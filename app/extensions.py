@@ -14,5 +14,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Limits only the routes that say so (sign-in and the like), per source address (behind PROXY_COUNT proxies).
+# Limits only the routes that say so (app/auth/limits.py), each with its own key.
 limiter = Limiter(key_func=get_remote_address)

@@ -2,10 +2,11 @@
 data. Rate limits (Flask-Limiter, `app.extensions.limiter`) are bound and answered here too."""
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, has_request_context, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import ServiceUnavailable
@@ -46,6 +47,20 @@ def add_security_headers(response):
 
 def _production() -> bool:
     return current_app.config["APP_ENV"] == "production"
+
+
+def source_address() -> str | None:
+    """Where the request comes from, as the sign-in limits count it: an IPv4 address whole, an IPv6 one by its /64
+    network (a device picks new addresses within it at will). Behind PROXY_COUNT proxies, the client's."""
+    if not has_request_context():
+        return None
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return None
+    if address.version == 6 and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 def retry_after(seconds: float) -> str:

@@ -5,6 +5,7 @@ token creation, activation), counted together in the limiter's storage, which ev
 from flask import current_app, g
 
 from app.extensions import limiter
+from app.security import source_address
 
 
 def _attempts() -> str:
@@ -20,8 +21,12 @@ def _credentials_refused(response) -> bool:
     return g.get("credentials_refused", False)
 
 
+def _address() -> str:
+    return source_address() or "unknown"
+
+
 def limited_per_address(view):
     """Every attempt counts towards one limit, and failed ones towards a second; beyond either, 429."""
-    view = limiter.shared_limit(_attempts, scope="sign-in-attempts", methods=["POST"])(view)
-    return limiter.shared_limit(_failures, scope="sign-in-failures", methods=["POST"],
+    view = limiter.shared_limit(_attempts, scope="sign-in-attempts", key_func=_address, methods=["POST"])(view)
+    return limiter.shared_limit(_failures, scope="sign-in-failures", key_func=_address, methods=["POST"],
                                 deduct_when=_credentials_refused)(view)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import re
 import secrets
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from app.auth.passwords import (hash_password, needs_rehash, password_problems, 
                                 verify_password)
 from app.orm import utcnow
 from app.extensions import db
+from app.security import source_address
 from app.text import printable
 from app.units.services import top_unit
 from app.users.models import NO_PASSWORD, User, normalise_username
@@ -83,20 +83,6 @@ class PasswordRejected(Exception):
         self.field = field
 
 
-def client_address() -> str | None:
-    """The request's source address as the limits count it: IPv4 whole, IPv6 by its /64 network (a device's
-    address changes within it)."""
-    if not has_request_context():
-        return None
-    try:
-        address = ipaddress.ip_address(request.remote_addr or "")
-    except ValueError:
-        return None
-    if address.version == 6 and address.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(getattr(address, "ipv4_mapped", None) or address)
-
-
 def note_refused_credentials() -> None:
     """Count this request against the source address's failures (app/auth/limits.py)."""
     if has_request_context():
@@ -115,7 +101,7 @@ def authenticate(username: str, password: str) -> User:
         spend_verification_time()
         _refuse(_stranger(username), "unknown_user")
     _attribute_to(actor_for(user))
-    address = client_address()
+    address = source_address()
     known = _known_address(user, address, now)
     if not user.is_active or not user.has_password or (known is None and user.is_locked(now)):
         spend_verification_time()
@@ -296,7 +282,7 @@ def change_own_password(user: User, old_password: str, new_password: str) -> Non
     cannot be used to guess it: once they would refuse or slow a sign-in, the session ends."""
     if not verify_password(user.password_hash, old_password):
         now = utcnow()
-        known = _known_address(user, client_address(), now)
+        known = _known_address(user, source_address(), now)
         _count_failure(user, known, now)
         record(db.session, "password_change_failed", entity="users", entity_id=user.id, unit_path=user.unit.path)
         db.session.commit()

@@ -4,13 +4,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from flask_limiter.util import get_remote_address
 from limits import parse_many
 
 from app import create_app
 from app.config import load_config
 from app.auth import passwords
-from app.auth.services import client_address
+from app.security import source_address
 from app.extensions import db, limiter
 from tests.factories import PASSWORD, audit_entries
 
@@ -166,9 +165,16 @@ def test_an_api_client_at_a_known_address_is_slowed_down_too(app, make_user):
 @pytest.mark.parametrize("address, counted_as", [
     ("192.0.2.1", "192.0.2.1"), ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
     ("::ffff:192.0.2.1", "192.0.2.1")])
-def test_an_ipv6_device_is_known_by_its_network(app, address, counted_as):
+def test_an_ipv6_device_is_counted_by_its_network(app, address, counted_as):
     with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
-        assert client_address() == counted_as and get_remote_address() == address
+        assert source_address() == counted_as
+
+
+def test_an_ipv6_attacker_cannot_escape_the_limit_by_changing_address_within_the_network(app, units, limits):
+    limits(attempts="2 per minute")
+    attempt(app, "a", address="2001:db8:1:2::1"), attempt(app, "b", address="2001:db8:1:2::2")
+    assert attempt(app, "c", address="2001:db8:1:2::3").status_code == 429
+    assert attempt(app, "d", address="2001:db8:1:3::1").status_code == 200
 
 
 def _let_time_pass(user, seconds):
