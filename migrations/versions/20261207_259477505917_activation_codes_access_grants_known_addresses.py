@@ -65,14 +65,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_known_addresses')),
     sa.UniqueConstraint('user_id', 'address', name=op.f('uq_known_addresses_user_id_address'))
     )
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('activation_code_hash', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('activation_expires_at', app.orm.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('awaiting_approval', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ALTERs (PostgreSQL, SQLite 3.35+): a batch would copy the table that every other one refers to.
+    op.add_column('users', sa.Column('activation_code_hash', sa.String(length=64), nullable=True))
+    op.add_column('users', sa.Column('activation_expires_at', app.orm.UTCDateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('awaiting_approval', sa.Boolean(), server_default=sa.false(), nullable=False))
     # A password an administrator chose (issue 13's accounts that have not replaced it yet) stops working: an
     # administrator gives such a person an activation code instead.
     op.execute("UPDATE users SET password_hash = '!' WHERE must_choose_password")
-    # Plain ALTER (PostgreSQL, SQLite 3.35+): a batch would copy the table that every other one refers to.
     op.execute("ALTER TABLE users DROP COLUMN must_choose_password")
     # Tokens of deactivated accounts were only ignored, and came back to life at reactivation.
     op.execute("UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE revoked_at IS NULL "
@@ -90,11 +89,9 @@ def downgrade():
         op.execute("DROP TRIGGER access_grants_audit_outside_change ON access_grants")
         for statement in _users_trigger("password_hash"):
             op.execute(statement)
-    op.execute("ALTER TABLE users ADD COLUMN must_choose_password BOOLEAN DEFAULT false NOT NULL")
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('awaiting_approval')
-        batch_op.drop_column('activation_expires_at')
-        batch_op.drop_column('activation_code_hash')
+    op.add_column('users', sa.Column('must_choose_password', sa.Boolean(), server_default=sa.false(), nullable=False))
+    for column in ('awaiting_approval', 'activation_expires_at', 'activation_code_hash'):
+        op.execute(f"ALTER TABLE users DROP COLUMN {column}")
 
     op.drop_table('known_addresses')
     with op.batch_alter_table('access_grants', schema=None) as batch_op:
