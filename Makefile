@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 5000
 DEV := APP_ENV=development
 
-.PHONY: run test test-sqlite test-postgresql translations messages bench clean
+.PHONY: run test test-sqlite test-postgresql redis translations messages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +33,17 @@ run: translations
 
 test: test-sqlite test-postgresql
 
-test-sqlite: $(VENV)/.installed-test translations
-	$(BIN)/python -m pytest --db=sqlite
+test-sqlite: $(VENV)/.installed-test translations redis
+	TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest --db=sqlite
 
-test-postgresql: $(VENV)/.installed-test translations
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest --db=postgresql
+test-postgresql: $(VENV)/.installed-test translations redis
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python -m pytest --db=postgresql
+
+# The sign-in limits are counted in Redis, in the tests as in production; start a throwaway one if none answers.
+redis:
+	@redis-cli -u $(TEST_REDIS_URL) ping >/dev/null 2>&1 || redis-server --daemonize yes --save "" --appendonly no \
+		--bind 127.0.0.1 --port $$(echo $(TEST_REDIS_URL) | sed -E 's#.*:([0-9]+)(/.*)?$$#\1#') >/dev/null
+	@for _ in 1 2 3 4 5 6 7 8 9 10; do redis-cli -u $(TEST_REDIS_URL) ping >/dev/null 2>&1 && break; sleep 0.5; done
 
 # The lazy forms of gettext, ngettext and pgettext; Babel knows the others.
 KEYWORDS := -k _l -k _ln:1,2 -k _lp:1c,2

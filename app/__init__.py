@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import errors, forms, i18n, input_guard
+from app import errors, forms, i18n, input_guard, security
 from app.audit import recorder as audit_recorder
 from app.config import PROJECT_ROOT, load_config
 from app.orm import install_commit_notes, install_write_guard, ping_idle_connections, release_session, tune_sqlite
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     input_guard.init_app(app)
     audit_recorder.init_app(app)
+    security.init_app(app)
     if app.config["PROXY_COUNT"]:
         proxies = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -56,6 +56,8 @@ ROLE_LEVELS_WITHOUT_DISTRICTS = {**ROLE_LEVELS, Role.SUPERVISOR: ("province",)}
 
 CAPABILITIES = {
     "users.manage": {Role.ADMIN},
+    # A second person approves each grant of a role that reads cases (app/users/approvals.py, `may_approve`).
+    "accounts.approve": {Role.ADMIN, Role.PROVINCE_OFFICER},
     "holidays.manage": {Role.ADMIN},
     "audit.read": {Role.INSPECTOR, Role.PROVINCE_OFFICER},
     # Administrators see no child or case data at all (DESIGN.md section 1).
@@ -95,12 +97,38 @@ def role_can(role: str, capability: str) -> bool:
 
 
 def record_refusal(status: int, *, entity: str | None = None, entity_id=None) -> None:
-    """Record a refused access in the trail, dropping whatever the refused request had begun. The id is what the
-    request named (a reference of any length), cut to the trail's column."""
+    """Record a refused access in the trail, dropping whatever the refused request had begun.
+
+    The entry is filed under the person refused; a refusal to open a real case (or its referral or escalation)
+    is filed under that case and its unit as well, so that the case's inspectors, following its reference, see
+    who tried. The person refused cannot read that second entry (it lies outside their unit), so the trail tells
+    them nothing of whether the case exists."""
     db.session.rollback()
-    record(db.session, "access_denied", entity=entity, entity_id=fit(entity_id, AuditEntry.entity_id),
-           changes={"status": status, "method": request.method, "path": request.path})
+    details = {"status": status, "method": request.method, "path": request.path}
+    entity_id = fit(entity_id, AuditEntry.entity_id)  # what the request named, of any length
+    record(db.session, "access_denied", entity=entity, entity_id=entity_id, changes=details)
+    case = _case_refused(entity, entity_id)
+    if case is not None:
+        record(db.session, "access_denied", entity=entity, entity_id=entity_id, case_ref=case.reference,
+               unit_path=case.unit.path, changes=details)
     db.session.commit()
+
+
+def _case_refused(entity: str | None, entity_id):
+    """The case that a refused request named, if it exists."""
+    from app.cases.models import Case
+    from app.escalations.models import Escalation
+    from app.input_guard import whole_number
+    from app.referrals.models import Referral
+
+    if entity == "cases" and entity_id:
+        return db.session.scalar(sa.select(Case).where(Case.reference == str(entity_id)))
+    parts = {"referrals": Referral, "escalations": Escalation}
+    number = whole_number(str(entity_id)) if entity in parts else None
+    if number is None:
+        return None
+    part = db.session.get(parts[entity], number)
+    return part.case if part is not None else None
 
 
 def refuse(status: int, *, entity: str | None = None, entity_id=None):
@@ -163,6 +191,37 @@ def scoped_users(user) -> sa.Select:
     if not can(user, "users.manage"):
         return sa.select(User).where(sa.false())
     return sa.select(User).where(User.unit_id.in_(units_under(user.unit)))
+
+
+def reads_cases(role: str) -> bool:
+    """Whether giving an account `role` lets it read cases: such a grant waits for a second person."""
+    return role_can(role, "cases.read")
+
+
+def may_approve(user, grant) -> bool:
+    """A grant is approved by someone other than its requester and the account it is about: an administrator whose
+    unit holds the requester's unit (the same or a higher one) and the unit granted, or a province officer of the
+    province (a top unit) that holds the unit granted."""
+    if not can(user, "accounts.approve") or user.id in (grant.requested_by_id, grant.user_id):
+        return False
+    if user.role == Role.ADMIN:
+        return user.unit.contains(grant.requested_by.unit) and user.unit.contains(grant.unit)
+    return user.unit.parent_id is None and user.unit.contains(grant.unit)
+
+
+def scoped_grants(user) -> sa.Select:
+    """The open grants `user` may approve (the same rule as `may_approve`, as a query)."""
+    from app.users.models import AccessGrant, User
+
+    if not can(user, "accounts.approve") or (user.role != Role.ADMIN and user.unit.parent_id is not None):
+        return sa.select(AccessGrant).where(sa.false())
+    query = sa.select(AccessGrant).where(AccessGrant.decision.is_(None), AccessGrant.requested_by_id != user.id,
+                                         AccessGrant.user_id != user.id,
+                                         AccessGrant.unit_id.in_(units_under(user.unit)))
+    if user.role == Role.ADMIN:
+        requesters = sa.select(User.id).where(User.unit_id.in_(units_under(user.unit)))
+        query = query.where(AccessGrant.requested_by_id.in_(requesters))
+    return query
 
 
 def scoped_audit_entries(user) -> sa.Select:

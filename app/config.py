@@ -60,6 +60,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "LANGUAGES": ("vi", "en"),
         # Unit codes are reused between the 2024 and 2025 lists; this names the one in force.
         "UNITS_EDITION": os.environ.get("UNITS_EDITION", "2024"),
+        # The unit at the top of this deployment (a province's code), under which entries that belong to no unit
+        # are filed (sign-ins with unknown usernames); unset, the only top unit of the list in force.
+        "TOP_UNIT": os.environ.get("TOP_UNIT") or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env != "development",
@@ -69,11 +72,36 @@ def load_config(overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=30),
         # The cookie is sent again only when the session changes: end_idle_sessions moves its clock once a minute.
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # Wrong passwords for one account from addresses it has never signed in from: after this many, such
+        # addresses are refused for the account for LOGIN_LOCKOUT (its owner still signs in from a known one).
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT": timedelta(minutes=15),
+        # From an address the account has signed in from before, failures slow down instead: after
+        # LOGIN_MAX_FAILURES, each next attempt waits this long, doubled after every further failure, up to the most.
+        "KNOWN_ADDRESS_FIRST_WAIT": timedelta(seconds=15),
+        "KNOWN_ADDRESS_LONGEST_WAIT": timedelta(minutes=5),
+        # An address stays known this long after the account last signed in from it.
+        "KNOWN_ADDRESS_KEPT_FOR": timedelta(days=90),
+        # Per source address, shared by the sign-in page, token creation and activation (Flask-Limiter syntax).
+        "SIGN_IN_ATTEMPTS_PER_ADDRESS": os.environ.get("SIGN_IN_ATTEMPTS_PER_ADDRESS",
+                                                       "5 per 10 seconds; 20 per minute"),
+        "SIGN_IN_FAILURES_PER_ADDRESS": os.environ.get("SIGN_IN_FAILURES_PER_ADDRESS", "20 per hour"),
+        # Where the limits are counted: shared by every process and host (Redis) in production.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or (None if env == "production"
+                                                                             else "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        # Should the storage fail, each process counts on its own rather than refusing every sign-in.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "sign-in",
         "PASSWORD_MIN_LENGTH": 10,
         # Argon2id (RFC 9106's second recommended set); tests lower it for speed.
         "PASSWORD_HASH_PARAMETERS": {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4},
+        # Hashes one process computes at once (each takes 64 MiB), and how long a request waits for a turn
+        # before it is answered 503: a flood of sign-ins queues rather than exhausting memory.
+        "PASSWORD_HASH_CONCURRENCY": int(os.environ.get("PASSWORD_HASH_CONCURRENCY", "2")),
+        "PASSWORD_HASH_WAIT": timedelta(seconds=10),
+        # A one-time code that lets a person choose their password (a new account, a reset).
+        "ACTIVATION_CODE_LIFETIME": timedelta(hours=72),
         "API_TOKEN_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,
         # How many reverse proxies stand in front (X-Forwarded-For/-Proto are trusted that deep).

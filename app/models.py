@@ -1,6 +1,6 @@
 """Every area's models, imported in one place so that the metadata Alembic compares is complete."""
 from app.audit.models import AuditEntry, AuditHead  # noqa: F401
-from app.auth.models import ApiToken  # noqa: F401
+from app.auth.models import ApiToken, KnownAddress  # noqa: F401
 from app.cases.models import (Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure,  # noqa: F401
                               Plan, PlanAction, Review, TimelineEntry)
 from app.children.models import Carer, Child, NameStart  # noqa: F401
@@ -10,4 +10,4 @@ from app.notifications.models import OutboxMessage  # noqa: F401
 from app.referrals.models import Provider, Referral  # noqa: F401
 from app.reports.facts import CaseFacts  # noqa: F401
 from app.units.models import Unit  # noqa: F401
-from app.users.models import User  # noqa: F401
+from app.users.models import AccessGrant, User  # noqa: F401

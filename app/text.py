@@ -26,3 +26,9 @@ def word_starts(folded: str | None) -> set[str]:
 def initials(name: str) -> str:
     """`Hải Dương` -> `HD`, `Hồ Chí Minh` -> `HCM`."""
     return "".join(word[0] for word in fold(name).split()).upper()
+
+
+def printable(text: str) -> str:
+    """`text` without control and format characters (a typed name kept in the trail: no line breaks, no
+    direction overrides that would make it read as something else)."""
+    return "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp"))

@@ -11,10 +11,11 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests import database, factories
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def pytest_addoption(parser):
@@ -63,6 +64,20 @@ def database_url(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def redis_url():
+    """The rate limits are counted in a real Redis, as in production (`make test` starts one)."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS_URL)
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as exc:
+        pytest.exit(f"Redis at {url} is unreachable ({exc}): start it (redis-server --daemonize yes) or set "
+                    "TEST_REDIS_URL", returncode=1)
+    return url
+
+
+@pytest.fixture(scope="session")
 def dialect(request):
     return request.config.getoption("--db")
 
@@ -80,7 +95,7 @@ class RequestIsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def _app(database_url):
+def _app(database_url, redis_url):
     app = create_app({
         "APP_ENV": "testing",
         "DATABASE_URL": database_url,
@@ -91,6 +106,12 @@ def _app(database_url):
         "SESSION_COOKIE_SECURE": False,
         # Cheap hashes keep the suite fast; production parameters are tested on their own.
         "PASSWORD_HASH_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+        "RATELIMIT_STORAGE_URI": redis_url,
+        # The suite signs in often from one address, faster than people do; tests/auth/test_limits.py puts the
+        # deployment's limits back where it tests them.
+        "SIGN_IN_ATTEMPTS_PER_ADDRESS": "1000 per minute",
+        # Its own keys, so that two runs at once (SQLite and PostgreSQL) do not count each other's attempts.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"test-{os.getpid()}"},
     })
     app.test_client_class = RequestIsolatedClient
     with app.app_context():
@@ -107,6 +128,7 @@ def app(_app):
         db.session.rollback()
         db.session.remove()
         database.wipe()
+        limiter.reset()
 
 
 @pytest.fixture

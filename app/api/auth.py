@@ -1,7 +1,6 @@
 """Bearer authentication. The API never accepts the session cookie, so it needs no CSRF token."""
 from flask import request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.api import bp
@@ -34,15 +33,9 @@ def current_token():
     return request.environ.get("app.api_token")
 
 
-PASSWORD_CHANGE_REQUIRED = _l("This account's password was set by an administrator: sign in on the website and "
-                              "choose your own before using the API.")
-
-
 @bp.before_request
 def require_bearer():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     if not current_user.is_authenticated or current_token() is None:
         raise ApiError(401, "unauthorized", _("A valid bearer token is required."))
-    if current_user.must_choose_password:
-        raise ApiError(403, "password_change_required", str(PASSWORD_CHANGE_REQUIRED))

@@ -42,15 +42,19 @@ ERRORS = {
     400: f"Malformed request: a body that is not a JSON object, nests deeper than {MAX_JSON_DEPTH} levels, or "
          "holds text no database can store (a NUL character, a lone surrogate)",
     401: "No valid bearer token",
-    403: "This role, or this person, may not do this",
+    403: "This role, or this person, may not do this (for a token: approval_pending, the account's access to cases "
+         "waits for a second person's approval)",
     404: "Absent, or out of the caller's scope",
     409: "Not possible in the record's present state",
     412: "If-Match names another version than the current one; the error lists the changes since",
     422: "Missing or invalid fields; the error's `fields` say which and why",
     428: "If-Match is missing",
-    503: "The database cannot be reached just now (it may be restarting). With the code unavailable nothing was "
-         "saved: try again after Retry-After seconds. With unavailable_after_saving the change was saved but could "
-         "not be shown: read it again, do not send it again.",
+    429: "too_many_requests: too many attempts from this address, or too many wrong passwords for this account from "
+         "here; try again after Retry-After seconds",
+    503: "The database cannot be reached just now (it may be restarting), or the server is busy checking other "
+         "passwords (busy). With the code unavailable or busy nothing was saved: try again after Retry-After "
+         "seconds. With unavailable_after_saving the change was saved but could not be shown: read it again, do "
+         "not send it again.",
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
                                "schema": {"type": "integer"}}}
@@ -82,7 +86,7 @@ def one_of(values, nullable: bool = False) -> dict:
 def _error(status: int) -> dict:
     answer = {"description": ERRORS[status],
               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    if status == 503:
+    if status in (429, 503):
         answer["headers"] = RETRY_AFTER
     return answer
 
@@ -287,8 +291,9 @@ DOCUMENT = {
     "security": [{"bearer": []}],
     "paths": {
         "/tokens": {"post": operation(
-            "Exchange a username and password for a bearer token (same lockout as the sign-in page).",
-            {201: _json("Token issued", {"$ref": "#/components/schemas/Token"})}, (401, 403, 422),
+            "Exchange a username and password for a bearer token (the sign-in page's limits apply: README, "
+            "Sign-in limits).",
+            {201: _json("Token issued", {"$ref": "#/components/schemas/Token"})}, (401, 403, 422, 429),
             body=body({"username": TEXT, "password": TEXT}, required=("username", "password")), public=True)},
         "/tokens/current": {"delete": operation("Revoke the token in use.", {204: {"description": "Revoked"}}, ())},
         "/me": {"get": operation("The account behind the token.",

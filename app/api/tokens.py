@@ -2,20 +2,26 @@ from flask import jsonify
 from flask_login import current_user
 
 from app.api import bp
-from app.api.auth import PASSWORD_CHANGE_REQUIRED, current_token
+from app.api.auth import current_token
 from app.api.errors import ApiError, json_body
-from app.auth.services import SignInRefused, authenticate, issue_token, revoke_token
+from app.auth.limits import limited_per_address
+from app.auth.services import (AwaitingApproval, SignInDelayed, SignInRefused, authenticate, issue_token,
+                               revoke_token)
+from app.security import too_many_attempts
 
 
 @bp.post("/tokens")
+@limited_per_address
 def create_token():
     payload = json_body({"username": str, "password": str})
     try:
         user = authenticate(payload["username"], payload["password"])
     except SignInRefused as refusal:
         raise ApiError(401, "invalid_credentials", str(refusal)) from None
-    if user.must_choose_password:
-        raise ApiError(403, "password_change_required", str(PASSWORD_CHANGE_REQUIRED))
+    except AwaitingApproval as refusal:
+        raise ApiError(403, "approval_pending", str(refusal)) from None
+    except SignInDelayed as delay:
+        return too_many_attempts(delay.seconds, str(delay))
     raw, token = issue_token(user)
     return jsonify({"token": raw, "expires_at": token.expires_at.isoformat()}), 201
 

@@ -32,3 +32,20 @@ class ApiToken(Audited, db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > now and self.user.is_active
+
+
+class KnownAddress(db.Model):
+    """An address (an IPv4 address, or an IPv6 /64 network) an account has signed in from. Wrong passwords from
+    it slow the next attempts down rather than lock the account (app/auth/services.py), so that someone elsewhere
+    who knows a username cannot lock its owner out. Not audited: the sign-ins themselves are."""
+
+    __tablename__ = "known_addresses"
+    __table_args__ = (sa.UniqueConstraint("user_id", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    last_sign_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Wrong passwords from here since the last sign-in from here.
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,6 +15,14 @@ SIGN_IN_FAILURES = {
     "wrong_password": _l("wrong password"),
     "locked": _l("the account is locked"),
     "deactivated": _l("the account is deactivated"),
+    "no_password": _l("the account has no password yet (its activation code was not used)"),
+    "slowed_down": _l("too many wrong passwords: the account asked to wait before the next attempt"),
+    "awaiting_approval": _l("the account's access to cases waits for a second person's approval"),
+}
+ACTIVATION_FAILURES = {
+    "unknown_user": _l("no account has this username"),
+    "wrong_code": _l("wrong or expired activation code"),
+    "deactivated": _l("the account is deactivated"),
 }
 SESSION_ENDINGS = {
     "signed_out": _l("Signed out"),
@@ -85,6 +93,10 @@ describe_action("lockout", _lockout, subject="person", fields={"locked_until": _
                 formats={"locked_until": lambda reading, value: reading.narrator.by_kind("time", value)})
 describe_action("sign_out", _sign_out, subject="person", fields={"reason": _l("Why")},
                 values={"reason": SESSION_ENDINGS})
+describe_action("activation_failed",
+                lambda reading: _("An activation as %(person)s failed: %(reason)s.", person=reading.person,
+                                  reason=reading.shown("reason", reading.after("reason"))),
+                fields={"reason": _l("Reason")}, values={"reason": ACTIVATION_FAILURES})
 describe_action("password_change_failed",
                 lambda reading: _("%(actor)s typed a wrong current password while changing it.",
                                   actor=reading.actor), subject="person")

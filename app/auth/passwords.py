@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.security import PasswordCheckBusy
 from app.text import fold
 
 # Django's list of 20,000 common passwords (BSD licence, see common-passwords.LICENSE),
@@ -47,15 +50,37 @@ def _common_passwords() -> frozenset[str]:
         return frozenset(line.strip() for line in lines) | VIETNAMESE_COMMON
 
 
+@cache
+def _turns(concurrency: int) -> threading.BoundedSemaphore:
+    """The process's hashing turns (one set per process: gunicorn's workers each build their own after forking)."""
+    return threading.BoundedSemaphore(concurrency)
+
+
+@contextmanager
+def _hashing_turn():
+    """At most PASSWORD_HASH_CONCURRENCY hashes at once in this process, each holding 64 MiB: a flood of sign-ins
+    waits its turn, and a request that waits longer than PASSWORD_HASH_WAIT is answered 503 rather than piling up."""
+    config = current_app.config
+    turns = _turns(config["PASSWORD_HASH_CONCURRENCY"])
+    if not turns.acquire(timeout=config["PASSWORD_HASH_WAIT"].total_seconds()):
+        raise PasswordCheckBusy()
+    try:
+        yield
+    finally:
+        turns.release()
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    with _hashing_turn():
+        return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher().verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    with _hashing_turn():
+        try:
+            return _hasher().verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -73,7 +98,8 @@ def _dummy_hash() -> str:
 
 @cache
 def _dummy_hash_for(**parameters) -> str:
-    return _hasher_for(**parameters).hash("a password nobody has")
+    with _hashing_turn():
+        return _hasher_for(**parameters).hash("a password nobody has")
 
 
 def _compact(text: str) -> str:

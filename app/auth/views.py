@@ -6,9 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth.forms import ChangePasswordForm, SignInForm
-from app.auth.services import (AccountLocked, PasswordRejected, SignInRefused, authenticate, change_own_password,
+from app.auth.forms import ActivationForm, ChangePasswordForm, SignInForm
+from app.auth.limits import limited_per_address
+from app.auth.services import (AccountLocked, ActivationRefused, AwaitingApproval, PasswordRejected, SignInDelayed,
+                               SignInRefused, activate as activate_account, authenticate, change_own_password,
                                record_sign_out, remember_locale)
+from app.security import retry_after
 from app.orm import utcnow
 from app.extensions import db, login_manager
 from app.input_guard import is_api_request
@@ -17,8 +20,6 @@ from app.users.models import User
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
 SEEN_KEY = "seen_at"
-# Kept in the session, so that leading there costs no query before views that read outside a transaction.
-CHOOSING_PASSWORD_KEY = "choosing_password"
 SEEN_RESOLUTION = timedelta(minutes=1)
 
 
@@ -51,24 +52,51 @@ def _start_session(user) -> None:
         remember_locale(user, chosen)
     if user.locale:
         session["locale"] = user.locale
-    if user.must_choose_password:
-        session[CHOOSING_PASSWORD_KEY] = True
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limited_per_address
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = authenticate(form.username.data, form.password.data)
-        except SignInRefused as refusal:
+        except (SignInRefused, AwaitingApproval) as refusal:
             form.password.errors.append(str(refusal))
+        except SignInDelayed as delay:
+            form.password.errors.append(str(delay))
+            status, headers = 429, {"Retry-After": retry_after(delay.seconds)}
         else:
             _start_session(user)
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("auth/sign_in.html", form=form), status, headers
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+@limited_per_address
+def activate():
+    """A person chooses their password with the one-time code an administrator gave them."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = ActivationForm()
+    if form.validate_on_submit():
+        try:
+            user = activate_account(form.username.data, form.code.data, form.new_password.data)
+        except ActivationRefused as refusal:
+            form.code.errors.append(str(refusal))
+        except PasswordRejected as rejection:
+            form.new_password.errors.append(str(rejection))
+        else:
+            if user.awaiting_approval:
+                flash(_("Your password is set. Your account can be used once a second person approves its access "
+                        "to cases; then sign in here."), "success")
+            else:
+                flash(_("Your password is set. Sign in with it."), "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/activate.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -87,7 +115,8 @@ def change_password():
             change_own_password(current_user, form.old_password.data, form.new_password.data)
         except AccountLocked:
             _end_session("locked")
-            flash(str(SignInRefused()), "error")
+            flash(_("Too many wrong passwords: you have been signed out. Sign in again; you may have to wait a "
+                    "while first."), "error")
             return redirect(url_for("auth.sign_in"))
         except PasswordRejected as rejection:
             getattr(form, rejection.field).errors.append(str(rejection))
@@ -115,18 +144,6 @@ def end_idle_sessions():
     # session may end up to a minute early, never late) without doing so on every request.
     if idle >= SEEN_RESOLUTION.total_seconds():
         session[SEEN_KEY] = now
-    return None
-
-
-# What a person whose password an administrator chose may still do: choose their own, sign out, switch language.
-WHILE_CHOOSING_A_PASSWORD = frozenset({"auth.change_password", "auth.sign_out", "main.set_language", "static"})
-
-
-@bp.before_app_request
-def lead_to_choosing_a_password():
-    if session.get(CHOOSING_PASSWORD_KEY) and request.endpoint not in WHILE_CHOOSING_A_PASSWORD \
-            and not is_api_request():
-        return redirect(url_for("auth.change_password"))
     return None
 
 

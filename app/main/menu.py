@@ -18,7 +18,7 @@ MENU = (
     ("cases.index", _l("Cases"), "cases.read", False),
     ("referrals.index", _l("Referrals"), "cases.read", False),
     ("escalations.index", _l("Escalations"), "cases.read", False),
-    ("notifications.index", _l("Waiting for you"), "cases.read", True),
+    ("notifications.index", _l("Waiting for you"), None, True),
     ("referrals.providers", _l("Providers"), "providers.manage", False),
     ("reports.statistics_page", _l("Statistics"), "reports.statistics", False),
     ("users.index", _l("Accounts"), "users.manage", False),

@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import Role, can, scoped_cases
+from app.access import Role, can, scoped_cases, scoped_grants
 from app.cases.models import Case, Deadline
 from app.cases.services import decisions_for
 from app.escalations.models import Escalation, explained
 from app.extensions import db
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
+from app.users.models import AccessGrant
 
 SOON = timedelta(hours=24)
 KINDS = {
@@ -26,6 +27,7 @@ KINDS = {
     "escalation": _l("Escalations to acknowledge"),
     "approval": _l("Plans and closures to approve"),
     "deadline": _l("Deadlines overdue or within 24 hours"),
+    "grant": _l("Accounts waiting for approval"),
 }
 
 
@@ -36,6 +38,7 @@ class Notices:
     approvals: list[Case]
     overdue: list[Deadline]  # the longest overdue first
     due_soon: list[Deadline]  # within SOON, the soonest first
+    grants: list[AccessGrant]
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -43,7 +46,8 @@ class Notices:
 
     @property
     def total(self) -> int:
-        return len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
+        return (len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
+                + len(self.grants))
 
 
 # What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
@@ -85,13 +89,15 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
                    escalations=rows(_escalations(user).options(*explained()), Escalation.raised_at),
                    approvals=rows(_approvals(user), Case.updated_at),
                    overdue=[deadline for deadline in deadlines if deadline.due_at < now],
-                   due_soon=[deadline for deadline in deadlines if deadline.due_at >= now])
+                   due_soon=[deadline for deadline in deadlines if deadline.due_at >= now],
+                   grants=rows(scoped_grants(user), AccessGrant.requested_at))
 
 
 def count_for(user, now: datetime) -> int:
     """The badge: every kind counted in a single round trip."""
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
-              for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now))]
+              for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now),
+                            scoped_grants(user))]
     return sum(db.session.execute(sa.select(*counts)).one())
 
 

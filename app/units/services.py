@@ -66,6 +66,16 @@ def find_unit(code: str, edition: str | None = None) -> Unit | None:
     )
 
 
+def top_unit() -> Unit | None:
+    """The unit at the top of this deployment: TOP_UNIT if set, else the only top-level unit of the list in force
+    (None while none, or several with no TOP_UNIT, are loaded)."""
+    if current_app.config.get("TOP_UNIT"):
+        return find_unit(current_app.config["TOP_UNIT"])
+    tops = db.session.scalars(sa.select(Unit).where(Unit.edition == active_edition(), Unit.parent_id.is_(None))
+                              .limit(2)).all()
+    return tops[0] if len(tops) == 1 else None
+
+
 def is_current_commune(unit: Unit) -> bool:
     """A commune (a leaf of the tree) of the list in force: where a child can live and a case be opened."""
     return unit.level == "commune" and unit.edition == active_edition()

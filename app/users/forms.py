@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from app.access import ROLE_LABELS
 from app.forms import SEARCHABLE, Form
@@ -20,24 +20,12 @@ class UserPlacementForm(Form):
     submit = SubmitField(_l("Save"))
 
 
-class NewPasswordFields:
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Repeat the password"),
-                            validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
-                            render_kw={"autocomplete": "new-password"})
-
-
-class UserCreateForm(UserPlacementForm, NewPasswordFields):
-    field_order = ("username", "full_name", "role", "unit", "email", "password", "confirm")
+class UserCreateForm(UserPlacementForm):
+    field_order = ("username", "full_name", "role", "unit", "email")
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocapitalize": "none"})
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Create account"))
-
-
-class PasswordResetForm(Form, NewPasswordFields):
-    submit = SubmitField(_l("Set password"))
 
 
 class ConfirmForm(Form):

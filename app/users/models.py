@@ -38,13 +38,17 @@ class User(Audited, UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Set when an administrator chose the password (a new account, a reset): until its owner chooses their own,
-    # every page but the password page leads there and the API refuses the account.
-    must_choose_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A one-time code with which the person chooses their password (a new account, a reset); only its SHA-256
+    # is kept, and it is cleared once used.
+    activation_code_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    activation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The account may read cases only once a second person approves (app/users/approvals.py): until then it
+    # cannot sign in.
+    awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 
-    __audit_secret__ = frozenset({"password_hash"})
+    __audit_secret__ = frozenset({"password_hash", "activation_code_hash"})
 
     def audit_unit_path(self) -> str:
         return self.unit.path
@@ -64,4 +68,58 @@ class User(Audited, UserMixin, db.Model):
         return Role(self.role).label
 
     def is_locked(self, now: datetime) -> bool:
+        """Whether sign-ins from addresses the account does not know are refused (app/auth/services.py)."""
         return self.locked_until is not None and self.locked_until > now
+
+    @property
+    def has_password(self) -> bool:
+        """False until the person chooses one with an activation code (or after a reset)."""
+        return self.password_hash != NO_PASSWORD
+
+    def activation_pending(self, now: datetime) -> bool:
+        return self.activation_code_hash is not None and self.activation_expires_at > now
+
+
+# What `password_hash` holds while the person has no password: no Argon2 hash, so no password matches it.
+NO_PASSWORD = "!"
+# The ways an account can be given a role that reads cases, each waiting for a second person's approval.
+GRANT_KINDS = ("new_account", "placement", "password_reset")
+GRANT_DECISIONS = ("approved", "refused", "withdrawn")
+
+
+class AccessGrant(Audited, db.Model):
+    """A request, by an administrator, that an account read cases: a new account, a move to another role or unit,
+    or a reset password. It takes effect only when a second person approves it (app/users/approvals.py)."""
+
+    __tablename__ = "access_grants"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("kind").in_(GRANT_KINDS), name="kind"),
+        sa.CheckConstraint(sa.column("decision").in_(GRANT_DECISIONS), name="decision"),
+        sa.CheckConstraint(sa.column("role").in_([r.value for r in Role]), name="role"),
+        # One open request per account: a newer one withdraws the older.
+        sa.Index("uq_access_grants_open_user_id", "user_id", unique=True,
+                 sqlite_where=sa.text("decision IS NULL"), postgresql_where=sa.text("decision IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    role: Mapped[str] = mapped_column(sa.String(32))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decision: Mapped[str | None] = mapped_column(sa.String(16))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id], lazy="joined", innerjoin=True)
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    def audit_unit_path(self) -> str:
+        return self.unit.path
+
+    @property
+    def role_label(self):
+        return Role(self.role).label

@@ -1,18 +1,27 @@
-"""Creating and changing accounts: the rules shared by the admin pages and the command line."""
+"""Creating and changing accounts: the rules shared by the admin pages and the command line.
+
+Administrators never choose a password: an account they create, or reset, gets a one-time activation code with which
+its owner chooses one; and access to cases they give waits for a second person (app/users/approvals.py). Only the
+operator on the server (`flask users create`) sets a password.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.access import Role, levels_for_role, may_place_in
+from app.access import Role, levels_for_role, may_place_in, reads_cases
 from app.auth.passwords import hash_password, password_problems
-from app.auth.services import PasswordRejected, end_sessions_and_tokens, set_password
+from app.auth.services import ActivationCode, end_sessions_and_tokens, issue_activation_code
 from app.extensions import db
+from app.i18n import display_datetime
+from app.notifications import mail
 from app.units.models import LEVEL_LABELS, Unit
 from app.units.services import edition_has_districts, find_unit
-from app.users.models import User, normalise_username
+from app.users.approvals import request_access, withdraw_open_grant
+from app.users.models import NO_PASSWORD, AccessGrant, User, normalise_username
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
@@ -50,7 +59,39 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
 
 
 def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str,
-                email: str | None = None, by: User | None = None) -> User:
+                email: str | None = None) -> User:
+    """An account with a password, made by the operator on the server (command line, demo data)."""
+    user = _new_user(username, full_name, role, unit_code, email, by=None)
+    problems = password_problems(password, user.username, user.unit)
+    if problems:
+        raise UserRejected("password", problems[0])
+    user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What an administrator is told after giving an account an activation code."""
+
+    user: User
+    activation: ActivationCode
+    emailed: bool  # sent to the person: the administrator does not see it
+    grant: AccessGrant | None  # the access to cases that waits for a second person
+
+
+def create_account(*, username: str, full_name: str, role: str, unit_code: str, email: str | None,
+                   by: User) -> Issued:
+    """An account an administrator creates: its owner chooses the password with an activation code, and a role that
+    reads cases waits for a second person's approval."""
+    user = _new_user(username, full_name, role, unit_code, email, by)
+    db.session.add(user)
+    grant = request_access(user, "new_account", user.role, user.unit, by) if reads_cases(user.role) else None
+    return _give_code(user, grant)
+
+
+def _new_user(username: str, full_name: str, role: str, unit_code: str, email: str | None, by: User | None) -> User:
     username = normalise_username(username)
     if not USERNAME.match(username):
         raise UserRejected("username", _("A username has 3 to 64 characters: letters a-z, digits, dot, dash "
@@ -61,16 +102,24 @@ def create_user(*, username: str, full_name: str, role: str, unit_code: str, pas
         raise UserRejected("full_name", _("Enter the person's full name."))
     unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
-    problems = password_problems(password, username, unit)
-    if problems:
-        raise UserRejected("password", problems[0])
-    # A password an administrator chose is known to two people: its owner replaces it at first sign-in.
-    user = User(username=username, full_name=full_name.strip(), role=role.value, unit=unit,
-                password_hash=hash_password(password), email=checked_email(email),
-                must_choose_password=by is not None)
-    db.session.add(user)
+    return User(username=username, full_name=full_name.strip(), role=role.value, unit=unit,
+                email=checked_email(email), password_hash=NO_PASSWORD)
+
+
+def _give_code(user: User, grant: AccessGrant | None) -> Issued:
+    """Issue the code, send it to the person where email is on and they have an address, and commit."""
+    db.session.flush()
+    activation = issue_activation_code(user)
+    emailed = mail.enabled() and bool(user.email)
+    if emailed:
+        mail.queue([user], lambda: _("Your activation code"),
+                   lambda: _("Your account %(username)s on the child-protection system has an activation code: "
+                             "%(code)s. It can be used once, until %(time)s. Open the address below, type your "
+                             "username and this code, and choose your password.", username=user.username,
+                             code=activation.code, time=display_datetime(activation.expires_at)),
+                   "/auth/activate")
     db.session.commit()
-    return user
+    return Issued(user, activation, emailed, grant)
 
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -94,37 +143,68 @@ def _refuse_self_service(user: User, by: User | None, message: str) -> None:
 KEEP = object()
 
 
-def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP, by: User | None = None) -> None:
+def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP,
+                         by: User | None = None) -> AccessGrant | None:
     """Move the account to another role or unit (which ends its sessions and API tokens), and set its email
-    address."""
+    address. A move to a role that reads cases, asked by an administrator, waits for a second person: the grant
+    is answered, and the account stays where it is until then."""
     _refuse_self_service(user, by, _("You cannot change your own role or unit; ask another administrator."))
     unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
     if email is not KEEP:
         user.email = checked_email(email)
+    moves = (user.role, user.unit_id) != (role.value, unit.id)
+    grant = None
+    if user.awaiting_approval:
+        # Nothing to keep: the account has no access yet; what waits for approval becomes the new placement.
+        _place(user, role, unit)
+        grant = _ask_again(user, role, unit, by) if by is not None and reads_cases(role) else None
+        if grant is None:
+            withdraw_open_grant(user, by)
+            user.awaiting_approval = False
+    elif moves and by is not None and reads_cases(role):
+        grant = request_access(user, "placement", role.value, unit, by)
+    else:
+        withdraw_open_grant(user, by)
+        if moves:
+            _place(user, role, unit)
+    db.session.commit()
+    return grant
+
+
+def _place(user: User, role: Role, unit: Unit) -> None:
     if (user.role, user.unit_id) != (role.value, unit.id):
         user.role, user.unit = role.value, unit
         end_sessions_and_tokens(user)
-    db.session.commit()
 
 
-def reset_password(user: User, new_password: str, by: User | None = None) -> None:
+def _ask_again(user: User, role: Role, unit: Unit, by: User) -> AccessGrant:
+    """The account awaiting approval is placed anew: the same question (a new account's, or a reset's), for the
+    new placement."""
+    last = db.session.scalar(sa.select(AccessGrant).where(AccessGrant.user_id == user.id,
+                                                          AccessGrant.kind != "placement")
+                             .order_by(AccessGrant.id.desc()).limit(1))
+    return request_access(user, last.kind if last else "new_account", role.value, unit, by)
+
+
+def reset_access(user: User, by: User) -> Issued:
+    """A new activation code for the account (a forgotten password): its password, sessions and tokens stop
+    working, and an account that reads cases may sign in again only once a second person approves."""
     _refuse_self_service(user, by, _("Change your own password on the Change password page, with your current one."))
-    try:
-        set_password(user, new_password)
-    except PasswordRejected as rejection:
-        raise UserRejected("password", str(rejection)) from None
-    user.failed_sign_ins, user.locked_until = 0, None
-    user.must_choose_password = True
-    db.session.commit()
+    grant = request_access(user, "password_reset", user.role, user.unit, by) if reads_cases(user.role) else None
+    return _give_code(user, grant)
 
 
 def set_active(user: User, active: bool, by: User | None = None) -> None:
+    """A deactivated account's sessions end and its API tokens are revoked for good: reactivating it brings none
+    back. What was asked for it is withdrawn."""
     if not active:
         _refuse_self_service(user, by, _("You cannot deactivate your own account; ask another administrator."))
     if user.active != active:
         user.active = active
-        user.session_version += 1
+        if not active:
+            end_sessions_and_tokens(user)
+            withdraw_open_grant(user, by)
     db.session.commit()
 
 

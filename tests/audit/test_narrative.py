@@ -20,6 +20,7 @@ from app.escalations import services as escalations
 from app.extensions import db
 from app.orm import utcnow
 from app.referrals import services as referrals
+from app.users import approvals
 from app.users import services as users
 from tests.cases.test_steps import ACTION
 from tests.factories import audit_entries, last_audit_entry, make_case, make_referral
@@ -193,18 +194,29 @@ def test_the_sweep_s_escalation_gives_its_reason_in_the_reader_s_language(app, w
         f"(case {case.reference}).")
 
 
-def test_accounts_created_given_a_role_and_deactivated(app, make_user):
+def test_accounts_created_asked_for_approved_moved_and_deactivated(app, make_user):
     admin = make_user("admin", full_name="Đỗ Quản Trị")
+    officer = make_user("province_officer", full_name="Lê Văn Duyệt")
     with acting(app, admin):
-        account = users.create_user(username="mai", full_name="Trần Thị Mai", role="worker", unit_code="10933",
-                                    password="correct horse battery", by=admin)
+        account = users.create_account(username="mai", full_name="Trần Thị Mai", role="worker", unit_code="10933",
+                                       email=None, by=admin).user
     assert sentence_of(app, entity="users", action="create", entity_id=str(account.id)) == (
         "Đỗ Quản Trị (System administrator) created the account of Trần Thị Mai: Commune child-protection worker, "
         "Xã Cẩm Phúc.")
+    assert sentence_of(app, entity="access_grants", action="create") == (
+        "Đỗ Quản Trị (System administrator) asked that Trần Thị Mai read cases as Commune child-protection worker "
+        "in Xã Cẩm Phúc (a new account); a second person must approve it.")
+    with acting(app, officer):
+        approvals.approve(approvals.open_grant(account), officer)
+    assert sentence_of(app, entity="access_grants", action="update") == (
+        "Lê Văn Duyệt (Province officer) approved that Trần Thị Mai read cases as Commune child-protection worker "
+        "in Xã Cẩm Phúc.")
     with acting(app, admin):
         users.change_role_and_unit(account, role="commune_leader", unit_code="10933", by=admin)
+    with acting(app, officer):
+        approvals.approve(approvals.open_grant(account), officer)
     assert sentence_of(app, entity="users", action="update", entity_id=str(account.id)) == (
-        "Đỗ Quản Trị (System administrator) gave Trần Thị Mai the role Commune leader.")
+        "Lê Văn Duyệt (Province officer) gave Trần Thị Mai the role Commune leader.")
     with acting(app, admin):
         users.set_active(account, False, by=admin)
     assert sentence_of(app, entity="users", action="update", entity_id=str(account.id)) == (
@@ -250,11 +262,12 @@ def test_the_reporter_s_identity_is_withheld_from_the_history_only(app, worker):
 def test_secrets_read_as_changed_without_their_value(app, make_user):
     admin, account = make_user("admin"), make_user("worker", full_name="Trần Thị Mai")
     with acting(app, admin):
-        users.reset_password(account, "another long passphrase", by=admin)
+        users.reset_access(account, by=admin)
     [entry] = [entry for entry in audit_entries(entity="users", action="update") if "password_hash" in entry.changes]
     reading = told(app, entry)
-    assert reading.sentence.endswith("set a new password for Trần Thị Mai.")
+    assert "issued an activation code for the account of Trần Thị Mai" in reading.sentence
     assert "Password: (secret) → (secret)" in reading.changes_text()
+    assert "Activation code: – → (secret)" in reading.changes_text()
 
 
 @pytest.mark.postgresql_only

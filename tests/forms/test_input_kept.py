@@ -46,7 +46,7 @@ def test_a_name_past_its_limit_is_told_with_the_limit_and_kept_whole(client, wor
     ("worker", "/children/{child}/edit"), ("worker", "/auth/password"), ("admin", "/admin/users/new"),
     ("admin", "/admin/users/{user}"), ("admin", "/admin/users/{user}/password"), ("admin", "/admin/holidays/"),
     ("province_officer", "/providers/"), ("supervisor", "/reports/statistics"), ("inspector", "/audit/"),
-    ("supervisor", "/escalations/"), (None, "/auth/sign-in")])
+    ("supervisor", "/escalations/"), (None, "/auth/sign-in"), (None, "/auth/activate")])
 def test_no_form_tells_the_browser_to_cut_what_is_typed(client, make_user, sign_in, role, address):
     worker = make_user("worker")
     case = make_case(worker)
