@@ -93,6 +93,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # Should the storage fail, each process counts on its own rather than refusing every sign-in.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "sign-in",
+        # Duplicate checks at intake per account and hour; beyond, matches outside the worker's scope go untold
+        # (app/children/services.py, check_for_duplicates). Flask-Limiter syntax, counted in the limiter's storage.
+        "DUPLICATE_CHECKS_PER_HOUR": os.environ.get("DUPLICATE_CHECKS_PER_HOUR", "30 per hour"),
         "PASSWORD_MIN_LENGTH": 10,
         # Argon2id (RFC 9106's second recommended set); tests lower it for speed.
         "PASSWORD_HASH_PARAMETERS": {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 4},

@@ -26,7 +26,7 @@ from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRI
 from app.cases.narrative import FIELDS
 from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
-from app.children.services import probable_duplicates
+from app.children.services import DuplicateCheck, check_for_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.forms import person_choices
@@ -143,14 +143,14 @@ def create():
     if request.method == "GET":
         form.received_at.data = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
         form.address_unit.data = current_user.unit.code
-    duplicates, elsewhere = [], 0
+    check = DuplicateCheck([], 0)
     if form.validate_on_submit():
         details = form.details(find_unit(form.address_unit.data) if form.address_unit.data else None)
         choice = form.child_choice.data
         if not choice:
-            duplicates, elsewhere = probable_duplicates(details, services.province_of(current_user.unit),
-                                                        scoped_children(current_user))
-        if not duplicates and not elsewhere:
+            check = check_for_duplicates(current_user, details, services.province_of(current_user.unit),
+                                         scoped_children(current_user))
+        if not check.found and not check.elsewhere:
             child = None
             if choice and choice != "new":
                 child_id = whole_number(choice)
@@ -164,8 +164,13 @@ def create():
                 _show_refusal(form, refusal)
             else:
                 flash(opened_message(case), "success")
+                if check.paused_until:
+                    flash(_("You have made many duplicate checks this hour, so children on record outside your "
+                            "commune were not checked; from %(time)s they will be again. Your district can find and "
+                            "join two records of one child.", time=display_datetime(check.paused_until)), "info")
                 return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
-    return render_template("cases/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere, **labels())
+    return render_template("cases/new.html", form=form, duplicates=check.found, elsewhere=check.elsewhere,
+                           check_paused_until=check.paused_until, **labels())
 
 
 def _forms_for(case: Case) -> dict:

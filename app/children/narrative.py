@@ -75,3 +75,29 @@ describe_table(
     references={"child_id": "child"})
 describe_action("child_viewed", lambda reading: _("%(actor)s viewed the page of the child %(child)s.",
                                                   actor=reading.actor, child=_child(reading)), subject="child")
+
+
+MATCHED_ON = {"id_number": _l("the personal ID"), "name_and_birth_date": _l("the name and date of birth")}
+
+
+def _matched_on(reading: Reading, value) -> str:
+    values = value if isinstance(value, list) else [value]
+    return "; ".join(reading.narrator.label_of(MATCHED_ON, item) for item in values)
+
+
+def _duplicate_found_elsewhere(reading: Reading) -> str:
+    """Two entries per check (app/children/services.py): one under the worker, naming no child, and one per match
+    under the child's case, for the inspectors of each side."""
+    told = _("The worker was told.") if reading.after("told") else \
+        _("The worker was not told: the hourly limit of checks was reached.")
+    if reading.entry.entity == "children":
+        return _("%(actor)s checked a report at intake: %(matched)s matched the child %(child)s, who is outside their "
+                 "reach. %(told)s", actor=reading.actor, child=_child(reading),
+                 matched=_matched_on(reading, reading.after("matched_on")), told=told)
+    return _("%(actor)s checked a report at intake: it matched %(count)s children outside their reach. %(told)s",
+             actor=reading.actor, count=reading.after("matches"), told=told)
+
+
+describe_action("duplicate_found_elsewhere", _duplicate_found_elsewhere, subject="child",
+                fields={"matches": _l("Children matched"), "matched_on": _l("Matched on"), "told": _l("Told")},
+                formats={"matched_on": _matched_on})

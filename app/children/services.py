@@ -4,20 +4,26 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from limits import parse
 from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit.recorder import ACTIONS, actor_for, record
 
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child, NameStart, whole_years
 from app.deadlines.services import local_zone
-from app.extensions import db
+from app.extensions import db, limiter
 from app.text import fold, word_starts
 from app.units.models import Unit
 from app.units.services import DATA_DIR, is_current_commune
 
+ACTIONS["duplicate_found_elsewhere"] = _l("Duplicate check matched a child beyond reach")
 ID_NUMBER = re.compile(r"[0-9]{12}")
 PHONE = re.compile(r"\+?[0-9 .-]{6,20}")
 # Digit 4 of the personal ID: century and sex (Circular 59/2021/TT-BCA).
@@ -169,10 +175,10 @@ def _carers(details: ChildDetails) -> list[Carer]:
                   phone=(carer.get("phone") or "").strip() or None) for carer in details.carers]
 
 
-def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Select) -> tuple[list[Child], int]:
-    """Children who may be this one: the same personal ID, or the same name (without diacritics) and date
-    of birth in the same province. Those the worker may see are returned; the others are only counted,
-    so that their details do not leak beyond their scope."""
+def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Select) -> tuple[list[Child], list[Child]]:
+    """Children who may be this one: the same personal ID (nationwide), or the same name (without diacritics)
+    and date of birth in the same province; split into those the worker may see and those beyond their scope,
+    whose details must not leak (only their number is told, see `check_for_duplicates`)."""
     from app.cases.models import Case
 
     same = []
@@ -186,12 +192,63 @@ def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Selec
         same.append(sa.and_(Child.name_folded == _folded(details.full_name),
                             Child.date_of_birth == details.date_of_birth, in_province))
     if not same:
-        return [], 0
+        return [], []
     matches = list(db.session.scalars(sa.select(Child).where(sa.or_(*same)).order_by(Child.id).limit(50)))
     visible_ids = set(db.session.scalars(visible.where(Child.id.in_([child.id for child in matches]))
                                          .with_only_columns(Child.id)))
     return [child for child in matches if child.id in visible_ids], \
-        sum(1 for child in matches if child.id not in visible_ids)
+        [child for child in matches if child.id not in visible_ids]
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    found: list[Child]  # probable duplicates the worker may see and choose
+    elsewhere: int  # those beyond the worker's scope, told only as a number
+    paused_until: datetime | None = None  # the hourly limit was reached: those beyond scope go untold until then
+
+
+def check_for_duplicates(user, details: ChildDetails, province: Unit, visible: sa.Select) -> DuplicateCheck:
+    """The duplicate check at intake. Telling a worker that a child is on record beyond their scope protects
+    children who move, but answers whether a name and birth date, or a personal ID, is known somewhere: every
+    such match is recorded in the trail, under the worker and under the child's case (so that the inspectors
+    of both see the probing), and a worker's checks per hour are limited (DUPLICATE_CHECKS_PER_HOUR). Beyond the
+    limit the check goes on within the worker's scope and matches are still recorded, but none is told."""
+    found, beyond = probable_duplicates(details, province, visible)
+    paused_until = _count_check(user)
+    if beyond:
+        actor, matched_on = actor_for(user), sorted({_matched_on(child, details) for child in beyond})
+        record(db.session, "duplicate_found_elsewhere", unit_path=user.unit.path, actor=actor,
+               changes={"matches": len(beyond), "matched_on": matched_on, "told": paused_until is None})
+        for child in beyond:
+            case = _latest_case(child)
+            record(db.session, "duplicate_found_elsewhere", entity="children", entity_id=child.id,
+                   case_ref=case.reference if case else None,
+                   unit_path=child.audit_unit_path(), actor=actor,
+                   changes={"matched_on": _matched_on(child, details), "told": paused_until is None})
+        db.session.commit()
+    return DuplicateCheck(found, 0 if paused_until else len(beyond), paused_until)
+
+
+def _matched_on(child: Child, details: ChildDetails) -> str:
+    return "id_number" if details.id_number and child.id_number == details.id_number else "name_and_birth_date"
+
+
+def _latest_case(child: Child):
+    from app.cases.models import Case
+
+    newest_first = sa.select(Case).where(Case.child_id == child.id).order_by(Case.received_at.desc())
+    return db.session.scalar(newest_first.limit(1))
+
+
+def _count_check(user) -> datetime | None:
+    """Count one check against the account's hourly limit, in the limiter's shared storage; when the limit is
+    reached, the moment the next check will be told again."""
+    item = parse(current_app.config["DUPLICATE_CHECKS_PER_HOUR"])
+    strategy = limiter.limiter
+    if strategy.hit(item, "duplicate-checks", str(user.id)):
+        return None
+    reset_at = strategy.get_window_stats(item, "duplicate-checks", str(user.id)).reset_time
+    return datetime.fromtimestamp(reset_at, timezone.utc)
 
 
 class ChildRejected(Exception):
