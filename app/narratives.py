@@ -6,5 +6,6 @@ from app.children import narrative as children  # noqa: F401
 from app.deadlines import narrative as deadlines  # noqa: F401
 from app.escalations import narrative as escalations  # noqa: F401
 from app.referrals import narrative as referrals  # noqa: F401
+from app.reports import narrative as reports  # noqa: F401
 from app.units import narrative as units  # noqa: F401
 from app.users import narrative as users  # noqa: F401

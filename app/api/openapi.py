@@ -403,7 +403,8 @@ DOCUMENT = {
             "age group at the report and unit below; cases by status at the end of the period; deadlines met and "
             "missed; median hours from report to initial assessment. Supervisors, province officers, inspectors, "
             "and commune workers and leaders for their commune. JSON: {unit, from, to, generated_at, figures: {key: "
-            "{title, note, columns, rows: [{key, label, values}], total}}}; CSV: one line per cell.",
+            "{title, note, columns, rows: [{key, label, values}], total}}}; CSV: one line per cell, text that "
+            "would start a formula after a single quote. Each download is recorded in the audit trail.",
             {200: {"description": "The figures", "content": {
                 "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": TEXT},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}},

@@ -43,6 +43,7 @@ ACTIONS = {
     "case_file_printed": _l("Case file printed"),
     "case_viewed": _l("Case file viewed"),
     "child_viewed": _l("Child's page viewed"),
+    "statistics_export": _l("Statistics exported"),
 }
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 REDACTED = "[redacted]"

@@ -20,6 +20,7 @@ from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from app.audit.narrative import Narrator
 from app.audit.recorder import record
 from app.extensions import db
+from app.spreadsheets import csv_row
 from app.units.services import find_unit
 
 VERIFY_BATCH = 10_000
@@ -128,7 +129,8 @@ def csv_headings() -> list[str]:
 
 def csv_rows(query: sa.Select, headings: list[str]) -> Iterator[str]:
     """The entries `query` selects, newest first, as CSV that a spreadsheet reads: UTF-8 with a byte-order mark
-    (so that Excel shows the diacritics), each entry told as a sentence with local times.
+    (so that Excel shows the diacritics), each entry told as a sentence with local times, no cell run as a formula
+    (app/spreadsheets.py).
 
     Streams after the request's session is gone: `query` already holds the reader's scope, and the entries are
     read on a connection of the export's own, EXPORT_BATCH at a time by id (the trail only grows, so later
@@ -138,7 +140,7 @@ def csv_rows(query: sa.Select, headings: list[str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(headings)
+    writer.writerow(csv_row(headings))
     yield buffer.getvalue()
     query = query.with_only_columns(*EXPORTED).order_by(AuditEntry.id.desc()).limit(EXPORT_BATCH)
     with db.engine.connect() as connection, Session(bind=connection) as session:
@@ -149,8 +151,8 @@ def csv_rows(query: sa.Select, headings: list[str]) -> Iterator[str]:
             buffer.seek(0)
             buffer.truncate()
             for entry, told in zip(entries, narrator.tell(entries), strict=True):
-                writer.writerow([told.time, told.person, told.role, told.unit, told.sentence, told.case,
-                                 told.changes_text(), entry.id, entry.hash])
+                writer.writerow(csv_row([told.time, told.person, told.role, told.unit, told.sentence, told.case,
+                                         told.changes_text(), entry.id, entry.hash]))
             # Each batch in a transaction of its own: a long download holds no snapshot and no lock.
             session.rollback()
             session.expunge_all()

@@ -8,9 +8,12 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app.audit.recorder import record
+from app.extensions import db
 from app.i18n import display_date, display_datetime, display_number, number_pattern
 from app.reports import pdf
 from app.reports.statistics import Statistics, Table
+from app.spreadsheets import append_row, csv_row
 
 FORMATS = ("pdf", "xlsx", "csv", "json")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,13 +54,13 @@ def as_csv(statistics: Statistics) -> str:
     """One line per cell: keys for scripts, labels for people, in the same file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(csv_row(CSV_HEADER))
     common = (statistics.unit.code, statistics.period.start.isoformat(), statistics.period.end.isoformat())
     for table in statistics.tables:
         for row in _all_rows(table):
             for (column, column_label), value in zip(table.columns, row.values, strict=True):
-                writer.writerow((*common, table.key, row.key, column, "" if value is None else value, table.title,
-                                 row.label, column_label))
+                writer.writerow(csv_row((*common, table.key, row.key, column, "" if value is None else value,
+                                         table.title, row.label, column_label)))
     return buffer.getvalue()
 
 
@@ -67,27 +70,25 @@ def as_xlsx(statistics: Statistics) -> bytes:
     sheet = book.active
     sheet.title = _("Statistics")[:31]
     bold = Font(bold=True)
-    sheet.append([_("Statistics of %(unit)s", unit=statistics.unit.label)])
+    append_row(sheet, [_("Statistics of %(unit)s", unit=statistics.unit.label)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([_period_label(statistics)])
-    sheet.append([])
+    append_row(sheet, [_period_label(statistics)])
+    append_row(sheet, [])
     for table in statistics.tables:
-        sheet.append([table.title])
-        sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append(["", *[label for _key, label in table.columns]])
-        for cell in sheet[sheet.max_row]:
+        append_row(sheet, [table.title])[0].font = bold
+        for cell in append_row(sheet, ["", *[label for _key, label in table.columns]]):
             cell.font = bold
         for row in _all_rows(table):
-            sheet.append([row.label, *row.values])
+            label, *cells = append_row(sheet, [row.label, *row.values])
             # The cell keeps the number; its format shows it as the reader's Excel writes numbers (6,0 in Vietnamese).
-            for cell, value in zip(sheet[sheet.max_row][1:1 + len(row.values)], row.values, strict=True):
+            for cell, value in zip(cells, row.values, strict=True):
                 if value is not None:
                     cell.number_format = number_pattern(value)
-        if table.total:
-            sheet.cell(sheet.max_row, 1).font = bold
+        if table.total:  # the last row written
+            label.font = bold
         if table.note:
-            sheet.append([table.note])
-        sheet.append([])
+            append_row(sheet, [table.note])
+        append_row(sheet, [])
     sheet.column_dimensions["A"].width = 58
     for letter in "BCDEF":
         sheet.column_dimensions[letter].width = 16
@@ -116,3 +117,17 @@ def as_pdf(statistics: Statistics, viewer, now) -> bytes:
                   time=display_datetime(now)),
         page_label=lambda page, pages: _("Page %(page)d of %(pages)d", page=page, pages=pages))
     return pdf.render(flowables, letterhead)
+
+
+def export(statistics: Statistics, fmt: str, viewer, now) -> dict | str | bytes:
+    """The statistics in `fmt` (one of FORMATS), their export recorded in the trail under the unit whose figures
+    they are, so that the unit's inspectors see who took its figures away, as they see extracts and printed files."""
+    if fmt == "pdf":
+        document = as_pdf(statistics, viewer, now)
+    else:
+        document = {"json": as_json, "csv": as_csv, "xlsx": as_xlsx}[fmt](statistics)
+    record(db.session, "statistics_export", entity="units", entity_id=statistics.unit.id,
+           unit_path=statistics.unit.path, changes={"format": fmt, "from": statistics.period.start.isoformat(),
+                                                    "to": statistics.period.end.isoformat()})
+    db.session.commit()
+    return document

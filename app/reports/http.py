@@ -31,12 +31,10 @@ def statistics_download(fmt: str, unit_code: str | None, period: statistics.Peri
     if result is None:
         return None
     name = f"statistics-{result.unit.code}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+    document = exports.export(result, fmt, current_user, now)
     if fmt == "json":
-        response = jsonify(exports.as_json(result))
+        response = jsonify(document)
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    if fmt == "csv":
-        return download(exports.as_csv(result), "text/csv", name)
-    if fmt == "xlsx":
-        return download(exports.as_xlsx(result), exports.XLSX_MIMETYPE, name)
-    return download(exports.as_pdf(result, current_user, now), "application/pdf", name)
+    mimetype = {"csv": "text/csv", "xlsx": exports.XLSX_MIMETYPE, "pdf": "application/pdf"}[fmt]
+    return download(document, mimetype, name)

@@ -10,10 +10,10 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from app.audit.recorder import actor_for, record
+from app.audit.recorder import Actor, actor_for, record
 from app.audit.services import EXPORT_BATCH
 from app.extensions import db
-from tests.factories import PASSWORD, audit_entries, make_case
+from tests.factories import PASSWORD, audit_entries, make_case, unit
 
 TIME = re.compile(r"\d\d/\d\d/\d{4} \d\d:\d\d")
 
@@ -93,3 +93,41 @@ def test_the_export_tells_each_entry_in_the_reader_s_language(client, make_user,
     assert len(created[8]) == 64
     cells = " ".join(" ".join(row[:7]) for row in rows)
     assert "case_categories" not in cells and "received_at" not in cells and not re.search(r"\d{4}-\d\d-\d\d", cells)
+
+
+# Nothing a spreadsheet would run (issue 14, point 11): the trail holds what strangers typed.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def exported_rows(client, make_user, sign_in) -> list[list[str]]:
+    sign_in(make_user("inspector", unit="30"))
+    client.post("/language", data={"locale": "en"})
+    return rows_of(client.get("/audit/export.csv").get_data(as_text=True).removeprefix("\ufeff"))
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_a_cell_beginning_as_a_formula_is_exported_with_a_leading_quote(client, make_user, sign_in, start):
+    name = f"{start}1+2"
+    record(db.session, "sign_in_failed", changes={"reason": "unknown_user"},
+           actor=Actor(name=name, unit_path=unit("30").path))
+    db.session.commit()
+    rows = exported_rows(client, make_user, sign_in)
+    assert ["'" + name] == [row[1] for row in rows if row[1].endswith(name)]
+
+
+def test_a_username_tried_at_sign_in_that_begins_as_a_formula_reaches_the_export_as_text(client, make_user,
+                                                                                         sign_in):
+    client.post("/auth/sign-in", data={"username": "=cmd|' /C calc'!A0", "password": "wrong"})
+    rows = exported_rows(client, make_user, sign_in)
+    tried = next(row for row in rows if "cmd|" in row[1])
+    assert tried[1] == "'=cmd|' /c calc'!a0"
+
+
+def test_a_case_reference_typed_in_an_address_reaches_the_export_only_as_text(client, make_user, sign_in):
+    sign_in(make_user("worker"))
+    reference = "=cmd|' -C calc'!A0"  # a slash would leave the case route, and nothing would be recorded
+    assert client.get("/cases/" + urllib.parse.quote(reference, safe="")).status_code == 404
+    client.post("/auth/sign-out")
+    refused = next(row for row in exported_rows(client, make_user, sign_in) if reference in row[4])
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in refused)

@@ -330,6 +330,18 @@ def test_reading_and_checking_the_trail_read_as_sentences(app, client, sign_in, 
                         sentence_of(app, action="audit_verify"))
 
 
+def test_a_statistics_export_names_the_unit_the_period_and_the_format(app, client, sign_in, make_user):
+    sign_in(make_user("province_officer", full_name="Lê Văn Tỉnh"))
+    client.get("/reports/statistics.xlsx", query_string={"unit": "295", "from": "2026-01-01", "to": "2026-03-31"})
+    entry = last_audit_entry(action="statistics_export")
+    english, vietnamese = told(app, entry), told(app, entry, "vi")
+    assert english.sentence == ("Lê Văn Tỉnh (Province officer) exported the statistics of Huyện Cẩm Giàng from "
+                                "01/01/2026 to 31/03/2026 as XLSX.")
+    assert english.changes_text() == "Format: XLSX; From: 01/01/2026; To: 31/03/2026"
+    assert vietnamese.sentence == ("Cán bộ cấp tỉnh Lê Văn Tỉnh xuất số liệu thống kê của Huyện Cẩm Giàng từ ngày "
+                                   "01/01/2026 đến ngày 31/03/2026 ra tệp XLSX.")
+
+
 def test_an_entry_of_an_action_nobody_described_still_reads(app, worker):
     record(db.session, "something_new", changes={"what": "x"})
     db.session.commit()
