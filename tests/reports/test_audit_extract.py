@@ -188,3 +188,12 @@ def test_the_extract_states_its_basis_in_the_reader_s_language_with_local_time(a
     assert (f"Integrity of the chain fully verified on {_local(app, verification.at)} by Đặng Thanh Tra (up to "
             f"entry {verified_up_to}), and the {after} entries after it checked now: whole.") in text
     assert f"The entries up to {verified_up_to} were not read again for this extract" in text
+
+
+def test_the_api_s_extract_states_its_basis_in_the_language_asked_for(client, make_user):
+    headers = {**token_for(client, make_user("province_officer")), "Accept-Language": "en"}
+    first = " ".join(pdf_text(client.get("/api/v1/audit/extract.pdf", headers=headers).data).split())
+    second = " ".join(pdf_text(client.get("/api/v1/audit/extract.pdf", headers=headers).data).split())
+    assert "Integrity of the chain fully verified now," in first
+    assert re.search(r"Integrity of the chain fully verified on \d\d/\d\d/\d{4} \d\d:\d\d by .+ \(up to entry "
+                     r"[\d,]+\), and the \d+ entr(y|ies) after it checked now: whole\.", second)
