@@ -140,8 +140,9 @@ def main():
         flood_done = time.monotonic() - started
         sampling.set()
         sampler.join()
+        origin = "each from its own address" if arguments.spread else "from one address"
         print(f"checkout {checkout}; gunicorn {arguments.workers} workers x {arguments.threads} threads; "
-              f"{arguments.flood} bad sign-ins {'each from its own address' if arguments.spread else 'from one address'}")
+              f"{arguments.flood} bad sign-ins {origin}")
         print(f"flood answers: {dict(sorted(answers.items()))}; all answered in {flood_done:.1f} s "
               f"(median {statistics.median(flood_times):.1f} s each)")
         print(f"resident memory: {resting / 1024:.0f} MiB at rest, peak {peak[0] / 1024:.0f} MiB "

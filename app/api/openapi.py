@@ -312,8 +312,9 @@ DOCUMENT = {
             [path("entry_id", {"type": "integer", "minimum": 1, "maximum": MAX_ENTRY_ID})])},
         "/audit/extract.pdf": {"get": operation(
             "An extract for inspection: the entries matching the filters of GET /audit (newest first, 5,000 at "
-            "most), with the chain's head hash and the result of verifying the whole chain at printing. Recorded "
-            "as an export.", {200: _pdf("The extract")}, (403, 422), AUDIT_FILTERS)},
+            "most), with the chain's head hash and the result of checking the chain at printing: from its last "
+            "full verification on (docs/audit-chain.md), or the whole chain if there is none; the extract states "
+            "which. Recorded as an export.", {200: _pdf("The extract")}, (403, 422), AUDIT_FILTERS)},
         "/audit/verify": {"get": operation(
             "Verify the whole hash chain now (docs/audit-chain.md); the check is itself recorded.",
             {200: _json("The verdict", {"type": "object", "properties": {

@@ -59,7 +59,7 @@ class Verdict:
 
 
 def verify(rows: Iterable[Sequence], genesis: str, expected_head: tuple[int, str] | None = None,
-           checkpoint: tuple[int, str] | None = None) -> Verdict:
+           checkpoint: tuple[int, str] | None = None, after: int = 0) -> Verdict:
     """Walk the chain in id order, holding one entry at a time.
 
     Each row holds the values of FIELDS in that order, then the stored hash. A changed
@@ -67,9 +67,10 @@ def verify(rows: Iterable[Sequence], genesis: str, expected_head: tuple[int, str
     that no longer matches; an inserted one cannot match both neighbours.
     `expected_head` (from the head row) and `checkpoint` (kept outside the database)
     catch a tail that was cut off.
+    With `after`, the rows start past that entry and `genesis` is its hash (`verify_after`).
     """
     sha256 = hashlib.sha256
-    count, previous_id, previous_hash = 0, 0, genesis
+    count, previous_id, previous_hash = 0, after, genesis
     for row in rows:
         count += 1
         entry_id, stored_hash = row[0], row[-1]
@@ -90,3 +91,24 @@ def verify(rows: Iterable[Sequence], genesis: str, expected_head: tuple[int, str
     if expected_head and expected_head[0] == previous_id and expected_head[1] != previous_hash:
         return Verdict(False, count, previous_id, "the head row does not match the last entry")
     return Verdict(True, count, None, None, previous_id, previous_hash)
+
+
+def verify_after(verified: tuple[int, str], anchor: Sequence | None, rows: Iterable[Sequence],
+                 expected_head: tuple[int, str] | None = None) -> Verdict:
+    """Walk on from the entry an earlier full verification reached, instead of from the first entry.
+
+    `verified` is that entry's id and the hash it had then; `anchor` is its row now (as the rows, None when
+    it is gone), and `rows` the entries after it. The anchor must still hash to what it had: then any change
+    to it, or any entry after it rewritten, breaks the walk. What this does NOT prove: that the entries before
+    the anchor are unchanged since that verification (they are not read); the next full verification tells.
+    `entries` counts the rows after the anchor.
+    """
+    verified_id, verified_hash = verified
+    if verified_id:
+        if anchor is None:
+            return Verdict(False, 0, verified_id, "the entry the last verification reached is missing")
+        if hashlib.sha256(canonical_of_values(anchor[:-1])).hexdigest() != anchor[-1]:
+            return Verdict(False, 0, verified_id, "content does not match its hash")
+        if anchor[-1] != verified_hash:
+            return Verdict(False, 0, verified_id, "hash differs from the one the last verification found")
+    return verify(rows, verified_hash, expected_head=expected_head, after=verified_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterator
@@ -15,9 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.access import audit_about_subtree, refuse, scoped_audit_entries
-from app.audit.chain import FIELDS, Verdict, verify
+from app.audit.chain import FIELDS, Verdict, verify, verify_after
 from app.audit.models import GENESIS_HASH, AuditEntry, AuditHead
-from app.audit.narrative import Narrator
+from app.audit.narrative import Narrator, as_changes
 from app.audit.recorder import record
 from app.extensions import db
 from app.spreadsheets import csv_row
@@ -170,21 +171,86 @@ def _time_as_text(connection: sa.Connection) -> sa.ColumnElement:
     return sa.func.replace(AuditEntry.at, " ", "T") + "Z"
 
 
-def verify_chain(checkpoint: tuple[int, str] | None = None) -> Verdict:
-    """Walk the whole chain on one snapshot of the database, so that writers appending meanwhile are
-    neither mistaken for breaks nor blocked (on PostgreSQL; SQLite holds its writers back meanwhile)."""
+@contextmanager
+def _snapshot() -> Iterator[sa.Connection]:
+    """One snapshot of the database, so that writers appending meanwhile are neither mistaken for breaks nor
+    blocked (on PostgreSQL; SQLite holds its writers back meanwhile)."""
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         else:
             connection.exec_driver_sql("BEGIN")
-        head = connection.execute(sa.select(AuditHead.last_id, AuditHead.last_hash)).one()
-        columns = [_time_as_text(connection) if field == "at" else getattr(AuditEntry, field) for field in FIELDS]
-        rows = connection.execution_options(yield_per=VERIFY_BATCH).execute(
-            sa.select(*columns, AuditEntry.hash).order_by(AuditEntry.id))
-        verdict = verify(rows, GENESIS_HASH, expected_head=tuple(head), checkpoint=checkpoint)
-        connection.rollback()
-    return verdict
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+
+
+def _chained(connection: sa.Connection) -> sa.Select:
+    """The values that enter each entry's hash (FIELDS), then its stored hash."""
+    columns = [_time_as_text(connection) if field == "at" else getattr(AuditEntry, field) for field in FIELDS]
+    return sa.select(*columns, AuditEntry.hash)
+
+
+def _head(connection: sa.Connection) -> tuple[int, str]:
+    return tuple(connection.execute(sa.select(AuditHead.last_id, AuditHead.last_hash)).one())
+
+
+def verify_chain(checkpoint: tuple[int, str] | None = None) -> Verdict:
+    """Walk the whole chain, on one snapshot."""
+    with _snapshot() as connection:
+        head = _head(connection)
+        rows = connection.execute(_chained(connection).order_by(AuditEntry.id)
+                                  .execution_options(yield_per=VERIFY_BATCH))
+        return verify(rows, GENESIS_HASH, expected_head=head, checkpoint=checkpoint)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The chain as an extract checks it. `verdict` is that of the entries walked now; `basis` the full
+    verification they were walked on from, whose last entry was `basis_head` (no basis: a full verification
+    was made now, and recorded)."""
+
+    verdict: Verdict
+    basis: AuditEntry | None = None
+    basis_head: int | None = None
+
+
+def verified_basis() -> tuple[AuditEntry, int, str] | None:
+    """The latest full verification if it found the chain whole: its entry, and the id and hash of the last
+    entry it verified. None when there is none, when it found a break (then only a full check tells the
+    state now), or when it predates recording the hash. A verification naming an entry at or after its own
+    is no basis: it is itself on the chain after what it verified, so walking on from there checks it too."""
+    entry = last_verification()
+    result = as_changes(entry.changes) if entry else {}
+    head_id, head_hash = result.get("head_id"), result.get("head_hash")
+    if (result.get("ok") is not True or not isinstance(head_id, int) or not isinstance(head_hash, str)
+            or not 0 <= head_id < entry.id):
+        return None
+    return entry, head_id, head_hash
+
+
+def verify_since_last_verification() -> ChainCheck:
+    """Check the chain for an extract without re-reading the whole trail: from the last full verification on,
+    if there is a sound one (chain.verify_after: that verification's last entry must still hash as it did,
+    then each entry after it must link on); else the whole chain, recorded as a full verification.
+
+    This does NOT prove that the entries before that verification's last entry are unchanged since: they are
+    not read. The next full verification (`flask audit verify`, or the audit page's button) finds that.
+    """
+    basis = verified_basis()
+    if basis is None:
+        verdict = verify_chain()
+        record_verification(verdict)
+        return ChainCheck(verdict)
+    entry, head_id, head_hash = basis
+    with _snapshot() as connection:
+        head = _head(connection)
+        anchor = connection.execute(_chained(connection).where(AuditEntry.id == head_id)).one_or_none()
+        rows = connection.execute(_chained(connection).where(AuditEntry.id > head_id).order_by(AuditEntry.id)
+                                  .execution_options(yield_per=VERIFY_BATCH))
+        verdict = verify_after((head_id, head_hash), anchor, rows, expected_head=head)
+    return ChainCheck(verdict, entry, head_id)
 
 
 def current_checkpoint() -> dict:
@@ -194,8 +260,11 @@ def current_checkpoint() -> dict:
 
 
 def record_verification(verdict: Verdict) -> None:
+    """Record a full verification; the last entry it reached and that entry's hash are what later extracts walk
+    on from (verify_since_last_verification)."""
     record(db.session, "audit_verify", changes={"ok": verdict.ok, "entries": verdict.entries,
-                                                 "first_broken": verdict.first_broken, "reason": verdict.reason})
+                                                 "first_broken": verdict.first_broken, "reason": verdict.reason,
+                                                 "head_id": verdict.head_id, "head_hash": verdict.head_hash})
     db.session.commit()
 
 
