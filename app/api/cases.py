@@ -270,7 +270,8 @@ def list_cases():
     limit = number_argument("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
     page = number_argument("page", 1, 1, 100_000, problems)
     for name, allowed in (("status", STATUSES), ("category", CATEGORIES), ("risk", RISK_LEVELS),
-                          ("sort", queries.SORTS), ("overdue", ("true", "false"))):
+                          ("sort", queries.SORTS), ("overdue", ("true", "false")),
+                          ("aged_16_or_over", ("true", "false"))):
         value = request.args.get(name)
         if value and value not in allowed:
             problems[name] = [_("Expected one of: %(values)s.", values=", ".join(allowed))]
@@ -284,6 +285,7 @@ def list_cases():
                                  risk=request.args.get("risk") or None, unit=request.args.get("unit") or None,
                                  worker=request.args.get("worker") or None,
                                  overdue=request.args.get("overdue") == "true", q=request.args.get("q") or None,
+                                 aged_16_or_over=request.args.get("aged_16_or_over") == "true",
                                  sort=request.args.get("sort") or "received")
     now = utcnow()
     result = queries.page_of(current_user, filters, now, page, limit)

@@ -350,7 +350,10 @@ DOCUMENT = {
                  query("risk", chosen(RISK_LEVELS)),
                  query("unit", text(Unit.code.type.length), "Unit code: that unit's subtree"),
                  query("worker", TEXT, "Username of the assigned worker"),
-                 query("overdue", chosen(("true", "false"))), query("q", TEXT), query("sort", chosen(SORTS)),
+                 query("overdue", chosen(("true", "false"))),
+                 query("aged_16_or_over", chosen(("true", "false")), "Only records of persons 16 or older at the "
+                       "report, kept from before the under-16 rule (Law on Children art. 1), for review"),
+                 query("q", TEXT), query("sort", chosen(SORTS)),
                  query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
         "/cases/{reference}": {
             "parameters": [REFERENCE],

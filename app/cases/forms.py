@@ -147,6 +147,7 @@ class CaseFilterForm(Form):
     worker = StringField(_l("Assigned worker"), validators=[Optional(), Length(max=64)])
     overdue = BooleanField(_l("Overdue only"))
     open = BooleanField(_l("Open cases only"))
+    aged_16_or_over = BooleanField(_l("Aged 16 or over at the report (records to review)"))
     received_from = DayField(_l("Reported from"), validators=[Optional()])
     received_to = DayField(_l("Reported until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()],

@@ -103,7 +103,8 @@ def _filters(locale: str, query: tuple) -> tuple[queries.CaseFilter, Markup]:
     filters = queries.CaseFilter(status=form.status.data or None, category=form.category.data or None,
                                  risk=form.risk.data or None, unit=form.unit.data or None,
                                  worker=form.worker.data or None, overdue=bool(form.overdue.data),
-                                 open=bool(form.open.data), received_from=form.received_from.data,
+                                 open=bool(form.open.data), aged_16_or_over=bool(form.aged_16_or_over.data),
+                                 received_from=form.received_from.data,
                                  received_to=form.received_to.data, q=form.q.data or None,
                                  sort=form.sort.data or "received", awaiting=MultiDict(query).get("awaiting") == "y")
     return filters, Markup(render_template("cases/_filters.html", form=form))
