@@ -216,7 +216,8 @@ class Report:
     data_ground: str | None = None
 
 
-# Law on Children 2016 art. 6.11: a child of 7 or more agrees, with the carer, before their private life is disclosed.
+# Law on Children 2016 arts. 6.11 and 21: a child of 7 or more agrees, with the carer, to their private life being
+# kept or disclosed; the Personal Data Protection Law 2025 (art. 9) asks the consent to be freely given and recorded.
 CONSENT_AGE = 7
 
 
