@@ -87,11 +87,11 @@ def case_kept_from_before(by, years, **report_overrides):
     return case
 
 
-def make_case(by, unit=None, child=None, **report_overrides):
+def make_case(by, unit=None, child=None, details=None, **report_overrides):
     from app.cases.services import open_case
 
     return open_case(by, by.unit if unit is None else unit, report(**report_overrides),
-                     child=child, child_details=None if child else child_details())
+                     child=child, child_details=None if child else details or child_details())
 
 
 def make_referral(case, by, to=None, provider=None, send=True, **overrides):

@@ -15,7 +15,7 @@ from app.cases import queries, services
 from app.cases.models import CATEGORIES, RISK_LEVELS, Case
 from app.cases.workflow import STATUSES
 from app.children.models import Child
-from app.children.services import ChildDetails
+from app.children.services import ChildDetails, too_old_message
 from app.dates import OUT_OF_RANGE, in_range
 from app.extensions import db
 from app.input_guard import MAX_ID, whole_number
@@ -260,6 +260,10 @@ def _prefix_child_fields(refusal: services.CaseRefused) -> services.CaseRefused:
                     "address_unit", "address_detail", "school", "special_circumstances", "carers"}
     refusal.fields = {(f"child.{name}" if name in child_fields else name): messages
                       for name, messages in refusal.fields.items()}
+    # API.md: a person 16 or older on the day of the report is refused under `child` (Law on Children art. 1).
+    too_old = too_old_message()
+    if any(too_old in messages for messages in refusal.fields.values()):
+        refusal.fields.setdefault("child", []).append(too_old)
     return refusal
 
 
