@@ -214,7 +214,8 @@ STEPS = {
                                     required=tuple(REVIEW_CRITERIA), closed=True),
                      "note": text(20000)}, required=("scores",)), True, True),
     "closure-proposal": ("Propose to close the case.",
-                         body({"reason": one_of(CLOSURE_REASONS),
+                         body({"reason": {**one_of(CLOSURE_REASONS), "description": "turned_16 only once the child "
+                                          "has turned 16 (Law on Children art. 1)"},
                                "note": {**text(5000), "description": "Required when the reason is other"}},
                               required=("reason",)), False, True),
     "closure-approval": ("Approve the closure (a commune leader).", None, False, True),
