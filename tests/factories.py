@@ -71,11 +71,27 @@ def report(**overrides):
     return Report(**values)
 
 
-def make_case(by, unit=None, child=None, **report_overrides):
+def case_kept_from_before(by, years, **report_overrides):
+    """A case of a person `years` old at the report (16 or 17), taken while the limit was 18, before the under-16
+    rule (Law on Children art. 1): opened as cases are today, then given the birth date it was recorded with."""
+    from datetime import timedelta
+
+    from app.deadlines.services import local_zone
+    from app.extensions import db
+
+    case = make_case(by, **report_overrides)
+    day = case.received_at.astimezone(local_zone()).date()
+    born = day.replace(year=day.year - years) - timedelta(days=1)
+    case.child.date_of_birth, case.child.birth_year = born, born.year
+    db.session.commit()
+    return case
+
+
+def make_case(by, unit=None, child=None, details=None, **report_overrides):
     from app.cases.services import open_case
 
     return open_case(by, by.unit if unit is None else unit, report(**report_overrides),
-                     child=child, child_details=None if child else child_details())
+                     child=child, child_details=None if child else details or child_details())
 
 
 def make_referral(case, by, to=None, provider=None, send=True, **overrides):

@@ -75,3 +75,25 @@ def test_every_demo_role_that_works_cases_finds_something_waiting(runner, app):
     for username, _name, role, _unit in DEMO_ACCOUNTS:
         if role not in ("inspector", "admin"):
             assert count_for(find_user(username), utcnow()) > 0, username
+
+
+def test_seed_demo_keeps_a_16_year_old_s_record_from_before_the_under_16_rule(runner, app):
+    from app.cases.models import Case
+    from app.children.services import CHILD_AGE_LIMIT
+    from app.reports.facts import CaseFacts
+
+    runner.invoke(args=["seed", "demo"])
+    older = list(db.session.scalars(sa.select(Case).join(CaseFacts, CaseFacts.case_id == Case.id)
+                                    .where(CaseFacts.child_age >= CHILD_AGE_LIMIT)))
+    assert len(older) == 1 and older[0].status == "monitoring"
+    assert older[0].child.carers[0].occupation and older[0].child.carers[0].age
+
+
+def test_seed_demo_records_mau_01_s_abused_or_at_risk_and_the_consent(runner, app):
+    from app.cases.models import Case
+
+    runner.invoke(args=["seed", "demo"])
+    cases = list(db.session.scalars(sa.select(Case)))
+    assert {case.harm_status for case in cases} == {"abused", "at_risk"}
+    assert all(case.carer_consent for case in cases if case.child.age_on(case.received_at.date()) < 16)
+    assert any(case.data_ground == "legal_duty" for case in cases)

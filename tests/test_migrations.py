@@ -10,3 +10,27 @@ def test_models_and_migrations_agree(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
+
+
+def test_the_under_16_migration_keeps_the_records_of_16_and_17_year_olds(app, make_user):
+    """Issue 15's migration (5e16a0c7b2d9) adds columns only: a 17-year-old's case taken before the under-16 rule
+    (Law on Children art. 1) is still there after it, with its child, and listed for review."""
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from app.cases import queries
+    from app.cases.models import Case
+    from app.orm import utcnow
+    from tests.factories import case_kept_from_before
+
+    case = case_kept_from_before(make_user("worker"), years=17)
+    reference, child_id, born = case.reference, case.child_id, case.child.date_of_birth
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="259477505917")
+    upgrade()
+    kept = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+    assert (kept.child_id, kept.child.date_of_birth, kept.harm_status) == (child_id, born, None)
+    province = make_user("province_officer")
+    listed = db.session.scalars(queries.filtered(province, queries.CaseFilter(aged_16_or_over=True), utcnow()))
+    assert [case.reference for case in listed] == [reference]

@@ -15,7 +15,7 @@ from app.cases import queries, services
 from app.cases.models import CATEGORIES, RISK_LEVELS, Case
 from app.cases.workflow import STATUSES
 from app.children.models import Child
-from app.children.services import ChildDetails
+from app.children.services import ChildDetails, too_old_message
 from app.dates import OUT_OF_RANGE, in_range
 from app.extensions import db
 from app.input_guard import MAX_ID, whole_number
@@ -34,9 +34,16 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
         "risk_level": case.risk_level, "source": case.source, "received_at": case.received_at.isoformat(),
         "immediate_danger": case.immediate_danger, "description": case.description, "place": case.place,
         "assigned_worker": case.assigned_worker.username if case.assigned_worker else None,
+        "harm_status": case.harm_status, "harm_foreseen": case.harm_foreseen,
+        # The reporter's identity only where they agreed to be named, as on the case page.
+        "reporter": ({"name": case.reporter_name, "contact": case.reporter_contact}
+                     if case.reporter_may_be_named else None),
+        "consent": {"child": case.child_consent, "carer": case.carer_consent, "legal_ground": case.data_ground},
         "child": {"id": child.id, "full_name": child.full_name, "sex": child.sex,
                   "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
-                  "birth_year": child.birth_year},
+                  "birth_year": child.birth_year,
+                  "carers": [{"name": carer.name, "relationship": carer.relationship_to_child, "phone": carer.phone,
+                              "age": carer.age, "occupation": carer.occupation} for carer in child.carers]},
         "deadlines": [{"name": deadline.name, "due_at": deadline.due_at.isoformat(),
                        "met_at": deadline.met_at.isoformat() if deadline.met_at else None,
                        "overdue": deadline.overdue(now)} for deadline in case.deadlines],
@@ -172,7 +179,9 @@ def _report_from(fields: Fields) -> services.Report:
         immediate_danger=fields.flag("immediate_danger"), reporter_name=fields.text("reporter_name"),
         reporter_contact=fields.text("reporter_contact"),
         reporter_may_be_named=fields.flag("reporter_may_be_named"), place=fields.text("place"),
-        action_taken=fields.text("action_taken"))
+        action_taken=fields.text("action_taken"), harm_status=fields.text("harm_status"),
+        harm_foreseen=fields.text("harm_foreseen"), child_consent=fields.text("child_consent"),
+        carer_consent=fields.text("carer_consent"), data_ground=fields.text("data_ground"))
 
 
 def _child_from(payload: dict, fields: Fields) -> ChildDetails | None:
@@ -207,9 +216,11 @@ def _carers(carers: list[dict], fields: Fields) -> list[dict]:
     read = []
     for carer in carers:
         inner = Fields(carer)
-        read.append({key: inner.text(key) for key in ("name", "relationship", "phone")})
+        read.append({**{key: inner.text(key) for key in ("name", "relationship", "phone", "occupation")},
+                     "age": inner.whole("age")})
         if inner.problems:
-            fields._fail("carers", _("Each carer's name, relationship and phone are strings."))
+            fields._fail("carers", _("Each carer's name, relationship, phone and occupation are strings, and the "
+                                     "age a whole number."))
     return read
 
 
@@ -249,6 +260,10 @@ def _prefix_child_fields(refusal: services.CaseRefused) -> services.CaseRefused:
                     "address_unit", "address_detail", "school", "special_circumstances", "carers"}
     refusal.fields = {(f"child.{name}" if name in child_fields else name): messages
                       for name, messages in refusal.fields.items()}
+    # API.md: a person 16 or older on the day of the report is refused under `child` (Law on Children art. 1).
+    too_old = too_old_message()
+    if any(too_old in messages for messages in refusal.fields.values()):
+        refusal.fields.setdefault("child", []).append(too_old)
     return refusal
 
 
@@ -259,7 +274,8 @@ def list_cases():
     limit = number_argument("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
     page = number_argument("page", 1, 1, 100_000, problems)
     for name, allowed in (("status", STATUSES), ("category", CATEGORIES), ("risk", RISK_LEVELS),
-                          ("sort", queries.SORTS), ("overdue", ("true", "false"))):
+                          ("sort", queries.SORTS), ("overdue", ("true", "false")),
+                          ("aged_16_or_over", ("true", "false"))):
         value = request.args.get(name)
         if value and value not in allowed:
             problems[name] = [_("Expected one of: %(values)s.", values=", ".join(allowed))]
@@ -273,6 +289,7 @@ def list_cases():
                                  risk=request.args.get("risk") or None, unit=request.args.get("unit") or None,
                                  worker=request.args.get("worker") or None,
                                  overdue=request.args.get("overdue") == "true", q=request.args.get("q") or None,
+                                 aged_16_or_over=request.args.get("aged_16_or_over") == "true",
                                  sort=request.args.get("sort") or "received")
     now = utcnow()
     result = queries.page_of(current_user, filters, now, page, limit)
@@ -314,6 +331,8 @@ def _changes(fields: Fields) -> dict:
     """A PATCH body's changes, each read as its type; names the case does not let change go on to be refused."""
     readers = {"description": fields.text, "place": fields.text, "action_taken": fields.text,
                "reporter_name": fields.text, "reporter_contact": fields.text, "assigned_worker": fields.text,
+               "harm_status": fields.text, "harm_foreseen": fields.text, "child_consent": fields.text,
+               "carer_consent": fields.text, "data_ground": fields.text,
                "immediate_danger": fields.flag, "reporter_may_be_named": fields.flag, "categories": fields.strings}
     return {name: readers[name](name) if name in readers else value for name, value in fields.payload.items()}
 

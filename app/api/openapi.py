@@ -9,7 +9,8 @@ from flask import jsonify
 from app.api import bp
 from app.audit.models import MAX_ENTRY_ID, AuditEntry
 from app.cases.checklist import QUESTIONS
-from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS
+from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
+                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS)
 from app.cases.queries import SORTS
 from app.cases.workflow import STATUSES
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
@@ -161,14 +162,24 @@ CHILD = body({
     "special_circumstances": {"type": "array", "items": one_of(SPECIAL_CIRCUMSTANCES)},
     "carers": {"type": "array", "items": body({"name": text(200, required=True),
                                                "relationship": text(80, required=True),
-                                               "phone": {"type": "string", "pattern": r"^\+?[0-9 .-]{6,20}$"}},
+                                               "phone": {"type": "string", "pattern": r"^\+?[0-9 .-]{6,20}$"},
+                                               "age": {"type": "integer", "minimum": 10, "maximum": 120},
+                                               "occupation": text(120)},
                                               required=("name", "relationship"))}},
     required=("full_name", "sex"))
 REPORT = {"source": one_of(SOURCES), "received_at": MOMENT,
           "categories": {"type": "array", "minItems": 1, "items": one_of(CATEGORIES)},
           "description": text(20000, required=True), "immediate_danger": FLAG, "reporter_name": text(200),
           "reporter_contact": text(100), "reporter_may_be_named": FLAG, "place": text(300),
-          "action_taken": text(20000)}
+          "action_taken": text(20000),
+          "harm_status": {**one_of(HARM_STATUSES), "description": "Mẫu 01: the child is abused, or at risk of "
+                          "abuse; left out: not recorded"},
+          "harm_foreseen": text(20000),
+          "child_consent": {**one_of(CHILD_CONSENTS), "description": "Whether the child agreed to their data being "
+                            "kept; under_7 only for a child under 7 (Law on Children arts. 6.11, 21)"},
+          "carer_consent": one_of(CARER_CONSENTS),
+          "data_ground": {**one_of(DATA_GROUNDS), "description": "The legal ground for keeping the data, required "
+                          "exactly when the child or the carer did not agree or no carer could be asked"}}
 PLANNED_ACTION = body({"description": text(2000, required=True), "responsible": text(200, required=True),
                        "due_date": DAY}, required=("description", "responsible", "due_date"))
 PLAN = body({"goals": text(20000, required=True),
@@ -203,7 +214,8 @@ STEPS = {
                                     required=tuple(REVIEW_CRITERIA), closed=True),
                      "note": text(20000)}, required=("scores",)), True, True),
     "closure-proposal": ("Propose to close the case.",
-                         body({"reason": one_of(CLOSURE_REASONS),
+                         body({"reason": {**one_of(CLOSURE_REASONS), "description": "turned_16 only once the child "
+                                          "has turned 16 (Law on Children art. 1)"},
                                "note": {**text(5000), "description": "Required when the reason is other"}},
                               required=("reason",)), False, True),
     "closure-approval": ("Approve the closure (a commune leader).", None, False, True),
@@ -274,6 +286,11 @@ DOCUMENT = {
                          "child": {"type": "object"}, "deadlines": {"type": "array", "items": {"type": "object"}},
                          "plan": {"type": "object", "nullable": True},
                          "closure_reason": one_of(CLOSURE_REASONS, nullable=True),
+                         "harm_status": one_of(HARM_STATUSES, nullable=True), "harm_foreseen": NULLABLE_TEXT,
+                         "reporter": {"type": "object", "nullable": True, "description": "{name, contact} where "
+                                      "the reporter agreed to be named, else null"},
+                         "consent": {"type": "object", "description": "{child, carer, legal_ground}: null where "
+                                     "not recorded"},
                          "escalations": {"type": "array", "items": {"type": "object"}},
                          "version": {"type": "integer"}, "created_at": MOMENT, "updated_at": MOMENT}},
             "Me": {"type": "object", "properties": {
@@ -335,7 +352,10 @@ DOCUMENT = {
                  query("risk", chosen(RISK_LEVELS)),
                  query("unit", text(Unit.code.type.length), "Unit code: that unit's subtree"),
                  query("worker", TEXT, "Username of the assigned worker"),
-                 query("overdue", chosen(("true", "false"))), query("q", TEXT), query("sort", chosen(SORTS)),
+                 query("overdue", chosen(("true", "false"))),
+                 query("aged_16_or_over", chosen(("true", "false")), "Only records of persons 16 or older at the "
+                       "report, kept from before the under-16 rule (Law on Children art. 1), for review"),
+                 query("q", TEXT), query("sort", chosen(SORTS)),
                  query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
         "/cases/{reference}": {
             "parameters": [REFERENCE],
@@ -346,7 +366,8 @@ DOCUMENT = {
                 (403, 404, 409, 412, 422, 428), [IF_MATCH],
                 body=body({key: REPORT[key] for key in ("description", "place", "action_taken", "immediate_danger",
                                                         "categories", "reporter_name", "reporter_contact",
-                                                        "reporter_may_be_named")}
+                                                        "reporter_may_be_named", "harm_status", "harm_foreseen",
+                                                        "child_consent", "carer_consent", "data_ground")}
                           | {"assigned_worker": {**text(64), "nullable": True, "description": "Username"}},
                           closed=True))},
         **{f"/cases/{{reference}}/{name}": _step(name) for name in STEPS},

@@ -5,7 +5,8 @@ from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.cases.checklist import QUESTIONS
-from app.cases.models import CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS
+from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
+                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS)
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildForm, MultiCheckboxField, choices
 from app.dates import DayField, MomentField
@@ -34,7 +35,20 @@ class IntakeForm(ChildForm):
     categories = MultiCheckboxField(_l("What happened (one or more)"), choices=_choices(CATEGORIES))
     description = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
     immediate_danger = BooleanField(_l("The child is in immediate danger"))
+    # Mẫu 01 (Decree 56/2017 art. 25.1) distinguishes a child abused from a child at risk of abuse.
+    harm_status = RadioField(_l("Is the child abused, or at risk of abuse?"), choices=_choices(HARM_STATUSES),
+                             validators=[InputRequired(message=_l("Choose whether the child is abused or at risk of "
+                                                                  "abuse."))])
+    harm_foreseen = TextAreaField(_l("Harm that may follow for the child"),
+                                  validators=[Optional(), Length(max=20000)])
     action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
+    child_consent = RadioField(_l("Did the child agree to their data being kept?"), choices=_choices(CHILD_CONSENTS),
+                               validators=[InputRequired(message=_l("Choose whether the child agreed."))])
+    carer_consent = RadioField(_l("Did the carer agree?"), choices=_choices(CARER_CONSENTS),
+                               validators=[InputRequired(message=_l("Choose whether the carer agreed."))])
+    data_ground = SelectField(_l("Legal ground, when someone did not agree or could not be asked"),
+                              choices=_choices(DATA_GROUNDS, _l("None needed: everyone asked agreed")),
+                              validators=[Optional()])
     child_choice = HiddenField()
     # Choices: the communes of the worker's province, set by the view.
     address_unit = SelectField(_l("Commune where the child lives"), choices=[], validators=[Optional()])
@@ -42,6 +56,10 @@ class IntakeForm(ChildForm):
 
 class EditForm(VersionedForm):
     description = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
+    harm_status = RadioField(_l("Is the child abused, or at risk of abuse?"), choices=_choices(HARM_STATUSES),
+                             validators=[Optional()])
+    harm_foreseen = TextAreaField(_l("Harm that may follow for the child"),
+                                  validators=[Optional(), Length(max=20000)])
     place = StringField(_l("Where it happened"), validators=[Optional(), Length(max=300)])
     action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
     immediate_danger = BooleanField(_l("The child is in immediate danger"))
@@ -111,6 +129,7 @@ class ReviewForm(VersionedForm):
 
 
 class ClosureForm(VersionedForm):
+    # Choices: the reasons that may be true of the case (services.closure_reasons), set by the view.
     reason = SelectField(_l("Why the case can close"), choices=_choices(CLOSURE_REASONS, _l("Choose…")),
                          validators=[InputRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
@@ -128,6 +147,7 @@ class CaseFilterForm(Form):
     worker = StringField(_l("Assigned worker"), validators=[Optional(), Length(max=64)])
     overdue = BooleanField(_l("Overdue only"))
     open = BooleanField(_l("Open cases only"))
+    aged_16_or_over = BooleanField(_l("Aged 16 or over at the report (records to review)"))
     received_from = DayField(_l("Reported from"), validators=[Optional()])
     received_to = DayField(_l("Reported until"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()],

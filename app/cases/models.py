@@ -54,6 +54,18 @@ DEADLINES = {
     "plan_approval": _l("Plan approved"),
     "isolation_end": _l("End of temporary isolation"),
 }
+# Decree 56/2017 art. 25.1 and Mẫu 01: a child abused, or at risk of abuse; the statistics count them apart.
+HARM_STATUSES = {"abused": _l("Abused"), "at_risk": _l("At risk of abuse")}
+# Whether the child and the carer agreed to their data being kept (Law on Children 2016 arts. 6.11 and 21: a child
+# of 7 or more is asked too; Personal Data Protection Law 2025 art. 9 on consent).
+CHILD_CONSENTS = {"agreed": _l("The child agreed"), "refused": _l("The child did not agree"),
+                  "under_7": _l("Not asked: the child is under 7")}
+CARER_CONSENTS = {"agreed": _l("The carer agreed"), "refused": _l("The carer did not agree"),
+                  "not_reached": _l("No carer could be asked")}
+# The legal ground for keeping the data without consent (Personal Data Protection Law 2025: processing without the
+# data subject's consent, to protect life and health in an emergency or to carry out a duty the law sets).
+DATA_GROUNDS = {"protect_life": _l("To protect the child's life or health in an emergency"),
+                "legal_duty": _l("A duty the law sets: Law on Children 2016 arts. 47-52, Decree 56/2017 arts. 25-32")}
 TIMELINE_KINDS = {"visit": _l("Visit"), "contact": _l("Contact"), "service": _l("Service"), "note": _l("Note")}
 REVIEW_CRITERIA = {
     "safety": _l("Safety"),
@@ -83,6 +95,10 @@ class Case(Audited, db.Model):
     __table_args__ = (
         sa.CheckConstraint(sa.column("status").in_(list(STATUSES)), name="status"),
         sa.CheckConstraint(sa.column("risk_level").in_(list(RISK_LEVELS)), name="risk_level"),
+        sa.CheckConstraint(sa.column("harm_status").in_(list(HARM_STATUSES)), name="harm_status"),
+        sa.CheckConstraint(sa.column("child_consent").in_(list(CHILD_CONSENTS)), name="child_consent"),
+        sa.CheckConstraint(sa.column("carer_consent").in_(list(CARER_CONSENTS)), name="carer_consent"),
+        sa.CheckConstraint(sa.column("data_ground").in_(list(DATA_GROUNDS)), name="data_ground"),
         sa.Index("ix_cases_unit_id_status", "unit_id", "status"),
         # The list's default order, within a unit and across a whole subtree.
         sa.Index("ix_cases_unit_id_received_at", "unit_id", "received_at"),
@@ -112,6 +128,13 @@ class Case(Audited, db.Model):
     description: Mapped[str] = mapped_column(sa.Text)
     immediate_danger: Mapped[bool] = mapped_column(default=False)
     action_taken: Mapped[str | None] = mapped_column(sa.Text)
+    # Mẫu 01: abused or at risk (null on reports recorded before it was asked), and the harm foreseen.
+    harm_status: Mapped[str | None] = mapped_column(sa.String(8))
+    harm_foreseen: Mapped[str | None] = mapped_column(sa.Text)
+    # Consent to the data being kept, null where it was not recorded (reports before issue 15, or over the API).
+    child_consent: Mapped[str | None] = mapped_column(sa.String(12))
+    carer_consent: Mapped[str | None] = mapped_column(sa.String(12))
+    data_ground: Mapped[str | None] = mapped_column(sa.String(16))
     risk_level: Mapped[str | None] = mapped_column(sa.String(8))
     assigned_worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     closure_reason: Mapped[str | None] = mapped_column(sa.String(16))

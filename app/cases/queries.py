@@ -14,11 +14,12 @@ from app.cases.models import RISK_LEVELS, Case, CaseCategory, Deadline, Plan
 from app.cases.services import decisions_for
 from app.cases.workflow import OPEN_STATUSES
 from app.children.models import Child
-from app.children.services import named
+from app.children.services import CHILD_AGE_LIMIT, named
 from app.deadlines.services import local_zone
 from app.escalations.models import Escalation
 from app.extensions import db
 from app.referrals import queries as referral_queries
+from app.reports.facts import CaseFacts
 from app.units.models import Unit
 from app.units.services import find_unit
 from app.users.models import User
@@ -45,6 +46,8 @@ class CaseFilter:
     sort: str = "received"
     # Only cases waiting for a commune leader's decision (a plan submitted, a closure proposed).
     awaiting: bool = False
+    # Only records of persons 16 or older at the report, kept from before the under-16 rule, for review.
+    aged_16_or_over: bool = False
 
 
 def next_due() -> sa.ScalarSelect:
@@ -73,6 +76,9 @@ def filtered(viewer, filters: CaseFilter, now: datetime) -> sa.Select:
         query = query.where(Case.status.in_(OPEN_STATUSES))
     if filters.awaiting:
         query = query.where(awaiting_decision())
+    if filters.aged_16_or_over:
+        query = query.where(Case.id.in_(sa.select(CaseFacts.case_id)
+                                        .where(CaseFacts.child_age >= CHILD_AGE_LIMIT)))
     if filters.received_from:
         query = query.where(Case.received_at >= datetime.combine(filters.received_from, time.min, local_zone()))
     if filters.received_to:

@@ -19,11 +19,13 @@ from app.access import Role, may_open_case_in, scoped_children
 from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.cases import checklist, workflow
-from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
+from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
+                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
                               Assessment, Case, CaseCategory, CaseSequence, CaseStep, Deadline, EmergencyMeasure,
                               Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
 from app.children.models import Child
-from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old
+from app.children.services import (CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old,
+                                   too_old_message, youngest_age)
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
 from app.i18n import display_date
@@ -207,6 +209,16 @@ class Report:
     reporter_may_be_named: bool = False
     place: str | None = None
     action_taken: str | None = None
+    harm_status: str | None = None
+    harm_foreseen: str | None = None
+    child_consent: str | None = None
+    carer_consent: str | None = None
+    data_ground: str | None = None
+
+
+# Law on Children 2016 arts. 6.11 and 21: a child of 7 or more agrees, with the carer, to their private life being
+# kept or disclosed; the Personal Data Protection Law 2025 (art. 9) asks the consent to be freely given and recorded.
+CONSENT_AGE = 7
 
 
 def report_problems(report: Report, now: datetime) -> dict[str, list[str]]:
@@ -223,6 +235,33 @@ def report_problems(report: Report, now: datetime) -> dict[str, list[str]]:
     _text_problem(problems, "reporter_contact", report.reporter_contact, required=False, limit=100)
     _text_problem(problems, "place", report.place, required=False, limit=300)
     _text_problem(problems, "action_taken", report.action_taken, required=False, limit=20000)
+    if report.harm_status is not None and report.harm_status not in HARM_STATUSES:
+        problems["harm_status"] = [_("Choose whether the child is abused or at risk of abuse.")]
+    _text_problem(problems, "harm_foreseen", report.harm_foreseen, required=False, limit=20000)
+    problems.update(consent_problems(report))
+    return problems
+
+
+def consent_problems(report: Report, child_age: int | None = None) -> dict[str, list[str]]:
+    """Consent to the data being kept (Law on Children 2016 arts. 6.11 and 21; Personal Data Protection Law 2025
+    art. 9): each answer known, and a legal ground exactly when someone did not agree or could not be asked."""
+    problems: dict[str, list[str]] = {}
+    if report.child_consent is not None and report.child_consent not in CHILD_CONSENTS:
+        problems["child_consent"] = [_("Choose whether the child agreed.")]
+    elif report.child_consent == "under_7" and child_age is not None and child_age >= CONSENT_AGE:
+        problems["child_consent"] = [_("The child is 7 or older: ask the child too, and record the answer.")]
+    if report.carer_consent is not None and report.carer_consent not in CARER_CONSENTS:
+        problems["carer_consent"] = [_("Choose whether the carer agreed.")]
+    if report.data_ground is not None and report.data_ground not in DATA_GROUNDS:
+        problems["data_ground"] = [_("Choose the legal ground for keeping the data.")]
+    elif problems:
+        return problems
+    without = report.child_consent == "refused" or report.carer_consent in ("refused", "not_reached")
+    if without and report.data_ground is None:
+        problems["data_ground"] = [_("Someone did not agree or could not be asked: name the legal ground for "
+                                     "keeping the data.")]
+    elif not without and report.data_ground is not None:
+        problems["data_ground"] = [_("Everyone asked agreed: no other legal ground is needed.")]
     return problems
 
 
@@ -264,7 +303,12 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
     elif db.session.scalar(scoped_children(user).where(Child.id == child.id)) is None:
         problems["child_id"] = [_("There is no such child in your area.")]
     elif reported_on and too_old(child, reported_on):
-        problems["child_id"] = [_("The child must be under %(age)d years old.", age=CHILD_AGE_LIMIT)]
+        problems["child_id"] = [too_old_message()]
+    if "child_consent" not in problems and reported_on:
+        person = child or child_details
+        age = youngest_age(person, reported_on) if person is not None else None
+        for name, messages in consent_problems(report, age).items():
+            problems.setdefault(name, messages)
     if problems:
         raise Invalid(problems)
     child = child or new_child(child_details)
@@ -274,6 +318,9 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
                 reporter_may_be_named=report.reporter_may_be_named, place=report.place or None,
                 description=report.description.strip(), immediate_danger=report.immediate_danger,
                 action_taken=report.action_taken or None, created_by_id=user.id,
+                harm_status=report.harm_status, harm_foreseen=(report.harm_foreseen or "").strip() or None,
+                child_consent=report.child_consent, carer_consent=report.carer_consent,
+                data_ground=report.data_ground,
                 assigned_worker_id=user.id if user.role == Role.WORKER else None)
     case.category_rows = [CaseCategory(category=category) for category in sorted(set(report.categories))]
     _set_deadline(case, "initial_assessment", report.received_at + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
@@ -284,8 +331,11 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
     return case
 
 
-EDITABLE = ("description", "place", "action_taken", "immediate_danger", "categories", "reporter_name",
-            "reporter_contact", "reporter_may_be_named", "assigned_worker")
+# The report's own fields, as `Report` names them.
+REPORT_FIELDS = ("description", "place", "action_taken", "immediate_danger", "reporter_name", "reporter_contact",
+                 "reporter_may_be_named", "harm_status", "harm_foreseen", "child_consent", "carer_consent",
+                 "data_ground")
+EDITABLE = (*REPORT_FIELDS, "categories", "assigned_worker")
 
 
 def edit_case(case: Case, user: User, changes: dict, version: int | None) -> None:
@@ -295,14 +345,15 @@ def edit_case(case: Case, user: User, changes: dict, version: int | None) -> Non
     if unknown:
         raise Invalid({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
     report = Report(source=case.source, received_at=case.received_at, categories=case.categories,
-                    description=case.description, immediate_danger=case.immediate_danger,
-                    reporter_name=case.reporter_name, reporter_contact=case.reporter_contact,
-                    reporter_may_be_named=case.reporter_may_be_named, place=case.place,
-                    action_taken=case.action_taken)
+                    **{name: getattr(case, name) for name in REPORT_FIELDS})
     for name, value in changes.items():
         if name != "assigned_worker":
             setattr(report, name, value)
     problems = report_problems(report, utcnow())
+    if "child_consent" not in problems:
+        age = youngest_age(case.child, case.received_at.astimezone(local_zone()).date())
+        for name, messages in consent_problems(report, age).items():
+            problems.setdefault(name, messages)
     worker = None
     if changes.get("assigned_worker"):
         worker = db.session.scalar(sa.select(User).where(User.username == changes["assigned_worker"],
@@ -312,8 +363,7 @@ def edit_case(case: Case, user: User, changes: dict, version: int | None) -> Non
             problems["assigned_worker"] = [_("No active worker of this commune has that username.")]
     if problems:
         raise Invalid(problems)
-    for name in ("description", "place", "action_taken", "immediate_danger", "reporter_name", "reporter_contact",
-                 "reporter_may_be_named"):
+    for name in REPORT_FIELDS:
         if name in changes:
             setattr(case, name, getattr(report, name))
     if "categories" in changes and set(report.categories) != set(case.categories):
@@ -672,11 +722,25 @@ def review(case: Case, user: User, scores: dict[str, str], note: str | None, ver
     return result
 
 
+def has_turned_16(case: Case, today: date) -> bool:
+    """The child is no longer a child (Law on Children 2016 art. 1), even at the youngest they can be."""
+    age = youngest_age(case.child, today)
+    return age is not None and age >= CHILD_AGE_LIMIT
+
+
+def closure_reasons(case: Case, today: date) -> dict:
+    """The reasons for closure that may be true of this case: "turned 16" only once the child has."""
+    return {key: label for key, label in CLOSURE_REASONS.items()
+            if key != "turned_16" or has_turned_16(case, today)}
+
+
 def propose_closure(case: Case, user: User, reason: str, note: str | None, version: int | None) -> None:
     _require(case, "propose_closure", user, version)
     problems: dict[str, list[str]] = {}
     if reason not in CLOSURE_REASONS:
         problems["reason"] = [_("Choose why the case can close.")]
+    elif reason not in closure_reasons(case, utcnow().astimezone(local_zone()).date()):
+        problems["reason"] = [_("The child has not turned 16 yet: choose another reason.")]
     _text_problem(problems, "note", note, required=reason == "other", limit=5000)
     if problems:
         raise Invalid(problems)

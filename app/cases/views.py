@@ -21,8 +21,8 @@ from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, Detail
                              EndIsolationForm, IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm,
                              VersionedForm)
 from app.cases.history import history_items
-from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
-                              TIMELINE_KINDS, Case)
+from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS, DEADLINES,
+                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS, Case)
 from app.cases.narrative import FIELDS
 from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
@@ -44,7 +44,8 @@ LABEL_TABLES = {"statuses": workflow.STATUSES, "referral_statuses": REFERRAL_STA
                 "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
                 "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
                 "criteria": REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES, "deadlines": DEADLINES,
-                "field_labels": FIELDS}
+                "field_labels": FIELDS, "harm_statuses": HARM_STATUSES, "child_consents": CHILD_CONSENTS,
+                "carer_consents": CARER_CONSENTS, "data_grounds": DATA_GROUNDS}
 
 
 def labels() -> dict:
@@ -102,7 +103,8 @@ def _filters(locale: str, query: tuple) -> tuple[queries.CaseFilter, Markup]:
     filters = queries.CaseFilter(status=form.status.data or None, category=form.category.data or None,
                                  risk=form.risk.data or None, unit=form.unit.data or None,
                                  worker=form.worker.data or None, overdue=bool(form.overdue.data),
-                                 open=bool(form.open.data), received_from=form.received_from.data,
+                                 open=bool(form.open.data), aged_16_or_over=bool(form.aged_16_or_over.data),
+                                 received_from=form.received_from.data,
                                  received_to=form.received_to.data, q=form.q.data or None,
                                  sort=form.sort.data or "received", awaiting=MultiDict(query).get("awaiting") == "y")
     return filters, Markup(render_template("cases/_filters.html", form=form))
@@ -114,7 +116,9 @@ def _report_from(form) -> services.Report:
         categories=form.categories.data or [], description=form.description.data or "",
         immediate_danger=bool(form.immediate_danger.data), reporter_name=form.reporter_name.data,
         reporter_contact=form.reporter_contact.data, reporter_may_be_named=bool(form.reporter_may_be_named.data),
-        place=form.place.data, action_taken=form.action_taken.data)
+        place=form.place.data, action_taken=form.action_taken.data, harm_status=form.harm_status.data or None,
+        harm_foreseen=form.harm_foreseen.data, child_consent=form.child_consent.data or None,
+        carer_consent=form.carer_consent.data or None, data_ground=form.data_ground.data or None)
 
 
 def _show_refusal(form, refusal: services.CaseRefused) -> None:
@@ -182,6 +186,7 @@ def _forms_for(case: Case) -> dict:
     return {
         "edit": EditForm(data={**version, "description": case.description, "place": case.place,
                                "action_taken": case.action_taken, "immediate_danger": case.immediate_danger,
+                               "harm_status": case.harm_status, "harm_foreseen": case.harm_foreseen,
                                "categories": case.categories,
                                "assigned_worker": case.assigned_worker.username if case.assigned_worker else ""}),
         "assess": AssessmentForm(data=version),
@@ -215,6 +220,7 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
     all_forms = _forms_for(case)
     all_forms.update(forms or {})
     all_forms["edit"].assigned_worker.choices = person_choices(active_workers(case.unit), _("Choose…"))
+    all_forms["closure"].reason.choices = _closure_choices(case)
     actions = services.available_steps(case, user)
     duty = services.next_duty(case, user)
     in_duty = set(duty.steps) if duty else set()
@@ -229,6 +235,11 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
                            failure=failure, author_names=authors, **extra, **labels())
     services.record_view(case)
     return page, status
+
+
+def _closure_choices(case: Case) -> list[SelectChoice]:
+    reasons = services.closure_reasons(case, utcnow().astimezone(local_zone()).date())
+    return [SelectChoice("", _("Choose…"))] + [SelectChoice(key, label) for key, label in reasons.items()]
 
 
 @bp.route("/<reference>")
@@ -290,8 +301,9 @@ def _call(step: str, case: Case, form):
     version = _version(form) if isinstance(form, VersionedForm) else None
     if step == "edit":
         return services.edit_case(case, user, {name: getattr(form, name).data for name in (
-            "description", "place", "action_taken", "immediate_danger", "categories", "assigned_worker")
-            if name != "assigned_worker" or form.assigned_worker.data}, version)
+            "description", "place", "action_taken", "immediate_danger", "categories", "assigned_worker",
+            "harm_status", "harm_foreseen")
+            if name not in ("assigned_worker", "harm_status") or getattr(form, name).data}, version)
     if step == "assess":
         return services.assess(case, user, {key: True for key in form.answers.data or []}, form.summary.data,
                                version)

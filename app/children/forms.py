@@ -31,6 +31,9 @@ class CarerForm(Form):
     name = StringField(_l("Carer's name"), validators=[Optional(), Length(max=200)])
     relationship = StringField(_l("Relationship to the child"), validators=[Optional(), Length(max=80)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
+    # Mẫu 01 asks the parents' or carers' age and occupation.
+    age = IntegerField(_l("Age"), render_kw={"inputmode": "numeric"}, validators=[Optional(), NumberRange(10, 120)])
+    occupation = StringField(_l("Occupation"), validators=[Optional(), Length(max=120)])
 
 
 class ChildForm(Form):
@@ -58,7 +61,9 @@ class ChildForm(Form):
             birth_year=self.birth_year.data, other_names=self.other_names.data, id_number=self.id_number.data,
             ethnicity=self.ethnicity.data, address_unit=address_unit, address_detail=self.address_detail.data,
             school=self.school.data, special_circumstances=self.special_circumstances.data or [],
-            carers=[carer for carer in self.carers.data if any((carer.get(key) or "").strip() for key in carer)])
+            carers=[carer for carer in self.carers.data
+                    if carer.get("age") is not None or any((carer.get(key) or "").strip()
+                                                           for key in ("name", "relationship", "phone", "occupation"))])
 
 
 class ChildEditForm(ChildForm):

@@ -119,6 +119,9 @@ class Carer(Audited, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     relationship_to_child: Mapped[str] = mapped_column(sa.String(80))
     phone: Mapped[str | None] = mapped_column(sa.String(20))
+    # Mẫu 01 asks the parents' or carers' age and occupation.
+    age: Mapped[int | None]
+    occupation: Mapped[str | None] = mapped_column(sa.String(120))
 
     child: Mapped[Child] = relationship(back_populates="carers")
 

@@ -70,7 +70,8 @@ describe_table(
 describe_table(
     Carer, sentence=_carer_sentence, subject="carer_child",
     record=lambda reading: _("a carer of the child %(child)s", child=_carer_child(reading)),
-    fields={"name": _l("Name"), "relationship_to_child": _l("Relationship to the child"), "phone": _l("Phone")},
+    fields={"name": _l("Name"), "relationship_to_child": _l("Relationship to the child"), "phone": _l("Phone"),
+            "age": _l("Age"), "occupation": _l("Occupation")},
     hidden=("id", "child_id"),
     references={"child_id": "child"})
 describe_action("child_viewed", lambda reading: _("%(actor)s viewed the page of the child %(child)s.",

@@ -29,11 +29,12 @@ PHONE = re.compile(r"\+?[0-9 .-]{6,20}")
 # Digit 4 of the personal ID: century and sex (Circular 59/2021/TT-BCA).
 CENTURY_SEX = {"0": (1900, "male"), "1": (1900, "female"), "2": (2000, "male"), "3": (2000, "female"),
                "4": (2100, "male"), "5": (2100, "female")}
-# A case is taken for a person under 18 on the day of the report. The Law on Children's child is under 16
-# (DESIGN.md section 3), but the Ministry's statistics count 16-17-year-olds as well (issue 6's age bands): other
-# laws protect them as minors.
-CHILD_AGE_LIMIT = 18
-
+# Law on Children 2016 art. 1: a child is a person under 16; a case is taken for one who is under 16 on the day of
+# the report. Decree 56's procedure and clocks do not apply to a person of 16 or 17.
+CHILD_AGE_LIMIT = 16
+# Records of 16- and 17-year-olds taken before the rule above are kept, and may still be corrected within it.
+FORMER_AGE_LIMIT = 18
+CARER_OLDEST = 120
 
 @dataclass
 class ChildDetails:
@@ -90,15 +91,23 @@ def youngest_age(details: ChildDetails | Child, day: date) -> int | None:
     return day.year - details.birth_year - 1 if details.birth_year is not None else None
 
 
-def too_old(person: ChildDetails | Child, day: date) -> bool:
+def too_old(person: ChildDetails | Child, day: date, limit: int = CHILD_AGE_LIMIT) -> bool:
     """Past the age for a case on `day`, the day of the report, even at the youngest they can be."""
     age = youngest_age(person, day)
-    return age is not None and age >= CHILD_AGE_LIMIT
+    return age is not None and age >= limit
 
 
-def child_problems(details: ChildDetails, today: date, reported_on: date | None = None) -> dict[str, list[str]]:
-    """What is wrong with the details, by field; empty when they can be saved. The person must have been a child
-    on `reported_on`, the day of their (first) report: today, for a report being taken now."""
+def too_old_message() -> str:
+    """Why a person of 16 or more is refused, and where to turn instead (Law on Children 2016 art. 1)."""
+    return _("A child is a person under %(age)d on the day of the report (Law on Children 2016 art. 1), so no case "
+             "is opened under Decree 56/2017. For a young person of 16 or 17, contact the commune police, the "
+             "commune's social affairs officer, the Youth Union or the social work centre.", age=CHILD_AGE_LIMIT)
+
+
+def child_problems(details: ChildDetails, today: date, reported_on: date | None = None,
+                   age_limit: int = CHILD_AGE_LIMIT) -> dict[str, list[str]]:
+    """What is wrong with the details, by field; empty when they can be saved. The person must have been under
+    `age_limit` on `reported_on`, the day of their (first) report: today, for a report being taken now."""
     problems: dict[str, list[str]] = {}
 
     def add(name, message):
@@ -118,8 +127,9 @@ def child_problems(details: ChildDetails, today: date, reported_on: date | None 
     birth_field = "birth_year" if details.date_of_birth is None else "date_of_birth"
     if year is not None and year > today.year:
         add(birth_field, _("The year of birth is in the future."))
-    elif too_old(details, reported_on or today):
-        add(birth_field, _("The child must be under %(age)d years old.", age=CHILD_AGE_LIMIT))
+    elif too_old(details, reported_on or today, age_limit):
+        add(birth_field, too_old_message() if age_limit == CHILD_AGE_LIMIT else
+            _("The child must be under %(age)d years old.", age=age_limit))
     elif details.date_of_birth and reported_on and details.date_of_birth > reported_on:
         add(birth_field, _("The child was born after the report was received."))
     if details.id_number:
@@ -136,6 +146,11 @@ def child_problems(details: ChildDetails, today: date, reported_on: date | None 
                             "%(limit)d.", count=200, limit=80))
         elif carer.get("phone") and not PHONE.fullmatch(carer["phone"]):
             add("carers", _("%(phone)s is not a phone number.", phone=carer["phone"]))
+        elif carer.get("age") is not None and not 10 <= carer["age"] <= CARER_OLDEST:
+            add("carers", _("A carer's age is a whole number of years from %(low)d to %(high)d.", low=10,
+                            high=CARER_OLDEST))
+        elif len(carer.get("occupation") or "") > 120:
+            add("carers", _("A carer's occupation takes at most %(count)d characters.", count=120))
     if details.address_unit is not None and not is_current_commune(details.address_unit):
         add("address_unit", _("The address must be a commune of the list of units in force."))
     for name, limit in (("other_names", 200), ("ethnicity", 80), ("address_detail", 300), ("school", 200)):
@@ -172,7 +187,8 @@ def _index_names(child: Child) -> None:
 
 def _carers(details: ChildDetails) -> list[Carer]:
     return [Carer(name=carer["name"].strip(), relationship_to_child=carer["relationship"].strip(),
-                  phone=(carer.get("phone") or "").strip() or None) for carer in details.carers]
+                  phone=(carer.get("phone") or "").strip() or None, age=carer.get("age"),
+                  occupation=(carer.get("occupation") or "").strip() or None) for carer in details.carers]
 
 
 def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Select) -> tuple[list[Child], list[Child]]:
@@ -270,7 +286,11 @@ def update_child(child: Child, details: ChildDetails, today: date, version: int 
     are replaced as given. The address's commune is not changed here."""
     if version != child.version:
         raise ChildChanged()
-    problems = child_problems(replace(details, address_unit=None), today, _first_reported_on(child))
+    reported_on = _first_reported_on(child)
+    # A record of a 16- or 17-year-old kept from before the under-16 rule is corrected within the former limit.
+    former = reported_on is not None and too_old(child, reported_on)
+    problems = child_problems(replace(details, address_unit=None), today, reported_on,
+                              FORMER_AGE_LIMIT if former else CHILD_AGE_LIMIT)
     if problems:
         raise ChildRejected(problems)
     try:

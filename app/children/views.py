@@ -84,5 +84,5 @@ class _as_form_data:
         for name in ("full_name", "other_names", "sex", "date_of_birth", "birth_year", "id_number", "ethnicity",
                      "address_detail", "school", "special_circumstances", "version"):
             setattr(self, name, getattr(child, name))
-        self.carers = [{"name": carer.name, "relationship": carer.relationship_to_child, "phone": carer.phone}
-                       for carer in child.carers]
+        self.carers = [{"name": carer.name, "relationship": carer.relationship_to_child, "phone": carer.phone,
+                        "age": carer.age, "occupation": carer.occupation} for carer in child.carers]

@@ -23,8 +23,8 @@ PROVIDER_KINDS = {
     "school": _lp("institution", "School"),
     "other": _l("Other"),
 }
-# Consent to share the child's file (Decree 56/2017 art. 33): the child from age 7, and the carer;
-# without it, only the legal ground of emergency protection.
+# Consent to share the child's file (Law on Children 2016 arts. 6.11 and 21; Personal Data Protection Law 2025
+# art. 9): the child from age 7, and the carer; without it, only the legal ground of emergency protection.
 CONSENTS = {
     "child_and_carer": _l("The child and the carer agreed"),
     "carer": _l("The carer agreed (the child is under 7)"),

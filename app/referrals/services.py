@@ -15,8 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import Role, can, forget_scope, referral_parties, units_under
 from app.cases.models import Case
-from app.cases.services import (CaseRefused, Invalid, NotAllowed, NotInThisStatus, RoleNotAllowed, WrongState,
-                                province_of)
+from app.cases.services import (CONSENT_AGE, CaseRefused, Invalid, NotAllowed, NotInThisStatus, RoleNotAllowed,
+                                WrongState, province_of)
 from app.deadlines.services import add_working_days
 from app.extensions import db
 from app.notifications import mail
@@ -29,7 +29,8 @@ from app.users.models import User
 APPROVAL_WORKING_DAYS = 1
 URGENT_APPROVAL_HOURS = 2
 ANSWER_WORKING_DAYS = 3
-CONSENT_AGE = 7  # Law on Children 2016 art. 33: a child of 7 or more is asked before their information is shared
+# Sharing the child's file takes the consent of the carer and, from 7, of the child (Law on Children 2016 arts. 6.11
+# and 21 on the child's private life and views; Personal Data Protection Law 2025 art. 9 on consent): CONSENT_AGE.
 
 
 @dataclass

@@ -17,8 +17,9 @@ from reportlab.platypus import KeepTogether, Spacer
 from app.access import scoped_cases
 from app.audit.recorder import record
 from app.cases import checklist, workflow
-from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
-                              Assessment, Case, Plan, TimelineEntry)
+from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
+                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS, Assessment, Case,
+                              Plan, TimelineEntry)
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.deadlines.services import due_label, local_zone
 from app.extensions import db
@@ -61,8 +62,9 @@ def child_section(case: Case, printing: Printing) -> list:
              (_("Special circumstances"), "; ".join(str(SPECIAL_CIRCUMSTANCES.get(key, key))
                                                     for key in child.special_circumstances or []) or "–")]
     for carer in child.carers:
-        pairs.append((_("Carer"), " · ".join(part for part in (carer.name, carer.relationship_to_child, carer.phone)
-                                             if part)))
+        age = _("%(age)d years old", age=carer.age) if carer.age is not None else None
+        pairs.append((_("Carer"), " · ".join(part for part in (carer.name, carer.relationship_to_child, carer.phone,
+                                                               age, carer.occupation) if part)))
     return _heading(_("About the child")) + pdf.facts(pairs, printing.width)
 
 
@@ -74,9 +76,19 @@ def summary_section(case: Case, printing: Printing) -> list:
              (_("Risk"), RISK_LEVELS[case.risk_level] if case.risk_level else _("not assessed yet")),
              (_("Categories"), ", ".join(str(CATEGORIES[key]) for key in case.categories)),
              (_("Received"), f"{display_datetime(case.received_at)} · {SOURCES[case.source]}"),
-             (_("Reported by"), reporter), (_("Where"), case.place or "–"),
+             (_("Reported by"), reporter),
+             (_("Reporter's phone or address"), (case.reporter_contact or "–") if case.reporter_may_be_named
+              else (_("(not to be named)") if case.reporter_contact else "–")),
+             (_("Where"), case.place or "–"),
+             (_("Abused or at risk"), HARM_STATUSES[case.harm_status] if case.harm_status else _("not recorded")),
              (_("The child is in immediate danger"), _("Yes") if case.immediate_danger else _("No")),
-             (_("What happened"), case.description), (_("Action already taken"), case.action_taken or "–"),
+             (_("What happened"), case.description),
+             (_("Harm that may follow for the child"), case.harm_foreseen or "–"),
+             (_("Action already taken"), case.action_taken or "–"),
+             (_("Consent to keeping the data"), "; ".join(
+                 [str(CHILD_CONSENTS[case.child_consent]) if case.child_consent else _("not recorded"),
+                  str(CARER_CONSENTS[case.carer_consent]) if case.carer_consent else _("not recorded")]
+                 + ([_("legal ground") + ": " + str(DATA_GROUNDS[case.data_ground])] if case.data_ground else []))),
              (_("Assigned worker"), _user_name(case.assigned_worker))]
     for deadline in case.deadlines:
         pairs.append((deadline.label, f"{display_datetime(deadline.due_at)} · {due_label(deadline, printing.at)}"))

@@ -47,6 +47,8 @@ class CaseFacts(db.Model):
     categories: Mapped[int] = mapped_column()
     # The first initial assessment, if any.
     first_assessed_at = mapped_column(UTCDateTime)
+    # Abused or at risk (Mẫu 01; Case.harm_status), null where the report did not say.
+    harm_status: Mapped[str | None] = mapped_column(sa.String(8))
 
 
 def facts_of(case_ids: sa.ColumnElement | None = None) -> sa.Select:
@@ -57,12 +59,14 @@ def facts_of(case_ids: sa.ColumnElement | None = None) -> sa.Select:
     first_assessed = (sa.select(sa.func.min(Assessment.created_at))
                       .where(Assessment.case_id == Case.id, Assessment.kind == "initial").scalar_subquery())
     age = sa.cast(age_at(Case.received_at, Child.date_of_birth, Child.birth_year), sa.Integer)
-    query = (sa.select(Case.id, Case.unit_id, Case.received_at, Child.sex, age, categories, first_assessed)
+    query = (sa.select(Case.id, Case.unit_id, Case.received_at, Child.sex, age, categories, first_assessed,
+                       Case.harm_status)
              .join(Child, Child.id == Case.child_id))
     return query if case_ids is None else query.where(case_ids)
 
 
-FACT_COLUMNS = ("case_id", "unit_id", "received_at", "child_sex", "child_age", "categories", "first_assessed_at")
+FACT_COLUMNS = ("case_id", "unit_id", "received_at", "child_sex", "child_age", "categories", "first_assessed_at",
+                "harm_status")
 
 
 def rewrite(connection: sa.Connection, case_ids=(), child_ids=()) -> None:
@@ -112,7 +116,7 @@ def _statements(dialect: str, zone: str) -> tuple[sa.Executable, ...]:
 
 
 _CHILD_FACTS = ("sex", "date_of_birth", "birth_year")
-_CASE_FACTS = ("unit_id", "received_at", "child_id")
+_CASE_FACTS = ("unit_id", "received_at", "child_id", "harm_status")
 
 
 def _changed(obj, names) -> bool:

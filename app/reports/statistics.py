@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.access import cases_for_statistics, may_report_on, units_for_statistics, units_under
-from app.cases.models import CATEGORIES, DEADLINES, Case, Deadline
+from app.cases.models import CATEGORIES, DEADLINES, HARM_STATUSES, Case, Deadline
 from app.cases.workflow import STATUSES
 from app.children.models import SEXES
+from app.children.services import CHILD_AGE_LIMIT
 from app.dates import OUT_OF_RANGE, in_range
 from app.deadlines.services import local_zone
 from app.escalations.models import Escalation
@@ -31,7 +32,9 @@ from app.reports.facts import CATEGORY_BITS, CaseFacts
 from app.units.models import Unit
 from app.units.services import find_unit
 
-AGE_GROUPS = {"under_6": _l("Under 6"), "6_10": _l("6 to 10"), "11_15": _l("11 to 15"), "16_17": _l("16 and 17"),
+# A child is under 16 (Law on Children 2016 art. 1). Records of 16- and 17-year-olds kept from before that rule
+# are counted apart (`aged_16_or_over`), outside every figure about new cases.
+AGE_GROUPS = {"under_6": _l("Under 6"), "6_10": _l("6 to 10"), "11_15": _l("11 to 15"),
               "other_age": _l("Other ages (check the date of birth)")}
 PERIOD_KINDS = {"month": _l("Month"), "quarter": _l("Quarter"), "half": _l("Half-year"), "year": _l("Year"),
                 "dates": _l("Between two dates")}
@@ -40,15 +43,13 @@ LONGEST_PERIOD = timedelta(days=366 * 10)
 
 
 def age_group(age: int | None) -> str:
-    if age is None or age < 0 or age > 17:
+    if age is None or age < 0 or age >= CHILD_AGE_LIMIT:
         return "other_age"
     if age < 6:
         return "under_6"
     if age <= 10:
         return "6_10"
-    if age <= 15:
-        return "11_15"
-    return "16_17"
+    return "11_15"
 
 
 class PeriodRefused(ValueError):
@@ -129,17 +130,23 @@ class Scope:
         return cases_for_statistics(self.viewer, self.unit)
 
     def new_facts(self) -> sa.ColumnElement:
-        """The facts of the cases received in the period (see reports.facts)."""
+        """The facts of the children's cases received in the period (see reports.facts): a person 16 or older at
+        the report is not a child (Law on Children 2016 art. 1), and is counted apart (`aged_16_or_over`)."""
+        return sa.and_(self.area_facts(), self.in_period(), CaseFacts.child_age < CHILD_AGE_LIMIT)
+
+    def area_facts(self) -> sa.ColumnElement:
+        return CaseFacts.unit_id.in_(units_for_statistics(self.viewer, self.unit))
+
+    def in_period(self) -> sa.ColumnElement:
         start, end = self.bounds
-        return sa.and_(CaseFacts.unit_id.in_(units_for_statistics(self.viewer, self.unit)),
-                       CaseFacts.received_at >= start, CaseFacts.received_at < end)
+        return sa.and_(CaseFacts.received_at >= start, CaseFacts.received_at < end)
 
     @cached_property
     def new_case_counts(self) -> Counter:
-        """New cases by (unit id, sex, age group); several figures sum them differently."""
+        """New cases by (unit id, sex, age group, abused or at risk); several figures sum them differently."""
         counts: Counter = Counter()
-        for unit_id, sex, years, number in self.answers["new_cases"]:
-            counts[(unit_id, sex, age_group(None if years is None else int(years)))] += number
+        for unit_id, sex, years, harm, number in self.answers["new_cases"]:
+            counts[(unit_id, sex, age_group(None if years is None else int(years)), harm)] += number
         return counts
 
     @property
@@ -156,8 +163,17 @@ class Scope:
 # (`sql.count_all`). A figure below only arranges its answers.
 
 def _count_new_cases(scope: Scope) -> sa.Select:
-    return (sa.select(CaseFacts.unit_id, CaseFacts.child_sex, CaseFacts.child_age, sa.func.count())
-            .where(scope.new_facts()).group_by(CaseFacts.unit_id, CaseFacts.child_sex, CaseFacts.child_age))
+    return (sa.select(CaseFacts.unit_id, CaseFacts.child_sex, CaseFacts.child_age, CaseFacts.harm_status,
+                      sa.func.count())
+            .where(scope.new_facts())
+            .group_by(CaseFacts.unit_id, CaseFacts.child_sex, CaseFacts.child_age, CaseFacts.harm_status))
+
+
+def _count_aged_16_or_over(scope: Scope) -> sa.Select:
+    """Records of persons 16 or older at the report (kept from before the under-16 rule): in the period, and all."""
+    older = CaseFacts.child_age >= CHILD_AGE_LIMIT
+    return sa.select(sa.func.coalesce(sa.func.sum(sa.case((scope.in_period(), 1), else_=0)), 0),
+                     sa.func.count()).where(scope.area_facts(), older)
 
 
 def _count_time_to_assessment(scope: Scope) -> sa.Select:
@@ -218,7 +234,7 @@ def _count_escalations(scope: Scope) -> sa.Select:
 # others 0.35 s and less).
 COUNTS: dict[str, Callable[[Scope], sa.Select]] = {
     "deadlines": _count_deadlines, "time_to_assessment": _count_time_to_assessment, "new_cases": _count_new_cases,
-    "statuses": _count_statuses, "categories": _count_categories,
+    "statuses": _count_statuses, "categories": _count_categories, "aged_16_or_over": _count_aged_16_or_over,
     "referrals_sent": _count_referrals(Referral.from_unit_id),
     "referrals_received": _count_referrals(Referral.receiving_unit_id), "escalations": _count_escalations}
 
@@ -242,7 +258,7 @@ def new_by_category(scope: Scope) -> Table:
 
 def new_by_sex(scope: Scope) -> Table:
     counts = Counter()
-    for (_unit, sex, _age), number in scope.new_case_counts.items():
+    for (_unit, sex, _age, _harm), number in scope.new_case_counts.items():
         counts[sex] += number
     rows = [Row(key, str(label), [counts.get(key, 0)]) for key, label in SEXES.items()]
     return Table("new_by_sex", _("New cases by sex of the child"), _count_column(), rows, _total([scope.new_total]))
@@ -250,11 +266,37 @@ def new_by_sex(scope: Scope) -> Table:
 
 def new_by_age(scope: Scope) -> Table:
     counts = Counter()
-    for (_unit, _sex, group), number in scope.new_case_counts.items():
+    for (_unit, _sex, group, _harm), number in scope.new_case_counts.items():
         counts[group] += number
     rows = [Row(key, str(label), [counts.get(key, 0)]) for key, label in AGE_GROUPS.items()]
     return Table("new_by_age", _("New cases by age of the child at the report"), _count_column(), rows,
                  _total([scope.new_total]))
+
+
+# Decree 56/2017 art. 25.1 and Mẫu 01: a child abused, or at risk of abuse.
+HARM_ROWS = {**HARM_STATUSES, None: _l("Not recorded (reports taken before Mẫu 01 asked it)")}
+
+
+def new_by_harm(scope: Scope) -> Table:
+    counts = Counter()
+    for (_unit, _sex, _age, harm), number in scope.new_case_counts.items():
+        counts[harm] += number
+    rows = [Row(key or "not_recorded", str(label), [counts.get(key, 0)]) for key, label in HARM_ROWS.items()]
+    return Table("new_by_harm", _("New cases: children abused and children at risk"), _count_column(), rows,
+                 _total([scope.new_total]))
+
+
+def aged_16_or_over(scope: Scope) -> Table:
+    """Persons 16 or older at the report, kept from before the under-16 rule, apart from every figure above;
+    the row of all of them links to their list, for the province to review."""
+    in_period, on_record = (int(value or 0) for value in scope.answers["aged_16_or_over"][0])
+    rows = [Row("in_period", _("Reported in the period"), [in_period]),
+            Row("on_record", _("On record, reported at any time"), [on_record],
+                {"unit": scope.unit.code, "aged_16_or_over": "y"})]
+    return Table("aged_16_or_over", _("Persons aged 16 or over at the report, counted apart"), _count_column(),
+                 rows, None, _("A child is a person under 16 (Law on Children 2016 art. 1). These records were "
+                               "taken before that rule; they are kept, outside the figures above, for the "
+                               "province to review."))
 
 
 def new_by_unit(scope: Scope) -> Table:
@@ -263,7 +305,7 @@ def new_by_unit(scope: Scope) -> Table:
     below = below or [scope.unit]
     paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(units_under(scope.unit)))).all())
     counts = Counter()
-    for (unit_id, _sex, _age), number in scope.new_case_counts.items():
+    for (unit_id, _sex, _age, _harm), number in scope.new_case_counts.items():
         owner = next((unit for unit in below if paths.get(unit_id, "").startswith(unit.path)), None)
         counts[owner.code if owner else ""] += number
     rows = [Row(unit.code, unit.label, [counts.get(unit.code, 0)], scope.new_case_filters(unit=unit.code))
@@ -346,8 +388,8 @@ def escalations(scope: Scope) -> Table:
 
 
 Figure = Callable[[Scope], Table]
-FIGURES: list[Figure] = [new_by_category, new_by_sex, new_by_age, new_by_unit, status_at_end, deadlines,
-                         time_to_assessment, referrals, escalations]
+FIGURES: list[Figure] = [new_by_category, new_by_sex, new_by_age, new_by_harm, new_by_unit, status_at_end,
+                         deadlines, time_to_assessment, referrals, escalations, aged_16_or_over]
 
 
 @dataclass

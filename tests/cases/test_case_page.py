@@ -155,12 +155,13 @@ def test_a_reader_is_offered_no_step(client, sign_in, worker, make_user):
     assert 'class="step"' not in page and "Xã Cẩm Phúc" in section(page, "next")
 
 
-def test_intake_comes_in_three_parts_named_at_the_top(client, sign_in, worker):
+def test_intake_comes_in_four_parts_named_at_the_top(client, sign_in, worker):
     sign_in(worker)
     english(client)
     page = client.get("/cases/new").text
     assert [re.sub(r"\s+", " ", legend) for legend in re.findall(r"<legend>(Part .*?)</legend>", page)] == [
-        "Part 1 of 3: The child", "Part 2 of 3: What happened", "Part 3 of 3: Who reported it"]
+        "Part 1 of 4: The child", "Part 2 of 4: What happened", "Part 3 of 4: Who reported it",
+        "Part 4 of 4: Consent to keeping the data"]
     assert page.index('href="#part-child"') < page.index('id="intake"')
 
 

@@ -12,7 +12,7 @@ from tests.factories import make_case
 
 INTAKE = {"full_name": "Lê Thị Mai", "sex": "female", "date_of_birth": "2016-02-03", "source": "hotline_111",
           "received_at": "2026-11-28T08:30", "categories": ["neglect"], "description": "Trẻ ở nhà một mình nhiều ngày.",
-          "immediate_danger": "y"}
+          "immediate_danger": "y", "harm_status": "abused", "child_consent": "agreed", "carer_consent": "agreed"}
 
 
 def english(client):

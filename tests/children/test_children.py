@@ -42,23 +42,35 @@ def test_an_estimated_birth_year_is_enough(app):
     assert child_problems(child_details(date_of_birth=None, birth_year=2016), TODAY) == {}
 
 
-def test_a_person_who_is_18_on_the_day_of_the_report_is_not_a_child(app):
-    assert "date_of_birth" in child_problems(child_details(date_of_birth=date(2008, 11, 28)), TODAY)
+def test_a_person_who_is_16_on_the_day_of_the_report_is_not_a_child_and_is_told_where_to_turn(app):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        problems = child_problems(child_details(date_of_birth=date(2010, 11, 28)), TODAY)
+    message = " ".join(problems["date_of_birth"])
+    assert "Law on Children 2016 art. 1" in message and "commune police" in message and "Youth Union" in message
 
 
-def test_a_child_who_turns_18_the_day_after_the_report_is_taken(app):
-    assert child_problems(child_details(date_of_birth=date(2008, 11, 29)), TODAY) == {}
+def test_a_child_who_turns_16_the_day_after_the_report_is_taken(app):
+    assert child_problems(child_details(date_of_birth=date(2010, 11, 29)), TODAY) == {}
 
 
-@pytest.mark.parametrize("year, accepted", [(2008, True), (2007, False), (2027, False)])
-def test_with_only_a_year_of_birth_the_child_may_have_been_under_18(app, year, accepted):
+@pytest.mark.parametrize("year, accepted", [(2010, True), (2009, False), (2027, False)])
+def test_with_only_a_year_of_birth_the_child_may_have_been_under_16(app, year, accepted):
     problems = child_problems(child_details(date_of_birth=None, birth_year=year), TODAY)
     assert (problems == {}) is accepted and (accepted or "birth_year" in problems)
 
 
 def test_the_age_counts_on_the_day_of_the_report_not_today(app):
-    born = child_details(date_of_birth=date(2008, 6, 1))
+    born = child_details(date_of_birth=date(2010, 6, 1))
     assert child_problems(born, TODAY, reported_on=date(2026, 5, 31)) == {}
+
+
+def test_a_carer_s_age_and_occupation_are_kept_within_their_bounds(app):
+    carer = {"name": "Bà Lan", "relationship": "Bà ngoại"}
+    assert child_problems(child_details(carers=[{**carer, "age": 61, "occupation": "Làm ruộng"}]), TODAY) == {}
+    assert "carers" in child_problems(child_details(carers=[{**carer, "age": 7}]), TODAY)
+    assert "carers" in child_problems(child_details(carers=[{**carer, "occupation": "x" * 121}]), TODAY)
 
 
 def test_a_carer_needs_a_name_and_relationship(app):
@@ -114,10 +126,10 @@ def test_a_correction_that_does_not_fit_is_refused_next_to_its_field(client, mak
     assert response.status_code == 422 and 'id="id_number-error"' in response.get_data(as_text=True)
 
 
-def test_a_child_who_has_turned_18_since_their_report_can_still_be_corrected(client, make_user, sign_in):
+def test_a_child_who_has_turned_16_since_their_report_can_still_be_corrected(client, make_user, sign_in):
     worker = sign_in(make_user("worker"))
     reported = datetime.now(timezone.utc) - timedelta(days=730)
-    born = date(reported.year - 17, reported.month, min(reported.day, 28))  # 17 at the report, 19 today
+    born = date(reported.year - 15, reported.month, min(reported.day, 28))  # 15 at the report, 17 today
     child = make_case(worker, received_at=reported).child
     response = client.post(f"/children/{child.id}/edit", data={"version": child.version,
         "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": born.isoformat()})
@@ -167,11 +179,24 @@ def test_an_inspector_cannot_correct_a_child(client, make_user, sign_in):
     assert client.get(f"/children/{child.id}/edit").status_code == 403
 
 
-def test_a_new_case_for_a_person_on_record_who_has_turned_18_is_refused(make_user):
+def test_a_record_of_a_17_year_old_kept_from_before_the_under_16_rule_can_still_be_corrected(client, make_user,
+                                                                                              sign_in):
+    from app.extensions import db
+    from tests.factories import case_kept_from_before
+
+    worker = sign_in(make_user("worker"))
+    child = case_kept_from_before(worker, years=17).child
+    response = client.post(f"/children/{child.id}/edit", data={"version": child.version,
+        "full_name": "Nguyễn Văn Ân", "sex": "male", "date_of_birth": child.date_of_birth.isoformat()})
+    db.session.refresh(child)
+    assert response.status_code == 302 and child.full_name == "Nguyễn Văn Ân"
+
+
+def test_a_new_case_for_a_person_on_record_who_has_turned_16_is_refused(make_user):
     from app.cases.services import Invalid
     worker = make_user("worker")
     child = make_case(worker).child
-    child.date_of_birth, child.birth_year = date(2007, 1, 1), 2007
+    child.date_of_birth, child.birth_year = date(2010, 1, 1), 2010
     with pytest.raises(Invalid) as refusal:
         make_case(worker, child=child)
     assert "child_id" in refusal.value.fields

@@ -65,3 +65,19 @@ def test_each_month_of_the_chart_opens_the_cases_reported_that_month(client, sig
     first = cases["earlier"].received_at.astimezone(local_zone()).date().replace(day=1).isoformat()
     link = re.search(rf'href="(/cases/\?received_from={first}[^"]*)"', client.get("/").text).group(1)
     assert cases["earlier"].reference in client.get(link.replace("&amp;", "&")).text
+
+
+def test_the_province_board_lists_the_records_of_16_and_17_year_olds_to_review(client, sign_in, make_user, cases):
+    from tests.factories import case_kept_from_before
+
+    older = case_kept_from_before(make_user("worker"), years=16)
+    assert board(make_user("province_officer"), utcnow()).aged_16_or_over == 1
+    sign_in(make_user("province_officer"))
+    link = re.search(r'href="(/cases/\?aged_16_or_over=y)"', client.get("/").text).group(1)
+    listed = client.get(link).text
+    assert older.reference in listed and cases["assessed"].reference not in listed
+
+
+def test_the_board_says_nothing_of_16_year_olds_where_there_are_none(client, sign_in, make_user, cases):
+    sign_in(make_user("province_officer"))
+    assert "aged_16_or_over" not in client.get("/").text
