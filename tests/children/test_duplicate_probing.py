@@ -99,7 +99,8 @@ def test_the_intake_page_says_when_the_check_beyond_scope_was_paused(app, client
     sign_in(worker)
     client.post("/language", data={"locale": "en"})
     data = {"full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2015-04-02", "source": "hotline_111",
-            "received_at": "2026-11-28T08:30", "categories": ["neglect"], "description": "Trẻ ở nhà một mình."}
+            "received_at": "2026-11-28T08:30", "categories": ["neglect"], "description": "Trẻ ở nhà một mình.",
+            "harm_status": "at_risk", "child_consent": "agreed", "carer_consent": "agreed"}
     assert "on record elsewhere in the province" in client.post("/cases/new", data=data).get_data(as_text=True)
     opened = client.post("/cases/new", data=data, follow_redirects=True).get_data(as_text=True)
     assert "were not checked" in opened
