@@ -12,8 +12,8 @@ FORM_NAMES = {key: form.label for key, form in FORMS.items()}
 def _number_sentence(reading: Reading) -> str | None:
     if reading.action != "create":
         return None
-    return _("%(actor)s gave decision no. %(number)s/%(year)s (%(form)s) of case %(case)s its number in the register "
-             "of decisions.", actor=reading.actor, number=reading.value("number"), year=reading.value("year"),
+    return _("%(actor)s entered decision no. %(number)s of %(year)s (%(form)s) of case %(case)s in the register of "
+             "decisions.", actor=reading.actor, number=reading.value("number"), year=reading.value("year"),
              form=reading.shown("form", reading.value("form")), case=reading.case)
 
 
