@@ -60,6 +60,11 @@ class Page:
 
     width: float
 
+    @classmethod
+    def of_a4(cls) -> Page:
+        # ReportLab's frame keeps 6 points of padding on each side of the text.
+        return cls(pdf.frame_width() - 12)
+
 
 def field(page: Page, label: str, value) -> Paragraph:
     """"Label: value" on one line, or "Label: ....." to the end of the line when the case does not hold it."""

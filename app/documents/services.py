@@ -27,7 +27,7 @@ def forms_for(case: Case) -> list[Form]:
 def render(case: Case, form: Form, subject, number: str | None, by, at: datetime) -> bytes:
     """The form in Vietnamese, as the decree prints it; the page's furniture (who printed it) as the case file's."""
     with force_locale("vi"):
-        flowables = form.build(case, subject, Printing(page=Page(pdf.frame_width()), decision_number=number))
+        flowables = form.build(case, subject, Printing(page=Page.of_a4(), decision_number=number))
         letterhead = pdf.Letterhead(
             unit=case.unit.name, title=f"{form.key} {case.reference}", reference=case.reference,
             confidential=_("CONFIDENTIAL"),
