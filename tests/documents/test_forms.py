@@ -240,8 +240,21 @@ def test_printing_a_form_leaves_a_trail_entry_naming_the_form_and_the_decision_n
     with app.test_request_context(), force_locale("en"):
         sentence = narrate([entry])[0].sentence
     assert "printed Mẫu 05" in sentence and case.reference in sentence and "1/QĐ-UBND" in sentence
-    numbered = last_audit_entry(action="create", entity="decision_numbers")
-    assert numbered.case_ref == case.reference
+
+
+def test_the_register_s_line_reads_as_who_entered_which_decision(app, client, sign_in, worker, case):
+    from flask_babel import force_locale
+
+    from app.audit.narrative import narrate
+
+    sign_in(worker)
+    printed(client, case, "mau-07")
+    entry = last_audit_entry(action="create", entity="decision_numbers")
+    assert entry.case_ref == case.reference and entry.unit_path == case.unit.path
+    with app.test_request_context(), force_locale("vi"):
+        sentence = narrate([entry])[0].sentence
+    assert "Trần Thị Bảo vào sổ quyết định số 1 năm" in sentence
+    assert "Mẫu 07: quyết định tạm thời cách ly" in sentence and case.reference in sentence
 
 
 # The API
