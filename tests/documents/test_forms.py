@@ -296,6 +296,6 @@ def test_a_new_case_offers_only_the_report_and_the_forms_it_may_print_blank(clie
     case = open_case(worker)
     sign_in(worker)
     page = client.get(f"/cases/{case.reference}").text
-    assert f"/documents/mau-01.pdf" in page and f"/documents/mau-02.pdf" in page
+    assert "/documents/mau-01.pdf" in page and "/documents/mau-02.pdf" in page
     for form in ("mau-03", "mau-04", "mau-05", "mau-06", "mau-07"):
         assert f"/documents/{form}.pdf" not in page

@@ -108,7 +108,7 @@ def _print_at_once(app, make_user, paths: list[str]) -> list[int]:
         start.wait()
         statuses.append(client.get(path, headers=auth).status_code)
 
-    threads = [threading.Thread(target=print_one, args=pair) for pair in zip(paths, tokens)]
+    threads = [threading.Thread(target=print_one, args=pair) for pair in zip(paths, tokens, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
