@@ -59,9 +59,10 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
 
 
 def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str,
-                email: str | None = None) -> User:
+                email: str | None = None, office: str | None = None) -> User:
     """An account with a password, made by the operator on the server (command line, demo data)."""
     user = _new_user(username, full_name, role, unit_code, email, by=None)
+    user.office = checked_office(user.role, office)
     problems = password_problems(password, user.username, user.unit)
     if problems:
         raise UserRejected("password", problems[0])
