@@ -175,6 +175,11 @@ def title(text: str, subtitle: str | None = None) -> list:
     return flowables
 
 
+def decides() -> Paragraph:
+    """"QUYẾT ĐỊNH:", centred between a decision's grounds and its articles."""
+    return Paragraph("QUYẾT ĐỊNH:", styles()["title"])
+
+
 @dataclass(frozen=True)
 class Signature:
     """Who signs: the title lines in capitals ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), what the signer adds by hand, and

@@ -261,7 +261,7 @@ def plan_decision_form(case: Case, plan: Plan, printing: Printing) -> list:
                               "Về việc phê duyệt kế hoạch hỗ trợ, can thiệp đối với trẻ em")
     flowables.append(layout.body("Xét đề nghị của người làm công tác bảo vệ trẻ em cấp xã về kế hoạch hỗ trợ, can "
                                  "thiệp đối với trẻ em (Mã vụ việc: " + pdf.text(case.reference) + "),"))
-    flowables.append(layout.title("QUYẾT ĐỊNH:")[0])
+    flowables.append(layout.decides())
     child = case.child
     flowables.append(layout.body(
         f"<b>Điều 1.</b> Phê duyệt kế hoạch hỗ trợ, can thiệp đối với trẻ em {pdf.text(child.full_name)}, sinh "
@@ -322,7 +322,7 @@ def isolation_decision_form(case: Case, measure: EmergencyMeasure | None, printi
     flowables.append(layout.body("Căn cứ báo cáo đánh giá ban đầu về nguy cơ, mức độ tổn hại của trẻ em;"))
     flowables.append(layout.body("Xét đề nghị của người làm công tác bảo vệ trẻ em cấp xã (Mã vụ việc: "
                                  + pdf.text(case.reference) + "),"))
-    flowables.append(layout.title("QUYẾT ĐỊNH:")[0])
+    flowables.append(layout.decides())
     child = case.child
 
     def value(text) -> str:
