@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.cases.views import bp as cases_bp
     from app.children.views import bp as children_bp
     from app.deadlines.views import bp as holidays_bp
+    from app.documents.views import bp as documents_bp
     from app.escalations.views import bp as escalations_bp
     from app.notifications.views import bp as notifications_bp
     from app.referrals.views import bp as referrals_bp
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(escalations_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 

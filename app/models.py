@@ -5,6 +5,7 @@ from app.cases.models import (Assessment, Case, CaseCategory, CaseSequence, Dead
                               Plan, PlanAction, Review, TimelineEntry)
 from app.children.models import Carer, Child, NameStart  # noqa: F401
 from app.deadlines.models import Holiday  # noqa: F401
+from app.documents.models import DecisionNumber, DecisionSequence  # noqa: F401
 from app.escalations.models import Escalation  # noqa: F401
 from app.notifications.models import OutboxMessage  # noqa: F401
 from app.referrals.models import Provider, Referral  # noqa: F401

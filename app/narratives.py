@@ -4,6 +4,7 @@ from app.auth import narrative as auth  # noqa: F401
 from app.cases import narrative as cases  # noqa: F401
 from app.children import narrative as children  # noqa: F401
 from app.deadlines import narrative as deadlines  # noqa: F401
+from app.documents import narrative as documents  # noqa: F401
 from app.escalations import narrative as escalations  # noqa: F401
 from app.referrals import narrative as referrals  # noqa: F401
 from app.reports import narrative as reports  # noqa: F401

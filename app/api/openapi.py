@@ -14,6 +14,7 @@ from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSUR
 from app.cases.queries import SORTS
 from app.cases.workflow import STATUSES
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
+from app.documents.statutory import FORMS
 from app.input_guard import MAX_ID, MAX_JSON_DEPTH
 from app.referrals.models import CONSENTS
 from app.referrals.queries import BOXES
@@ -234,6 +235,18 @@ def _step(name: str) -> dict:
     return {"parameters": [REFERENCE], "post": documented}
 
 
+# Both with and without the ".pdf" suffix (../shared/API.md names the first).
+STATUTORY_FORM = {
+    "parameters": [REFERENCE, path("form", one_of(FORMS))],
+    "get": operation(
+        "A statutory form of Decree 56/2017 (mau-01 report, mau-02 initial assessment, mau-03 detailed assessment, "
+        "mau-04 plan, mau-05 decision approving the plan, mau-06 review, mau-07 decision on temporary isolation), "
+        "filled from the case and printed in Vietnamese for signature, with the national header. A decision made (an "
+        "approved plan, an isolation recorded) carries its number from the unit's register of decisions, given the "
+        "first time it is printed and kept for good; a step not yet taken prints blank, with dotted lines, where the "
+        "case may take it now. 404 for a form the case has not reached. The printing is recorded.",
+        {200: _pdf("The form")}, (403, 404))}
+
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {
@@ -420,6 +433,8 @@ DOCUMENT = {
             "parameters": [REFERENCE],
             "get": operation("The case file (hồ sơ) as a PDF in the caller's language; the printing is recorded.",
                              {200: _pdf("The case file")}, (403, 404))},
+        "/cases/{reference}/documents/{form}.pdf": STATUTORY_FORM,
+        "/cases/{reference}/documents/{form}": STATUTORY_FORM,
         "/reports/statistics.{fmt}": {"get": operation(
             "Periodic statistics of a unit's subtree (the caller's own unit by default): new cases by category, sex, "
             "age group at the report and unit below; cases by status at the end of the period; deadlines met and "

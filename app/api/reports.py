@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from app.access import refuse, requires
 from app.api import bp
 from app.api.errors import ApiError
+from app.documents.http import form_download
 from app.reports import statistics
 from app.reports.http import case_file_download, statistics_download
 
@@ -13,6 +14,13 @@ from app.reports.http import case_file_download, statistics_download
 @requires("cases.read")
 def case_file_pdf(reference):
     return case_file_download(reference, inline=False)
+
+
+@bp.get("/cases/<reference>/documents/<form>.pdf")
+@bp.get("/cases/<reference>/documents/<form>")
+@requires("cases.read")
+def statutory_form(reference, form):
+    return form_download(reference, form, inline=False)
 
 
 @bp.get("/reports/statistics.<any(pdf, csv, json, xlsx):fmt>")

@@ -28,6 +28,7 @@ from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.children.services import DuplicateCheck, check_for_duplicates
 from app.deadlines.services import local_zone
+from app.documents import services as documents
 from app.extensions import db
 from app.forms import person_choices
 from app.i18n import display_datetime
@@ -229,7 +230,9 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
     other_steps = [step for step in actions if step not in in_duty and step not in DECISIONS and step != "log"]
     plan = case.current_plan
     authors = queries.full_names([author.user_id for author in plan.authors]) if plan else {}
+    statutory_forms = {form.key: form for form in documents.forms_for(case)}
     page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, form_keys=FORM_KEYS,
+                           statutory_forms=statutory_forms,
                            actions=actions, duty=duty, plan_steps=plan_steps, other_steps=other_steps,
                            story=case_story(case),
                            failure=failure, author_names=authors, **extra, **labels())

@@ -21,6 +21,8 @@ DEMO_ACCOUNTS = (
     ("inspector.haiduong", "Đỗ Quang Huy", "inspector", "30"),
     ("admin", "Quản trị hệ thống", "admin", "30"),
 )
+# The title each demo leader signs decisions under (Mẫu 05, 07).
+DEMO_OFFICES = {"leader.camphuc": "chairman", "leader.tanviet": "vice_chairman"}
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
@@ -29,7 +31,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
     accounts = []
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
         user = find_user(username) or create_user(username=username, full_name=full_name, role=role,
-                                                  unit_code=unit_code, password=DEMO_PASSWORD)
+                                                  unit_code=unit_code, password=DEMO_PASSWORD,
+                                                  office=DEMO_OFFICES.get(username))
         accounts.append((user.username, user.role, user.unit.label))
     seed_cases()
     seed_referrals()

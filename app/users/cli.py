@@ -18,8 +18,10 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--unit", "unit_code", required=True, help="Code of the unit in the current list.")
 @click.option("--full-name", default=None, help="Defaults to the username.")
 @click.option("--email", default=None, help="Where email notices go (optional).")
+@click.option("--office", type=click.Choice(["chairman", "vice_chairman"]), default=None,
+              help="A commune leader's office: the title their decisions are signed under.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
-def create(username, role, unit_code, full_name, email, password_stdin):
+def create(username, role, unit_code, full_name, email, office, password_stdin):
     """Create an account."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -27,7 +29,7 @@ def create(username, role, unit_code, full_name, email, password_stdin):
         password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
     try:
         user = create_user(username=username, full_name=full_name or username, role=role, unit_code=unit_code,
-                           password=password, email=email)
+                           password=password, email=email, office=office)
     except UserRejected as rejection:
         raise click.ClickException(f"{rejection.field}: {rejection}") from None
     click.echo(_("Account %(username)s created (%(role)s, %(unit)s).",

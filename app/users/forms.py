@@ -4,16 +4,24 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from app.access import ROLE_LABELS
 from app.forms import SEARCHABLE, Form
+from app.users.models import OFFICES
 
 
 def _role_choices():
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
+def _office_choices():
+    return [SelectChoice("", _l("Not recorded")), *(SelectChoice(key, label) for key, label in OFFICES.items())]
+
+
 class UserPlacementForm(Form):
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
     # Choices: the units of the admin's subtree, set by the view.
     unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()], render_kw=SEARCHABLE)
+    office = SelectField(_l("Office (commune leaders only)"), choices=_office_choices, default="",
+                         description=_l("The title under which a commune leader signs decisions: the chairman's own, "
+                                        "or a vice-chairman's on the chairman's behalf."))
     email = StringField(_l("Email (optional)"), validators=[Length(max=254)],
                         description=_l("Where notices go when the system sends email."),
                         render_kw={"type": "email", "autocomplete": "off"})
@@ -21,7 +29,7 @@ class UserPlacementForm(Form):
 
 
 class UserCreateForm(UserPlacementForm):
-    field_order = ("username", "full_name", "role", "unit", "email")
+    field_order = ("username", "full_name", "role", "office", "unit", "email")
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocapitalize": "none"})
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])

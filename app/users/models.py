@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,9 +19,16 @@ def normalise_username(username: str | None) -> str:
     return (username or "").strip().lower()
 
 
+# A commune leader's office: the chairman signs decisions as "CHỦ TỊCH", a vice-chairman on the chairman's behalf
+# as "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (Decree 30/2020 on administrative documents, art. 13; Decree 56/2017 arts. 30, 32).
+OFFICES = {"chairman": _l("Chairman of the People's Committee"),
+           "vice_chairman": _l("Vice-chairman of the People's Committee")}
+
+
 class User(Audited, UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint(sa.column("role").in_([r.value for r in Role]), name="role"),)
+    __table_args__ = (sa.CheckConstraint(sa.column("role").in_([r.value for r in Role]), name="role"),
+                      sa.CheckConstraint(sa.column("office").in_(list(OFFICES)), name="office"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -45,6 +53,8 @@ class User(Audited, UserMixin, db.Model):
     # The account may read cases only once a second person approves (app/users/approvals.py): until then it
     # cannot sign in.
     awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # For a commune leader, a key of OFFICES: the title under which they sign decisions. None: not recorded.
+    office: Mapped[str | None] = mapped_column(sa.String(16))
 
     unit: Mapped[Unit] = relationship(lazy="joined")
 

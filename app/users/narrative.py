@@ -10,7 +10,7 @@ from app.access import ROLE_LABELS
 from app.audit.narrative import Person, Reading, describe_reference, describe_table
 from app.audit.narrative import translate as _
 from app.units.models import Unit
-from app.users.models import AccessGrant, User
+from app.users.models import OFFICES, AccessGrant, User
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -147,7 +147,8 @@ describe_table(
             "password_changed_at": _l("Password changed at"), "failed_sign_ins": _l("Wrong passwords in a row"),
             "locked_until": _l("Locked until"), "activation_code_hash": _l("Activation code"),
             "activation_expires_at": _l("Activation code valid until"),
-            "awaiting_approval": _l("Waiting for a second person's approval")},
+            "awaiting_approval": _l("Waiting for a second person's approval"),
+            "office": _l("Office (signs decisions as)")},
     hidden=("id", "session_version", "created_at"),
-    values={"role": ROLE_LABELS, "locale": LANGUAGES},
+    values={"role": ROLE_LABELS, "locale": LANGUAGES, "office": OFFICES},
     references={"unit_id": "unit"})

@@ -21,7 +21,7 @@ from app.notifications import mail
 from app.units.models import LEVEL_LABELS, Unit
 from app.units.services import edition_has_districts, find_unit
 from app.users.approvals import request_access, withdraw_open_grant
-from app.users.models import NO_PASSWORD, AccessGrant, User, normalise_username
+from app.users.models import NO_PASSWORD, OFFICES, AccessGrant, User, normalise_username
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
@@ -59,9 +59,10 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
 
 
 def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str,
-                email: str | None = None) -> User:
+                email: str | None = None, office: str | None = None) -> User:
     """An account with a password, made by the operator on the server (command line, demo data)."""
     user = _new_user(username, full_name, role, unit_code, email, by=None)
+    user.office = checked_office(user.role, office)
     problems = password_problems(password, user.username, user.unit)
     if problems:
         raise UserRejected("password", problems[0])
@@ -82,10 +83,11 @@ class Issued:
 
 
 def create_account(*, username: str, full_name: str, role: str, unit_code: str, email: str | None,
-                   by: User) -> Issued:
+                   by: User, office: str | None = None) -> Issued:
     """An account an administrator creates: its owner chooses the password with an activation code, and a role that
     reads cases waits for a second person's approval."""
     user = _new_user(username, full_name, role, unit_code, email, by)
+    user.office = checked_office(user.role, office)
     db.session.add(user)
     grant = request_access(user, "new_account", user.role, user.unit, by) if reads_cases(user.role) else None
     return _give_code(user, grant)
@@ -143,14 +145,28 @@ def _refuse_self_service(user: User, by: User | None, message: str) -> None:
 KEEP = object()
 
 
+def checked_office(role: str, office: str | None) -> str | None:
+    """Only a commune leader holds an office, the chairman's or a vice-chairman's: it is the title their decisions
+    are signed under (Decree 30/2020 art. 13)."""
+    if not office:
+        return None
+    if office not in OFFICES:
+        raise UserRejected("office", _("Unknown office %(office)s.", office=office))
+    if role != Role.COMMUNE_LEADER.value:
+        raise UserRejected("office", _("Only a commune leader holds the office of chairman or vice-chairman."))
+    return office
+
+
 def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP,
-                         by: User | None = None) -> AccessGrant | None:
+                         by: User | None = None, office=KEEP) -> AccessGrant | None:
     """Move the account to another role or unit (which ends its sessions and API tokens), and set its email
     address. A move to a role that reads cases, asked by an administrator, waits for a second person: the grant
     is answered, and the account stays where it is until then."""
     _refuse_self_service(user, by, _("You cannot change your own role or unit; ask another administrator."))
     unit = resolve_unit(unit_code, by)
     role = check_role_fits_unit(role, unit)
+    if office is not KEEP:
+        user.office = checked_office(role.value, office)
     if email is not KEEP:
         user.email = checked_email(email)
     moves = (user.role, user.unit_id) != (role.value, unit.id)

@@ -64,7 +64,7 @@ def create():
         try:
             issued = create_account(username=form.username.data, full_name=form.full_name.data,
                                     role=form.role.data, unit_code=form.unit.data, email=form.email.data,
-                                    by=current_user)
+                                    office=form.office.data, by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
@@ -78,11 +78,11 @@ def create():
 def edit(user_id):
     user = _get_user(user_id)
     form = _placeable_units(UserPlacementForm(data={"role": user.role, "unit": user.unit.code,
-                                                    "email": user.email or ""}))
+                                                    "email": user.email or "", "office": user.office or ""}))
     if form.validate_on_submit():
         try:
             grant = change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data, email=form.email.data,
-                                         by=current_user)
+                                         office=form.office.data, by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:

@@ -50,6 +50,7 @@ NOT_PAGES = {
     "audit.export": "a CSV download",
     "reports.audit_extract_pdf": "a PDF download",
     "reports.case_file_pdf": "a PDF download",
+    "documents.form_pdf": "a PDF download: a statutory form",
     "reports.statistics_file": "the statistics as PDF, CSV, JSON or XLSX downloads",
 }
 NOT_PAGES_PREFIXES = {"api.": "the JSON API, for other systems"}

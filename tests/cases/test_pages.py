@@ -298,7 +298,8 @@ def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user,
         for rule, method in case_routes(app):
             steps = [None] if "step" not in rule.arguments else STEPS if rule.rule.startswith("/api/") else STEP_FORMS
             for step in steps:
-                values = {"reference": case.reference, "child_id": case.child_id, "step": step}
+                # Mẫu 01, the report, is the one form every case may print.
+                values = {"reference": case.reference, "child_id": case.child_id, "step": step, "form": "mau-01"}
                 with app.test_request_context():
                     path = url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
                 api = path.startswith("/api/")
@@ -317,8 +318,9 @@ def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user,
             db.session.refresh(case)
             assert (case.status, case.version) == ("reported", 1)
     # case, history and child pages (3 + edit), API get and patch, the case file's page and API route;
-    # referring (page get and post, API) and escalating (page, API); and every step, page and API
-    assert len(checked) == 9 + 5 + len(STEPS) + len(STEP_FORMS)
+    # referring (page get and post, API) and escalating (page, API); a statutory form (page, API with and without
+    # ".pdf"); and every step, page and API
+    assert len(checked) == 9 + 5 + 3 + len(STEPS) + len(STEP_FORMS)
 
 
 def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):

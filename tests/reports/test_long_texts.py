@@ -124,3 +124,32 @@ def test_the_statistics_print_with_the_longest_unit_and_person_names(client, mak
                           query_string={"unit": "295", "from": "2026-01-01", "to": "2026-12-31"},
                           headers=token_for(client, make_user("supervisor", full_name=text(200, "cán bộ"))))
     assert response.status_code == 200 and "[hết tên xã]" in " ".join(pdf_text(response.data).split())
+
+
+# What each statutory form prints of the longest case (app/documents/statutory.py): every text whole.
+FORM_TEXTS = {
+    "mau-01": ("mô tả", "đã làm", "họ tên", "nơi", "người chăm sóc", "quan hệ", "tên xã"),
+    "mau-02": ("đánh giá", "biện pháp", "họ tên", "tên xã"),
+    "mau-03": ("đánh giá chi tiết", "biên bản", "tên xã"),
+    "mau-04": ("mục tiêu mới", "hành động 1", "hành động 2", "người phụ trách 2", "tên", "tên xã"),
+    "mau-05": ("mục tiêu mới", "tên lãnh đạo", "tên xã"),
+    "mau-06": ("nhận xét", "tên", "tên xã"),
+    "mau-07": ("biện pháp", "nơi cách ly", "người quyết định", "tên xã"),
+}
+
+
+@pytest.mark.parametrize("form", list(FORM_TEXTS))
+def test_each_statutory_form_prints_with_every_text_at_its_longest(client, sign_in, worker, leader, longest_case,
+                                                                    form):
+    from app.documents.statutory import FORMS
+
+    assert set(FORM_TEXTS) == set(FORMS)
+    longest_case.unit.name = text(200, "tên xã")
+    leader.office = "vice_chairman"
+    db.session.commit()
+    sign_in(worker)
+    response = client.get(f"/cases/{longest_case.reference}/documents/{form}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    printed = " ".join(pdf_text(response.data).split())
+    for name in FORM_TEXTS[form]:
+        assert f"[hết {name}]" in printed, name

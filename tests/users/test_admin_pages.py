@@ -206,3 +206,28 @@ def test_reactivating_an_account_revives_none_of_its_old_tokens_or_sessions(app,
     assert session.get("/").status_code == 302
     fresh = app.test_client().post("/api/v1/tokens", json={"username": worker.username, "password": PASSWORD})
     assert fresh.status_code == 201
+
+
+# A commune leader's office: the title their decisions are signed under (tests/documents/test_forms.py)
+
+def test_an_admin_records_that_a_commune_leader_is_the_chairman(client, admin):
+    new_account(client, role="commune_leader", office="chairman")
+    assert find_user("hoa.pham").office == "chairman"
+
+
+def test_an_admin_records_that_a_commune_leader_is_a_vice_chairman(client, admin, make_user):
+    leader = make_user("commune_leader")
+    client.post(f"/admin/users/{leader.id}", data={"role": "commune_leader", "unit": leader.unit.code,
+                                                   "office": "vice_chairman"})
+    db.session.refresh(leader)
+    assert leader.office == "vice_chairman"
+
+
+def test_only_a_commune_leader_holds_an_office(client, admin):
+    page = new_account(client, role="worker", office="chairman").get_data(as_text=True)
+    assert 'id="office-error"' in page and find_user("hoa.pham") is None
+
+
+def test_an_unknown_office_is_refused_next_to_the_field(client, admin):
+    page = new_account(client, role="commune_leader", office="mayor").get_data(as_text=True)
+    assert 'id="office-error"' in page and find_user("hoa.pham") is None

@@ -56,3 +56,14 @@ def test_list_shows_every_account(runner, units):
     create(runner, username="tuan", role="supervisor", unit="295")
     output = runner.invoke(args=["users", "list"]).output
     assert "lan.nguyen\tworker\t10933\tactive" in output and "tuan\tsupervisor\t295" in output
+
+
+def test_create_records_a_commune_leader_s_office(runner, units):
+    result = create(runner, "--office", "vice_chairman", role="commune_leader")
+    assert result.exit_code == 0, result.output
+    assert find_user("lan.nguyen").office == "vice_chairman"
+
+
+def test_create_refuses_an_office_to_anyone_but_a_commune_leader(runner, units):
+    result = create(runner, "--office", "chairman", role="worker")
+    assert result.exit_code != 0 and "office" in result.output and find_user("lan.nguyen") is None
