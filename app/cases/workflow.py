@@ -82,6 +82,17 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
     ("closed", "reopen"): ("assessing", frozenset({W, L})),
 }
 
+# Decree 56/2017 art. 30: a case closes after a review on Mẫu 06 done since the last plan was approved, unless the
+# reason itself makes a review impossible (the child moved away and the file was handed over, died, or turned 16;
+# Law on Children art. 1). Every reason of closure is in this table.
+CLOSURE_NEEDS_REVIEW: dict[str, bool] = {
+    "safe_stable": True,
+    "other": True,
+    "moved_away": False,
+    "died": False,
+    "turned_16": False,
+}
+
 
 def allowed(status: str, action: str, role: str) -> bool:
     rule = TRANSITIONS.get((status, action))

@@ -8,7 +8,7 @@ from app.cases import services
 from app.cases.models import Case
 from app.extensions import db
 from app.orm import utcnow
-from tests.factories import make_case
+from tests.factories import GOOD_REVIEW, make_case, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -152,8 +152,7 @@ def case_in(state, worker, leader) -> Case:
     if state in ("in_progress", "monitoring", "closure_proposed", "closed"):
         services.approve_plan(case, leader, case.version)
     if state in ("monitoring", "closure_proposed", "closed"):
-        services.review(case, worker, dict.fromkeys(("safety", "health", "education", "family_care"), "low"), None,
-                        case.version)
+        record_review(case, worker)
     if state in ("closure_proposed", "closed"):
         services.propose_closure(case, worker, "safe_stable", None, case.version)
     if state == "closed":
@@ -177,8 +176,7 @@ def take(case, user, step):
         "approve_plan": lambda: services.approve_plan(case, user, version),
         "return_plan": lambda: services.return_plan(case, user, "Thiếu hoạt động.", version),
         "log": lambda: services.log(case, user, "note", now, "Ghi chú"),
-        "review": lambda: services.review(case, user, dict.fromkeys(
-            ("safety", "health", "education", "family_care"), "low"), None, version),
+        "review": lambda: services.review(case, user, GOOD_REVIEW, None, version),
         "propose_closure": lambda: services.propose_closure(case, user, "safe_stable", None, version),
         "approve_closure": lambda: services.approve_closure(case, user, version),
         "reopen": lambda: services.reopen(case, user, "Trẻ lại bị đánh", version),

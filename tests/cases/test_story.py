@@ -11,7 +11,7 @@ from app.escalations.services import acknowledge, raise_by_hand
 from app.extensions import db
 from app.orm import utcnow
 from app.referrals.services import act
-from tests.factories import make_case, make_referral
+from tests.factories import make_case, make_referral, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -49,8 +49,7 @@ def test_every_step_of_a_case_is_told_in_order_with_who_took_it(people):
     act(referral, supervisor, "accept")
     escalation = raise_by_hand(case, worker, "Gia đình không hợp tác.")
     acknowledge(escalation, supervisor, "Đã nhận.")
-    services.review(case, worker, dict.fromkeys(("safety", "health", "education", "family_care"), "low"), None,
-                    case.version)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     services.approve_closure(case, leader, case.version)
 
