@@ -101,11 +101,11 @@ class TimelineForm(Form):
     text = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
 
 
-def good_choices(criterion: str) -> list[tuple[str, object]]:
+def good_choices(criterion: str):
     """The answers to a criterion of Mẫu 06, the good one first and marked so, the worst last."""
     rule = REVIEW_CRITERIA[criterion]
-    return [(level, _l("%(answer)s (good)", answer=answer) if level == rule.good else answer)
-            for level, answer in rule.answers.items()]
+    return lambda: [SelectChoice(level, _l("%(answer)s (good)", answer=answer) if level == rule.good else answer)
+                    for level, answer in rule.answers.items()]
 
 
 class ReviewForm(VersionedForm):

@@ -31,7 +31,7 @@ ACTIONS = {
     "approve_plan": _l("Approve the plan"),
     "return_plan": _l("Return the plan"),
     "log": _l("Add to the timeline"),
-    "review": _l("Review safety"),
+    "review": _l("Review the situation (Mẫu 06)"),
     "new_plan": _l("Draft a new plan"),
     "propose_closure": _l("Propose closure"),
     "approve_closure": _l("Approve closure"),

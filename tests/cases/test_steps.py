@@ -255,6 +255,7 @@ def test_reopening_needs_a_reason_and_restarts_the_assessment(worker):
 
 def closed(case, worker, leader):
     services.approve_plan(planned(case, worker), leader, case.version)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     services.approve_closure(case, leader, case.version)
     return case
