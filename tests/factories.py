@@ -129,3 +129,14 @@ def migration(revision: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# Mẫu 06 answered at its best: the harm gone, the abuser kept away, no obstacles, the child able to protect themselves.
+GOOD_REVIEW = {"harm": "low", "abuser_access": "low", "care_obstacles": "low", "self_protection": "high"}
+
+
+def record_review(case, by, scores=None, note=None, **notes):
+    """A review on Mẫu 06's criteria (Decree 56/2017 art. 30), by default all good."""
+    from app.cases.services import review
+
+    return review(case, by, scores or GOOD_REVIEW, note, case.version, notes=notes)

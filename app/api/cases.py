@@ -12,7 +12,7 @@ from app.access import record_refusal, refuse, requires
 from app.api import bp
 from app.api.errors import ApiError, error_response, json_body, number_argument
 from app.cases import queries, services
-from app.cases.models import CATEGORIES, RISK_LEVELS, Case
+from app.cases.models import CATEGORIES, REVIEW_CRITERIA, RISK_LEVELS, Case, Review
 from app.cases.workflow import STATUSES
 from app.children.models import Child
 from app.children.services import ChildDetails, too_old_message
@@ -51,6 +51,9 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
                                            "actions": [{"description": a.description, "responsible": a.responsible,
                                                         "due_date": a.due_date.isoformat()} for a in plan.actions]},
         "closure_reason": case.closure_reason,
+        "closure_note": case.closure_note,
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        "reviews": [review_json(review) for review in case.reviews],
         "escalations": [{"id": e.id, "to_unit": e.to_unit.code, "reason": e.reason,
                          "explanation": e.explanation, "automatic": e.automatic,
                          "raised_at": e.raised_at.isoformat(),
@@ -59,6 +62,16 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
                         for e in case.escalations],
         "version": case.version, "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
     }
+
+
+def review_json(review: Review) -> dict:
+    """A review on Mẫu 06's criteria, or, recorded before them, on the former ones (`criteria` says which)."""
+    shared = {"id": review.id, "created_at": review.created_at.isoformat(),
+              "created_by": review.created_by.username if review.created_by else None, "note": review.note}
+    if review.on_former_criteria:
+        return {**shared, "criteria": "former", "scores": review.former_scores or {}, "notes": {}}
+    return {**shared, "criteria": "mau_06", "scores": {key: review.score(key) for key in REVIEW_CRITERIA},
+            "notes": {key: review.criterion_note(key) for key in REVIEW_CRITERIA}}
 
 
 class Fields:
@@ -376,7 +389,8 @@ def _prepare(case: Case, step: str, fields: Fields):
         return partial(services.log, case, user, fields.text("kind") or "",
                        fields.moment("occurred_at", required=True), fields.text("text") or "")
     if step == "review":
-        return partial(services.review, case, user, _scores(fields), fields.text("note"))
+        return partial(services.review, case, user, _scores(fields, "scores"), fields.text("note"),
+                       notes=_scores(fields, "notes"))
     if step in ("plan-return", "reopening"):
         act = services.return_plan if step == "plan-return" else services.reopen
         return partial(act, case, user, fields.text("reason") or "")
@@ -395,12 +409,15 @@ def _answers(fields: Fields) -> dict:
     return answers
 
 
-def _scores(fields: Fields) -> dict:
-    scores = fields.payload.get("scores", {})
-    if not isinstance(scores, dict) or not all(isinstance(value, str) for value in scores.values()):
-        fields._fail("scores", _("Give each criterion a score of high, medium or low."))
+def _scores(fields: Fields, name: str) -> dict:
+    """A review's `scores` (each criterion of Mẫu 06 at `high`, `medium` or `low`) or its `notes` (text by
+    criterion)."""
+    given = fields.payload.get(name, {})
+    if not isinstance(given, dict) or not all(isinstance(value, str) for value in given.values()):
+        fields._fail(name, _("Expected an object with a text for each criterion of Mẫu 06: %(criteria)s.",
+                             criteria=", ".join(REVIEW_CRITERIA)))
         return {}
-    return scores
+    return given
 
 
 STEPS = ("assessment", "detailed-assessment", "emergency-measures", "isolation-end", "plan", "new-plan",

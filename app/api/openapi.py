@@ -10,7 +10,7 @@ from app.api import bp
 from app.audit.models import MAX_ENTRY_ID, AuditEntry
 from app.cases.checklist import QUESTIONS
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
-                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS)
+                              HARM_STATUSES, REVIEW_CRITERIA, REVIEW_LEVELS, RISK_LEVELS, SOURCES, TIMELINE_KINDS)
 from app.cases.queries import SORTS
 from app.cases.workflow import STATUSES
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES
@@ -210,16 +210,25 @@ STEPS = {
     "timeline": ("Add to the timeline; changes nothing anyone saw, so needs no If-Match.",
                  body({"kind": one_of(TIMELINE_KINDS), "occurred_at": MOMENT, "text": text(20000, required=True)},
                       required=("kind", "occurred_at", "text")), True, False),
-    "review": ("Review the child's safety.",
-               body({"scores": body({key: one_of(RISK_LEVELS) for key in REVIEW_CRITERIA},
+    "review": ("Review the child's situation after the plan on the criteria of Mẫu 06 (Decree 56/2017 art. 30): "
+               "harm (does the harm or its risk remain), abuser_access (can the person who harmed the child still "
+               "reach them), care_obstacles (obstacles to safety in the care setting), self_protection (the "
+               "child's ability to protect themselves and recover). Each is scored as the form scores it; for the "
+               "first three `low` is good, for self_protection `high` is.",
+               body({"scores": body({key: one_of(REVIEW_LEVELS) for key in REVIEW_CRITERIA},
                                     required=tuple(REVIEW_CRITERIA), closed=True),
-                     "note": text(20000)}, required=("scores",)), True, True),
-    "closure-proposal": ("Propose to close the case.",
+                     "notes": body({key: text(5000) for key in REVIEW_CRITERIA}, closed=True),
+                     "note": {**text(20000), "description": "The conclusion of the review"}},
+                    required=("scores",)), True, True),
+    "closure-proposal": ("Propose to close the case. Every reason but moved_away, died and turned_16 needs a "
+                         "review recorded after the last approved plan (409 otherwise, naming what is missing).",
                          body({"reason": {**one_of(CLOSURE_REASONS), "description": "turned_16 only once the child "
                                           "has turned 16 (Law on Children art. 1)"},
-                               "note": {**text(5000), "description": "Required when the reason is other"}},
+                               "note": {**text(5000), "description": "Required when the reason is other (what it "
+                                        "is) or moved_away (where the file was handed over)"}},
                               required=("reason",)), False, True),
-    "closure-approval": ("Approve the closure (a commune leader).", None, False, True),
+    "closure-approval": ("Approve the closure (a commune leader); its reason is recorded with the approval. 409 "
+                         "when the review the reason needs is missing.", None, False, True),
     "reopening": ("Open a closed case again for a new assessment.", REASON, False, True),
 }
 
@@ -304,8 +313,19 @@ DOCUMENT = {
                                       "the reporter agreed to be named, else null"},
                          "consent": {"type": "object", "description": "{child, carer, legal_ground}: null where "
                                      "not recorded"},
+                         "closure_note": NULLABLE_TEXT, "closed_at": NULLABLE_MOMENT,
+                         "reviews": {"type": "array", "items": {"$ref": "#/components/schemas/Review"}},
                          "escalations": {"type": "array", "items": {"type": "object"}},
                          "version": {"type": "integer"}, "created_at": MOMENT, "updated_at": MOMENT}},
+            "Review": {"type": "object",
+                       "description": "A review: on Mẫu 06's criteria (`criteria` mau_06), or recorded before them "
+                                      "on the former four (`criteria` former: safety, health, education, "
+                                      "family_care, each a risk high, medium or low), as recorded.",
+                       "required": ["id", "criteria", "scores", "notes", "note", "created_at", "created_by"],
+                       "properties": {"id": {"type": "integer"}, "criteria": one_of(("mau_06", "former")),
+                                      "scores": {"type": "object", "additionalProperties": TEXT},
+                                      "notes": {"type": "object", "additionalProperties": NULLABLE_TEXT},
+                                      "note": NULLABLE_TEXT, "created_at": MOMENT, "created_by": NULLABLE_TEXT}},
             "Me": {"type": "object", "properties": {
                 "username": TEXT, "full_name": TEXT,
                 "role": {"type": "string", "enum": ["worker", "commune_leader", "supervisor", "province_officer",

@@ -119,13 +119,24 @@ class TimelineForm(Form):
     text = TextAreaField(_l("What happened"), validators=[InputRequired(), Length(max=20000)])
 
 
+def good_choices(criterion: str):
+    """The answers to a criterion of Mẫu 06, the good one first and marked so, the worst last."""
+    rule = REVIEW_CRITERIA[criterion]
+    return lambda: [SelectChoice(level, _l("%(answer)s (good)", answer=answer) if level == rule.good else answer)
+                    for level, answer in rule.answers.items()]
+
+
 class ReviewForm(VersionedForm):
-    safety = RadioField(REVIEW_CRITERIA["safety"], choices=_choices(RISK_LEVELS), validators=[InputRequired()])
-    health = RadioField(REVIEW_CRITERIA["health"], choices=_choices(RISK_LEVELS), validators=[InputRequired()])
-    education = RadioField(REVIEW_CRITERIA["education"], choices=_choices(RISK_LEVELS), validators=[InputRequired()])
-    family_care = RadioField(REVIEW_CRITERIA["family_care"], choices=_choices(RISK_LEVELS),
-                             validators=[InputRequired()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=20000)])
+    """Mẫu 06 (Decree 56/2017 art. 30): each criterion answered in plain words, with a note on it if need be, then
+    the conclusion; the fields are set below, in the form's order."""
+
+
+for _criterion, _rule in REVIEW_CRITERIA.items():
+    setattr(ReviewForm, _criterion, RadioField(_rule.label, choices=good_choices(_criterion),
+                                               validators=[InputRequired()]))
+    setattr(ReviewForm, f"{_criterion}_note", TextAreaField(_l("Note on this point"),
+                                                            validators=[Optional(), Length(max=5000)]))
+ReviewForm.note = TextAreaField(_l("Conclusion of the review"), validators=[Optional(), Length(max=20000)])
 
 
 class ClosureForm(VersionedForm):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,7 @@ RISK_LEVELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 CLOSURE_REASONS = {
     "safe_stable": _l("Safe and stable"),
     "turned_16": _l("Turned 16"),
-    "moved_away": _l("Moved away"),
+    "moved_away": _l("Moved away, file handed over"),
     "died": _l("Died"),
     "other": _l("Other"),
 }
@@ -67,7 +68,39 @@ CARER_CONSENTS = {"agreed": _l("The carer agreed"), "refused": _l("The carer did
 DATA_GROUNDS = {"protect_life": _l("To protect the child's life or health in an emergency"),
                 "legal_duty": _l("A duty the law sets: Law on Children 2016 arts. 47-52, Decree 56/2017 arts. 25-32")}
 TIMELINE_KINDS = {"visit": _l("Visit"), "contact": _l("Contact"), "service": _l("Service"), "note": _l("Note")}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A criterion of Mẫu 06, scored as the form scores it (Cao, Trung bình, Thấp: `high`, `medium`, `low`), with
+    the plain words a worker picks among, the good answer first, and which level is the good one."""
+
+    label: object
+    answers: dict[str, object]
+    good: str
+
+
+# Decree 56/2017 art. 30, Mẫu 06: the review after the plan, on the form's own criteria. For the first three a low
+# level is good; for the child's own ability to protect themselves and recover, a high one.
 REVIEW_CRITERIA = {
+    "harm": Criterion(_l("Does the harm to the child, or its risk, remain?"),
+                      {"low": _lp("harm", "No longer"), "medium": _lp("harm", "Reduced"),
+                       "high": _lp("harm", "Still there")}, good="low"),
+    "abuser_access": Criterion(_l("Can the person who harmed the child still reach them?"),
+                               {"low": _lp("abuser access", "No, or hardly"),
+                                "medium": _lp("abuser access", "Sometimes"),
+                                "high": _lp("abuser access", "Regularly")}, good="low"),
+    "care_obstacles": Criterion(_l("Obstacles to the child's safety in the care setting"),
+                                {"low": _lp("obstacles", "Few or none"), "medium": _lp("obstacles", "Some"),
+                                 "high": _lp("obstacles", "Many")}, good="low"),
+    "self_protection": Criterion(_l("The child's ability to protect themselves and recover"),
+                                 {"high": _lp("ability", "Good"), "medium": _lp("ability", "Partial"),
+                                  "low": _lp("ability", "Weak")}, good="high"),
+}
+REVIEW_LEVELS = ("high", "medium", "low")
+# The criteria reviews were scored on before Mẫu 06's own (each high, medium or low risk): kept to read them as
+# they were recorded.
+FORMER_REVIEW_CRITERIA = {
     "safety": _l("Safety"),
     "health": _l("Health"),
     "education": _l("Education and development"),
@@ -187,6 +220,18 @@ class Case(Audited, db.Model):
     @property
     def current_plan(self) -> Plan | None:
         return self.plans[-1] if self.plans else None
+
+    @property
+    def last_approved_plan(self) -> Plan | None:
+        return next((plan for plan in reversed(self.plans) if plan.status == "approved"), None)
+
+    @property
+    def review_since_last_plan(self) -> Review | None:
+        """The latest review recorded after the last plan was approved (any review, if no plan was)."""
+        plan = self.last_approved_plan
+        after = [review for review in self.reviews
+                 if plan is None or plan.decided_at is None or review.created_at > plan.decided_at]
+        return after[-1] if after else None
 
     def deadline(self, name: str) -> Deadline | None:
         return next((deadline for deadline in self.deadlines if deadline.name == name), None)
@@ -375,19 +420,47 @@ class TimelineEntry(CaseRecord, db.Model):
 
 
 class Review(CaseRecord, db.Model):
-    """Mẫu 06: the four criteria of the child's safety, each scored high, medium or low."""
+    """Mẫu 06 (Decree 56/2017 art. 30): each criterion of REVIEW_CRITERIA scored at the form's level, with the
+    worker's note on it. Reviews recorded before hold `former_scores` on FORMER_REVIEW_CRITERIA instead."""
 
     __tablename__ = "reviews"
+    __table_args__ = tuple(sa.CheckConstraint(sa.column(name).in_(REVIEW_LEVELS), name=name)
+                           for name in REVIEW_CRITERIA)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
-    scores: Mapped[dict] = mapped_column(sa.JSON)
+    harm: Mapped[str | None] = mapped_column(sa.String(8))
+    harm_note: Mapped[str | None] = mapped_column(sa.Text)
+    abuser_access: Mapped[str | None] = mapped_column(sa.String(8))
+    abuser_access_note: Mapped[str | None] = mapped_column(sa.Text)
+    care_obstacles: Mapped[str | None] = mapped_column(sa.String(8))
+    care_obstacles_note: Mapped[str | None] = mapped_column(sa.Text)
+    self_protection: Mapped[str | None] = mapped_column(sa.String(8))
+    self_protection_note: Mapped[str | None] = mapped_column(sa.Text)
+    former_scores: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="reviews")
     created_by: Mapped[User] = relationship()
+
+    @property
+    def on_former_criteria(self) -> bool:
+        return self.harm is None
+
+    def score(self, criterion: str) -> str | None:
+        return getattr(self, criterion)
+
+    def criterion_note(self, criterion: str) -> str | None:
+        return getattr(self, f"{criterion}_note")
+
+    def answer(self, criterion: str):
+        """The plain words of the answer given to `criterion`."""
+        return REVIEW_CRITERIA[criterion].answers[self.score(criterion)]
+
+    def is_good(self, criterion: str) -> bool:
+        return self.score(criterion) == REVIEW_CRITERIA[criterion].good
 
 
 class CaseStep(CaseRecord, db.Model):

@@ -10,9 +10,10 @@ from app.audit.narrative import Reading, describe_action, describe_reference, de
 from app.audit.narrative import translate as _
 from app.cases import checklist, workflow
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS, DEADLINES,
-                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, STEP_DETAILS, TIMELINE_KINDS,
-                              WITHHELD_IN_HISTORY, Assessment, Case, CaseCategory, CaseStep, Deadline,
-                              EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
+                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
+                              STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case, CaseCategory,
+                              CaseStep, Deadline, EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review,
+                              TimelineEntry)
 
 ASSESSMENT_KINDS = {"initial": _l("Initial assessment"), "detailed": _l("Detailed assessment")}
 # The labels of the fields of a case and its parts.
@@ -27,7 +28,7 @@ FIELDS = {
     "summary": _l("Summary"),
     "answers": _l("Signs found"), "meeting_minutes": _l("Minutes of the case meeting"), "goals": _l("Goals"),
     "responsible": _l("Responsible"), "due_date": _l("Due date"), "text": _l("Text"),
-    "occurred_at": _l("When"), "scores": _l("Scores"), "note": _l("Note"), "taken_at": _l("Taken at"),
+    "occurred_at": _l("When"), "note": _l("Note"), "taken_at": _l("Taken at"),
     "isolation": _l("Temporary isolation"), "isolation_place": _l("Isolation place"),
     "isolation_from": _l("Isolated from"), "isolation_until": _l("Isolated until"), "decided_by": _l("Decided by"),
     "return_reason": _l("Reason for return"), "submitted_at": _l("Submitted at"), "decided_at": _l("Decided at"),
@@ -217,13 +218,20 @@ def _step_sentence(reading: Reading) -> str | None:
 def _review_sentence(reading: Reading) -> str | None:
     if reading.action != "create":
         return None
+    if reading.after("harm"):
+        return _("%(actor)s reviewed the child of case %(case)s on the criteria of Mẫu 06: %(answers)s.",
+                 actor=reading.actor, case=reading.case,
+                 answers="; ".join(f"{reading.narrator.label(rule.label)}: {reading.shown(key, reading.after(key))}"
+                                   for key, rule in REVIEW_CRITERIA.items()))
     return _("%(actor)s reviewed the safety of the child of case %(case)s.", actor=reading.actor, case=reading.case)
 
 
-def _scores(reading: Reading, scores) -> str:
+def _former_scores(reading: Reading, scores) -> str:
+    """The scores of a review on the former criteria, as recorded before Mẫu 06's own."""
     if not isinstance(scores, dict):
         return str(scores)
-    return "; ".join(f"{REVIEW_CRITERIA.get(criterion, criterion)}: {RISK_LEVELS.get(level, level)}"
+    narrator = reading.narrator
+    return "; ".join(f"{narrator.label_of(FORMER_REVIEW_CRITERIA, criterion)}: {narrator.label_of(RISK_LEVELS, level)}"
                      for criterion, level in scores.items())
 
 
@@ -291,8 +299,16 @@ describe_table(
 describe_table(
     Review, sentence=_review_sentence,
     record=lambda reading: _("a safety review of case %(case)s", case=reading.case),
-    fields=_labelled("scores", "note", created_by_id=_l("Recorded by")),
-    hidden=("id", "case_id", "created_at"), references={"created_by_id": "person"}, formats={"scores": _scores})
+    fields={**{name: label for key, rule in REVIEW_CRITERIA.items()
+               for name, label in ((key, rule.label),
+                                   (f"{key}_note", _l("Note on: %(criterion)s", criterion=rule.label)))},
+            "note": _l("Conclusion of the review"),
+            # Entries recorded before the migration to Mẫu 06 name the former scores `scores`.
+            "scores": _l("Scores on the former criteria"), "former_scores": _l("Scores on the former criteria"),
+            "created_by_id": _l("Recorded by")},
+    hidden=("id", "case_id", "created_at"), references={"created_by_id": "person"},
+    values={key: rule.answers for key, rule in REVIEW_CRITERIA.items()},
+    formats={"scores": _former_scores, "former_scores": _former_scores})
 describe_table(
     CaseStep, sentence=_step_sentence,
     record=lambda reading: _("a step of case %(case)s", case=reading.case),

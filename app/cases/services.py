@@ -20,7 +20,7 @@ from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.cases import checklist, workflow
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
-                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS,
+                              HARM_STATUSES, REVIEW_CRITERIA, REVIEW_LEVELS, SOURCES, TIMELINE_KINDS,
                               Assessment, Case, CaseCategory, CaseSequence, CaseStep, Deadline, EmergencyMeasure,
                               Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
 from app.children.models import Child
@@ -703,19 +703,32 @@ def log(case: Case, user: User, kind: str, occurred_at: datetime | None, text: s
     return entry
 
 
-def review(case: Case, user: User, scores: dict[str, str], note: str | None, version: int | None) -> Review:
+REVIEW_NOTE_LIMIT = 5000
+
+
+def review(case: Case, user: User, scores: dict[str, str], note: str | None, version: int | None, *,
+           notes: dict[str, str | None] | None = None) -> Review:
+    """Mẫu 06 (Decree 56/2017 art. 30): each criterion scored at the form's level (`high`, `medium`, `low`), with
+    an optional note on it, and a note on the whole."""
     _require(case, "review", user, version)
+    notes = notes or {}
     problems: dict[str, list[str]] = {}
-    for criterion in REVIEW_CRITERIA:
-        if scores.get(criterion) not in RISK_LEVELS:
-            problems[criterion] = [_("Score it high, medium or low.")]
-    if set(scores) - set(REVIEW_CRITERIA):
-        problems["scores"] = [_("Unknown criteria.")]
+    for criterion, rule in REVIEW_CRITERIA.items():
+        if scores.get(criterion) not in REVIEW_LEVELS:
+            problems[criterion] = [_("Choose one answer: %(answers)s.",
+                                     answers=" / ".join(str(answer) for answer in rule.answers.values()))]
+        _text_problem(problems, f"{criterion}_note", notes.get(criterion), required=False, limit=REVIEW_NOTE_LIMIT)
+    unknown = sorted(set(scores) - set(REVIEW_CRITERIA)) + sorted(set(notes) - set(REVIEW_CRITERIA))
+    if unknown:
+        problems["scores"] = [_("Unknown criteria: %(names)s. A review is scored on the criteria of Mẫu 06: "
+                                "%(criteria)s.", names=", ".join(unknown), criteria=", ".join(REVIEW_CRITERIA))]
     _text_problem(problems, "note", note, required=False, limit=20000)
     if problems:
         raise Invalid(problems)
-    result = Review(scores={criterion: scores[criterion] for criterion in REVIEW_CRITERIA}, note=note or None,
-                    created_by_id=user.id)
+    result = Review(note=(note or "").strip() or None, created_by_id=user.id, created_at=utcnow())
+    for criterion in REVIEW_CRITERIA:
+        setattr(result, criterion, scores[criterion])
+        setattr(result, f"{criterion}_note", (notes.get(criterion) or "").strip() or None)
     case.reviews.append(result)
     _take(case, "review", user)
     _commit(case, version)
@@ -732,9 +745,35 @@ def closure_reasons(case: Case, today: date) -> dict:
     """The reasons for closure that may be true of this case: "turned 16" only once the child has."""
     return {key: label for key, label in CLOSURE_REASONS.items()
             if key != "turned_16" or has_turned_16(case, today)}
+def closure_needs_review(case: Case, reason: str | None) -> bool:
+    """Closing for `reason` still waits for a review on Mẫu 06 since the last approved plan (Decree 56/2017
+    art. 30); moving away, death and turning 16 make one impossible and close without it."""
+    return workflow.CLOSURE_NEEDS_REVIEW.get(reason, True) and case.review_since_last_plan is None
+
+
+def _review_missing(case: Case, reason: str) -> WrongState:
+    return WrongState(review_missing_message(case, reason))
+
+
+def review_missing_message(case: Case, reason: str) -> str:
+    """Why closing for `reason` waits: which review is missing, after which plan."""
+    plan = case.last_approved_plan
+    if plan is not None and plan.decided_at is not None:
+        missing = _("Case %(reference)s cannot close as “%(reason)s”: no review on the criteria of Mẫu 06 was "
+                    "recorded after the plan approved on %(day)s. Record the review first; only a child who moved "
+                    "away (file handed over), died or turned 16 closes without one.", reference=case.reference,
+                    reason=CLOSURE_REASONS[reason],
+                    day=display_date(plan.decided_at.astimezone(local_zone()).date()))
+    else:
+        missing = _("Case %(reference)s cannot close as “%(reason)s”: no review on the criteria of Mẫu 06 was "
+                    "recorded. Record the review first; only a child who moved away (file handed over), died or "
+                    "turned 16 closes without one.", reference=case.reference, reason=CLOSURE_REASONS[reason])
+    return missing
 
 
 def propose_closure(case: Case, user: User, reason: str, note: str | None, version: int | None) -> None:
+    """A worker proposes, a commune leader approves (Decree 56/2017 art. 30). The reason is recorded with the
+    proposal; moving away needs a note of where the file was handed over, as does "other"."""
     _require(case, "propose_closure", user, version)
     problems: dict[str, list[str]] = {}
     if reason not in CLOSURE_REASONS:
@@ -742,19 +781,27 @@ def propose_closure(case: Case, user: User, reason: str, note: str | None, versi
     elif reason not in closure_reasons(case, utcnow().astimezone(local_zone()).date()):
         problems["reason"] = [_("The child has not turned 16 yet: choose another reason.")]
     _text_problem(problems, "note", note, required=reason == "other", limit=5000)
+    if reason == "moved_away" and not (note or "").strip():
+        problems["note"] = [_("Say where the child moved and to whom the file was handed over.")]
     if problems:
         raise Invalid(problems)
+    if closure_needs_review(case, reason):
+        raise _review_missing(case, reason)
     case.closure_reason, case.closure_note, case.closure_proposed_by_id = reason, note or None, user.id
     _take(case, "propose_closure", user, detail=reason, note=note or None)
     _commit(case, version)
 
 
 def approve_closure(case: Case, user: User, version: int | None) -> None:
+    """The commune leader approves the proposed closure, its reason recorded; the review rule is checked again, as
+    the case may have changed since the proposal (Decree 56/2017 art. 30)."""
     _require(case, "approve_closure", user, version)
     if case.closure_reason is None:
         raise WrongState(_("Nobody has proposed to close this case."))
+    if closure_needs_review(case, case.closure_reason):
+        raise _review_missing(case, case.closure_reason)
     case.closed_at = utcnow()
-    _take(case, "approve_closure", user)
+    _take(case, "approve_closure", user, detail=case.closure_reason)
     _commit(case, version)
 
 
@@ -795,7 +842,7 @@ def _possible(case: Case, user: User, step: str) -> bool:
     if step == "end_isolation":
         return case.ongoing_isolation is not None
     if step == "approve_closure":
-        return case.closure_reason is not None
+        return case.closure_reason is not None and not closure_needs_review(case, case.closure_reason)
     return True
 
 
@@ -838,7 +885,7 @@ def next_duty(case: Case, user: User) -> Duty | None:
             return Duty(deadline, steps)
     if clocks:
         return Duty(clocks[0], (), _who_acts(case, clocks[0].name))
-    if case.closure_reason is not None:
+    if case.closure_reason is not None and not closure_needs_review(case, case.closure_reason):
         steps = tuple(step for step in ("approve_closure",) if step in available)
         return Duty(None, steps, None if steps else _("A commune leader decides on the closure."))
     steps = tuple(step for step in FOLLOW_UP if step in available)

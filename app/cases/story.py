@@ -51,6 +51,8 @@ def _step(step: CaseStep) -> StoryItem:
         what = _("Initial assessment; risk: %(risk)s.", risk=RISK_LEVELS[step.detail])
     elif step.action == "propose_closure":
         what = _("Closure proposed: %(reason)s.", reason=CLOSURE_REASONS[step.detail])
+    elif step.action == "approve_closure" and step.detail:
+        what = _("Closure approved (%(reason)s): the case is closed.", reason=CLOSURE_REASONS[step.detail])
     elif step.action == "emergency" and step.detail == "isolation":
         what = _("Emergency measures recorded, with a temporary isolation of the child (Mẫu 07).")
     else:
@@ -63,7 +65,7 @@ def _step(step: CaseStep) -> StoryItem:
             "submit_plan": _("Support plan submitted for approval."),
             "approve_plan": _("Support plan approved."),
             "return_plan": _("Support plan returned."),
-            "review": _("Safety reviewed (Mẫu 06)."),
+            "review": _("Reviewed on the criteria of Mẫu 06."),
             "approve_closure": _("Closure approved: the case is closed."),
         }[step.action]
     return StoryItem(step.taken_at, who, what, step.note)

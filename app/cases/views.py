@@ -22,7 +22,8 @@ from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, Detail
                              VersionedForm)
 from app.cases.history import history_items
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS, DEADLINES,
-                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS, Case)
+                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
+                              TIMELINE_KINDS, Case)
 from app.cases.narrative import FIELDS
 from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
@@ -44,9 +45,10 @@ PER_PAGE = 25
 LABEL_TABLES = {"statuses": workflow.STATUSES, "referral_statuses": REFERRAL_STATUSES,
                 "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
                 "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
-                "criteria": REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES, "deadlines": DEADLINES,
-                "field_labels": FIELDS, "harm_statuses": HARM_STATUSES, "child_consents": CHILD_CONSENTS,
-                "carer_consents": CARER_CONSENTS, "data_grounds": DATA_GROUNDS}
+                "criteria": {key: rule.label for key, rule in REVIEW_CRITERIA.items()},
+                "former_criteria": FORMER_REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES,
+                "deadlines": DEADLINES, "field_labels": FIELDS, "harm_statuses": HARM_STATUSES,
+                "child_consents": CHILD_CONSENTS, "carer_consents": CARER_CONSENTS, "data_grounds": DATA_GROUNDS}
 
 
 def labels() -> dict:
@@ -60,6 +62,8 @@ def _labels_in(locale: str) -> dict:
     with force_locale(locale):
         tables = {name: {key: str(label) for key, label in table.items()} for name, table in LABEL_TABLES.items()}
         tables["questions"] = {key: (weight, str(label)) for key, (weight, label) in checklist.QUESTIONS.items()}
+        tables["review_answers"] = {key: {level: str(answer) for level, answer in rule.answers.items()}
+                                    for key, rule in REVIEW_CRITERIA.items()}
     return tables
 
 
@@ -231,8 +235,10 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
     plan = case.current_plan
     authors = queries.full_names([author.user_id for author in plan.authors]) if plan else {}
     statutory_forms = {form.key: form for form in documents.forms_for(case)}
+    closure_blocked = (services.review_missing_message(case, case.closure_reason)
+                       if case.closure_reason and services.closure_needs_review(case, case.closure_reason) else None)
     page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, form_keys=FORM_KEYS,
-                           statutory_forms=statutory_forms,
+                           statutory_forms=statutory_forms, closure_blocked=closure_blocked,
                            actions=actions, duty=duty, plan_steps=plan_steps, other_steps=other_steps,
                            story=case_story(case),
                            failure=failure, author_names=authors, **extra, **labels())
@@ -328,7 +334,8 @@ def _call(step: str, case: Case, form):
         return services.log(case, user, form.kind.data, _aware(form.occurred_at.data), form.text.data or "")
     if step == "review":
         return services.review(case, user, {name: getattr(form, name).data for name in REVIEW_CRITERIA},
-                               form.note.data, version)
+                               form.note.data, version,
+                               notes={name: getattr(form, f"{name}_note").data for name in REVIEW_CRITERIA})
     if step == "propose_closure":
         return services.propose_closure(case, user, form.reason.data, form.note.data, version)
     if step in ("return_plan", "reopen"):

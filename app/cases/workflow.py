@@ -31,7 +31,7 @@ ACTIONS = {
     "approve_plan": _l("Approve the plan"),
     "return_plan": _l("Return the plan"),
     "log": _l("Add to the timeline"),
-    "review": _l("Review safety"),
+    "review": _l("Review the situation (Mẫu 06)"),
     "new_plan": _l("Draft a new plan"),
     "propose_closure": _l("Propose closure"),
     "approve_closure": _l("Approve closure"),
@@ -80,6 +80,17 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
     ("monitoring", "propose_closure"): ("monitoring", frozenset({W, L})),
     ("monitoring", "approve_closure"): ("closed", frozenset({L})),
     ("closed", "reopen"): ("assessing", frozenset({W, L})),
+}
+
+# Decree 56/2017 art. 30: a case closes after a review on Mẫu 06 done since the last plan was approved, unless the
+# reason itself makes a review impossible (the child moved away and the file was handed over, died, or turned 16;
+# Law on Children art. 1). Every reason of closure is in this table.
+CLOSURE_NEEDS_REVIEW: dict[str, bool] = {
+    "safe_stable": True,
+    "other": True,
+    "moved_away": False,
+    "died": False,
+    "turned_16": False,
 }
 
 

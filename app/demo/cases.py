@@ -67,6 +67,12 @@ def seed_cases() -> int:
                                  data_ground=None if number % 5 else "legal_duty")
         case = services.open_case(worker, worker.unit, report, child_details=details)
         _advance(case, target, worker, leaders[worker.unit_id], chance)
+        if target == "in_progress" and TARGETS[number - 1] != "in_progress":
+            # A closure no review can precede (Decree 56/2017 art. 30): the family moved, the file handed over; it
+            # waits for the commune leader.
+            services.propose_closure(case, worker, "moved_away",
+                                     "Gia đình chuyển đến xã Hòa Bình; đã bàn giao hồ sơ cho UBND xã Hòa Bình.",
+                                     case.version)
         if target == "assessing" and number % 2:
             # As if the assessment were a week old: the plan is now overdue.
             case.deadline("plan_draft").due_at = now - timedelta(days=1)
@@ -107,8 +113,12 @@ def _advance(case, target, worker, leader, chance) -> None:
         services.approve_plan(case, leader, case.version)
         services.log(case, worker, "visit", utcnow(), "Thăm nhà: trẻ khỏe, đã đi học lại.")
     if order.index(target) >= 4:
-        services.review(case, worker, {"safety": "low", "health": "low", "education": "medium",
-                                       "family_care": "medium"}, None, case.version)
+        # Mẫu 06: the harm has passed and the abuser is kept away; the family still needs support.
+        services.review(case, worker, {"harm": "low", "abuser_access": "low", "care_obstacles": "medium",
+                                       "self_protection": "medium"},
+                        "Trẻ an toàn; gia đình cần tiếp tục được hỗ trợ.", case.version,
+                        notes={"care_obstacles": "Mẹ đi làm xa, bà ngoại chăm sóc trẻ.",
+                               "self_protection": "Trẻ biết gọi 111 và tìm cô giáo khi cần."})
     if target == "closed":
         services.propose_closure(case, worker, "safe_stable", None, case.version)
         services.approve_closure(case, leader, case.version)

@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from reportlab.platypus import Spacer
 
 from app.cases import checklist
-from app.cases.models import (CATEGORIES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, Assessment, Case, EmergencyMeasure,
-                              Plan, Review)
+from app.cases.models import (CATEGORIES, FORMER_REVIEW_CRITERIA, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, Assessment,
+                              Case, EmergencyMeasure, Plan, Review)
 from app.cases.workflow import TRANSITIONS
 from app.children.models import SEXES
 from app.deadlines.services import local_zone
@@ -302,10 +302,19 @@ def review_form(case: Case, review: Review | None, printing: Printing) -> list:
     flowables.append(layout.section("I. THÔNG TIN VỀ TRẺ EM"))
     flowables += child_fields(case, page)
     flowables.append(layout.section("II. ĐÁNH GIÁ MỨC ĐỘ NGUY CƠ THEO CÁC TIÊU CHÍ"))
-    scores = review.scores if review else {}
-    rows = [(str(label), [scores.get(key) == level if review else None for level in RISK_LEVELS])
-            for key, label in REVIEW_CRITERIA.items()]
+    if review is not None and review.on_former_criteria:
+        # Reviews recorded before Mẫu 06's criteria print as they were scored, under their former criteria.
+        scores = review.former_scores or {}
+        rows = [(str(label) + " (tiêu chí cũ)", [scores.get(key) == level for level in RISK_LEVELS])
+                for key, label in FORMER_REVIEW_CRITERIA.items()]
+    else:
+        rows = [(str(rule.label), [review.score(key) == level if review else None for level in RISK_LEVELS])
+                for key, rule in REVIEW_CRITERIA.items()]
     flowables.append(layout.marks(page, ["Tiêu chí", *[str(label) for label in RISK_LEVELS.values()]], rows))
+    if review is None or not review.on_former_criteria:
+        for key, rule in REVIEW_CRITERIA.items():
+            flowables += layout.text_block(page, "Nhận xét: " + str(rule.label),
+                                           review.criterion_note(key) if review else None, lines=1)
     flowables.append(layout.section("III. NHẬN XÉT, KẾT LUẬN"))
     flowables += layout.text_block(page, None, review.note if review else None, lines=4)
     flowables.append(layout.section("IV. ĐỀ XUẤT"))

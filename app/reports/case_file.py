@@ -18,8 +18,8 @@ from app.access import scoped_cases
 from app.audit.recorder import record
 from app.cases import checklist, workflow
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
-                              HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS, Assessment, Case,
-                              Plan, TimelineEntry)
+                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
+                              TIMELINE_KINDS, Assessment, Case, Plan, TimelineEntry)
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.deadlines.services import due_label, local_zone
 from app.extensions import db
@@ -188,16 +188,27 @@ def timeline_section(case: Case, printing: Printing) -> list:
 
 
 def reviews_section(case: Case, printing: Printing) -> list:
+    """Each review as recorded: on Mẫu 06's criteria, every answer saying whether it is the good one, with its note;
+    or, recorded before them, on the former criteria, labelled so."""
     if not case.reviews:
         return []
-    flowables = _heading(_("Reviews of safety"))
-    width = printing.width
-    rows = [[display_datetime(review.created_at), _user_name(review.created_by),
-             *[RISK_LEVELS[review.scores[key]] for key in REVIEW_CRITERIA], review.note or ""]
-            for review in case.reviews]
-    share = 0.11
-    flowables.append(pdf.grid([_("When"), _("By"), *[str(label) for label in REVIEW_CRITERIA.values()], _("Note")],
-                              rows, [width * 0.13, width * 0.15] + [width * share] * 4 + [width * 0.28]))
+    flowables = _heading(_("Reviews (Mẫu 06)"))
+    for review in case.reviews:
+        flowables.append(pdf.para(f"{display_datetime(review.created_at)} · {_user_name(review.created_by)}",
+                                  "subheading"))
+        if review.on_former_criteria:
+            flowables.append(pdf.para(_("Recorded on the former criteria, before those of Mẫu 06; shown as "
+                                        "recorded.")))
+            for key, level in (review.former_scores or {}).items():
+                flowables.append(pdf.para(f"{FORMER_REVIEW_CRITERIA.get(key, key)}: {RISK_LEVELS.get(level, level)}"))
+        else:
+            for key, rule in REVIEW_CRITERIA.items():
+                verdict = _("(good)") if review.is_good(key) else _("(not yet good)")
+                flowables.append(pdf.para(f"{rule.label}: {review.answer(key)} {verdict}"))
+                if review.criterion_note(key):
+                    flowables.extend(pdf.paragraphs(review.criterion_note(key)))
+        if review.note:
+            flowables.extend(pdf.paragraphs(review.note))
     return flowables
 
 

@@ -155,7 +155,7 @@ def test_a_review_whose_scores_are_not_strings_answers_422(client, auth, worker)
     case.status = "in_progress"
     from app.extensions import db
     db.session.commit()
-    response = client.post(f"/api/v1/cases/{case.reference}/review", json={"scores": {"safety": ["high"]}},
+    response = client.post(f"/api/v1/cases/{case.reference}/review", json={"scores": {"harm": ["high"]}},
                            headers={**auth, **seen(case)})
     assert response.status_code == 422 and "scores" in response.json["error"]["fields"]
 

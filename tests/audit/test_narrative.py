@@ -106,6 +106,34 @@ def test_a_plan_approved_reads_as_who_approved_which_plan_and_when(app, worker, 
     assert changes["Người quyết định"] == ("–", "Nguyễn Văn Bình")
 
 
+def test_a_review_on_mau_06_reads_each_answer_in_plain_words_and_a_closure_its_reason(app, worker, leader):
+    case = make_case(worker)
+    with acting(app, worker):
+        cases.assess(case, worker, {"repeated_harm": True}, None, case.version)
+        cases.draft_plan(case, worker, "Trẻ an toàn tại nhà", [ACTION], case.version)
+        cases.submit_plan(case, worker, case.version)
+    with acting(app, leader):
+        cases.approve_plan(case, leader, case.version)
+    with acting(app, worker):
+        cases.review(case, worker, {"harm": "medium", "abuser_access": "low", "care_obstacles": "high",
+                                    "self_protection": "high"}, None, case.version,
+                     notes={"harm": "Vết thương đã lành."})
+        cases.propose_closure(case, worker, "died", None, case.version)
+    with acting(app, leader):
+        cases.approve_closure(case, leader, case.version)
+    reading = told(app, last_audit_entry(entity="reviews", action="create"), "vi")
+    assert reading.sentence == (
+        f"Cán bộ bảo vệ trẻ em cấp xã Phạm Thị Hoa rà soát, đánh giá tình trạng của trẻ em trong hồ sơ "
+        f"{case.reference} theo các tiêu chí của Mẫu 06: Tổn hại hoặc nguy cơ tổn hại đối với trẻ em có còn không?: "
+        "Giảm; Đối tượng xâm hại còn khả năng tiếp cận trẻ em không?: Không hoặc rất ít; Trở ngại trong môi trường "
+        "chăm sóc đối với việc bảo đảm an toàn cho trẻ em: Nhiều; Khả năng tự bảo vệ, phục hồi của trẻ em: Tốt.")
+    changes = {change.label: change.after for change in reading.changes}
+    assert changes["Ghi chú về: Tổn hại hoặc nguy cơ tổn hại đối với trẻ em có còn không?"] == "Vết thương đã lành."
+    assert told(app, last_audit_entry(entity="case_steps", action="create"), "vi").sentence == (
+        f"Lãnh đạo UBND xã Nguyễn Văn Bình thực hiện bước “Phê duyệt đóng hồ sơ” của hồ sơ {case.reference}: "
+        "Trẻ đã tử vong.")
+
+
 def test_a_plan_submitted_and_returned(app, worker, leader):
     case = make_case(worker)
     with acting(app, worker):

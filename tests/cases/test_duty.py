@@ -8,7 +8,7 @@ from app.cases import services
 from app.cases.models import Case
 from app.extensions import db
 from app.orm import utcnow
-from tests.factories import make_case
+from tests.factories import GOOD_REVIEW, make_case, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -98,6 +98,7 @@ def test_a_plan_under_way_is_followed_by_a_review(worker, leader):
 
 def test_a_proposed_closure_waits_for_a_leader_s_decision(worker, leader):
     case = approved(make_case(worker), worker, leader)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     assert services.next_duty(case, worker).steps == ()
     assert services.next_duty(case, leader).steps == ("approve_closure",)
@@ -105,6 +106,7 @@ def test_a_proposed_closure_waits_for_a_leader_s_decision(worker, leader):
 
 def test_a_closed_case_has_no_duty(worker, leader):
     case = approved(make_case(worker), worker, leader)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     services.approve_closure(case, leader, case.version)
     assert services.next_duty(case, worker) is None
@@ -152,8 +154,7 @@ def case_in(state, worker, leader) -> Case:
     if state in ("in_progress", "monitoring", "closure_proposed", "closed"):
         services.approve_plan(case, leader, case.version)
     if state in ("monitoring", "closure_proposed", "closed"):
-        services.review(case, worker, dict.fromkeys(("safety", "health", "education", "family_care"), "low"), None,
-                        case.version)
+        record_review(case, worker)
     if state in ("closure_proposed", "closed"):
         services.propose_closure(case, worker, "safe_stable", None, case.version)
     if state == "closed":
@@ -177,9 +178,9 @@ def take(case, user, step):
         "approve_plan": lambda: services.approve_plan(case, user, version),
         "return_plan": lambda: services.return_plan(case, user, "Thiếu hoạt động.", version),
         "log": lambda: services.log(case, user, "note", now, "Ghi chú"),
-        "review": lambda: services.review(case, user, dict.fromkeys(
-            ("safety", "health", "education", "family_care"), "low"), None, version),
-        "propose_closure": lambda: services.propose_closure(case, user, "safe_stable", None, version),
+        "review": lambda: services.review(case, user, GOOD_REVIEW, None, version),
+        # A reason that needs no review, so that the step is taken whether or not one was recorded.
+        "propose_closure": lambda: services.propose_closure(case, user, "moved_away", "Chuyển đến xã khác.", version),
         "approve_closure": lambda: services.approve_closure(case, user, version),
         "reopen": lambda: services.reopen(case, user, "Trẻ lại bị đánh", version),
     }

@@ -9,7 +9,7 @@ from app.cases import queries, services
 from app.cases.models import Case
 from app.extensions import db
 from app.orm import utcnow
-from tests.factories import make_case, unit
+from tests.factories import make_case, record_review, unit
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -229,8 +229,7 @@ def test_follow_up_review_and_closure_approved_by_a_leader(worker, leader):
     case = planned(make_case(worker), worker)
     services.approve_plan(case, leader, case.version)
     services.log(case, worker, "visit", utcnow(), "Thăm nhà, trẻ đi học đều")
-    services.review(case, worker, {"safety": "low", "health": "low", "education": "low", "family_care": "medium"},
-                    None, case.version)
+    record_review(case, worker)
     assert case.status == "monitoring"
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     services.approve_closure(case, leader, case.version)
@@ -256,6 +255,7 @@ def test_reopening_needs_a_reason_and_restarts_the_assessment(worker):
 
 def closed(case, worker, leader):
     services.approve_plan(planned(case, worker), leader, case.version)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     services.approve_closure(case, leader, case.version)
     return case
@@ -272,8 +272,7 @@ def test_the_assessment_after_a_reopening_starts_a_new_plan_clock(worker, leader
 def test_a_new_plan_voids_an_earlier_closure_proposal(worker, leader):
     case = planned(make_case(worker), worker)
     services.approve_plan(case, leader, case.version)
-    services.review(case, worker, {"safety": "low", "health": "low", "education": "low", "family_care": "low"},
-                    None, case.version)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     services.new_plan(case, worker, "Trẻ lại gặp nguy hiểm", [ACTION], case.version)
     services.submit_plan(case, worker, case.version)

@@ -11,7 +11,7 @@ from app.escalations.services import acknowledge, raise_by_hand
 from app.extensions import db
 from app.orm import utcnow
 from app.referrals.services import act
-from tests.factories import make_case, make_referral
+from tests.factories import make_case, make_referral, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -49,8 +49,7 @@ def test_every_step_of_a_case_is_told_in_order_with_who_took_it(people):
     act(referral, supervisor, "accept")
     escalation = raise_by_hand(case, worker, "Gia đình không hợp tác.")
     acknowledge(escalation, supervisor, "Đã nhận.")
-    services.review(case, worker, dict.fromkeys(("safety", "health", "education", "family_care"), "low"), None,
-                    case.version)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     services.approve_closure(case, leader, case.version)
 
@@ -71,9 +70,9 @@ def test_every_step_of_a_case_is_told_in_order_with_who_took_it(people):
         ("Lê Văn Giám", f"Referral {referral.id} accepted.", None),
         ("Nguyễn Thị Lan", "Escalated to Huyện Cẩm Giàng.", "Gia đình không hợp tác."),
         ("Lê Văn Giám", "Escalation acknowledged at Huyện Cẩm Giàng.", "Đã nhận."),
-        ("Nguyễn Thị Lan", "Safety reviewed (Mẫu 06).", None),
+        ("Nguyễn Thị Lan", "Reviewed on the criteria of Mẫu 06.", None),
         ("Nguyễn Thị Lan", "Closure proposed: Safe and stable.", None),
-        ("Trần Văn Hùng", "Closure approved: the case is closed.", None),
+        ("Trần Văn Hùng", "Closure approved (Safe and stable): the case is closed.", None),
     ]
 
 
@@ -88,8 +87,9 @@ def test_a_reopening_is_told_by_its_note_and_the_earlier_closure_stays(people):
     services.approve_closure(case, leader, case.version)
     services.reopen(case, worker, "Gia đình quay về, trẻ lại bị bỏ mặc.", case.version)
     story = told(case)
-    assert story[-3:] == [("Nguyễn Thị Lan", "Closure proposed: Moved away.", "Gia đình chuyển đi."),
-                          ("Trần Văn Hùng", "Closure approved: the case is closed.", None),
+    assert story[-3:] == [("Nguyễn Thị Lan", "Closure proposed: Moved away, file handed over.", "Gia đình chuyển đi."),
+                          ("Trần Văn Hùng", "Closure approved (Moved away, file handed over): the case is closed.",
+                           None),
                           ("Nguyễn Thị Lan", "Note", "Mở lại hồ sơ: Gia đình quay về, trẻ lại bị bỏ mặc.")]
 
 

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from app.access import Role
 from app.cases import services, workflow
-from app.cases.models import Case, EmergencyMeasure, Plan, PlanAction, PlanAuthor
+from app.cases.models import CLOSURE_REASONS, Case, EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review
 from app.extensions import db
 from app.orm import utcnow
-from tests.factories import make_case
+from tests.factories import GOOD_REVIEW, case_kept_from_before, make_case
 
 
 def put_in(case, status):
@@ -28,6 +28,8 @@ def ready_for(case, action, worker):
                     actions=[PlanAction(description="Thăm nhà", responsible="Cán bộ xã", due_date=utcnow().date())],
                     authors=[PlanAuthor(user_id=worker.id)])
         case.plans.append(plan)
+    if action in ("propose_closure", "approve_closure"):
+        case.reviews.append(Review(**GOOD_REVIEW, created_by_id=worker.id, created_at=utcnow()))
     if action == "approve_closure":
         case.closure_reason, case.closure_proposed_by_id = "safe_stable", worker.id
     if action == "end_isolation":
@@ -55,9 +57,7 @@ def attempt(case, action, user):
         "approve_plan": lambda: services.approve_plan(case, user, case.version),
         "return_plan": lambda: services.return_plan(case, user, "Thiếu hoạt động", case.version),
         "log": lambda: services.log(case, user, "note", utcnow(), "Ghi chú"),
-        "review": lambda: services.review(case, user, {k: "low" for k in
-                                                       ("safety", "health", "education", "family_care")},
-                                          None, case.version),
+        "review": lambda: services.review(case, user, GOOD_REVIEW, None, case.version),
         "propose_closure": lambda: services.propose_closure(case, user, "safe_stable", None, case.version),
         "approve_closure": lambda: services.approve_closure(case, user, case.version),
         "end_isolation": lambda: services.end_isolation(case, user, utcnow().date(), "Trẻ về nhà", case.version),
@@ -98,6 +98,52 @@ def test_every_status_and_action_follows_the_table(cases_by_role, status, action
         else:
             assert refusal is None, (status, action, role, refusal)
             assert db.session.get(Case, case.id).status == rule[0]
+
+
+def approved_plan(case, worker, leader, at):
+    case.plans.append(Plan(drafted_by_id=worker.id, goals="Mục tiêu", status="approved", decided_by_id=leader.id,
+                           decided_at=at, authors=[PlanAuthor(user_id=worker.id)]))
+
+
+CLOSING_STATUSES = sorted({status for (status, action) in workflow.TRANSITIONS if action == "propose_closure"})
+REVIEWS = {"none": (), "before the last plan": (-2,), "after the last plan": (-2, 1)}
+
+
+@pytest.mark.parametrize("status, reason, reviews", list(itertools.product(CLOSING_STATUSES, CLOSURE_REASONS,
+                                                                           REVIEWS)))
+def test_every_closure_reason_closes_only_after_a_review_unless_the_review_is_impossible(make_user, status, reason,
+                                                                                           reviews):
+    """Decree 56/2017 art. 30: a review on Mẫu 06 after the last approved plan precedes closure, except for a child
+    who moved away (file handed over), died or turned 16: walked at every status where closure is proposed, for
+    every reason, with no review, one before the last plan, and one after it."""
+    worker, leader = make_user("worker"), make_user("commune_leader")
+    # "Turned 16" is offered only when true (Law on Children art. 1): that case's child was 16 at the report.
+    case = case_kept_from_before(worker, 16) if reason == "turned_16" else make_case(worker)
+    put_in(case, status)
+    now = utcnow()
+    approved_plan(case, worker, leader, now - timedelta(hours=1))
+    for hours in REVIEWS[reviews]:
+        case.reviews.append(Review(**GOOD_REVIEW, created_by_id=worker.id, created_at=now + timedelta(hours=hours)))
+    db.session.commit()
+    note = "Chuyển đến xã khác; đã bàn giao hồ sơ." if reason in ("moved_away", "other") else None
+    may_close = not workflow.CLOSURE_NEEDS_REVIEW[reason] or reviews == "after the last plan"
+    try:
+        services.propose_closure(case, worker, reason, note, case.version)
+        services.approve_closure(case, leader, case.version)
+    except services.WrongState as refusal:
+        db.session.rollback()
+        assert not may_close, (status, reason, reviews, refusal)
+        assert "Mẫu 06" in str(refusal) and case.reference in str(refusal)
+        assert db.session.get(Case, case.id).status == status and case.closure_reason is None
+    else:
+        assert may_close, (status, reason, reviews)
+        assert (case.status, case.closure_reason) == ("closed", reason)
+
+
+def test_the_closure_table_names_every_reason_of_closure():
+    assert set(workflow.CLOSURE_NEEDS_REVIEW) == set(CLOSURE_REASONS)
+    assert {reason for reason, needed in workflow.CLOSURE_NEEDS_REVIEW.items() if not needed} == {
+        "moved_away", "died", "turned_16"}
 
 
 def test_a_refused_step_changes_nothing(make_user):

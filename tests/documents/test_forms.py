@@ -77,8 +77,9 @@ def case(worker, chairman, vice_chairman):
     isolate(case, chairman)
     services.record_detailed_assessment(case, worker, "Gia đình khó khăn.", "Họp ngày 5.", case.version)
     approve_a_plan(case, worker, vice_chairman)
-    services.review(case, worker, {"safety": "low", "health": "low", "education": "medium", "family_care": "low"},
-                    "Gia đình hợp tác.", case.version)
+    services.review(case, worker, {"harm": "low", "abuser_access": "low", "care_obstacles": "medium",
+                                   "self_protection": "high"}, "Gia đình hợp tác.", case.version,
+                    notes={"care_obstacles": "Nhà xa trường."})
     return case
 
 
@@ -191,13 +192,20 @@ def test_fields_the_case_does_not_hold_print_dotted(client, sign_in, worker, cas
 
 
 def test_mau_01_prints_the_carers_age_and_occupation_whether_abused_and_the_harm_foreseen(client, sign_in, worker):
+    grandmother = {"name": "Bà Lan", "relationship": "Bà ngoại", "age": 62, "occupation": "Làm ruộng"}
     case = services.open_case(worker, worker.unit, report(harm_status="at_risk", harm_foreseen="Trẻ có thể bỏ học."),
-                              child_details=child_details(full_name=CHILD, carers=[
-                                  {"name": "Bà Lan", "relationship": "Bà ngoại", "age": 62, "occupation": "Làm ruộng"}]))
+                              child_details=child_details(full_name=CHILD, carers=[grandmother]))
     sign_in(worker)
     text = printed(client, case, "mau-01")
     assert "Tuổi: 62" in text and "Nghề nghiệp: Làm ruộng" in text
     assert "nguy cơ bị xâm hại: Có nguy cơ bị xâm hại" in text and "Trẻ có thể bỏ học." in text
+
+
+def test_mau_06_prints_the_decree_s_four_criteria_with_their_notes(client, sign_in, worker, case):
+    sign_in(worker)
+    text = printed(client, case, "mau-06")
+    assert "Đối tượng xâm hại còn khả năng tiếp cận trẻ em không?" in text
+    assert "Nhà xa trường." in text and "Gia đình hợp tác." in text
 
 
 @pytest.mark.parametrize("form", ["mau-05", "mau-06", "mau-07"])

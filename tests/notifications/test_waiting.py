@@ -8,7 +8,7 @@ from app.cases import services
 from app.extensions import db
 from app.notifications.services import SOON, count_for, notices_for
 from app.orm import utcnow
-from tests.factories import make_case
+from tests.factories import make_case, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -63,6 +63,7 @@ def test_a_closure_proposed_waits_for_a_commune_leader(worker, make_user):
     leader = make_user("commune_leader")
     case = submitted(make_case(worker), worker)
     services.approve_plan(case, leader, case.version)
+    record_review(case, worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     assert notices_for(leader, utcnow()).approvals == [case]
     assert notices_for(worker, utcnow()).approvals == []

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from app.cases import services
 from app.orm import utcnow
 from tests.api.test_cases import token_for
-from tests.factories import child_details, last_audit_entry, pdf_text
+from tests.factories import child_details, last_audit_entry, pdf_text, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -33,8 +33,7 @@ def followed_through(case, worker, leader):
     services.submit_plan(case, worker, case.version)
     services.approve_plan(case, leader, case.version)
     services.log(case, worker, "visit", utcnow() - timedelta(minutes=5), "Đã thăm nhà, trẻ ổn định.")
-    services.review(case, worker, {"safety": "low", "health": "low", "education": "medium", "family_care": "low"},
-                    "Gia đình hợp tác.", case.version)
+    record_review(case, worker, note="Gia đình hợp tác.")
     return case
 
 

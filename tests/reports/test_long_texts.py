@@ -15,7 +15,7 @@ from app.referrals.services import act
 from app.reports.audit_extract import print_extract
 from app.units.models import Unit
 from tests.api.test_cases import token_for
-from tests.factories import child_details, make_referral, pdf_text, report
+from tests.factories import GOOD_REVIEW, child_details, make_referral, pdf_text, report
 
 WORDS = "Trẻ bị đánh nhiều lần, hàng xóm nghe tiếng khóc vào ban đêm và báo cho trưởng thôn. "
 
@@ -71,8 +71,8 @@ def longest_case(worker, leader, make_user):
     services.approve_plan(case, leader, case.version)
     for number in (1, 2):
         services.log(case, worker, "visit", now - timedelta(minutes=number), text(20000, f"dòng thời gian {number}"))
-    services.review(case, worker, {"safety": "low", "health": "low", "education": "medium", "family_care": "low"},
-                    text(20000, "nhận xét"), case.version)
+    services.review(case, worker, GOOD_REVIEW, text(20000, "nhận xét"), case.version,
+                    notes={key: text(5000, "ghi chú tiêu chí") for key in GOOD_REVIEW})
     services.propose_closure(case, worker, "other", text(5000, "ghi chú kết thúc"), case.version)
     referral = make_referral(case, worker, to="10510", reason=text(5000, "lý do chuyển"), service=text(300, "dịch vụ"))
     act(referral, make_user("supervisor"), "reject", text(5000, "lý do từ chối"))

@@ -11,7 +11,7 @@ from app.deadlines.services import local_zone
 from app.orm import utcnow
 from app.reports.statistics import Period, PeriodRefused, age_group
 from tests.api.test_cases import token_for
-from tests.factories import case_kept_from_before, child_details, pdf_text
+from tests.factories import case_kept_from_before, child_details, pdf_text, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ xã", date(2030, 1, 1))
 # Missed in district 295 by the known set: the neglect case's emergency measures and initial assessment, and
@@ -59,6 +59,7 @@ def known(app, make_user):
     services.draft_plan(five, worker_b, "Trẻ an toàn", [ACTION], five.version)
     services.submit_plan(five, worker_b, five.version)
     services.approve_plan(five, leader_b, five.version)
+    record_review(five, worker_b)
     services.propose_closure(five, worker_b, "safe_stable", None, five.version)
     services.approve_closure(five, leader_b, five.version)
     _refer_and_escalate(one, two, outside, worker_a, worker_b, make_user)
