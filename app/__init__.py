@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.cases.views import bp as cases_bp
     from app.children.views import bp as children_bp
     from app.deadlines.views import bp as holidays_bp
+    from app.deadlines.views import standards_bp
     from app.escalations.views import bp as escalations_bp
     from app.notifications.views import bp as notifications_bp
     from app.referrals.views import bp as referrals_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(holidays_bp)
+    app.register_blueprint(standards_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(escalations_bp)
     app.register_blueprint(notifications_bp)

@@ -48,7 +48,8 @@ CLOSURE_REASONS = {
     "other": _l("Other"),
 }
 DEADLINES = {
-    "initial_assessment": _l("Initial assessment"),
+    # A local rule, not the law's (Decree 56/2017 art. 26.2 sets no limit): the label says so wherever it shows.
+    "initial_assessment": _l("Initial assessment (local standard)"),
     "emergency_measures": _l("Emergency measures"),
     "plan_draft": _l("Plan drafted"),
     "plan_approval": _l("Plan approved"),
@@ -111,6 +112,8 @@ class Case(Audited, db.Model):
     place: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text)
     immediate_danger: Mapped[bool] = mapped_column(default=False)
+    # When the current episode began, if the case was reopened; the report's time otherwise.
+    episode_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     action_taken: Mapped[str | None] = mapped_column(sa.Text)
     risk_level: Mapped[str | None] = mapped_column(sa.String(8))
     assigned_worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -160,6 +163,10 @@ class Case(Audited, db.Model):
     @property
     def categories(self) -> list[str]:
         return sorted(row.category for row in self.category_rows)
+
+    @property
+    def episode_start(self) -> datetime:
+        return self.episode_started_at or self.received_at
 
     @property
     def current_plan(self) -> Plan | None:

@@ -24,7 +24,7 @@ from app.cases.models import (CATEGORIES, CLOSURE_REASONS, REVIEW_CRITERIA, RISK
                               Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
 from app.children.models import Child
 from app.children.services import CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old
-from app.deadlines.services import add_working_days, local_zone
+from app.deadlines.services import add_working_days, initial_assessment_working_days, local_zone, province_of
 from app.extensions import db
 from app.i18n import display_date
 from app.orm import utcnow
@@ -32,7 +32,10 @@ from app.text import initials
 from app.units.models import Unit
 from app.users.models import User
 
-INITIAL_ASSESSMENT_HOURS = 12  # Decree 56/2017 art. 25: assessed, and protected if in danger, within 12 hours
+# Decree 56/2017 art. 26.3: a child in, or at risk of, serious harm to life, health or dignity gets emergency
+# measures or a temporary isolation within 12 hours of the report, or of the moment the danger is found. Without
+# danger the law sets no 12 hours: the initial assessment is due by the province's service standard (art. 26.2;
+# deadlines.services.initial_assessment_working_days).
 EMERGENCY_HOURS = 12
 PLAN_DRAFT_WORKING_DAYS = 5
 PLAN_APPROVAL_WORKING_DAYS = 7
@@ -226,11 +229,6 @@ def report_problems(report: Report, now: datetime) -> dict[str, list[str]]:
     return problems
 
 
-def province_of(unit: Unit) -> Unit:
-    code = unit.path.split("/")[1]
-    return db.session.scalar(sa.select(Unit).where(Unit.edition == unit.edition, Unit.code == code))
-
-
 def _province_initials(province: Unit) -> str:
     name = province.name
     for prefix in ("Thành phố ", "Tỉnh "):
@@ -276,7 +274,8 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
                 action_taken=report.action_taken or None, created_by_id=user.id,
                 assigned_worker_id=user.id if user.role == Role.WORKER else None)
     case.category_rows = [CaseCategory(category=category) for category in sorted(set(report.categories))]
-    _set_deadline(case, "initial_assessment", report.received_at + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
+    _set_deadline(case, "initial_assessment",
+                  add_working_days(report.received_at, initial_assessment_working_days(unit)))
     if report.immediate_danger:
         _set_deadline(case, "emergency_measures", report.received_at + timedelta(hours=EMERGENCY_HOURS))
     db.session.add(case)
@@ -346,7 +345,7 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     case.risk_level = risk
     _meet(case, "initial_assessment", now)
     if answers.get("life_in_danger"):
-        _start_emergency_clock(case)
+        _start_emergency_clock(case, now)
     plan_clock = case.deadline("plan_draft")
     if plan_clock is None or plan_clock.met_at is not None:  # not yet started, or met before a reopening
         _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
@@ -356,24 +355,24 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     return assessment
 
 
-def _episode_start(case: Case) -> datetime:
-    """When the case's current episode began: the report, or its latest reopening (each sets the initial
-    assessment's clock, INITIAL_ASSESSMENT_HOURS ahead)."""
-    return case.deadline("initial_assessment").due_at - timedelta(hours=INITIAL_ASSESSMENT_HOURS)
-
-
-def _start_emergency_clock(case: Case) -> None:
-    """Danger found at the assessment rather than at intake: the 12 hours still run from the report (or the
-    reopening), unless this episode's clock already runs; measures taken since answer it."""
-    start = _episode_start(case)
+def _start_emergency_clock(case: Case, now: datetime) -> None:
+    """Danger found at the assessment rather than at intake: the 12 hours run from this moment (Decree 56/2017
+    art. 26.3), unless this episode's clock already runs; measures taken since the report (or the reopening)
+    answer it."""
+    start = case.episode_start
     clock = case.deadline("emergency_measures")
     if clock is not None and clock.due_at >= start + timedelta(hours=EMERGENCY_HOURS):
         return
     case.immediate_danger = True
-    _set_deadline(case, "emergency_measures", start + timedelta(hours=EMERGENCY_HOURS))
-    taken = [measure.taken_at for measure in case.emergency_measures if measure.taken_at >= start]
+    _set_deadline(case, "emergency_measures", now + timedelta(hours=EMERGENCY_HOURS))
+    taken = [moment for moment in _emergency_answers(case) if moment >= start]
     if taken:
         _meet(case, "emergency_measures", min(taken))
+
+
+def _emergency_answers(case: Case) -> list[datetime]:
+    """When the emergency measures of the case were taken."""
+    return [measure.taken_at for measure in case.emergency_measures]
 
 
 def record_detailed_assessment(case: Case, user: User, summary: str, meeting_minutes: str | None,
@@ -705,7 +704,8 @@ def reopen(case: Case, user: User, reason: str, version: int | None) -> None:
     case.closure_reason = case.closure_note = case.closure_proposed_by_id = case.closed_at = None
     case.timeline.append(TimelineEntry(kind="note", occurred_at=now, author_id=user.id,
                                        text=_("Reopened: %(reason)s", reason=reason.strip())))
-    _set_deadline(case, "initial_assessment", now + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
+    case.episode_started_at = now
+    _set_deadline(case, "initial_assessment", add_working_days(now, initial_assessment_working_days(case.unit)))
     _take(case, "reopen", user)
     _commit(case, version)
 

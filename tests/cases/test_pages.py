@@ -164,7 +164,7 @@ def test_my_work_lists_the_overdue_first(client, worker):
 
     from app.orm import utcnow
     later = make_case(worker)
-    overdue = make_case(worker, received_at=utcnow() - timedelta(days=2))
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=7))
     english(client)
     page = client.get("/").get_data(as_text=True)
     my_work = page[page.index("Open cases, the most urgent first"):]  # after the notices at the top
@@ -181,13 +181,13 @@ def test_the_list_shows_each_case_with_its_next_deadline(client, worker):
     from datetime import timedelta
 
     from app.orm import utcnow
-    overdue = make_case(worker, received_at=utcnow() - timedelta(days=2))
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=7))
     english(client)
     page = client.get("/cases/").get_data(as_text=True)
     row = page[page.index(overdue.reference):]
     row = row[:row.index("</tr>")]
     assert "Nguyễn Văn An" in row and "Reported" in row and "Xã Cẩm Phúc" in row
-    assert '<span class="overdue">Initial assessment: overdue by ' in row
+    assert '<span class="overdue">Initial assessment (local standard): overdue by ' in row
 
 
 def test_the_list_pages_by_25(client, worker):

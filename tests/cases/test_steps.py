@@ -7,6 +7,7 @@ import pytest
 
 from app.cases import queries, services
 from app.cases.models import Case
+from app.deadlines.services import add_working_days
 from app.extensions import db
 from app.orm import utcnow
 from tests.factories import make_case, unit
@@ -45,7 +46,7 @@ def test_references_count_up_within_a_unit_and_year(worker):
 
 def test_intake_starts_the_initial_assessment_clock(worker):
     case = make_case(worker)
-    assert case.deadline("initial_assessment").due_at == case.received_at + timedelta(hours=12)
+    assert case.deadline("initial_assessment").due_at == add_working_days(case.received_at, 2)
     assert case.deadline("emergency_measures") is None
 
 
@@ -99,11 +100,14 @@ def test_a_temporary_isolation_lasts_15_days_at_most(worker):
     assert case.deadline("isolation_end").due_at.date() == date(2026, 1, 15)
 
 
-def test_danger_found_at_the_assessment_starts_the_emergency_clock_from_the_report(worker):
-    case = make_case(worker, immediate_danger=False)
+def test_danger_found_at_the_assessment_starts_the_emergency_clock_from_that_moment(worker):
+    """Decree 56/2017 art. 26.3: 12 hours from when the danger is found, not from the report."""
+    case = make_case(worker, immediate_danger=False, received_at=utcnow() - timedelta(days=1))
+    before = utcnow()
     services.assess(case, worker, {"life_in_danger": True}, None, case.version)
     assert case.immediate_danger
-    assert case.deadline("emergency_measures").due_at == case.received_at + timedelta(hours=12)
+    due = case.deadline("emergency_measures").due_at
+    assert before + timedelta(hours=12) <= due <= utcnow() + timedelta(hours=12)
 
 
 def test_danger_found_after_a_reopening_runs_12_hours_from_the_reopening(worker, leader):

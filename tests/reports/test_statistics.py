@@ -7,11 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from app.cases import services
-from app.deadlines.services import local_zone
+from app.deadlines.services import local_zone, set_initial_assessment_standard
 from app.orm import utcnow
 from app.reports.statistics import Period, PeriodRefused, age_group
 from tests.api.test_cases import token_for
-from tests.factories import child_details, pdf_text
+from tests.factories import child_details, pdf_text, unit
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ xã", date(2030, 1, 1))
 # Missed in district 295 by the known set: the neglect case's emergency measures and initial assessment, and
@@ -45,6 +45,7 @@ def known(app, make_user):
 
         return report(received_at=received, categories=categories, immediate_danger=danger)
 
+    set_initial_assessment_standard(unit("30"), 1)
     one = opened(worker_a, timedelta(days=10), ["violence"], "male", years=4)
     two = opened(worker_a, timedelta(hours=1), ["sexual_abuse", "violence"], "female", years=8)
     opened(worker_a, timedelta(days=20), ["neglect"], "male", years=12, danger=True)
@@ -61,7 +62,8 @@ def known(app, make_user):
     services.propose_closure(five, worker_b, "safe_stable", None, five.version)
     services.approve_closure(five, leader_b, five.version)
     _refer_and_escalate(one, two, outside, worker_a, worker_b, make_user)
-    return {"from": (today - timedelta(days=40)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    # The period reaches past the newest reports' assessments (due a working day after them), not their plans'.
+    return {"from": (today - timedelta(days=40)).isoformat(), "to": (today + timedelta(days=4)).isoformat()}
 
 
 def _refer_and_escalate(one, two, outside, worker_a, worker_b, make_user):
