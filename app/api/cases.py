@@ -12,7 +12,7 @@ from app.access import record_refusal, refuse, requires
 from app.api import bp
 from app.api.errors import ApiError, error_response, json_body, number_argument
 from app.cases import queries, services
-from app.cases.models import CATEGORIES, RISK_LEVELS, Case
+from app.cases.models import CATEGORIES, RISK_LEVELS, Case, EmergencyMeasure
 from app.cases.workflow import STATUSES
 from app.children.models import Child
 from app.children.services import ChildDetails
@@ -44,6 +44,7 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
                                            "actions": [{"description": a.description, "responsible": a.responsible,
                                                         "due_date": a.due_date.isoformat()} for a in plan.actions]},
         "closure_reason": case.closure_reason,
+        "isolations": [isolation_json(measure) for measure in case.emergency_measures if measure.isolation],
         "escalations": [{"id": e.id, "to_unit": e.to_unit.code, "reason": e.reason,
                          "explanation": e.explanation, "automatic": e.automatic,
                          "raised_at": e.raised_at.isoformat(),
@@ -52,6 +53,24 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
                         for e in case.escalations],
         "version": case.version, "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
     }
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def isolation_json(measure: EmergencyMeasure) -> dict:
+    """A temporary isolation (Decree 56/2017 art. 32, Mẫu 07): the proposal, the leader's decision, its end."""
+    return {"id": measure.id, "status": measure.isolation_status, "reason": measure.description,
+            "place": measure.isolation_place, "with_whom": measure.isolation_with,
+            "first_day": _day(measure.isolation_from), "last_day": _day(measure.isolation_until),
+            "extension_authority": measure.extension_authority, "extension_number": measure.extension_number,
+            "extension_date": _day(measure.extension_date),
+            "proposed_by": measure.created_by.username, "proposed_at": measure.taken_at.isoformat(),
+            "decided_by": measure.decider.username if measure.decider else None,
+            "decided_by_name": measure.decided_by, "decided_at": _day(measure.decided_at),
+            "decision_note": measure.decision_note, "ended_on": _day(measure.isolation_ended_on),
+            "end_note": measure.isolation_end_note}
 
 
 class Fields:
@@ -343,11 +362,20 @@ def _prepare(case: Case, step: str, fields: Fields):
         return partial(services.record_detailed_assessment, case, user, fields.text("summary") or "",
                        fields.text("meeting_minutes"))
     if step == "emergency-measures":
+        if fields.flag("isolation"):
+            # Isolation is the commune chairman's decision (Decree 56/2017 art. 32): proposed, then decided.
+            fields._fail("isolation", _("A temporary isolation is proposed (isolation-proposal) and decided by a "
+                                        "commune leader (isolation-decision)."))
         return partial(services.record_emergency, case, user, services.Emergency(
-            description=fields.text("description") or "", taken_at=fields.moment("taken_at", required=True),
-            isolation=fields.flag("isolation"), isolation_place=fields.text("isolation_place"),
-            isolation_from=fields.day("isolation_from"), isolation_until=fields.day("isolation_until"),
-            decided_by=fields.text("decided_by")))
+            description=fields.text("description") or "", taken_at=fields.moment("taken_at", required=True)))
+    if step == "isolation-proposal":
+        return partial(services.propose_isolation, case, user, services.IsolationProposal(
+            reason=fields.text("reason") or "", place=fields.text("place") or "",
+            with_whom=fields.text("with_whom") or "", first_day=fields.day("first_day"),
+            last_day=fields.day("last_day"), extension_authority=fields.text("extension_authority"),
+            extension_number=fields.text("extension_number"), extension_date=fields.day("extension_date")))
+    if step == "isolation-refusal":
+        return partial(services.decline_isolation, case, user, fields.text("reason") or "")
     if step == "isolation-end":
         return partial(services.end_isolation, case, user, fields.day("ended_on"), fields.text("note") or "")
     if step in ("plan", "new-plan"):
@@ -364,7 +392,7 @@ def _prepare(case: Case, step: str, fields: Fields):
     if step == "closure-proposal":
         return partial(services.propose_closure, case, user, fields.text("reason") or "", fields.text("note"))
     act = {"plan-submission": services.submit_plan, "plan-approval": services.approve_plan,
-           "closure-approval": services.approve_closure}[step]
+           "closure-approval": services.approve_closure, "isolation-decision": services.decide_isolation}[step]
     return partial(act, case, user)
 
 
@@ -384,10 +412,12 @@ def _scores(fields: Fields) -> dict:
     return scores
 
 
-STEPS = ("assessment", "detailed-assessment", "emergency-measures", "isolation-end", "plan", "new-plan",
+STEPS = ("assessment", "detailed-assessment", "emergency-measures", "isolation-proposal", "isolation-decision",
+         "isolation-refusal", "isolation-end", "plan", "new-plan",
          "plan-submission", "plan-approval", "plan-return", "timeline", "review", "closure-proposal",
          "closure-approval", "reopening")
-CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan", "timeline", "review"}
+CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "isolation-proposal", "plan", "new-plan",
+                  "timeline", "review"}
 
 
 @bp.post("/cases/<reference>/<any(" + ", ".join(f'"{step}"' for step in STEPS) + "):step>")

@@ -176,9 +176,16 @@ class Case(Audited, db.Model):
         return next((deadline for deadline in self.deadlines if deadline.name == name), None)
 
     @property
+    def proposed_isolation(self) -> EmergencyMeasure | None:
+        """The isolation proposal waiting for a commune leader's decision, if any."""
+        return next((measure for measure in self.emergency_measures
+                     if measure.isolation and measure.isolation_status == "proposed"), None)
+
+    @property
     def ongoing_isolation(self) -> EmergencyMeasure | None:
-        """The latest temporary isolation decision, unless its end has been recorded."""
-        decisions = [measure for measure in self.emergency_measures if measure.isolation]
+        """The latest temporary isolation decided, unless its end has been recorded."""
+        decisions = [measure for measure in self.emergency_measures
+                     if measure.isolation and measure.isolation_status == "decided"]
         latest = max(decisions, key=lambda measure: (measure.isolation_until, measure.id or 0), default=None)
         return latest if latest is not None and latest.isolation_ended_on is None else None
 
@@ -246,28 +253,51 @@ class Assessment(CaseRecord, db.Model):
     created_by: Mapped[User] = relationship()
 
 
+ISOLATION_STATUSES = {"proposed": _l("Proposed"), "decided": _l("Decided"), "declined": _l("Declined")}
+
+
 class EmergencyMeasure(CaseRecord, db.Model):
-    """An emergency measure; with `isolation`, the temporary isolation decision of Mẫu 07 (15 days at most)."""
+    """An emergency measure; with `isolation`, a temporary isolation (Decree 56/2017 art. 32, Mẫu 07): proposed by
+    the worker (where, with whom, why), decided or declined by a commune leader, 15 days at most unless a competent
+    authority asks in writing for longer."""
 
     __tablename__ = "emergency_measures"
+    __table_args__ = (sa.CheckConstraint(sa.column("isolation_status").in_(list(ISOLATION_STATUSES)),
+                                         name="isolation_status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    # The measure taken; for an isolation, why the child is isolated (Mẫu 07's reason).
     description: Mapped[str] = mapped_column(sa.Text)
+    # When the measure was taken; for an isolation, when it was proposed.
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
     isolation: Mapped[bool] = mapped_column(default=False)
+    isolation_status: Mapped[str | None] = mapped_column(sa.String(16))
     isolation_place: Mapped[str | None] = mapped_column(sa.String(300))
+    isolation_with: Mapped[str | None] = mapped_column(sa.String(300))
     isolation_from: Mapped[date | None]
     isolation_until: Mapped[date | None]
-    # When the isolation ended (at its term, or earlier once the danger passed), and what followed for the child.
+    # Beyond 15 days: the competent authority's written request (its name, number and date).
+    extension_authority: Mapped[str | None] = mapped_column(sa.String(300))
+    extension_number: Mapped[str | None] = mapped_column(sa.String(60))
+    extension_date: Mapped[date | None]
+    # The commune leader who decided (or declined), when, and why a proposal was declined. `decided_by` keeps
+    # their name as it was then.
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+    # When the isolation ended (at its term, or earlier once the danger passed), by whom, and what followed.
     isolation_ended_on: Mapped[date | None]
     isolation_end_note: Mapped[str | None] = mapped_column(sa.Text)
-    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="emergency_measures")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    decider: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
 
 
 class Plan(CaseRecord, db.Model):

@@ -9,10 +9,10 @@ from flask_babel import lazy_pgettext as _lp
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
 from app.audit.narrative import translate as _
 from app.cases import checklist, workflow
-from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
-                              STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case, CaseCategory,
-                              CaseStep, Deadline, EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review,
-                              TimelineEntry)
+from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, ISOLATION_STATUSES, REVIEW_CRITERIA,
+                              RISK_LEVELS, SOURCES, STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment,
+                              Case, CaseCategory, CaseStep, Deadline, EmergencyMeasure, Plan, PlanAction,
+                              PlanAuthor, Review, TimelineEntry)
 
 ASSESSMENT_KINDS = {"initial": _l("Initial assessment"), "detailed": _l("Detailed assessment")}
 # The labels of the fields of a case and its parts.
@@ -140,11 +140,21 @@ def _signs_found(reading: Reading, answers) -> str:
 def _emergency_sentence(reading: Reading) -> str | None:
     actor, case = reading.actor, reading.case
     if reading.action == "create":
+        if reading.after("isolation") and reading.after("isolation_status") == "proposed":
+            return _("%(actor)s proposed a temporary isolation of the child of case %(case)s, from %(first)s to "
+                     "%(last)s.", actor=actor, case=case,
+                     first=reading.shown("isolation_from", reading.after("isolation_from")),
+                     last=reading.shown("isolation_until", reading.after("isolation_until")))
         if reading.after("isolation"):
             return _("%(actor)s recorded the temporary isolation of the child of case %(case)s, from %(first)s to "
                      "%(last)s.", actor=actor, case=case,
                      first=reading.shown("isolation_from", reading.after("isolation_from")),
                      last=reading.shown("isolation_until", reading.after("isolation_until")))
+    if reading.action == "update" and reading.after("isolation_status") == "decided":
+        return _("%(actor)s decided the temporary isolation of the child of case %(case)s.", actor=actor, case=case)
+    if reading.action == "update" and reading.after("isolation_status") == "declined":
+        return _("%(actor)s declined the temporary isolation of the child of case %(case)s.", actor=actor, case=case)
+    if reading.action == "create":
         return _("%(actor)s recorded an emergency measure for case %(case)s.", actor=actor, case=case)
     if reading.action == "update" and reading.after("isolation_ended_on"):
         return _("%(actor)s recorded the end of the temporary isolation of case %(case)s on %(day)s.", actor=actor,
@@ -259,8 +269,14 @@ describe_table(
     EmergencyMeasure, sentence=_emergency_sentence,
     record=lambda reading: _("an emergency measure of case %(case)s", case=reading.case),
     fields=_labelled("description", "taken_at", "isolation", "isolation_place", "isolation_from", "isolation_until",
-                     "decided_by", "isolation_ended_on", "isolation_end_note", created_by_id=_l("Recorded by")),
-    hidden=("id", "case_id", "created_at"), references={"created_by_id": "person"})
+                     "decided_by", "isolation_ended_on", "isolation_end_note", created_by_id=_l("Recorded by"),
+                     isolation_status=_l("Decision"), isolation_with=_l("With whom"),
+                     extension_authority=_l("Authority that asked for longer"),
+                     extension_number=_l("Number of its request"), extension_date=_l("Date of its request"),
+                     decided_by_id=_l("Commune leader who decided"), decided_at=_l("Decided at"),
+                     decision_note=_l("Why it was declined"), ended_by_id=_l("Ended by")),
+    hidden=("id", "case_id", "created_at"), values={"isolation_status": ISOLATION_STATUSES},
+    references={"created_by_id": "person", "decided_by_id": "person", "ended_by_id": "person"})
 describe_table(
     Plan, sentence=_plan_sentence,
     record=lambda reading: _("the support plan of case %(case)s", case=reading.case),

@@ -39,7 +39,7 @@ from app.users.models import User
 EMERGENCY_HOURS = 12
 PLAN_DRAFT_WORKING_DAYS = 5
 PLAN_APPROVAL_WORKING_DAYS = 7
-ISOLATION_MAX_DAYS = 15  # Mẫu 07: temporary isolation, extensions included
+ISOLATION_MAX_DAYS = 15  # Decree 56/2017 art. 32: extensions included, unless a competent authority asks for longer
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -371,8 +371,9 @@ def _start_emergency_clock(case: Case, now: datetime) -> None:
 
 
 def _emergency_answers(case: Case) -> list[datetime]:
-    """When the emergency measures of the case were taken."""
-    return [measure.taken_at for measure in case.emergency_measures]
+    """When the emergency measures of the case were taken, or an isolation decided (a proposal answers nothing)."""
+    return [measure.decided_at if measure.isolation else measure.taken_at for measure in case.emergency_measures
+            if not measure.isolation or measure.isolation_status == "decided"]
 
 
 def record_detailed_assessment(case: Case, user: User, summary: str, meeting_minutes: str | None,
@@ -395,45 +396,126 @@ def record_detailed_assessment(case: Case, user: User, summary: str, meeting_min
 class Emergency:
     description: str = ""
     taken_at: datetime | None = None
-    isolation: bool = False
-    isolation_place: str | None = None
-    isolation_from: date | None = None
-    isolation_until: date | None = None
-    decided_by: str | None = None
 
 
 def record_emergency(case: Case, user: User, measure: Emergency, version: int | None) -> EmergencyMeasure:
-    """Emergency measures; a temporary isolation (Mẫu 07) lasts 15 days at most and sets its own deadline."""
+    """Emergency measures (Decree 56/2017 art. 26.3); a temporary isolation is proposed and decided on its own
+    (`propose_isolation`, `decide_isolation`)."""
     _require(case, "emergency", user, version)
-    now = utcnow()
     problems: dict[str, list[str]] = {}
     _text_problem(problems, "description", measure.description, required=True, limit=20000)
-    _moment_problem(problems, "taken_at", measure.taken_at, now)
-    if measure.isolation:
-        _text_problem(problems, "isolation_place", measure.isolation_place, required=True, limit=300)
-        _text_problem(problems, "decided_by", measure.decided_by, required=True, limit=200)
-        if measure.isolation_from is None or measure.isolation_until is None:
-            problems.setdefault("isolation_until", []).append(_("Give the first and last day of the isolation."))
-        elif measure.isolation_until < measure.isolation_from:
-            problems.setdefault("isolation_until", []).append(_("The last day comes before the first."))
-        elif _isolation_days(case, measure.isolation_from, measure.isolation_until) > ISOLATION_MAX_DAYS:
-            problems.setdefault("isolation_until", []).append(
-                _("A temporary isolation lasts %(days)d days at most.", days=ISOLATION_MAX_DAYS))
+    _moment_problem(problems, "taken_at", measure.taken_at, utcnow())
     if problems:
         raise Invalid(problems)
     record = EmergencyMeasure(description=measure.description.strip(), taken_at=measure.taken_at,
-                              isolation=measure.isolation, isolation_place=measure.isolation_place or None,
-                              isolation_from=measure.isolation_from if measure.isolation else None,
-                              isolation_until=measure.isolation_until if measure.isolation else None,
-                              decided_by=measure.decided_by or None, created_by_id=user.id)
+                              created_by_id=user.id)
     case.emergency_measures.append(record)
     _meet(case, "emergency_measures", measure.taken_at)
-    if measure.isolation:
-        last_day = datetime.combine(measure.isolation_until, datetime.max.time(), tzinfo=local_zone())
-        _set_deadline(case, "isolation_end", last_day.replace(microsecond=0))
-    _take(case, "emergency", user, detail="isolation" if measure.isolation else None)
+    _take(case, "emergency", user)
     _commit(case, version)
     return record
+
+
+@dataclass
+class IsolationProposal:
+    """What the worker proposes for Mẫu 07: why, where the child goes, with whom, from which day to which; beyond
+    15 days, the competent authority's written request that asks for it."""
+
+    reason: str = ""
+    place: str = ""
+    with_whom: str = ""
+    first_day: date | None = None
+    last_day: date | None = None
+    extension_authority: str | None = None
+    extension_number: str | None = None
+    extension_date: date | None = None
+
+
+def propose_isolation(case: Case, user: User, proposal: IsolationProposal, version: int | None) -> EmergencyMeasure:
+    """The worker proposes a temporary isolation; a commune leader decides it (Decree 56/2017 art. 32)."""
+    _require(case, "propose_isolation", user, version)
+    if case.proposed_isolation is not None:
+        raise WrongState(_("An isolation proposal already waits for a commune leader's decision."))
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "reason", proposal.reason, required=True, limit=20000)
+    _text_problem(problems, "place", proposal.place, required=True, limit=300)
+    _text_problem(problems, "with_whom", proposal.with_whom, required=True, limit=300)
+    _text_problem(problems, "extension_authority", proposal.extension_authority, required=False, limit=300)
+    _text_problem(problems, "extension_number", proposal.extension_number, required=False, limit=60)
+    first, last = proposal.first_day, proposal.last_day
+    if first is None or last is None:
+        problems.setdefault("last_day", []).append(_("Give the first and last day of the isolation."))
+    elif last < first:
+        problems.setdefault("last_day", []).append(_("The last day comes before the first."))
+    elif _isolation_days(case, first, last) > ISOLATION_MAX_DAYS:
+        _extension_problems(problems, proposal)
+    if proposal.extension_date and proposal.extension_date > utcnow().astimezone(local_zone()).date():
+        problems.setdefault("extension_date", []).append(_("This is in the future."))
+    if problems:
+        raise Invalid(problems)
+    extended = _isolation_days(case, first, last) > ISOLATION_MAX_DAYS
+    record = EmergencyMeasure(
+        description=proposal.reason.strip(), taken_at=utcnow(), isolation=True, isolation_status="proposed",
+        isolation_place=proposal.place.strip(), isolation_with=proposal.with_whom.strip(), isolation_from=first,
+        isolation_until=last, created_by_id=user.id,
+        extension_authority=proposal.extension_authority.strip() if extended else None,
+        extension_number=proposal.extension_number.strip() if extended else None,
+        extension_date=proposal.extension_date if extended else None)
+    case.emergency_measures.append(record)
+    _take(case, "propose_isolation", user)
+    _commit(case, version)
+    return record
+
+
+def _extension_problems(problems: dict, proposal: IsolationProposal) -> None:
+    """Beyond 15 days only at the written request of a competent authority (Decree 56/2017 art. 32): its name,
+    number and date are required."""
+    message = _("A temporary isolation lasts %(days)d days at most; longer only at the written request of a "
+                "competent authority: give its name, number and date.", days=ISOLATION_MAX_DAYS)
+    if not all(((proposal.extension_authority or "").strip(), (proposal.extension_number or "").strip(),
+                proposal.extension_date)):
+        problems.setdefault("last_day", []).append(message)
+        for name in ("extension_authority", "extension_number", "extension_date"):
+            if not getattr(proposal, name) or not str(getattr(proposal, name)).strip():
+                problems.setdefault(name, []).append(_("This field is required."))
+
+
+def _proposal(case: Case) -> EmergencyMeasure:
+    measure = case.proposed_isolation
+    if measure is None:
+        raise WrongState(_("No isolation proposal waits for a decision."))
+    return measure
+
+
+def decide_isolation(case: Case, user: User, version: int | None) -> EmergencyMeasure:
+    """A commune leader decides the proposed isolation (Mẫu 07), named on the decision; this answers the 12 hours
+    of art. 26.3, and the isolation's last day becomes a deadline."""
+    _require(case, "decide_isolation", user, version)
+    measure = _proposal(case)
+    now = utcnow()
+    measure.isolation_status, measure.decided_by_id, measure.decided_at = "decided", user.id, now
+    measure.decided_by = user.full_name
+    _meet(case, "emergency_measures", now)
+    last_day = datetime.combine(measure.isolation_until, datetime.max.time(), tzinfo=local_zone())
+    _set_deadline(case, "isolation_end", last_day.replace(microsecond=0))
+    _take(case, "decide_isolation", user, detail="isolation")
+    _commit(case, version)
+    return measure
+
+
+def decline_isolation(case: Case, user: User, reason: str, version: int | None) -> EmergencyMeasure:
+    """A commune leader declines the proposed isolation, saying why."""
+    _require(case, "decline_isolation", user, version)
+    measure = _proposal(case)
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "reason", reason, required=True, limit=5000)
+    if problems:
+        raise Invalid(problems)
+    measure.isolation_status, measure.decided_by_id, measure.decided_at = "declined", user.id, utcnow()
+    measure.decided_by, measure.decision_note = user.full_name, reason.strip()
+    _take(case, "decline_isolation", user, note=reason.strip())
+    _commit(case, version)
+    return measure
 
 
 def _isolation_days(case: Case, first: date, last: date) -> int:
@@ -445,7 +527,8 @@ def _isolation_span(case: Case, first: date, last: date) -> tuple[date, date]:
     """The first and last day of the isolation that the decision for `first`-`last` belongs to: decisions that
     overlap or follow one another without a day between are one isolation and its extensions."""
     periods = sorted([(m.isolation_from, m.isolation_ended_on or m.isolation_until)
-                      for m in case.emergency_measures if m.isolation] + [(first, last)])
+                      for m in case.emergency_measures if m.isolation and m.isolation_status == "decided"]
+                     + [(first, last)])
     start, end = periods[0]
     for period_start, period_end in periods[1:]:
         if period_start > end + timedelta(days=1):
@@ -454,6 +537,13 @@ def _isolation_span(case: Case, first: date, last: date) -> tuple[date, date]:
             start = period_start
         end = max(end, period_end)
     return start, end
+
+
+def _isolation_term_reached(case: Case) -> bool:
+    """Today is the last day of the ongoing isolation, or later: anyone may record its end, not only a leader."""
+    measure = case.ongoing_isolation
+    _first, last = _isolation_span(case, measure.isolation_from, measure.isolation_until)
+    return utcnow().astimezone(local_zone()).date() >= last
 
 
 def end_isolation(case: Case, user: User, ended_on: date | None, note: str, version: int | None) -> EmergencyMeasure:
@@ -465,16 +555,21 @@ def end_isolation(case: Case, user: User, ended_on: date | None, note: str, vers
         raise WrongState(_("No temporary isolation is under way."))
     problems: dict[str, list[str]] = {}
     today = utcnow().astimezone(local_zone()).date()
-    first_day, _last_day = _isolation_span(case, measure.isolation_from, measure.isolation_until)
+    first_day, last_day = _isolation_span(case, measure.isolation_from, measure.isolation_until)
     if ended_on is None:
         problems["ended_on"] = [_("Give the day the isolation ended.")]
     elif not first_day <= ended_on <= today:
         problems["ended_on"] = [_("The isolation ended between its first day (%(first)s) and today.",
                                   first=display_date(first_day))]
+    elif ended_on < last_day and Role(user.role) != Role.COMMUNE_LEADER:
+        # Ending it before its term is the chairman's decision, as deciding it was (Decree 56/2017 art. 32).
+        raise NotAllowed(_("Only a commune leader may end an isolation before its last day (%(last)s).",
+                           last=display_date(last_day)))
     _text_problem(problems, "note", note, required=True, limit=5000)
     if problems:
         raise Invalid(problems)
     measure.isolation_ended_on, measure.isolation_end_note = ended_on, note.strip()
+    measure.ended_by_id = user.id
     _meet(case, "isolation_end", utcnow())
     _take(case, "end_isolation", user)
     _commit(case, version)
@@ -624,9 +719,15 @@ def closure_approvable_by(user: User) -> sa.ColumnElement:
     return sa.and_(Case.status.in_(_statuses_where(user, "approve_closure")), Case.closure_reason.is_not(None))
 
 
+def isolation_decidable_by(user: User) -> sa.ColumnElement:
+    """An isolation proposed, at a status where this person's role decides isolations (Decree 56/2017 art. 32)."""
+    proposed = sa.select(EmergencyMeasure.case_id).where(EmergencyMeasure.isolation_status == "proposed")
+    return sa.and_(Case.status.in_(_statuses_where(user, "decide_isolation")), Case.id.in_(proposed))
+
+
 def decisions_for(user: User) -> sa.ColumnElement:
-    """The cases that wait for this person's decision: a plan they may approve, or a closure."""
-    return sa.or_(plan_approvable_by(user), closure_approvable_by(user))
+    """The cases that wait for this person's decision: a plan they may approve, an isolation, or a closure."""
+    return sa.or_(plan_approvable_by(user), isolation_decidable_by(user), closure_approvable_by(user))
 
 
 def _statuses_where(user: User, action: str) -> list[str]:
@@ -729,7 +830,12 @@ def _possible(case: Case, user: User, step: str) -> bool:
     if step == "return_plan":
         return plan is not None and plan.status == "submitted"
     if step == "end_isolation":
-        return case.ongoing_isolation is not None
+        return case.ongoing_isolation is not None and (Role(user.role) == Role.COMMUNE_LEADER
+                                                        or _isolation_term_reached(case))
+    if step == "propose_isolation":
+        return case.proposed_isolation is None
+    if step in ("decide_isolation", "decline_isolation"):
+        return case.proposed_isolation is not None
     if step == "approve_closure":
         return case.closure_reason is not None
     return True
@@ -747,7 +853,8 @@ class Duty:
 
 # The steps that answer each clock, the main one first; which of them apply depends on where the plan stands.
 ANSWERS = {
-    "emergency_measures": ("emergency",),
+    # A proposal waiting is the leader's to decide; otherwise measures, or an isolation to propose.
+    "emergency_measures": ("decide_isolation", "emergency", "propose_isolation"),
     "initial_assessment": ("assess",),
     "plan_draft": ("submit_plan", "draft_plan", "new_plan"),
     "plan_approval": ("approve_plan", "return_plan", "submit_plan", "draft_plan", "new_plan"),
@@ -767,6 +874,11 @@ def next_duty(case: Case, user: User) -> Duty | None:
     if case.status == "closed":
         return None
     available = available_steps(case, user)
+    # The child's safety first: an isolation proposed waits for this leader's decision (Decree 56/2017 art. 32).
+    deciding = tuple(step for step in ("decide_isolation", "decline_isolation") if step in available)
+    if deciding:
+        return Duty(case.deadline("emergency_measures") if case.deadline("emergency_measures")
+                    and case.deadline("emergency_measures").met_at is None else None, deciding)
     clocks = sorted(case.open_deadlines(), key=lambda deadline: (deadline.due_at, PRECEDENCE.index(deadline.name)))
     for deadline in clocks:
         steps = _answers(case, deadline.name, available)

@@ -17,12 +17,12 @@ from wtforms import FieldList, SelectChoice
 from app.access import record_refusal, refuse, requires, scoped_children
 from app.audit.models import MAX_ENTRY_ID
 from app.cases import checklist, queries, services, workflow
-from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DetailForm, EditForm, EmergencyForm,
-                             EndIsolationForm, IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm,
-                             VersionedForm)
+from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DeclineIsolationForm, DetailForm, EditForm,
+                             EmergencyForm, EndIsolationForm, IntakeForm, IsolationForm, PlanForm, ReasonForm,
+                             ReviewForm, TimelineForm, VersionedForm)
 from app.cases.history import history_items
-from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
-                              TIMELINE_KINDS, Case)
+from app.cases.models import (CATEGORIES, CLOSURE_REASONS, DEADLINES, ISOLATION_STATUSES, REVIEW_CRITERIA,
+                              RISK_LEVELS, SOURCES, TIMELINE_KINDS, Case)
 from app.cases.narrative import FIELDS
 from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
@@ -44,7 +44,7 @@ LABEL_TABLES = {"statuses": workflow.STATUSES, "referral_statuses": REFERRAL_STA
                 "action_labels": workflow.ACTIONS, "categories": CATEGORIES,
                 "sources": SOURCES, "risks": RISK_LEVELS, "closure_reasons": CLOSURE_REASONS, "kinds": TIMELINE_KINDS,
                 "criteria": REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES, "deadlines": DEADLINES,
-                "field_labels": FIELDS}
+                "field_labels": FIELDS, "isolation_statuses": ISOLATION_STATUSES}
 
 
 def labels() -> dict:
@@ -182,9 +182,11 @@ def _forms_for(case: Case) -> dict:
         "assess": AssessmentForm(data=version),
         "detail": DetailForm(data=version),
         "emergency": EmergencyForm(data={**version, "taken_at": now_local}),
+        "isolation": IsolationForm(data={**version, "first_day": now_local.date()}),
         "end_isolation": EndIsolationForm(data={**version, "ended_on": now_local.date()}),
         "plan": PlanForm(data={**version, **plan_data}),
         "reason": ReasonForm(data=version),
+        "decline": DeclineIsolationForm(data=version),
         "log": TimelineForm(data={"occurred_at": now_local}),
         "review": ReviewForm(data=version),
         "closure": ClosureForm(data=version),
@@ -246,6 +248,8 @@ def history(reference):
 
 STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), "detail": ("detail", DetailForm),
               "emergency": ("emergency", EmergencyForm), "end_isolation": ("end_isolation", EndIsolationForm),
+              "propose_isolation": ("isolation", IsolationForm), "decide_isolation": ("confirm", VersionedForm),
+              "decline_isolation": ("decline", DeclineIsolationForm),
               "draft_plan": ("plan", PlanForm),
               "new_plan": ("plan", PlanForm), "submit_plan": ("confirm", VersionedForm),
               "approve_plan": ("confirm", VersionedForm), "return_plan": ("reason", ReasonForm),
@@ -294,10 +298,15 @@ def _call(step: str, case: Case, form):
         return services.record_detailed_assessment(case, user, form.summary.data, form.meeting_minutes.data, version)
     if step == "emergency":
         return services.record_emergency(case, user, services.Emergency(
-            description=form.description.data or "", taken_at=_aware(form.taken_at.data),
-            isolation=bool(form.isolation.data), isolation_place=form.isolation_place.data,
-            isolation_from=form.isolation_from.data, isolation_until=form.isolation_until.data,
-            decided_by=form.decided_by.data), version)
+            description=form.description.data or "", taken_at=_aware(form.taken_at.data)), version)
+    if step == "propose_isolation":
+        return services.propose_isolation(case, user, services.IsolationProposal(
+            reason=form.reason.data or "", place=form.place.data or "", with_whom=form.with_whom.data or "",
+            first_day=form.first_day.data, last_day=form.last_day.data,
+            extension_authority=form.extension_authority.data, extension_number=form.extension_number.data,
+            extension_date=form.extension_date.data), version)
+    if step == "decline_isolation":
+        return services.decline_isolation(case, user, form.reason.data or "", version)
     if step == "end_isolation":
         return services.end_isolation(case, user, form.ended_on.data, form.note.data or "", version)
     if step in ("draft_plan", "new_plan"):
@@ -315,7 +324,7 @@ def _call(step: str, case: Case, form):
         act = services.return_plan if step == "return_plan" else services.reopen
         return act(case, user, form.reason.data or "", version)
     act = {"submit_plan": services.submit_plan, "approve_plan": services.approve_plan,
-           "approve_closure": services.approve_closure}[step]
+           "approve_closure": services.approve_closure, "decide_isolation": services.decide_isolation}[step]
     return act(case, user, version)
 
 

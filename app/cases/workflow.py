@@ -24,6 +24,9 @@ ACTIONS = {
     "edit": _l("Edit the report"),
     "assess": _l("Record the initial assessment"),
     "emergency": _l("Record emergency measures"),
+    "propose_isolation": _l("Propose a temporary isolation"),
+    "decide_isolation": _l("Decide the temporary isolation"),
+    "decline_isolation": _l("Decline the temporary isolation"),
     "end_isolation": _l("Record the end of the isolation"),
     "detail": _l("Record the detailed assessment"),
     "draft_plan": _l("Draft the support plan"),
@@ -39,6 +42,8 @@ ACTIONS = {
 }
 
 W, L = Role.WORKER, Role.COMMUNE_LEADER
+# Temporary isolation is the commune chairman's decision (Decree 56/2017 art. 32, Mẫu 07): the worker proposes it,
+# a commune leader decides or declines it, at any open status.
 # Supervisors and province officers follow cases from above; they may add notes to the timeline.
 FOLLOWERS = {W, L, Role.SUPERVISOR, Role.PROVINCE_OFFICER}
 
@@ -46,11 +51,17 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
     ("reported", "edit"): ("reported", frozenset({W, L})),
     ("reported", "assess"): ("assessing", frozenset({W, L})),
     ("reported", "emergency"): ("reported", frozenset({W, L})),
+    ("reported", "propose_isolation"): ("reported", frozenset({W, L})),
+    ("reported", "decide_isolation"): ("reported", frozenset({L})),
+    ("reported", "decline_isolation"): ("reported", frozenset({L})),
     ("reported", "end_isolation"): ("reported", frozenset({W, L})),
     ("reported", "log"): ("reported", frozenset(FOLLOWERS)),
     ("assessing", "edit"): ("assessing", frozenset({W, L})),
     ("assessing", "assess"): ("assessing", frozenset({W, L})),
     ("assessing", "emergency"): ("assessing", frozenset({W, L})),
+    ("assessing", "propose_isolation"): ("assessing", frozenset({W, L})),
+    ("assessing", "decide_isolation"): ("assessing", frozenset({L})),
+    ("assessing", "decline_isolation"): ("assessing", frozenset({L})),
     ("assessing", "end_isolation"): ("assessing", frozenset({W, L})),
     ("assessing", "detail"): ("assessing", frozenset({W, L})),
     ("assessing", "draft_plan"): ("planning", frozenset({W, L})),
@@ -58,6 +69,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
     ("planning", "edit"): ("planning", frozenset({W, L})),
     ("planning", "draft_plan"): ("planning", frozenset({W, L})),
     ("planning", "emergency"): ("planning", frozenset({W, L})),
+    ("planning", "propose_isolation"): ("planning", frozenset({W, L})),
+    ("planning", "decide_isolation"): ("planning", frozenset({L})),
+    ("planning", "decline_isolation"): ("planning", frozenset({L})),
     ("planning", "end_isolation"): ("planning", frozenset({W, L})),
     ("planning", "detail"): ("planning", frozenset({W, L})),
     ("planning", "submit_plan"): ("planning", frozenset({W, L})),
@@ -66,6 +80,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
     ("planning", "log"): ("planning", frozenset(FOLLOWERS)),
     ("in_progress", "edit"): ("in_progress", frozenset({W, L})),
     ("in_progress", "emergency"): ("in_progress", frozenset({W, L})),
+    ("in_progress", "propose_isolation"): ("in_progress", frozenset({W, L})),
+    ("in_progress", "decide_isolation"): ("in_progress", frozenset({L})),
+    ("in_progress", "decline_isolation"): ("in_progress", frozenset({L})),
     ("in_progress", "end_isolation"): ("in_progress", frozenset({W, L})),
     ("in_progress", "log"): ("in_progress", frozenset(FOLLOWERS)),
     ("in_progress", "review"): ("monitoring", frozenset({W, L})),
@@ -73,6 +90,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, frozenset[Role]]] = {
     ("in_progress", "approve_closure"): ("closed", frozenset({L})),
     ("monitoring", "edit"): ("monitoring", frozenset({W, L})),
     ("monitoring", "emergency"): ("monitoring", frozenset({W, L})),
+    ("monitoring", "propose_isolation"): ("monitoring", frozenset({W, L})),
+    ("monitoring", "decide_isolation"): ("monitoring", frozenset({L})),
+    ("monitoring", "decline_isolation"): ("monitoring", frozenset({L})),
     ("monitoring", "end_isolation"): ("monitoring", frozenset({W, L})),
     ("monitoring", "log"): ("monitoring", frozenset(FOLLOWERS)),
     ("monitoring", "review"): ("monitoring", frozenset({W, L})),

@@ -17,6 +17,27 @@ branch_labels = None
 depends_on = None
 
 OUTSIDE_THE_APPLICATION = "current_setting('audit.application', true) IS DISTINCT FROM 'on'"
+OLD_ACTIONS = ('edit', 'assess', 'emergency', 'end_isolation', 'detail', 'draft_plan', 'submit_plan', 'approve_plan',
+               'return_plan', 'log', 'review', 'new_plan', 'propose_closure', 'approve_closure', 'reopen')
+NEW_ACTIONS = ('edit', 'assess', 'emergency', 'propose_isolation', 'decide_isolation', 'decline_isolation',
+               'end_isolation', 'detail', 'draft_plan', 'submit_plan', 'approve_plan', 'return_plan', 'log', 'review',
+               'new_plan', 'propose_closure', 'approve_closure', 'reopen')
+
+
+def _measure_columns() -> tuple[sa.Column, ...]:
+    return (sa.Column('isolation_status', sa.String(length=16), nullable=True),
+            sa.Column('isolation_with', sa.String(length=300), nullable=True),
+            sa.Column('extension_authority', sa.String(length=300), nullable=True),
+            sa.Column('extension_number', sa.String(length=60), nullable=True),
+            sa.Column('extension_date', sa.Date(), nullable=True),
+            sa.Column('decided_by_id', sa.Integer(), nullable=True),
+            sa.Column('decided_at', app.orm.UTCDateTime(timezone=True), nullable=True),
+            sa.Column('decision_note', sa.Text(), nullable=True),
+            sa.Column('ended_by_id', sa.Integer(), nullable=True))
+
+
+def _actions_check(actions) -> str:
+    return f"action IN ({', '.join(repr(action) for action in actions)})"
 
 
 def upgrade():
@@ -29,6 +50,21 @@ def upgrade():
                     sa.PrimaryKeyConstraint('unit_id', name=op.f('pk_service_standards')))
     # Plain ALTERs: rebuilding `cases` in SQLite would trip over the tables that point to it.
     op.add_column('cases', sa.Column('episode_started_at', app.orm.UTCDateTime(timezone=True), nullable=True))
+    # Isolation proposed by the worker, decided by a commune leader (Decree 56/2017 art. 32). Those recorded before
+    # were recorded as decided, by the name typed then.
+    with op.batch_alter_table('emergency_measures', schema=None) as batch_op:
+        for column in _measure_columns():
+            batch_op.add_column(column)
+        batch_op.create_check_constraint(op.f('ck_emergency_measures_isolation_status'),
+                                         "isolation_status IN ('proposed', 'decided', 'declined')")
+        batch_op.create_foreign_key(batch_op.f('fk_emergency_measures_decided_by_id_users'), 'users',
+                                    ['decided_by_id'], ['id'])
+        batch_op.create_foreign_key(batch_op.f('fk_emergency_measures_ended_by_id_users'), 'users',
+                                    ['ended_by_id'], ['id'])
+    op.execute("UPDATE emergency_measures SET isolation_status = 'decided', decided_at = taken_at WHERE isolation")
+    with op.batch_alter_table('case_steps', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_case_steps_action'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_case_steps_action'), _actions_check(NEW_ACTIONS))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE TRIGGER service_standards_audit_outside_change AFTER INSERT OR UPDATE OR DELETE ON "
                    f"service_standards FOR EACH ROW WHEN ({OUTSIDE_THE_APPLICATION}) "
@@ -38,5 +74,15 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER service_standards_audit_outside_change ON service_standards")
+    op.execute("DELETE FROM case_steps WHERE action IN ('propose_isolation', 'decide_isolation', 'decline_isolation')")
+    with op.batch_alter_table('case_steps', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_case_steps_action'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_case_steps_action'), _actions_check(OLD_ACTIONS))
+    with op.batch_alter_table('emergency_measures', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_emergency_measures_ended_by_id_users'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_emergency_measures_decided_by_id_users'), type_='foreignkey')
+        batch_op.drop_constraint(op.f('ck_emergency_measures_isolation_status'), type_='check')
+        for column in reversed(_measure_columns()):
+            batch_op.drop_column(column.name)
     op.drop_column('cases', 'episode_started_at')
     op.drop_table('service_standards')
