@@ -90,8 +90,8 @@ def test_the_case_file_prints_with_every_text_at_its_longest_and_loses_none_of_i
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     printed = " ".join(pdf_text(response.data).split())
     for name in ("mô tả", "đã làm", "biện pháp", "lý do cách ly", "ở cùng", "kết thúc cách ly", "đánh giá",
-                 "biên bản", "mục tiêu mới", "hành động 2", "dòng thời gian 1", "dòng thời gian 2", "nhận xét", "ghi chú kết thúc",
-                 "lý do chuyển", "lý do từ chối", "lý do báo cáo"):
+                 "biên bản", "mục tiêu mới", "hành động 2", "dòng thời gian 1", "dòng thời gian 2", "nhận xét",
+                 "ghi chú kết thúc", "lý do chuyển", "lý do từ chối", "lý do báo cáo"):
         assert f"[hết {name}]" in printed, name
 
 
