@@ -17,6 +17,7 @@ from app.cases.workflow import STATUSES
 from app.children.models import Child
 from app.children.services import ChildDetails
 from app.dates import OUT_OF_RANGE, in_range
+from app.deadlines.services import local_zone
 from app.extensions import db
 from app.input_guard import MAX_ID, whole_number
 from app.orm import utcnow
@@ -27,6 +28,7 @@ DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
 def case_json(case: Case, now: datetime | None = None) -> dict:
     now = now or utcnow()
+    today = now.astimezone(local_zone()).date()
     child = case.child
     plan = case.current_plan
     return {
@@ -41,8 +43,12 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
                        "met_at": deadline.met_at.isoformat() if deadline.met_at else None,
                        "overdue": deadline.overdue(now)} for deadline in case.deadlines],
         "plan": None if plan is None else {"status": plan.status, "goals": plan.goals,
-                                           "actions": [{"description": a.description, "responsible": a.responsible,
-                                                        "due_date": a.due_date.isoformat()} for a in plan.actions]},
+                                           "review_due_on": _day(plan.review_due_on),
+                                           "actions": [{"id": a.id, "description": a.description,
+                                                        "responsible": a.responsible,
+                                                        "due_date": a.due_date.isoformat(), "done_on": _day(a.done_on),
+                                                        "overdue": plan.status == "approved" and a.overdue(today)}
+                                                       for a in plan.actions]},
         "closure_reason": case.closure_reason,
         "isolations": [isolation_json(measure) for measure in case.emergency_measures if measure.isolation],
         "escalations": [{"id": e.id, "to_unit": e.to_unit.code, "reason": e.reason,
@@ -380,7 +386,10 @@ def _prepare(case: Case, step: str, fields: Fields):
         return partial(services.end_isolation, case, user, fields.day("ended_on"), fields.text("note") or "")
     if step in ("plan", "new-plan"):
         write = services.draft_plan if step == "plan" else services.new_plan
-        return partial(write, case, user, fields.text("goals") or "", _planned_actions(fields))
+        planned, review_due_on = _planned_actions(fields), fields.day("review_due_on")
+        return lambda version: write(case, user, fields.text("goals") or "", planned, version, review_due_on)
+    if step == "plan-action-done":
+        return partial(services.complete_action, case, user, fields.whole("action"), fields.day("done_on"))
     if step == "timeline":
         return partial(services.log, case, user, fields.text("kind") or "",
                        fields.moment("occurred_at", required=True), fields.text("text") or "")
@@ -413,7 +422,7 @@ def _scores(fields: Fields) -> dict:
 
 
 STEPS = ("assessment", "detailed-assessment", "emergency-measures", "isolation-proposal", "isolation-decision",
-         "isolation-refusal", "isolation-end", "plan", "new-plan",
+         "isolation-refusal", "isolation-end", "plan", "new-plan", "plan-action-done",
          "plan-submission", "plan-approval", "plan-return", "timeline", "review", "closure-proposal",
          "closure-approval", "reopening")
 CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "isolation-proposal", "plan", "new-plan",

@@ -173,7 +173,9 @@ REPORT = {"source": one_of(SOURCES), "received_at": MOMENT,
 PLANNED_ACTION = body({"description": text(2000, required=True), "responsible": text(200, required=True),
                        "due_date": DAY}, required=("description", "responsible", "due_date"))
 PLAN = body({"goals": text(20000, required=True),
-             "actions": {"type": "array", "minItems": 1, "items": PLANNED_ACTION}}, required=("goals", "actions"))
+             "actions": {"type": "array", "minItems": 1, "items": PLANNED_ACTION},
+             "review_due_on": {**DAY, "description": "The day of the review (Mẫu 06), after today; left out: 3 "
+                               "months after the plan's approval"}}, required=("goals", "actions"))
 REASON = body({"reason": text(5000, required=True)}, required=("reason",))
 
 # Each step of a case: (summary, its body or None, 201 when it adds a record, If-Match required).
@@ -208,6 +210,11 @@ STEPS = {
                       False, True),
     "plan": ("Draft (or redraft) the support plan.", PLAN, True, True),
     "new-plan": ("A new plan for a case whose plan is in progress.", PLAN, True, True),
+    "plan-action-done": ("Record an action of the approved plan as done (action: its id in plan.actions). Actions "
+                         "past their due_date and not done are overdue: the case's plan_action deadline runs to the "
+                         "earliest one.",
+                         body({"action": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "done_on": DAY},
+                              required=("action", "done_on")), False, True),
     "plan-submission": ("Submit the plan for a commune leader's approval.", None, False, True),
     "plan-approval": ("Approve the plan (a commune leader who wrote no version of it).", None, False, True),
     "plan-return": ("Return the plan to its authors, saying why.", REASON, False, True),
@@ -288,7 +295,9 @@ DOCUMENT = {
                          "received_at": MOMENT, "immediate_danger": FLAG, "description": TEXT,
                          "place": NULLABLE_TEXT, "assigned_worker": NULLABLE_TEXT,
                          "child": {"type": "object"}, "deadlines": {"type": "array", "items": {"type": "object"}},
-                         "plan": {"type": "object", "nullable": True},
+                         "plan": {"type": "object", "nullable": True,
+                                  "description": "status, goals, review_due_on (the Mẫu 06 review's day), actions: "
+                                  "{id, description, responsible, due_date, done_on, overdue}"},
                          "closure_reason": one_of(CLOSURE_REASONS, nullable=True),
                          "escalations": {"type": "array", "items": {"type": "object"}},
                          "isolations": {"type": "array", "items": {"$ref": "#/components/schemas/Isolation"}},

@@ -99,6 +99,15 @@ class PlanActionForm(Form):
 class PlanForm(VersionedForm):
     goals = TextAreaField(_l("Goals"), validators=[InputRequired(), Length(max=20000)])
     actions = FieldList(FormField(PlanActionForm), _l("Actions of the plan"), min_entries=5, max_entries=20)
+    review_due_on = DayField(_l("Review on (left empty: 3 months after approval)"), validators=[Optional()])
+
+
+class CompleteActionForm(VersionedForm):
+    """An action of the approved plan done; the choices are the plan's actions not yet done (set by the page)."""
+
+    action = SelectField(_lp("support plan", "Action"), coerce=int, validate_choice=False,
+                         validators=[InputRequired()])
+    done_on = DayField(_l("Day it was done"), validators=[InputRequired()])
 
 
 class ReasonForm(VersionedForm):

@@ -54,6 +54,8 @@ DEADLINES = {
     "plan_draft": _l("Plan drafted"),
     "plan_approval": _l("Plan approved"),
     "isolation_end": _l("End of temporary isolation"),
+    "plan_action": _l("Plan action due"),
+    "review": _l("Review (Mẫu 06)"),
 }
 TIMELINE_KINDS = {"visit": _l("Visit"), "contact": _l("Contact"), "service": _l("Service"), "note": _l("Note")}
 REVIEW_CRITERIA = {
@@ -316,6 +318,8 @@ class Plan(CaseRecord, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The day the child's situation is reviewed (Mẫu 06): as the plan sets it, else 3 months after approval.
+    review_due_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="plans")
@@ -362,8 +366,14 @@ class PlanAction(Audited, db.Model):
     description: Mapped[str] = mapped_column(sa.Text)
     responsible: Mapped[str] = mapped_column(sa.String(200))
     due_date: Mapped[date]
+    # When it was done, and who recorded it; until then, a day past `due_date` makes it overdue.
+    done_on: Mapped[date | None]
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     plan: Mapped[Plan] = relationship(back_populates="actions")
+
+    def overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due_date < today
 
     def audit_case_ref(self) -> str | None:
         return self.plan.case.reference if self.plan else None

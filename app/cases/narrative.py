@@ -187,6 +187,9 @@ def _plan_action_sentence(reading: Reading) -> str | None:
     if reading.action == "delete":
         return _("%(actor)s removed an action from the support plan of case %(case)s: %(action)s.",
                  actor=reading.actor, case=reading.case, action=reading.before("description"))
+    if reading.action == "update" and reading.after("done_on"):
+        return _("%(actor)s recorded an action of the support plan of case %(case)s as done on %(day)s.",
+                 actor=reading.actor, case=reading.case, day=reading.shown("done_on", reading.after("done_on")))
     return None
 
 
@@ -281,15 +284,16 @@ describe_table(
     Plan, sentence=_plan_sentence,
     record=lambda reading: _("the support plan of case %(case)s", case=reading.case),
     fields=_labelled("status", "goals", "submitted_at", "decided_at", "return_reason",
-                     drafted_by_id=_l("Drafted by"), decided_by_id=_l("Decided by")),
+                     drafted_by_id=_l("Drafted by"), decided_by_id=_l("Decided by"),
+                     review_due_on=_l("Review due on")),
     hidden=("id", "case_id", "created_at"), values={"status": PLAN_STATUSES},
     references={"drafted_by_id": "person", "decided_by_id": "person"})
 describe_table(
     PlanAction, sentence=_plan_action_sentence,
     record=lambda reading: _("an action of the support plan of case %(case)s", case=reading.case),
     fields={"description": _lp("support plan", "Action"), "responsible": FIELDS["responsible"],
-            "due_date": FIELDS["due_date"]},
-    hidden=("id", "plan_id"))
+            "due_date": FIELDS["due_date"], "done_on": _l("Done on"), "done_by_id": _l("Recorded done by")},
+    hidden=("id", "plan_id"), references={"done_by_id": "person"})
 describe_table(
     PlanAuthor, sentence=_plan_author_sentence,
     record=lambda reading: _("the authors of the support plan of case %(case)s", case=reading.case),

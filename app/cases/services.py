@@ -6,6 +6,7 @@ itself. A refusal raises a `CaseRefused` and changes nothing.
 """
 from __future__ import annotations
 
+import calendar
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -41,6 +42,8 @@ PLAN_DRAFT_WORKING_DAYS = 5
 PLAN_APPROVAL_WORKING_DAYS = 7
 ISOLATION_MAX_DAYS = 15  # Decree 56/2017 art. 32: extensions included, unless a competent authority asks for longer
 CLOCK_SKEW = timedelta(minutes=5)
+# The review of Mẫu 06 (Decree 56/2017 art. 31), unless the plan sets its day: this many months after approval.
+REVIEW_MONTHS = 3
 
 
 class CaseRefused(Exception):
@@ -616,20 +619,24 @@ def _plan_problems(goals: str, actions: list[PlannedAction]) -> dict[str, list[s
     return problems
 
 
-def draft_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None) -> Plan:
+def draft_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None,
+               review_due_on: date | None = None) -> Plan:
     """Write the plan after the assessment, or rewrite it while it is still a draft or was returned."""
-    return _write_plan(case, user, goals, actions, version, "draft_plan")
+    return _write_plan(case, user, goals, actions, version, "draft_plan", review_due_on)
 
 
-def new_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None) -> Plan:
+def new_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None,
+             review_due_on: date | None = None) -> Plan:
     """After a review finds the child not yet safe: a new plan, with a new clock."""
-    return _write_plan(case, user, goals, actions, version, "new_plan")
+    return _write_plan(case, user, goals, actions, version, "new_plan", review_due_on)
 
 
 def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None,
-                step: str) -> Plan:
+                step: str, review_due_on: date | None = None) -> Plan:
     _require(case, step, user, version)
     problems = _plan_problems(goals, actions)
+    if review_due_on is not None and review_due_on <= utcnow().astimezone(local_zone()).date():
+        problems["review_due_on"] = [_("The review comes after today.")]
     if problems:
         raise Invalid(problems)
     plan = case.current_plan
@@ -639,12 +646,16 @@ def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction]
         if step == "new_plan":
             # A new plan answers a review that found the child not yet safe: an earlier closure proposal is void.
             case.closure_reason = case.closure_note = case.closure_proposed_by_id = None
+            # The earlier plan's actions give way to the new plan's, whose clock starts at its approval.
+            for deadline in [d for d in case.deadlines if d.name == "plan_action"]:
+                case.deadlines.remove(deadline)
             now = utcnow()
             _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
             _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))
     elif plan.status == "submitted":
         raise WrongState(_("The plan is waiting for approval; it can be changed once it is returned."))
     plan.goals, plan.status, plan.drafted_by_id = goals.strip(), "draft", user.id
+    plan.review_due_on = review_due_on
     plan.add_author(user)
     plan.actions = [PlanAction(description=a.description.strip(), responsible=a.responsible.strip(),
                                due_date=a.due_date) for a in actions]
@@ -681,9 +692,67 @@ def approve_plan(case: Case, user: User, version: int | None) -> Plan:
         raise NotAllowed(_("You drafted this plan; another commune leader must approve it."))
     plan.status, plan.decided_by_id, plan.decided_at = "approved", user.id, utcnow()
     _meet(case, "plan_approval", plan.decided_at)
+    if plan.review_due_on is None:
+        plan.review_due_on = months_after(plan.decided_at.astimezone(local_zone()).date(), REVIEW_MONTHS)
+    _set_deadline(case, "review", _end_of(plan.review_due_on))
+    _next_action_clock(case, plan)
     _take(case, "approve_plan", user)
     _commit(case, version)
     return plan
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later, or the last day of that month when it is shorter (30 November for 31 August)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _end_of(day: date) -> datetime:
+    """The last second of `day`, local time: a date in a plan is due until that day is over."""
+    return datetime.combine(day, datetime.max.time(), tzinfo=local_zone()).replace(microsecond=0)
+
+
+def _next_action_clock(case: Case, plan: Plan) -> None:
+    """The plan's actions count (art. 29): the clock runs to the earliest action not yet done; met when all are."""
+    waiting = [action.due_date for action in plan.actions if action.done_on is None]
+    if waiting:
+        _set_deadline(case, "plan_action", _end_of(min(waiting)))
+    else:
+        _meet(case, "plan_action", utcnow())
+
+
+def complete_action(case: Case, user: User, action_id: int | None, done_on: date | None,
+                    version: int | None) -> PlanAction:
+    """An action of the approved plan is done: on which day, recorded by whom. The next action's date runs."""
+    _require(case, "complete_action", user, version)
+    plan = case.current_plan
+    action = next((a for a in plan.actions if a.id == action_id), None) if plan else None
+    problems: dict[str, list[str]] = {}
+    if action is None or plan.status != "approved":
+        problems["action"] = [_("Choose an action of the approved plan.")]
+    elif action.done_on is not None:
+        problems["action"] = [_("This action was already recorded as done.")]
+    today = utcnow().astimezone(local_zone()).date()
+    if done_on is None:
+        problems["done_on"] = [_("Give the day it was done.")]
+    elif done_on > today:
+        problems["done_on"] = [_("This is in the future.")]
+    if problems:
+        raise Invalid(problems)
+    action.done_on, action.done_by_id = done_on, user.id
+    _next_action_clock(case, plan)
+    _take(case, "complete_action", user)
+    _commit(case, version)
+    return action
+
+
+def overdue_actions(case: Case, today: date) -> list[PlanAction]:
+    """The current plan's actions past their date and not done, as the case page marks them."""
+    plan = case.current_plan
+    if plan is None or plan.status != "approved":
+        return []
+    return [action for action in plan.actions if action.overdue(today)]
 
 
 def return_plan(case: Case, user: User, reason: str, version: int | None) -> Plan:
@@ -767,6 +836,7 @@ def review(case: Case, user: User, scores: dict[str, str], note: str | None, ver
     result = Review(scores={criterion: scores[criterion] for criterion in REVIEW_CRITERIA}, note=note or None,
                     created_by_id=user.id)
     case.reviews.append(result)
+    _meet(case, "review", utcnow())
     _take(case, "review", user)
     _commit(case, version)
     return result
@@ -838,6 +908,8 @@ def _possible(case: Case, user: User, step: str) -> bool:
         return case.proposed_isolation is not None
     if step == "approve_closure":
         return case.closure_reason is not None
+    if step == "complete_action":
+        return plan is not None and plan.status == "approved" and any(a.done_on is None for a in plan.actions)
     return True
 
 
@@ -859,10 +931,13 @@ ANSWERS = {
     "plan_draft": ("submit_plan", "draft_plan", "new_plan"),
     "plan_approval": ("approve_plan", "return_plan", "submit_plan", "draft_plan", "new_plan"),
     "isolation_end": ("end_isolation",),
+    "plan_action": ("complete_action",),
+    "review": ("review",),
 }
 # Of clocks due at the same moment, the child's safety first: emergency measures within 12 hours of the report
 # (Decree 56/2017 art. 26.3), then the initial assessment.
-PRECEDENCE = ("emergency_measures", "initial_assessment", "isolation_end", "plan_draft", "plan_approval")
+PRECEDENCE = ("emergency_measures", "initial_assessment", "isolation_end", "plan_draft", "plan_approval", "plan_action",
+              "review")
 # With no clock running: the follow-up of a plan under way (Mẫu 06), then its closure.
 FOLLOW_UP = ("review", "propose_closure")
 MAX_DUTY_STEPS = 2
@@ -879,6 +954,8 @@ def next_duty(case: Case, user: User) -> Duty | None:
     if deciding:
         return Duty(case.deadline("emergency_measures") if case.deadline("emergency_measures")
                     and case.deadline("emergency_measures").met_at is None else None, deciding)
+    if case.closure_reason is not None and "approve_closure" in available:
+        return Duty(None, ("approve_closure",))
     clocks = sorted(case.open_deadlines(), key=lambda deadline: (deadline.due_at, PRECEDENCE.index(deadline.name)))
     for deadline in clocks:
         steps = _answers(case, deadline.name, available)

@@ -17,7 +17,8 @@ from wtforms import FieldList, SelectChoice
 from app.access import record_refusal, refuse, requires, scoped_children
 from app.audit.models import MAX_ENTRY_ID
 from app.cases import checklist, queries, services, workflow
-from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DeclineIsolationForm, DetailForm, EditForm,
+from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, CompleteActionForm, DeclineIsolationForm,
+                             DetailForm, EditForm,
                              EmergencyForm, EndIsolationForm, IntakeForm, IsolationForm, PlanForm, ReasonForm,
                              ReviewForm, TimelineForm, VersionedForm)
 from app.cases.history import history_items
@@ -30,7 +31,7 @@ from app.children.services import probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.forms import person_choices
-from app.i18n import display_datetime
+from app.i18n import display_date, display_datetime
 from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
@@ -172,9 +173,13 @@ def _forms_for(case: Case) -> dict:
     version = {"version": case.version}
     now_local = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
     plan = case.current_plan
-    plan_data = {"goals": plan.goals, "actions": [{"description": a.description, "responsible": a.responsible,
-                                                  "due_date": a.due_date} for a in plan.actions]} if plan else {}
+    plan_data = {"goals": plan.goals, "review_due_on": plan.review_due_on,
+                 "actions": [{"description": a.description, "responsible": a.responsible,
+                              "due_date": a.due_date} for a in plan.actions]} if plan else {}
+    complete = CompleteActionForm(data={**version, "done_on": now_local.date()})
+    complete.action.choices = _undone_choices(case)
     return {
+        "complete_action": complete,
         "edit": EditForm(data={**version, "description": case.description, "place": case.place,
                                "action_taken": case.action_taken, "immediate_danger": case.immediate_danger,
                                "categories": case.categories,
@@ -192,6 +197,12 @@ def _forms_for(case: Case) -> dict:
         "closure": ClosureForm(data=version),
         "confirm": VersionedForm(data=version),
     }
+
+
+def _undone_choices(case: Case) -> list[tuple[int, str]]:
+    plan = case.current_plan
+    return [(action.id, f"{action.description} · {display_date(action.due_date)}")
+            for action in (plan.actions if plan else []) if action.done_on is None]
 
 
 @dataclass
@@ -222,7 +233,7 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
     authors = queries.full_names([author.user_id for author in plan.authors]) if plan else {}
     page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, form_keys=FORM_KEYS,
                            actions=actions, duty=duty, plan_steps=plan_steps, other_steps=other_steps,
-                           story=case_story(case),
+                           story=case_story(case), today=utcnow().astimezone(local_zone()).date(),
                            failure=failure, author_names=authors, **extra, **labels())
     services.record_view(case)
     return page, status
@@ -253,7 +264,8 @@ STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), 
               "draft_plan": ("plan", PlanForm),
               "new_plan": ("plan", PlanForm), "submit_plan": ("confirm", VersionedForm),
               "approve_plan": ("confirm", VersionedForm), "return_plan": ("reason", ReasonForm),
-              "log": ("log", TimelineForm), "review": ("review", ReviewForm),
+              "log": ("log", TimelineForm), "complete_action": ("complete_action", CompleteActionForm),
+              "review": ("review", ReviewForm),
               "propose_closure": ("closure", ClosureForm), "approve_closure": ("confirm", VersionedForm),
               "reopen": ("reason", ReasonForm)}
 FORM_KEYS = {step: key for step, (key, _form) in STEP_FORMS.items()}
@@ -312,7 +324,9 @@ def _call(step: str, case: Case, form):
     if step in ("draft_plan", "new_plan"):
         actions = [action for _number, action in _planned_rows(form)]
         write = services.draft_plan if step == "draft_plan" else services.new_plan
-        return write(case, user, form.goals.data or "", actions, version)
+        return write(case, user, form.goals.data or "", actions, version, form.review_due_on.data)
+    if step == "complete_action":
+        return services.complete_action(case, user, form.action.data, form.done_on.data, version)
     if step == "log":
         return services.log(case, user, form.kind.data, _aware(form.occurred_at.data), form.text.data or "")
     if step == "review":
@@ -336,6 +350,8 @@ def take_step(reference, step):
     case = _load(reference)
     key, form_class = STEP_FORMS[step]
     form = form_class()
+    if step == "complete_action":
+        form.action.choices = _undone_choices(case)
     if not form.validate_on_submit():
         return _shown(case, {key: form}, Failure(step, _("Check the fields marked below.")), status=422)
     try:

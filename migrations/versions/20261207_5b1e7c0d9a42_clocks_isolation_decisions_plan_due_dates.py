@@ -20,8 +20,8 @@ OUTSIDE_THE_APPLICATION = "current_setting('audit.application', true) IS DISTINC
 OLD_ACTIONS = ('edit', 'assess', 'emergency', 'end_isolation', 'detail', 'draft_plan', 'submit_plan', 'approve_plan',
                'return_plan', 'log', 'review', 'new_plan', 'propose_closure', 'approve_closure', 'reopen')
 NEW_ACTIONS = ('edit', 'assess', 'emergency', 'propose_isolation', 'decide_isolation', 'decline_isolation',
-               'end_isolation', 'detail', 'draft_plan', 'submit_plan', 'approve_plan', 'return_plan', 'log', 'review',
-               'new_plan', 'propose_closure', 'approve_closure', 'reopen')
+               'end_isolation', 'detail', 'draft_plan', 'submit_plan', 'approve_plan', 'return_plan', 'log',
+               'complete_action', 'review', 'new_plan', 'propose_closure', 'approve_closure', 'reopen')
 
 
 def _measure_columns() -> tuple[sa.Column, ...]:
@@ -65,6 +65,12 @@ def upgrade():
     with op.batch_alter_table('case_steps', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_case_steps_action'), type_='check')
         batch_op.create_check_constraint(op.f('ck_case_steps_action'), _actions_check(NEW_ACTIONS))
+    # Plan actions done, and the review's day (Decree 56/2017 arts. 29-31).
+    op.add_column('plans', sa.Column('review_due_on', sa.Date(), nullable=True))
+    with op.batch_alter_table('plan_actions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('done_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('done_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_plan_actions_done_by_id_users'), 'users', ['done_by_id'], ['id'])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE TRIGGER service_standards_audit_outside_change AFTER INSERT OR UPDATE OR DELETE ON "
                    f"service_standards FOR EACH ROW WHEN ({OUTSIDE_THE_APPLICATION}) "
@@ -74,7 +80,13 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER service_standards_audit_outside_change ON service_standards")
-    op.execute("DELETE FROM case_steps WHERE action IN ('propose_isolation', 'decide_isolation', 'decline_isolation')")
+    with op.batch_alter_table('plan_actions', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_plan_actions_done_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('done_by_id')
+        batch_op.drop_column('done_on')
+    op.drop_column('plans', 'review_due_on')
+    op.execute("DELETE FROM case_steps WHERE action IN "
+               "('propose_isolation', 'decide_isolation', 'decline_isolation', 'complete_action')")
     with op.batch_alter_table('case_steps', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_case_steps_action'), type_='check')
         batch_op.create_check_constraint(op.f('ck_case_steps_action'), _actions_check(OLD_ACTIONS))

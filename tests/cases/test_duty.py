@@ -92,14 +92,27 @@ def test_the_leader_who_drafted_the_plan_only_waits(leader, make_user):
     assert services.next_duty(case, make_user("commune_leader")).steps == ("approve_plan", "return_plan")
 
 
-def test_a_plan_under_way_is_followed_by_a_review(worker, leader):
+def test_a_plan_under_way_is_followed_by_a_review_on_its_day(worker, leader):
     case = approved(make_case(worker), worker, leader)
+    duty = services.next_duty(case, worker)
+    assert (duty.deadline.name, duty.steps) == ("review", ("review",))
+
+
+def test_with_the_review_done_and_the_actions_recorded_the_follow_up_is_offered(worker, leader):
+    case = followed_up(approved(make_case(worker), worker, leader), worker)
     duty = services.next_duty(case, worker)
     assert (duty.deadline, duty.steps) == (None, ("review", "propose_closure"))
 
 
+def followed_up(case, worker):
+    services.review(case, worker, dict.fromkeys(("safety", "health", "education", "family_care"), "low"), None,
+                    case.version)
+    services.complete_action(case, worker, case.current_plan.actions[0].id, date.today(), case.version)
+    return case
+
+
 def test_a_proposed_closure_waits_for_a_leader_s_decision(worker, leader):
-    case = approved(make_case(worker), worker, leader)
+    case = followed_up(approved(make_case(worker), worker, leader), worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     assert services.next_duty(case, worker).steps == ()
     assert services.next_duty(case, leader).steps == ("approve_closure",)
@@ -131,7 +144,7 @@ STATES = ("reported", "isolation_proposed", "isolated", "assessing", "drafted", 
           "in_progress", "monitoring", "closure_proposed", "closed")
 # The steps whose service asks more than the state machine's table (status and role), whatever is typed.
 CONDITIONAL = ("draft_plan", "submit_plan", "approve_plan", "return_plan", "propose_isolation", "decide_isolation",
-               "decline_isolation", "end_isolation", "approve_closure")
+               "decline_isolation", "end_isolation", "complete_action", "approve_closure")
 
 
 def case_in(state, worker, leader) -> Case:
@@ -173,6 +186,8 @@ def take(case, user, step):
         "end_isolation": lambda: services.end_isolation(case, user, date.today(), "Trẻ về nhà", version),
         "propose_isolation": lambda: services.propose_isolation(case, user, PROPOSAL, version),
         "decide_isolation": lambda: services.decide_isolation(case, user, version),
+        "complete_action": lambda: services.complete_action(
+            case, user, case.current_plan.actions[0].id if case.current_plan else None, date.today(), version),
         "decline_isolation": lambda: services.decline_isolation(case, user, "Trẻ đã an toàn", version),
         "detail": lambda: services.record_detailed_assessment(case, user, "Họp trường hợp", None, version),
         "draft_plan": lambda: services.draft_plan(case, user, "Trẻ an toàn", [ACTION], version),

@@ -22,8 +22,8 @@ def put_in(case, status):
 def ready_for(case, action, worker):
     """What the step needs besides the status: a plan drafted or submitted by the worker, a closure proposal, an
     isolation under way; so that every step the table allows is seen to succeed."""
-    if action in ("submit_plan", "approve_plan", "return_plan"):
-        status = "draft" if action == "submit_plan" else "submitted"
+    if action in ("submit_plan", "approve_plan", "return_plan", "complete_action"):
+        status = {"submit_plan": "draft", "complete_action": "approved"}.get(action, "submitted")
         plan = Plan(drafted_by_id=worker.id, goals="Mục tiêu", status=status,
                     actions=[PlanAction(description="Thăm nhà", responsible="Cán bộ xã", due_date=utcnow().date())],
                     authors=[PlanAuthor(user_id=worker.id)])
@@ -66,6 +66,8 @@ def attempt(case, action, user):
             "Cha đánh trẻ", "Nhà bà ngoại", "Bà ngoại", utcnow().date(), utcnow().date() + timedelta(days=5)),
             case.version),
         "decide_isolation": lambda: services.decide_isolation(case, user, case.version),
+        "complete_action": lambda: services.complete_action(case, user, case.current_plan.actions[0].id,
+                                                            utcnow().date(), case.version),
         "decline_isolation": lambda: services.decline_isolation(case, user, "Trẻ đã an toàn", case.version),
         "reopen": lambda: services.reopen(case, user, "Tái diễn", case.version),
     }

@@ -116,7 +116,8 @@ def test_every_cell_of_a_known_set_of_cases(client, make_user, known):
         "due": 5, "met_on_time": 1, "met_late": 2, "missed_open": 1, "not_yet_due": 1}
     assert cells(deadlines, "missed_open")["emergency_measures"] == 1
     assert cells(deadlines, "due") == {"initial_assessment": 5, "emergency_measures": 1, "plan_draft": 0,
-                                       "plan_approval": 0, "isolation_end": 0, "total": 6}
+                                       "plan_approval": 0, "isolation_end": 0, "plan_action": 0, "review": 0,
+                                       "total": 6}
     assert cells(result["time_to_assessment"], "value") == {"median_hours": 120.0, "assessed": 3, "not_assessed": 2}
     assert cells(result["referrals"], "sent") == {"pending_approval": 1, "sent": 0, "accepted": 1, "completed": 0,
                                                   "declined": 0, "rejected": 0, "withdrawn": 0, "total": 2}
