@@ -67,7 +67,11 @@ class EmergencyForm(VersionedForm):
 
 
 class IsolationForm(VersionedForm):
-    """The worker's proposal of a temporary isolation (Mẫu 07), for a commune leader to decide."""
+    """The worker's proposal of a temporary isolation (Mẫu 07), for a commune leader to decide. Prefixed, since the
+    page may also hold the report's correction and the plan's return form, whose fields have the same names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="isolation", **kwargs)
 
     reason = TextAreaField(_l("Why the child must be isolated"), validators=[InputRequired(), Length(max=20000)])
     place = StringField(_l("Where the child stays"), validators=[InputRequired(), Length(max=300)])

@@ -143,13 +143,14 @@ def test_the_worker_proposes_an_isolation_and_the_leader_decides_it_from_the_cas
     case = make_case(worker, immediate_danger=True)
     today = utcnow().astimezone(local_zone()).date()
     english(client)
+    proposal = {"isolation-version": case.version, "isolation-reason": "Cha đánh trẻ",
+                "isolation-place": "Nhà bà ngoại", "isolation-with_whom": "Bà ngoại",
+                "isolation-first_day": today.isoformat()}
     response = client.post(f"/cases/{case.reference}/propose_isolation", data={
-        "version": case.version, "reason": "Cha đánh trẻ", "place": "Nhà bà ngoại", "with_whom": "Bà ngoại",
-        "first_day": today.isoformat(), "last_day": (today + timedelta(days=20)).isoformat()})
+        **proposal, "isolation-last_day": (today + timedelta(days=20)).isoformat()})
     assert response.status_code == 422 and "at the written request of a competent authority" in response.text
     response = client.post(f"/cases/{case.reference}/propose_isolation", data={
-        "version": case.version, "reason": "Cha đánh trẻ", "place": "Nhà bà ngoại", "with_whom": "Bà ngoại",
-        "first_day": today.isoformat(), "last_day": (today + timedelta(days=5)).isoformat()})
+        **proposal, "isolation-last_day": (today + timedelta(days=5)).isoformat()})
     assert response.status_code == 302
     assert "step-decide_isolation" not in client.get(f"/cases/{case.reference}").text
     client.post("/auth/sign-out")
