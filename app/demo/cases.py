@@ -62,6 +62,12 @@ def seed_cases() -> int:
                                                                                              "sexual_abuse"))
         case = services.open_case(worker, worker.unit, report, child_details=details)
         _advance(case, target, worker, leaders[worker.unit_id], chance)
+        if number == 0:
+            # A child in danger: the worker proposed an isolation, which waits for the leader (art. 32).
+            today = now.date()
+            services.propose_isolation(case, worker, services.IsolationProposal(
+                reason="Cha đánh trẻ nhiều lần, trẻ không an toàn ở nhà.", place="Nhà bà ngoại, thôn 2",
+                with_whom="Bà ngoại của trẻ", first_day=today, last_day=today + timedelta(days=7)), case.version)
         if target == "assessing" and number % 2:
             # As if the assessment were a week old: the plan is now overdue.
             case.deadline("plan_draft").due_at = now - timedelta(days=1)
