@@ -457,6 +457,9 @@ def propose_isolation(case: Case, user: User, proposal: IsolationProposal, versi
     if problems:
         raise Invalid(problems)
     extended = _isolation_days(case, first, last) > ISOLATION_MAX_DAYS
+    # An isolation proposed for a report not marked as dangerous is danger found now: the leader's 12 hours run
+    # from this moment (art. 26.3), unless this episode's clock already runs.
+    _start_emergency_clock(case, utcnow())
     record = EmergencyMeasure(
         description=proposal.reason.strip(), taken_at=utcnow(), isolation=True, isolation_status="proposed",
         isolation_place=proposal.place.strip(), isolation_with=proposal.with_whom.strip(), isolation_from=first,

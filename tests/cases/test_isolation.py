@@ -36,6 +36,16 @@ def test_the_worker_proposes_where_with_whom_and_why_and_nothing_is_decided_yet_
     assert case.ongoing_isolation is None
 
 
+def test_an_isolation_proposed_for_a_report_without_danger_starts_the_12_hours_then_art_26_3(worker):
+    case = make_case(worker, immediate_danger=False, received_at=utcnow() - timedelta(days=1))
+    today = utcnow().date()
+    proposed = utcnow()
+    services.propose_isolation(case, worker, proposal(today, today + timedelta(days=5)), case.version)
+    clock = case.deadline("emergency_measures")
+    assert case.immediate_danger and clock.met_at is None
+    assert proposed + timedelta(hours=12) <= clock.due_at <= utcnow() + timedelta(hours=12)
+
+
 def test_a_proposal_needs_where_with_whom_why_and_its_days(worker):
     case = make_case(worker)
     with pytest.raises(services.Invalid) as refusal:
