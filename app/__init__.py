@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.children.views import bp as children_bp
     from app.deadlines.views import bp as holidays_bp
     from app.documents.views import bp as documents_bp
+    from app.deadlines.views import standards_bp
     from app.escalations.views import bp as escalations_bp
     from app.notifications.views import bp as notifications_bp
     from app.referrals.views import bp as referrals_bp
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(holidays_bp)
+    app.register_blueprint(standards_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(escalations_bp)
     app.register_blueprint(notifications_bp)

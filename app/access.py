@@ -59,6 +59,8 @@ CAPABILITIES = {
     # A second person approves each grant of a role that reads cases (app/users/approvals.py, `may_approve`).
     "accounts.approve": {Role.ADMIN, Role.PROVINCE_OFFICER},
     "holidays.manage": {Role.ADMIN},
+    # The province's service standards (deadlines the law leaves to it), kept like the holidays.
+    "standards.manage": {Role.ADMIN},
     "audit.read": {Role.INSPECTOR, Role.PROVINCE_OFFICER},
     # Administrators see no child or case data at all (DESIGN.md section 1).
     "cases.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
@@ -163,6 +165,12 @@ def may_keep_holidays(user) -> bool:
     """The holiday calendar is one for the whole installation, moving every unit's deadlines: only an
     administrator of a top-level unit (a province) keeps it; other administrators read it."""
     return can(user, "holidays.manage") and user.unit.parent_id is None
+
+
+def may_set_standards(user) -> bool:
+    """A province's service standards move the deadlines of all its communes: only an administrator of the province
+    itself sets them; administrators below it read them."""
+    return can(user, "standards.manage") and user.unit.parent_id is None
 
 
 def may_place_in(manager, unit: Unit) -> bool:

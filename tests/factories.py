@@ -140,3 +140,13 @@ def record_review(case, by, scores=None, note=None, **notes):
     from app.cases.services import review
 
     return review(case, by, scores or GOOD_REVIEW, note, case.version, notes=notes)
+
+
+def isolate(case, worker, leader, first, last, **extension):
+    """A temporary isolation from `first` to `last`, proposed by `worker` and decided by `leader` (art. 32)."""
+    from app.cases.services import IsolationProposal, decide_isolation, propose_isolation
+
+    propose_isolation(case, worker, IsolationProposal(
+        reason="Cha đánh trẻ nhiều lần", place="Nhà bà ngoại", with_whom="Bà ngoại Trần Thị Mơ", first_day=first,
+        last_day=last, **extension), case.version)
+    return decide_isolation(case, leader, case.version)

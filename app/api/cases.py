@@ -12,11 +12,12 @@ from app.access import record_refusal, refuse, requires
 from app.api import bp
 from app.api.errors import ApiError, error_response, json_body, number_argument
 from app.cases import queries, services
-from app.cases.models import CATEGORIES, REVIEW_CRITERIA, RISK_LEVELS, Case, Review
+from app.cases.models import CATEGORIES, REVIEW_CRITERIA, RISK_LEVELS, Case, EmergencyMeasure, Review
 from app.cases.workflow import STATUSES
 from app.children.models import Child
 from app.children.services import ChildDetails, too_old_message
 from app.dates import OUT_OF_RANGE, in_range
+from app.deadlines.services import local_zone
 from app.extensions import db
 from app.input_guard import MAX_ID, whole_number
 from app.orm import utcnow
@@ -27,6 +28,7 @@ DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
 def case_json(case: Case, now: datetime | None = None) -> dict:
     now = now or utcnow()
+    today = now.astimezone(local_zone()).date()
     child = case.child
     plan = case.current_plan
     return {
@@ -48,12 +50,17 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
                        "met_at": deadline.met_at.isoformat() if deadline.met_at else None,
                        "overdue": deadline.overdue(now)} for deadline in case.deadlines],
         "plan": None if plan is None else {"status": plan.status, "goals": plan.goals,
-                                           "actions": [{"description": a.description, "responsible": a.responsible,
-                                                        "due_date": a.due_date.isoformat()} for a in plan.actions]},
+                                           "review_due_on": _day(plan.review_due_on),
+                                           "actions": [{"id": a.id, "description": a.description,
+                                                        "responsible": a.responsible,
+                                                        "due_date": a.due_date.isoformat(), "done_on": _day(a.done_on),
+                                                        "overdue": plan.status == "approved" and a.overdue(today)}
+                                                       for a in plan.actions]},
         "closure_reason": case.closure_reason,
         "closure_note": case.closure_note,
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
         "reviews": [review_json(review) for review in case.reviews],
+        "isolations": [isolation_json(measure) for measure in case.emergency_measures if measure.isolation],
         "escalations": [{"id": e.id, "to_unit": e.to_unit.code, "reason": e.reason,
                          "explanation": e.explanation, "automatic": e.automatic,
                          "raised_at": e.raised_at.isoformat(),
@@ -72,6 +79,24 @@ def review_json(review: Review) -> dict:
         return {**shared, "criteria": "former", "scores": review.former_scores or {}, "notes": {}}
     return {**shared, "criteria": "mau_06", "scores": {key: review.score(key) for key in REVIEW_CRITERIA},
             "notes": {key: review.criterion_note(key) for key in REVIEW_CRITERIA}}
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def isolation_json(measure: EmergencyMeasure) -> dict:
+    """A temporary isolation (Decree 56/2017 art. 32, Mẫu 07): the proposal, the leader's decision, its end."""
+    return {"id": measure.id, "status": measure.isolation_status, "reason": measure.description,
+            "place": measure.isolation_place, "with_whom": measure.isolation_with,
+            "first_day": _day(measure.isolation_from), "last_day": _day(measure.isolation_until),
+            "extension_authority": measure.extension_authority, "extension_number": measure.extension_number,
+            "extension_date": _day(measure.extension_date),
+            "proposed_by": measure.created_by.username, "proposed_at": measure.taken_at.isoformat(),
+            "decided_by": measure.decider.username if measure.decider else None,
+            "decided_by_name": measure.decided_by, "decided_at": _day(measure.decided_at),
+            "decision_note": measure.decision_note, "ended_on": _day(measure.isolation_ended_on),
+            "end_note": measure.isolation_end_note}
 
 
 class Fields:
@@ -375,16 +400,28 @@ def _prepare(case: Case, step: str, fields: Fields):
         return partial(services.record_detailed_assessment, case, user, fields.text("summary") or "",
                        fields.text("meeting_minutes"))
     if step == "emergency-measures":
+        if fields.flag("isolation"):
+            # Isolation is the commune chairman's decision (Decree 56/2017 art. 32): proposed, then decided.
+            fields._fail("isolation", _("A temporary isolation is proposed (isolation-proposal) and decided by a "
+                                        "commune leader (isolation-decision)."))
         return partial(services.record_emergency, case, user, services.Emergency(
-            description=fields.text("description") or "", taken_at=fields.moment("taken_at", required=True),
-            isolation=fields.flag("isolation"), isolation_place=fields.text("isolation_place"),
-            isolation_from=fields.day("isolation_from"), isolation_until=fields.day("isolation_until"),
-            decided_by=fields.text("decided_by")))
+            description=fields.text("description") or "", taken_at=fields.moment("taken_at", required=True)))
+    if step == "isolation-proposal":
+        return partial(services.propose_isolation, case, user, services.IsolationProposal(
+            reason=fields.text("reason") or "", place=fields.text("place") or "",
+            with_whom=fields.text("with_whom") or "", first_day=fields.day("first_day"),
+            last_day=fields.day("last_day"), extension_authority=fields.text("extension_authority"),
+            extension_number=fields.text("extension_number"), extension_date=fields.day("extension_date")))
+    if step == "isolation-refusal":
+        return partial(services.decline_isolation, case, user, fields.text("reason") or "")
     if step == "isolation-end":
         return partial(services.end_isolation, case, user, fields.day("ended_on"), fields.text("note") or "")
     if step in ("plan", "new-plan"):
         write = services.draft_plan if step == "plan" else services.new_plan
-        return partial(write, case, user, fields.text("goals") or "", _planned_actions(fields))
+        planned, review_due_on = _planned_actions(fields), fields.day("review_due_on")
+        return lambda version: write(case, user, fields.text("goals") or "", planned, version, review_due_on)
+    if step == "plan-action-done":
+        return partial(services.complete_action, case, user, fields.whole("action"), fields.day("done_on"))
     if step == "timeline":
         return partial(services.log, case, user, fields.text("kind") or "",
                        fields.moment("occurred_at", required=True), fields.text("text") or "")
@@ -397,7 +434,7 @@ def _prepare(case: Case, step: str, fields: Fields):
     if step == "closure-proposal":
         return partial(services.propose_closure, case, user, fields.text("reason") or "", fields.text("note"))
     act = {"plan-submission": services.submit_plan, "plan-approval": services.approve_plan,
-           "closure-approval": services.approve_closure}[step]
+           "closure-approval": services.approve_closure, "isolation-decision": services.decide_isolation}[step]
     return partial(act, case, user)
 
 
@@ -420,10 +457,12 @@ def _scores(fields: Fields, name: str) -> dict:
     return given
 
 
-STEPS = ("assessment", "detailed-assessment", "emergency-measures", "isolation-end", "plan", "new-plan",
+STEPS = ("assessment", "detailed-assessment", "emergency-measures", "isolation-proposal", "isolation-decision",
+         "isolation-refusal", "isolation-end", "plan", "new-plan", "plan-action-done",
          "plan-submission", "plan-approval", "plan-return", "timeline", "review", "closure-proposal",
          "closure-approval", "reopening")
-CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "plan", "new-plan", "timeline", "review"}
+CREATING_STEPS = {"assessment", "detailed-assessment", "emergency-measures", "isolation-proposal", "plan", "new-plan",
+                  "timeline", "review"}
 
 
 @bp.post("/cases/<reference>/<any(" + ", ".join(f'"{step}"' for step in STEPS) + "):step>")

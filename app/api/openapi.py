@@ -65,6 +65,7 @@ NULLABLE_TEXT = {"type": "string", "nullable": True}
 MOMENT = {"type": "string", "format": "date-time"}
 NULLABLE_MOMENT = {"type": "string", "format": "date-time", "nullable": True}
 DAY = {"type": "string", "format": "date"}
+NULLABLE_DAY = {"type": "string", "format": "date", "nullable": True}
 FLAG = {"type": "boolean"}
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 UNIT_CODE = {"type": "string", "minLength": 1, "maxLength": Unit.code.type.length, "description": "Unit code"}
@@ -184,7 +185,9 @@ REPORT = {"source": one_of(SOURCES), "received_at": MOMENT,
 PLANNED_ACTION = body({"description": text(2000, required=True), "responsible": text(200, required=True),
                        "due_date": DAY}, required=("description", "responsible", "due_date"))
 PLAN = body({"goals": text(20000, required=True),
-             "actions": {"type": "array", "minItems": 1, "items": PLANNED_ACTION}}, required=("goals", "actions"))
+             "actions": {"type": "array", "minItems": 1, "items": PLANNED_ACTION},
+             "review_due_on": {**DAY, "description": "The day of the review (Mẫu 06), after today; left out: 3 "
+                               "months after the plan's approval"}}, required=("goals", "actions"))
 REASON = body({"reason": text(5000, required=True)}, required=("reason",))
 
 # Each step of a case: (summary, its body or None, 201 when it adds a record, If-Match required).
@@ -195,15 +198,35 @@ STEPS = {
     "detailed-assessment": ("The detailed assessment and the case meeting's minutes.",
                             body({"summary": text(20000, required=True), "meeting_minutes": text(50000)},
                                  required=("summary",)), True, True),
-    "emergency-measures": ("Emergency measures; a temporary isolation lasts 15 days at most.",
-                           body({"description": text(20000, required=True), "taken_at": MOMENT, "isolation": FLAG,
-                                 "isolation_place": text(300), "isolation_from": DAY, "isolation_until": DAY,
-                                 "decided_by": text(200)}, required=("description", "taken_at")), True, True),
-    "isolation-end": ("The end of the temporary isolation, and what followed for the child.",
+    "emergency-measures": ("Emergency measures (Decree 56/2017 art. 26.3). A temporary isolation is not recorded "
+                           "here: `isolation: true` answers 422; it is proposed and decided (isolation-proposal, "
+                           "isolation-decision).",
+                           body({"description": text(20000, required=True), "taken_at": MOMENT,
+                                 "isolation": {"type": "boolean", "enum": [False]}},
+                                required=("description", "taken_at")), True, True),
+    "isolation-proposal": ("Propose a temporary isolation (Decree 56/2017 art. 32, Mẫu 07): why, where, with whom, "
+                           "from first_day to last_day, 15 days at most; longer only with the competent authority's "
+                           "written request (extension_authority, extension_number, extension_date). One proposal "
+                           "waits at a time.",
+                           body({"reason": text(20000, required=True), "place": text(300, required=True),
+                                 "with_whom": text(300, required=True), "first_day": DAY, "last_day": DAY,
+                                 "extension_authority": text(300), "extension_number": text(60),
+                                 "extension_date": DAY},
+                                required=("reason", "place", "with_whom", "first_day", "last_day")), True, True),
+    "isolation-decision": ("A commune leader decides the proposed isolation; the decision names them, answers the "
+                           "12-hour deadline and sets the isolation_end deadline.", None, False, True),
+    "isolation-refusal": ("A commune leader declines the proposed isolation, saying why.", REASON, False, True),
+    "isolation-end": ("The end of the temporary isolation, and what followed for the child; before its last day, "
+                      "only a commune leader may end it (403 for others).",
                       body({"ended_on": DAY, "note": text(5000, required=True)}, required=("ended_on", "note")),
                       False, True),
     "plan": ("Draft (or redraft) the support plan.", PLAN, True, True),
     "new-plan": ("A new plan for a case whose plan is in progress.", PLAN, True, True),
+    "plan-action-done": ("Record an action of the approved plan as done (action: its id in plan.actions). Actions "
+                         "past their due_date and not done are overdue: the case's plan_action deadline runs to the "
+                         "earliest one.",
+                         body({"action": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "done_on": DAY},
+                              required=("action", "done_on")), False, True),
     "plan-submission": ("Submit the plan for a commune leader's approval.", None, False, True),
     "plan-approval": ("Approve the plan (a commune leader who wrote no version of it).", None, False, True),
     "plan-return": ("Return the plan to its authors, saying why.", REASON, False, True),
@@ -306,7 +329,9 @@ DOCUMENT = {
                          "received_at": MOMENT, "immediate_danger": FLAG, "description": TEXT,
                          "place": NULLABLE_TEXT, "assigned_worker": NULLABLE_TEXT,
                          "child": {"type": "object"}, "deadlines": {"type": "array", "items": {"type": "object"}},
-                         "plan": {"type": "object", "nullable": True},
+                         "plan": {"type": "object", "nullable": True,
+                                  "description": "status, goals, review_due_on (the Mẫu 06 review's day), actions: "
+                                  "{id, description, responsible, due_date, done_on, overdue}"},
                          "closure_reason": one_of(CLOSURE_REASONS, nullable=True),
                          "harm_status": one_of(HARM_STATUSES, nullable=True), "harm_foreseen": NULLABLE_TEXT,
                          "reporter": {"type": "object", "nullable": True, "description": "{name, contact} where "
@@ -316,6 +341,7 @@ DOCUMENT = {
                          "closure_note": NULLABLE_TEXT, "closed_at": NULLABLE_MOMENT,
                          "reviews": {"type": "array", "items": {"$ref": "#/components/schemas/Review"}},
                          "escalations": {"type": "array", "items": {"type": "object"}},
+                         "isolations": {"type": "array", "items": {"$ref": "#/components/schemas/Isolation"}},
                          "version": {"type": "integer"}, "created_at": MOMENT, "updated_at": MOMENT}},
             "Review": {"type": "object",
                        "description": "A review: on Mẫu 06's criteria (`criteria` mau_06), or recorded before them "
@@ -326,6 +352,20 @@ DOCUMENT = {
                                       "scores": {"type": "object", "additionalProperties": TEXT},
                                       "notes": {"type": "object", "additionalProperties": NULLABLE_TEXT},
                                       "note": NULLABLE_TEXT, "created_at": MOMENT, "created_by": NULLABLE_TEXT}},
+            "Isolation": {"type": "object", "description": "A temporary isolation (Decree 56/2017 art. 32, Mẫu "
+                          "07): proposed by a worker, decided or declined by a commune leader (named in decided_by, "
+                          "a username, and decided_by_name as it was then), ended on ended_on.",
+                          "required": ["id", "status", "reason", "place", "with_whom", "first_day", "last_day"],
+                          "properties": {
+                              "id": {"type": "integer"},
+                              "status": {"type": "string", "enum": ["proposed", "decided", "declined"]},
+                              "reason": TEXT, "place": NULLABLE_TEXT, "with_whom": NULLABLE_TEXT,
+                              "first_day": NULLABLE_DAY, "last_day": NULLABLE_DAY,
+                              "extension_authority": NULLABLE_TEXT, "extension_number": NULLABLE_TEXT,
+                              "extension_date": NULLABLE_DAY, "proposed_by": TEXT, "proposed_at": MOMENT,
+                              "decided_by": NULLABLE_TEXT, "decided_by_name": NULLABLE_TEXT,
+                              "decided_at": NULLABLE_MOMENT, "decision_note": NULLABLE_TEXT,
+                              "ended_on": NULLABLE_DAY, "end_note": NULLABLE_TEXT}},
             "Me": {"type": "object", "properties": {
                 "username": TEXT, "full_name": TEXT,
                 "role": {"type": "string", "enum": ["worker", "commune_leader", "supervisor", "province_officer",

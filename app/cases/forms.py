@@ -82,11 +82,25 @@ class DetailForm(VersionedForm):
 class EmergencyForm(VersionedForm):
     description = TextAreaField(_l("Measure taken"), validators=[InputRequired(), Length(max=20000)])
     taken_at = MomentField(_l("Taken at"), validators=[InputRequired()])
-    isolation = BooleanField(_l("Temporary isolation of the child (Mẫu 07)"))
-    isolation_place = StringField(_l("Where the child stays"), validators=[Optional(), Length(max=300)])
-    isolation_from = DayField(_l("First day"), validators=[Optional()])
-    isolation_until = DayField(_l("Last day (15 days at most)"), validators=[Optional()])
-    decided_by = StringField(_l("Decided by (commune chairman)"), validators=[Optional(), Length(max=200)])
+
+
+class IsolationForm(VersionedForm):
+    """The worker's proposal of a temporary isolation (Mẫu 07), for a commune leader to decide. Prefixed, since the
+    page may also hold the report's correction and the plan's return form, whose fields have the same names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="isolation", **kwargs)
+
+    reason = TextAreaField(_l("Why the child must be isolated"), validators=[InputRequired(), Length(max=20000)])
+    place = StringField(_l("Where the child stays"), validators=[InputRequired(), Length(max=300)])
+    with_whom = StringField(_l("With whom (the carer during the isolation)"),
+                            validators=[InputRequired(), Length(max=300)])
+    first_day = DayField(_l("First day"), validators=[InputRequired()])
+    last_day = DayField(_l("Last day (15 days at most)"), validators=[InputRequired()])
+    extension_authority = StringField(_l("Beyond 15 days: the authority that asked in writing"),
+                                      validators=[Optional(), Length(max=300)])
+    extension_number = StringField(_l("Number of its written request"), validators=[Optional(), Length(max=60)])
+    extension_date = DayField(_l("Date of its written request"), validators=[Optional()])
 
 
 class EndIsolationForm(VersionedForm):
@@ -107,10 +121,26 @@ class PlanActionForm(Form):
 class PlanForm(VersionedForm):
     goals = TextAreaField(_l("Goals"), validators=[InputRequired(), Length(max=20000)])
     actions = FieldList(FormField(PlanActionForm), _l("Actions of the plan"), min_entries=5, max_entries=20)
+    review_due_on = DayField(_l("Review on (left empty: 3 months after approval)"), validators=[Optional()])
+
+
+class CompleteActionForm(VersionedForm):
+    """An action of the approved plan done; the choices are the plan's actions not yet done (set by the page)."""
+
+    action = SelectField(_lp("support plan", "Action"), coerce=int, validate_choice=False,
+                         validators=[InputRequired()])
+    done_on = DayField(_l("Day it was done"), validators=[InputRequired()])
 
 
 class ReasonForm(VersionedForm):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=5000)])
+
+
+class DeclineIsolationForm(ReasonForm):
+    """Why a leader declines an isolation; prefixed, since the page may also hold the plan's return form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="decline", **kwargs)
 
 
 class TimelineForm(Form):

@@ -49,11 +49,14 @@ CLOSURE_REASONS = {
     "other": _l("Other"),
 }
 DEADLINES = {
-    "initial_assessment": _l("Initial assessment"),
+    # A local rule, not the law's (Decree 56/2017 art. 26.2 sets no limit): the label says so wherever it shows.
+    "initial_assessment": _l("Initial assessment (local standard)"),
     "emergency_measures": _l("Emergency measures"),
     "plan_draft": _l("Plan drafted"),
     "plan_approval": _l("Plan approved"),
     "isolation_end": _l("End of temporary isolation"),
+    "plan_action": _l("Plan action due"),
+    "review": _l("Review (Mẫu 06)"),
 }
 # Decree 56/2017 art. 25.1 and Mẫu 01: a child abused, or at risk of abuse; the statistics count them apart.
 HARM_STATUSES = {"abused": _l("Abused"), "at_risk": _l("At risk of abuse")}
@@ -160,6 +163,8 @@ class Case(Audited, db.Model):
     place: Mapped[str | None] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text)
     immediate_danger: Mapped[bool] = mapped_column(default=False)
+    # When the current episode began, if the case was reopened; the report's time otherwise.
+    episode_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     action_taken: Mapped[str | None] = mapped_column(sa.Text)
     # Mẫu 01: abused or at risk (null on reports recorded before it was asked), and the harm foreseen.
     harm_status: Mapped[str | None] = mapped_column(sa.String(8))
@@ -218,6 +223,10 @@ class Case(Audited, db.Model):
         return sorted(row.category for row in self.category_rows)
 
     @property
+    def episode_start(self) -> datetime:
+        return self.episode_started_at or self.received_at
+
+    @property
     def current_plan(self) -> Plan | None:
         return self.plans[-1] if self.plans else None
 
@@ -237,9 +246,16 @@ class Case(Audited, db.Model):
         return next((deadline for deadline in self.deadlines if deadline.name == name), None)
 
     @property
+    def proposed_isolation(self) -> EmergencyMeasure | None:
+        """The isolation proposal waiting for a commune leader's decision, if any."""
+        return next((measure for measure in self.emergency_measures
+                     if measure.isolation and measure.isolation_status == "proposed"), None)
+
+    @property
     def ongoing_isolation(self) -> EmergencyMeasure | None:
-        """The latest temporary isolation decision, unless its end has been recorded."""
-        decisions = [measure for measure in self.emergency_measures if measure.isolation]
+        """The latest temporary isolation decided, unless its end has been recorded."""
+        decisions = [measure for measure in self.emergency_measures
+                     if measure.isolation and measure.isolation_status == "decided"]
         latest = max(decisions, key=lambda measure: (measure.isolation_until, measure.id or 0), default=None)
         return latest if latest is not None and latest.isolation_ended_on is None else None
 
@@ -307,28 +323,51 @@ class Assessment(CaseRecord, db.Model):
     created_by: Mapped[User] = relationship()
 
 
+ISOLATION_STATUSES = {"proposed": _l("Proposed"), "decided": _l("Decided"), "declined": _l("Declined")}
+
+
 class EmergencyMeasure(CaseRecord, db.Model):
-    """An emergency measure; with `isolation`, the temporary isolation decision of Mẫu 07 (15 days at most)."""
+    """An emergency measure; with `isolation`, a temporary isolation (Decree 56/2017 art. 32, Mẫu 07): proposed by
+    the worker (where, with whom, why), decided or declined by a commune leader, 15 days at most unless a competent
+    authority asks in writing for longer."""
 
     __tablename__ = "emergency_measures"
+    __table_args__ = (sa.CheckConstraint(sa.column("isolation_status").in_(list(ISOLATION_STATUSES)),
+                                         name="isolation_status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    # The measure taken; for an isolation, why the child is isolated (Mẫu 07's reason).
     description: Mapped[str] = mapped_column(sa.Text)
+    # When the measure was taken; for an isolation, when it was proposed.
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
     isolation: Mapped[bool] = mapped_column(default=False)
+    isolation_status: Mapped[str | None] = mapped_column(sa.String(16))
     isolation_place: Mapped[str | None] = mapped_column(sa.String(300))
+    isolation_with: Mapped[str | None] = mapped_column(sa.String(300))
     isolation_from: Mapped[date | None]
     isolation_until: Mapped[date | None]
-    # When the isolation ended (at its term, or earlier once the danger passed), and what followed for the child.
+    # Beyond 15 days: the competent authority's written request (its name, number and date).
+    extension_authority: Mapped[str | None] = mapped_column(sa.String(300))
+    extension_number: Mapped[str | None] = mapped_column(sa.String(60))
+    extension_date: Mapped[date | None]
+    # The commune leader who decided (or declined), when, and why a proposal was declined. `decided_by` keeps
+    # their name as it was then.
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    decision_note: Mapped[str | None] = mapped_column(sa.Text)
+    # When the isolation ended (at its term, or earlier once the danger passed), by whom, and what followed.
     isolation_ended_on: Mapped[date | None]
     isolation_end_note: Mapped[str | None] = mapped_column(sa.Text)
-    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="emergency_measures")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    decider: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
 
 
 class Plan(CaseRecord, db.Model):
@@ -347,6 +386,8 @@ class Plan(CaseRecord, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The day the child's situation is reviewed (Mẫu 06): as the plan sets it, else 3 months after approval.
+    review_due_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="plans")
@@ -393,8 +434,14 @@ class PlanAction(Audited, db.Model):
     description: Mapped[str] = mapped_column(sa.Text)
     responsible: Mapped[str] = mapped_column(sa.String(200))
     due_date: Mapped[date]
+    # When it was done, and who recorded it; until then, a day past `due_date` makes it overdue.
+    done_on: Mapped[date | None]
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     plan: Mapped[Plan] = relationship(back_populates="actions")
+
+    def overdue(self, today: date) -> bool:
+        return self.done_on is None and self.due_date < today
 
     def audit_case_ref(self) -> str | None:
         return self.plan.case.reference if self.plan else None

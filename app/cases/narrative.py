@@ -10,9 +10,9 @@ from app.audit.narrative import Reading, describe_action, describe_reference, de
 from app.audit.narrative import translate as _
 from app.cases import checklist, workflow
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS, DEADLINES,
-                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
-                              STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case, CaseCategory,
-                              CaseStep, Deadline, EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review,
+                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, ISOLATION_STATUSES, REVIEW_CRITERIA, RISK_LEVELS,
+                              SOURCES, STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case,
+                              CaseCategory, CaseStep, Deadline, EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review,
                               TimelineEntry)
 
 ASSESSMENT_KINDS = {"initial": _l("Initial assessment"), "detailed": _l("Detailed assessment")}
@@ -145,11 +145,21 @@ def _signs_found(reading: Reading, answers) -> str:
 def _emergency_sentence(reading: Reading) -> str | None:
     actor, case = reading.actor, reading.case
     if reading.action == "create":
+        if reading.after("isolation") and reading.after("isolation_status") == "proposed":
+            return _("%(actor)s proposed a temporary isolation of the child of case %(case)s, from %(first)s to "
+                     "%(last)s.", actor=actor, case=case,
+                     first=reading.shown("isolation_from", reading.after("isolation_from")),
+                     last=reading.shown("isolation_until", reading.after("isolation_until")))
         if reading.after("isolation"):
             return _("%(actor)s recorded the temporary isolation of the child of case %(case)s, from %(first)s to "
                      "%(last)s.", actor=actor, case=case,
                      first=reading.shown("isolation_from", reading.after("isolation_from")),
                      last=reading.shown("isolation_until", reading.after("isolation_until")))
+    if reading.action == "update" and reading.after("isolation_status") == "decided":
+        return _("%(actor)s decided the temporary isolation of the child of case %(case)s.", actor=actor, case=case)
+    if reading.action == "update" and reading.after("isolation_status") == "declined":
+        return _("%(actor)s declined the temporary isolation of the child of case %(case)s.", actor=actor, case=case)
+    if reading.action == "create":
         return _("%(actor)s recorded an emergency measure for case %(case)s.", actor=actor, case=case)
     if reading.action == "update" and reading.after("isolation_ended_on"):
         return _("%(actor)s recorded the end of the temporary isolation of case %(case)s on %(day)s.", actor=actor,
@@ -182,6 +192,9 @@ def _plan_action_sentence(reading: Reading) -> str | None:
     if reading.action == "delete":
         return _("%(actor)s removed an action from the support plan of case %(case)s: %(action)s.",
                  actor=reading.actor, case=reading.case, action=reading.before("description"))
+    if reading.action == "update" and reading.after("done_on"):
+        return _("%(actor)s recorded an action of the support plan of case %(case)s as done on %(day)s.",
+                 actor=reading.actor, case=reading.case, day=reading.shown("done_on", reading.after("done_on")))
     return None
 
 
@@ -244,7 +257,8 @@ describe_table(
                      "assigned_worker_id", "closure_reason", "closure_note", "closed_at", "harm_status",
                      "harm_foreseen", "child_consent", "carer_consent", "data_ground",
                      closure_proposed_by_id=_l("Closure proposed by"), unit_id=_l("Unit"), child_id=_l("Child"),
-                     reference=_l("Reference"), created_by_id=_l("Recorded by")),
+                     reference=_l("Reference"), created_by_id=_l("Recorded by"),
+                     episode_started_at=_l("Reopened at")),
     hidden=("id", "created_at", "updated_at", "version"),
     values={"status": workflow.STATUSES, "risk_level": RISK_LEVELS, "source": SOURCES,
             "closure_reason": CLOSURE_REASONS, "harm_status": HARM_STATUSES, "child_consent": CHILD_CONSENTS,
@@ -272,21 +286,28 @@ describe_table(
     EmergencyMeasure, sentence=_emergency_sentence,
     record=lambda reading: _("an emergency measure of case %(case)s", case=reading.case),
     fields=_labelled("description", "taken_at", "isolation", "isolation_place", "isolation_from", "isolation_until",
-                     "decided_by", "isolation_ended_on", "isolation_end_note", created_by_id=_l("Recorded by")),
-    hidden=("id", "case_id", "created_at"), references={"created_by_id": "person"})
+                     "decided_by", "isolation_ended_on", "isolation_end_note", created_by_id=_l("Recorded by"),
+                     isolation_status=_l("Decision"), isolation_with=_l("With whom"),
+                     extension_authority=_l("Authority that asked for longer"),
+                     extension_number=_l("Number of its request"), extension_date=_l("Date of its request"),
+                     decided_by_id=_l("Commune leader who decided"), decided_at=_l("Decided at"),
+                     decision_note=_l("Why it was declined"), ended_by_id=_l("Ended by")),
+    hidden=("id", "case_id", "created_at"), values={"isolation_status": ISOLATION_STATUSES},
+    references={"created_by_id": "person", "decided_by_id": "person", "ended_by_id": "person"})
 describe_table(
     Plan, sentence=_plan_sentence,
     record=lambda reading: _("the support plan of case %(case)s", case=reading.case),
     fields=_labelled("status", "goals", "submitted_at", "decided_at", "return_reason",
-                     drafted_by_id=_l("Drafted by"), decided_by_id=_l("Decided by")),
+                     drafted_by_id=_l("Drafted by"), decided_by_id=_l("Decided by"),
+                     review_due_on=_l("Review due on")),
     hidden=("id", "case_id", "created_at"), values={"status": PLAN_STATUSES},
     references={"drafted_by_id": "person", "decided_by_id": "person"})
 describe_table(
     PlanAction, sentence=_plan_action_sentence,
     record=lambda reading: _("an action of the support plan of case %(case)s", case=reading.case),
     fields={"description": _lp("support plan", "Action"), "responsible": FIELDS["responsible"],
-            "due_date": FIELDS["due_date"]},
-    hidden=("id", "plan_id"))
+            "due_date": FIELDS["due_date"], "done_on": _l("Done on"), "done_by_id": _l("Recorded done by")},
+    hidden=("id", "plan_id"), references={"done_by_id": "person"})
 describe_table(
     PlanAuthor, sentence=_plan_author_sentence,
     record=lambda reading: _("the authors of the support plan of case %(case)s", case=reading.case),

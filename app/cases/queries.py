@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.access import case_history, scoped_cases, scoped_escalations, units_under
 from app.audit.models import AuditEntry
-from app.cases.models import RISK_LEVELS, Case, CaseCategory, Deadline, Plan
+from app.cases.models import RISK_LEVELS, Case, CaseCategory, Deadline, EmergencyMeasure, Plan
 from app.cases.services import decisions_for
 from app.cases.workflow import OPEN_STATUSES
 from app.children.models import Child
@@ -171,9 +171,11 @@ def get_case(viewer, reference: str) -> Case | None:
 
 
 def awaiting_decision() -> sa.ColumnElement:
-    """The case waits for a commune leader: a plan submitted, or a closure proposed."""
+    """The case waits for a commune leader: a plan submitted, an isolation proposed, or a closure proposed."""
     submitted = sa.select(Plan.case_id).where(Plan.status == "submitted")
-    return sa.and_(Case.status != "closed", sa.or_(Case.id.in_(submitted), Case.closure_reason.is_not(None)))
+    proposed = sa.select(EmergencyMeasure.case_id).where(EmergencyMeasure.isolation_status == "proposed")
+    return sa.and_(Case.status != "closed", sa.or_(Case.id.in_(submitted), Case.id.in_(proposed),
+                                                   Case.closure_reason.is_not(None)))
 
 
 def awaiting_approval(viewer, now: datetime, limit: int = 100) -> list[sa.Row]:

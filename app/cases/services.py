@@ -6,6 +6,7 @@ itself. A refusal raises a `CaseRefused` and changes nothing.
 """
 from __future__ import annotations
 
+import calendar
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,7 +27,7 @@ from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSUR
 from app.children.models import Child
 from app.children.services import (CHILD_AGE_LIMIT, ChildDetails, child_problems, new_child, too_old,
                                    too_old_message, youngest_age)
-from app.deadlines.services import add_working_days, local_zone
+from app.deadlines.services import add_working_days, initial_assessment_working_days, local_zone, province_of
 from app.extensions import db
 from app.i18n import display_date
 from app.orm import utcnow
@@ -34,12 +35,17 @@ from app.text import initials
 from app.units.models import Unit
 from app.users.models import User
 
-INITIAL_ASSESSMENT_HOURS = 12  # Decree 56/2017 art. 25: assessed, and protected if in danger, within 12 hours
+# Decree 56/2017 art. 26.3: a child in, or at risk of, serious harm to life, health or dignity gets emergency
+# measures or a temporary isolation within 12 hours of the report, or of the moment the danger is found. Without
+# danger the law sets no 12 hours: the initial assessment is due by the province's service standard (art. 26.2;
+# deadlines.services.initial_assessment_working_days).
 EMERGENCY_HOURS = 12
 PLAN_DRAFT_WORKING_DAYS = 5
 PLAN_APPROVAL_WORKING_DAYS = 7
-ISOLATION_MAX_DAYS = 15  # Mẫu 07: temporary isolation, extensions included
+ISOLATION_MAX_DAYS = 15  # Decree 56/2017 art. 32: extensions included, unless a competent authority asks for longer
 CLOCK_SKEW = timedelta(minutes=5)
+# The review of Mẫu 06 (Decree 56/2017 art. 31), unless the plan sets its day: this many months after approval.
+REVIEW_MONTHS = 3
 
 
 class CaseRefused(Exception):
@@ -265,11 +271,6 @@ def consent_problems(report: Report, child_age: int | None = None) -> dict[str, 
     return problems
 
 
-def province_of(unit: Unit) -> Unit:
-    code = unit.path.split("/")[1]
-    return db.session.scalar(sa.select(Unit).where(Unit.edition == unit.edition, Unit.code == code))
-
-
 def _province_initials(province: Unit) -> str:
     name = province.name
     for prefix in ("Thành phố ", "Tỉnh "):
@@ -323,7 +324,8 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
                 data_ground=report.data_ground,
                 assigned_worker_id=user.id if user.role == Role.WORKER else None)
     case.category_rows = [CaseCategory(category=category) for category in sorted(set(report.categories))]
-    _set_deadline(case, "initial_assessment", report.received_at + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
+    _set_deadline(case, "initial_assessment",
+                  add_working_days(report.received_at, initial_assessment_working_days(unit)))
     if report.immediate_danger:
         _set_deadline(case, "emergency_measures", report.received_at + timedelta(hours=EMERGENCY_HOURS))
     db.session.add(case)
@@ -396,7 +398,7 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     case.risk_level = risk
     _meet(case, "initial_assessment", now)
     if answers.get("life_in_danger"):
-        _start_emergency_clock(case)
+        _start_emergency_clock(case, now)
     plan_clock = case.deadline("plan_draft")
     if plan_clock is None or plan_clock.met_at is not None:  # not yet started, or met before a reopening
         _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
@@ -406,24 +408,25 @@ def assess(case: Case, user: User, answers: dict[str, bool], summary: str | None
     return assessment
 
 
-def _episode_start(case: Case) -> datetime:
-    """When the case's current episode began: the report, or its latest reopening (each sets the initial
-    assessment's clock, INITIAL_ASSESSMENT_HOURS ahead)."""
-    return case.deadline("initial_assessment").due_at - timedelta(hours=INITIAL_ASSESSMENT_HOURS)
-
-
-def _start_emergency_clock(case: Case) -> None:
-    """Danger found at the assessment rather than at intake: the 12 hours still run from the report (or the
-    reopening), unless this episode's clock already runs; measures taken since answer it."""
-    start = _episode_start(case)
+def _start_emergency_clock(case: Case, now: datetime) -> None:
+    """Danger found at the assessment rather than at intake: the 12 hours run from this moment (Decree 56/2017
+    art. 26.3), unless this episode's clock already runs; measures taken since the report (or the reopening)
+    answer it."""
+    start = case.episode_start
     clock = case.deadline("emergency_measures")
     if clock is not None and clock.due_at >= start + timedelta(hours=EMERGENCY_HOURS):
         return
     case.immediate_danger = True
-    _set_deadline(case, "emergency_measures", start + timedelta(hours=EMERGENCY_HOURS))
-    taken = [measure.taken_at for measure in case.emergency_measures if measure.taken_at >= start]
+    _set_deadline(case, "emergency_measures", now + timedelta(hours=EMERGENCY_HOURS))
+    taken = [moment for moment in _emergency_answers(case) if moment >= start]
     if taken:
         _meet(case, "emergency_measures", min(taken))
+
+
+def _emergency_answers(case: Case) -> list[datetime]:
+    """When the emergency measures of the case were taken, or an isolation decided (a proposal answers nothing)."""
+    return [measure.decided_at if measure.isolation else measure.taken_at for measure in case.emergency_measures
+            if not measure.isolation or measure.isolation_status == "decided"]
 
 
 def record_detailed_assessment(case: Case, user: User, summary: str, meeting_minutes: str | None,
@@ -446,45 +449,129 @@ def record_detailed_assessment(case: Case, user: User, summary: str, meeting_min
 class Emergency:
     description: str = ""
     taken_at: datetime | None = None
-    isolation: bool = False
-    isolation_place: str | None = None
-    isolation_from: date | None = None
-    isolation_until: date | None = None
-    decided_by: str | None = None
 
 
 def record_emergency(case: Case, user: User, measure: Emergency, version: int | None) -> EmergencyMeasure:
-    """Emergency measures; a temporary isolation (Mẫu 07) lasts 15 days at most and sets its own deadline."""
+    """Emergency measures (Decree 56/2017 art. 26.3); a temporary isolation is proposed and decided on its own
+    (`propose_isolation`, `decide_isolation`)."""
     _require(case, "emergency", user, version)
-    now = utcnow()
     problems: dict[str, list[str]] = {}
     _text_problem(problems, "description", measure.description, required=True, limit=20000)
-    _moment_problem(problems, "taken_at", measure.taken_at, now)
-    if measure.isolation:
-        _text_problem(problems, "isolation_place", measure.isolation_place, required=True, limit=300)
-        _text_problem(problems, "decided_by", measure.decided_by, required=True, limit=200)
-        if measure.isolation_from is None or measure.isolation_until is None:
-            problems.setdefault("isolation_until", []).append(_("Give the first and last day of the isolation."))
-        elif measure.isolation_until < measure.isolation_from:
-            problems.setdefault("isolation_until", []).append(_("The last day comes before the first."))
-        elif _isolation_days(case, measure.isolation_from, measure.isolation_until) > ISOLATION_MAX_DAYS:
-            problems.setdefault("isolation_until", []).append(
-                _("A temporary isolation lasts %(days)d days at most.", days=ISOLATION_MAX_DAYS))
+    _moment_problem(problems, "taken_at", measure.taken_at, utcnow())
     if problems:
         raise Invalid(problems)
     record = EmergencyMeasure(description=measure.description.strip(), taken_at=measure.taken_at,
-                              isolation=measure.isolation, isolation_place=measure.isolation_place or None,
-                              isolation_from=measure.isolation_from if measure.isolation else None,
-                              isolation_until=measure.isolation_until if measure.isolation else None,
-                              decided_by=measure.decided_by or None, created_by_id=user.id)
+                              created_by_id=user.id)
     case.emergency_measures.append(record)
     _meet(case, "emergency_measures", measure.taken_at)
-    if measure.isolation:
-        last_day = datetime.combine(measure.isolation_until, datetime.max.time(), tzinfo=local_zone())
-        _set_deadline(case, "isolation_end", last_day.replace(microsecond=0))
-    _take(case, "emergency", user, detail="isolation" if measure.isolation else None)
+    _take(case, "emergency", user)
     _commit(case, version)
     return record
+
+
+@dataclass
+class IsolationProposal:
+    """What the worker proposes for Mẫu 07: why, where the child goes, with whom, from which day to which; beyond
+    15 days, the competent authority's written request that asks for it."""
+
+    reason: str = ""
+    place: str = ""
+    with_whom: str = ""
+    first_day: date | None = None
+    last_day: date | None = None
+    extension_authority: str | None = None
+    extension_number: str | None = None
+    extension_date: date | None = None
+
+
+def propose_isolation(case: Case, user: User, proposal: IsolationProposal, version: int | None) -> EmergencyMeasure:
+    """The worker proposes a temporary isolation; a commune leader decides it (Decree 56/2017 art. 32)."""
+    _require(case, "propose_isolation", user, version)
+    if case.proposed_isolation is not None:
+        raise WrongState(_("An isolation proposal already waits for a commune leader's decision."))
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "reason", proposal.reason, required=True, limit=20000)
+    _text_problem(problems, "place", proposal.place, required=True, limit=300)
+    _text_problem(problems, "with_whom", proposal.with_whom, required=True, limit=300)
+    _text_problem(problems, "extension_authority", proposal.extension_authority, required=False, limit=300)
+    _text_problem(problems, "extension_number", proposal.extension_number, required=False, limit=60)
+    first, last = proposal.first_day, proposal.last_day
+    if first is None or last is None:
+        problems.setdefault("last_day", []).append(_("Give the first and last day of the isolation."))
+    elif last < first:
+        problems.setdefault("last_day", []).append(_("The last day comes before the first."))
+    elif _isolation_days(case, first, last) > ISOLATION_MAX_DAYS:
+        _extension_problems(problems, proposal)
+    if proposal.extension_date and proposal.extension_date > utcnow().astimezone(local_zone()).date():
+        problems.setdefault("extension_date", []).append(_("This is in the future."))
+    if problems:
+        raise Invalid(problems)
+    extended = _isolation_days(case, first, last) > ISOLATION_MAX_DAYS
+    # An isolation proposed for a report not marked as dangerous is danger found now: the leader's 12 hours run
+    # from this moment (art. 26.3), unless this episode's clock already runs.
+    _start_emergency_clock(case, utcnow())
+    record = EmergencyMeasure(
+        description=proposal.reason.strip(), taken_at=utcnow(), isolation=True, isolation_status="proposed",
+        isolation_place=proposal.place.strip(), isolation_with=proposal.with_whom.strip(), isolation_from=first,
+        isolation_until=last, created_by_id=user.id,
+        extension_authority=proposal.extension_authority.strip() if extended else None,
+        extension_number=proposal.extension_number.strip() if extended else None,
+        extension_date=proposal.extension_date if extended else None)
+    case.emergency_measures.append(record)
+    _take(case, "propose_isolation", user)
+    _commit(case, version)
+    return record
+
+
+def _extension_problems(problems: dict, proposal: IsolationProposal) -> None:
+    """Beyond 15 days only at the written request of a competent authority (Decree 56/2017 art. 32): its name,
+    number and date are required."""
+    message = _("A temporary isolation lasts %(days)d days at most; longer only at the written request of a "
+                "competent authority: give its name, number and date.", days=ISOLATION_MAX_DAYS)
+    if not all(((proposal.extension_authority or "").strip(), (proposal.extension_number or "").strip(),
+                proposal.extension_date)):
+        problems.setdefault("last_day", []).append(message)
+        for name in ("extension_authority", "extension_number", "extension_date"):
+            if not getattr(proposal, name) or not str(getattr(proposal, name)).strip():
+                problems.setdefault(name, []).append(_("This field is required."))
+
+
+def _proposal(case: Case) -> EmergencyMeasure:
+    measure = case.proposed_isolation
+    if measure is None:
+        raise WrongState(_("No isolation proposal waits for a decision."))
+    return measure
+
+
+def decide_isolation(case: Case, user: User, version: int | None) -> EmergencyMeasure:
+    """A commune leader decides the proposed isolation (Mẫu 07), named on the decision; this answers the 12 hours
+    of art. 26.3, and the isolation's last day becomes a deadline."""
+    _require(case, "decide_isolation", user, version)
+    measure = _proposal(case)
+    now = utcnow()
+    measure.isolation_status, measure.decided_by_id, measure.decided_at = "decided", user.id, now
+    measure.decided_by = user.full_name
+    _meet(case, "emergency_measures", now)
+    last_day = datetime.combine(measure.isolation_until, datetime.max.time(), tzinfo=local_zone())
+    _set_deadline(case, "isolation_end", last_day.replace(microsecond=0))
+    _take(case, "decide_isolation", user, detail="isolation")
+    _commit(case, version)
+    return measure
+
+
+def decline_isolation(case: Case, user: User, reason: str, version: int | None) -> EmergencyMeasure:
+    """A commune leader declines the proposed isolation, saying why."""
+    _require(case, "decline_isolation", user, version)
+    measure = _proposal(case)
+    problems: dict[str, list[str]] = {}
+    _text_problem(problems, "reason", reason, required=True, limit=5000)
+    if problems:
+        raise Invalid(problems)
+    measure.isolation_status, measure.decided_by_id, measure.decided_at = "declined", user.id, utcnow()
+    measure.decided_by, measure.decision_note = user.full_name, reason.strip()
+    _take(case, "decline_isolation", user, note=reason.strip())
+    _commit(case, version)
+    return measure
 
 
 def _isolation_days(case: Case, first: date, last: date) -> int:
@@ -496,7 +583,8 @@ def _isolation_span(case: Case, first: date, last: date) -> tuple[date, date]:
     """The first and last day of the isolation that the decision for `first`-`last` belongs to: decisions that
     overlap or follow one another without a day between are one isolation and its extensions."""
     periods = sorted([(m.isolation_from, m.isolation_ended_on or m.isolation_until)
-                      for m in case.emergency_measures if m.isolation] + [(first, last)])
+                      for m in case.emergency_measures if m.isolation and m.isolation_status == "decided"]
+                     + [(first, last)])
     start, end = periods[0]
     for period_start, period_end in periods[1:]:
         if period_start > end + timedelta(days=1):
@@ -505,6 +593,13 @@ def _isolation_span(case: Case, first: date, last: date) -> tuple[date, date]:
             start = period_start
         end = max(end, period_end)
     return start, end
+
+
+def _isolation_term_reached(case: Case) -> bool:
+    """Today is the last day of the ongoing isolation, or later: anyone may record its end, not only a leader."""
+    measure = case.ongoing_isolation
+    _first, last = _isolation_span(case, measure.isolation_from, measure.isolation_until)
+    return utcnow().astimezone(local_zone()).date() >= last
 
 
 def end_isolation(case: Case, user: User, ended_on: date | None, note: str, version: int | None) -> EmergencyMeasure:
@@ -516,16 +611,21 @@ def end_isolation(case: Case, user: User, ended_on: date | None, note: str, vers
         raise WrongState(_("No temporary isolation is under way."))
     problems: dict[str, list[str]] = {}
     today = utcnow().astimezone(local_zone()).date()
-    first_day, _last_day = _isolation_span(case, measure.isolation_from, measure.isolation_until)
+    first_day, last_day = _isolation_span(case, measure.isolation_from, measure.isolation_until)
     if ended_on is None:
         problems["ended_on"] = [_("Give the day the isolation ended.")]
     elif not first_day <= ended_on <= today:
         problems["ended_on"] = [_("The isolation ended between its first day (%(first)s) and today.",
                                   first=display_date(first_day))]
+    elif ended_on < last_day and Role(user.role) != Role.COMMUNE_LEADER:
+        # Ending it before its term is the chairman's decision, as deciding it was (Decree 56/2017 art. 32).
+        raise NotAllowed(_("Only a commune leader may end an isolation before its last day (%(last)s).",
+                           last=display_date(last_day)))
     _text_problem(problems, "note", note, required=True, limit=5000)
     if problems:
         raise Invalid(problems)
     measure.isolation_ended_on, measure.isolation_end_note = ended_on, note.strip()
+    measure.ended_by_id = user.id
     _meet(case, "isolation_end", utcnow())
     _take(case, "end_isolation", user)
     _commit(case, version)
@@ -572,20 +672,24 @@ def _plan_problems(goals: str, actions: list[PlannedAction]) -> dict[str, list[s
     return problems
 
 
-def draft_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None) -> Plan:
+def draft_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None,
+               review_due_on: date | None = None) -> Plan:
     """Write the plan after the assessment, or rewrite it while it is still a draft or was returned."""
-    return _write_plan(case, user, goals, actions, version, "draft_plan")
+    return _write_plan(case, user, goals, actions, version, "draft_plan", review_due_on)
 
 
-def new_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None) -> Plan:
+def new_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None,
+             review_due_on: date | None = None) -> Plan:
     """After a review finds the child not yet safe: a new plan, with a new clock."""
-    return _write_plan(case, user, goals, actions, version, "new_plan")
+    return _write_plan(case, user, goals, actions, version, "new_plan", review_due_on)
 
 
 def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction], version: int | None,
-                step: str) -> Plan:
+                step: str, review_due_on: date | None = None) -> Plan:
     _require(case, step, user, version)
     problems = _plan_problems(goals, actions)
+    if review_due_on is not None and review_due_on <= utcnow().astimezone(local_zone()).date():
+        problems["review_due_on"] = [_("The review comes after today.")]
     if problems:
         raise Invalid(problems)
     plan = case.current_plan
@@ -595,12 +699,16 @@ def _write_plan(case: Case, user: User, goals: str, actions: list[PlannedAction]
         if step == "new_plan":
             # A new plan answers a review that found the child not yet safe: an earlier closure proposal is void.
             case.closure_reason = case.closure_note = case.closure_proposed_by_id = None
+            # The earlier plan's actions give way to the new plan's, whose clock starts at its approval.
+            for deadline in [d for d in case.deadlines if d.name == "plan_action"]:
+                case.deadlines.remove(deadline)
             now = utcnow()
             _set_deadline(case, "plan_draft", add_working_days(now, PLAN_DRAFT_WORKING_DAYS))
             _set_deadline(case, "plan_approval", add_working_days(now, PLAN_APPROVAL_WORKING_DAYS))
     elif plan.status == "submitted":
         raise WrongState(_("The plan is waiting for approval; it can be changed once it is returned."))
     plan.goals, plan.status, plan.drafted_by_id = goals.strip(), "draft", user.id
+    plan.review_due_on = review_due_on
     plan.add_author(user)
     plan.actions = [PlanAction(description=a.description.strip(), responsible=a.responsible.strip(),
                                due_date=a.due_date) for a in actions]
@@ -637,9 +745,67 @@ def approve_plan(case: Case, user: User, version: int | None) -> Plan:
         raise NotAllowed(_("You drafted this plan; another commune leader must approve it."))
     plan.status, plan.decided_by_id, plan.decided_at = "approved", user.id, utcnow()
     _meet(case, "plan_approval", plan.decided_at)
+    if plan.review_due_on is None:
+        plan.review_due_on = months_after(plan.decided_at.astimezone(local_zone()).date(), REVIEW_MONTHS)
+    _set_deadline(case, "review", _end_of(plan.review_due_on))
+    _next_action_clock(case, plan)
     _take(case, "approve_plan", user)
     _commit(case, version)
     return plan
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later, or the last day of that month when it is shorter (30 November for 31 August)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _end_of(day: date) -> datetime:
+    """The last second of `day`, local time: a date in a plan is due until that day is over."""
+    return datetime.combine(day, datetime.max.time(), tzinfo=local_zone()).replace(microsecond=0)
+
+
+def _next_action_clock(case: Case, plan: Plan) -> None:
+    """The plan's actions count (art. 29): the clock runs to the earliest action not yet done; met when all are."""
+    waiting = [action.due_date for action in plan.actions if action.done_on is None]
+    if waiting:
+        _set_deadline(case, "plan_action", _end_of(min(waiting)))
+    else:
+        _meet(case, "plan_action", utcnow())
+
+
+def complete_action(case: Case, user: User, action_id: int | None, done_on: date | None,
+                    version: int | None) -> PlanAction:
+    """An action of the approved plan is done: on which day, recorded by whom. The next action's date runs."""
+    _require(case, "complete_action", user, version)
+    plan = case.current_plan
+    action = next((a for a in plan.actions if a.id == action_id), None) if plan else None
+    problems: dict[str, list[str]] = {}
+    if action is None or plan.status != "approved":
+        problems["action"] = [_("Choose an action of the approved plan.")]
+    elif action.done_on is not None:
+        problems["action"] = [_("This action was already recorded as done.")]
+    today = utcnow().astimezone(local_zone()).date()
+    if done_on is None:
+        problems["done_on"] = [_("Give the day it was done.")]
+    elif done_on > today:
+        problems["done_on"] = [_("This is in the future.")]
+    if problems:
+        raise Invalid(problems)
+    action.done_on, action.done_by_id = done_on, user.id
+    _next_action_clock(case, plan)
+    _take(case, "complete_action", user)
+    _commit(case, version)
+    return action
+
+
+def overdue_actions(case: Case, today: date) -> list[PlanAction]:
+    """The current plan's actions past their date and not done, as the case page marks them."""
+    plan = case.current_plan
+    if plan is None or plan.status != "approved":
+        return []
+    return [action for action in plan.actions if action.overdue(today)]
 
 
 def return_plan(case: Case, user: User, reason: str, version: int | None) -> Plan:
@@ -675,9 +841,15 @@ def closure_approvable_by(user: User) -> sa.ColumnElement:
     return sa.and_(Case.status.in_(_statuses_where(user, "approve_closure")), Case.closure_reason.is_not(None))
 
 
+def isolation_decidable_by(user: User) -> sa.ColumnElement:
+    """An isolation proposed, at a status where this person's role decides isolations (Decree 56/2017 art. 32)."""
+    proposed = sa.select(EmergencyMeasure.case_id).where(EmergencyMeasure.isolation_status == "proposed")
+    return sa.and_(Case.status.in_(_statuses_where(user, "decide_isolation")), Case.id.in_(proposed))
+
+
 def decisions_for(user: User) -> sa.ColumnElement:
-    """The cases that wait for this person's decision: a plan they may approve, or a closure."""
-    return sa.or_(plan_approvable_by(user), closure_approvable_by(user))
+    """The cases that wait for this person's decision: a plan they may approve, an isolation, or a closure."""
+    return sa.or_(plan_approvable_by(user), isolation_decidable_by(user), closure_approvable_by(user))
 
 
 def _statuses_where(user: User, action: str) -> list[str]:
@@ -730,6 +902,7 @@ def review(case: Case, user: User, scores: dict[str, str], note: str | None, ver
         setattr(result, criterion, scores[criterion])
         setattr(result, f"{criterion}_note", (notes.get(criterion) or "").strip() or None)
     case.reviews.append(result)
+    _meet(case, "review", utcnow())
     _take(case, "review", user)
     _commit(case, version)
     return result
@@ -816,7 +989,8 @@ def reopen(case: Case, user: User, reason: str, version: int | None) -> None:
     case.closure_reason = case.closure_note = case.closure_proposed_by_id = case.closed_at = None
     case.timeline.append(TimelineEntry(kind="note", occurred_at=now, author_id=user.id,
                                        text=_("Reopened: %(reason)s", reason=reason.strip())))
-    _set_deadline(case, "initial_assessment", now + timedelta(hours=INITIAL_ASSESSMENT_HOURS))
+    case.episode_started_at = now
+    _set_deadline(case, "initial_assessment", add_working_days(now, initial_assessment_working_days(case.unit)))
     _take(case, "reopen", user)
     _commit(case, version)
 
@@ -840,9 +1014,16 @@ def _possible(case: Case, user: User, step: str) -> bool:
     if step == "return_plan":
         return plan is not None and plan.status == "submitted"
     if step == "end_isolation":
-        return case.ongoing_isolation is not None
+        return case.ongoing_isolation is not None and (Role(user.role) == Role.COMMUNE_LEADER
+                                                        or _isolation_term_reached(case))
+    if step == "propose_isolation":
+        return case.proposed_isolation is None
+    if step in ("decide_isolation", "decline_isolation"):
+        return case.proposed_isolation is not None
     if step == "approve_closure":
         return case.closure_reason is not None and not closure_needs_review(case, case.closure_reason)
+    if step == "complete_action":
+        return plan is not None and plan.status == "approved" and any(a.done_on is None for a in plan.actions)
     return True
 
 
@@ -858,15 +1039,19 @@ class Duty:
 
 # The steps that answer each clock, the main one first; which of them apply depends on where the plan stands.
 ANSWERS = {
-    "emergency_measures": ("emergency",),
+    # A proposal waiting is the leader's to decide; otherwise measures, or an isolation to propose.
+    "emergency_measures": ("decide_isolation", "emergency", "propose_isolation"),
     "initial_assessment": ("assess",),
     "plan_draft": ("submit_plan", "draft_plan", "new_plan"),
     "plan_approval": ("approve_plan", "return_plan", "submit_plan", "draft_plan", "new_plan"),
     "isolation_end": ("end_isolation",),
+    "plan_action": ("complete_action",),
+    "review": ("review",),
 }
 # Of clocks due at the same moment, the child's safety first: emergency measures within 12 hours of the report
 # (Decree 56/2017 art. 26.3), then the initial assessment.
-PRECEDENCE = ("emergency_measures", "initial_assessment", "isolation_end", "plan_draft", "plan_approval")
+PRECEDENCE = ("emergency_measures", "initial_assessment", "isolation_end", "plan_draft", "plan_approval", "plan_action",
+              "review")
 # With no clock running: the follow-up of a plan under way (Mẫu 06), then its closure.
 FOLLOW_UP = ("review", "propose_closure")
 MAX_DUTY_STEPS = 2
@@ -878,6 +1063,13 @@ def next_duty(case: Case, user: User) -> Duty | None:
     if case.status == "closed":
         return None
     available = available_steps(case, user)
+    # The child's safety first: an isolation proposed waits for this leader's decision (Decree 56/2017 art. 32).
+    deciding = tuple(step for step in ("decide_isolation", "decline_isolation") if step in available)
+    if deciding:
+        return Duty(case.deadline("emergency_measures") if case.deadline("emergency_measures")
+                    and case.deadline("emergency_measures").met_at is None else None, deciding)
+    if case.closure_reason is not None and "approve_closure" in available:
+        return Duty(None, ("approve_closure",))
     clocks = sorted(case.open_deadlines(), key=lambda deadline: (deadline.due_at, PRECEDENCE.index(deadline.name)))
     for deadline in clocks:
         steps = _answers(case, deadline.name, available)

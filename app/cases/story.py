@@ -57,6 +57,9 @@ def _step(step: CaseStep) -> StoryItem:
         what = _("Emergency measures recorded, with a temporary isolation of the child (Mẫu 07).")
     else:
         what = {
+            "propose_isolation": _("Temporary isolation proposed to a commune leader."),
+            "decide_isolation": _("Temporary isolation decided (Mẫu 07)."),
+            "decline_isolation": _("Temporary isolation declined."),
             "emergency": _("Emergency measures recorded."),
             "end_isolation": _("The temporary isolation ended."),
             "detail": _("Detailed assessment and case meeting recorded."),

@@ -17,13 +17,14 @@ from wtforms import FieldList, SelectChoice
 from app.access import record_refusal, refuse, requires, scoped_children
 from app.audit.models import MAX_ENTRY_ID
 from app.cases import checklist, queries, services, workflow
-from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, DetailForm, EditForm, EmergencyForm,
-                             EndIsolationForm, IntakeForm, PlanForm, ReasonForm, ReviewForm, TimelineForm,
-                             VersionedForm)
+from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, CompleteActionForm, DeclineIsolationForm,
+                             DetailForm, EditForm,
+                             EmergencyForm, EndIsolationForm, IntakeForm, IsolationForm, PlanForm, ReasonForm,
+                             ReviewForm, TimelineForm, VersionedForm)
 from app.cases.history import history_items
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS, DEADLINES,
-                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES,
-                              TIMELINE_KINDS, Case)
+                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, ISOLATION_STATUSES, REVIEW_CRITERIA, RISK_LEVELS,
+                              SOURCES, TIMELINE_KINDS, Case)
 from app.cases.narrative import FIELDS
 from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
@@ -32,7 +33,7 @@ from app.deadlines.services import local_zone
 from app.documents import services as documents
 from app.extensions import db
 from app.forms import person_choices
-from app.i18n import display_datetime
+from app.i18n import display_date, display_datetime
 from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
@@ -48,7 +49,8 @@ LABEL_TABLES = {"statuses": workflow.STATUSES, "referral_statuses": REFERRAL_STA
                 "criteria": {key: rule.label for key, rule in REVIEW_CRITERIA.items()},
                 "former_criteria": FORMER_REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES,
                 "deadlines": DEADLINES, "field_labels": FIELDS, "harm_statuses": HARM_STATUSES,
-                "child_consents": CHILD_CONSENTS, "carer_consents": CARER_CONSENTS, "data_grounds": DATA_GROUNDS}
+                "child_consents": CHILD_CONSENTS, "carer_consents": CARER_CONSENTS, "data_grounds": DATA_GROUNDS,
+                "isolation_statuses": ISOLATION_STATUSES}
 
 
 def labels() -> dict:
@@ -186,9 +188,13 @@ def _forms_for(case: Case) -> dict:
     version = {"version": case.version}
     now_local = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
     plan = case.current_plan
-    plan_data = {"goals": plan.goals, "actions": [{"description": a.description, "responsible": a.responsible,
-                                                  "due_date": a.due_date} for a in plan.actions]} if plan else {}
+    plan_data = {"goals": plan.goals, "review_due_on": plan.review_due_on,
+                 "actions": [{"description": a.description, "responsible": a.responsible,
+                              "due_date": a.due_date} for a in plan.actions]} if plan else {}
+    complete = CompleteActionForm(data={**version, "done_on": now_local.date()})
+    complete.action.choices = _undone_choices(case)
     return {
+        "complete_action": complete,
         "edit": EditForm(data={**version, "description": case.description, "place": case.place,
                                "action_taken": case.action_taken, "immediate_danger": case.immediate_danger,
                                "harm_status": case.harm_status, "harm_foreseen": case.harm_foreseen,
@@ -197,14 +203,22 @@ def _forms_for(case: Case) -> dict:
         "assess": AssessmentForm(data=version),
         "detail": DetailForm(data=version),
         "emergency": EmergencyForm(data={**version, "taken_at": now_local}),
+        "isolation": IsolationForm(data={**version, "first_day": now_local.date()}),
         "end_isolation": EndIsolationForm(data={**version, "ended_on": now_local.date()}),
         "plan": PlanForm(data={**version, **plan_data}),
         "reason": ReasonForm(data=version),
+        "decline": DeclineIsolationForm(data=version),
         "log": TimelineForm(data={"occurred_at": now_local}),
         "review": ReviewForm(data=version),
         "closure": ClosureForm(data=version),
         "confirm": VersionedForm(data=version),
     }
+
+
+def _undone_choices(case: Case) -> list[tuple[int, str]]:
+    plan = case.current_plan
+    return [(action.id, f"{action.description} · {display_date(action.due_date)}")
+            for action in (plan.actions if plan else []) if action.done_on is None]
 
 
 @dataclass
@@ -240,7 +254,7 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
     page = render_template("cases/show.html", case=case, now=utcnow(), forms=all_forms, form_keys=FORM_KEYS,
                            statutory_forms=statutory_forms, closure_blocked=closure_blocked,
                            actions=actions, duty=duty, plan_steps=plan_steps, other_steps=other_steps,
-                           story=case_story(case),
+                           story=case_story(case), today=utcnow().astimezone(local_zone()).date(),
                            failure=failure, author_names=authors, **extra, **labels())
     services.record_view(case)
     return page, status
@@ -271,10 +285,13 @@ def history(reference):
 
 STEP_FORMS = {"edit": ("edit", EditForm), "assess": ("assess", AssessmentForm), "detail": ("detail", DetailForm),
               "emergency": ("emergency", EmergencyForm), "end_isolation": ("end_isolation", EndIsolationForm),
+              "propose_isolation": ("isolation", IsolationForm), "decide_isolation": ("confirm", VersionedForm),
+              "decline_isolation": ("decline", DeclineIsolationForm),
               "draft_plan": ("plan", PlanForm),
               "new_plan": ("plan", PlanForm), "submit_plan": ("confirm", VersionedForm),
               "approve_plan": ("confirm", VersionedForm), "return_plan": ("reason", ReasonForm),
-              "log": ("log", TimelineForm), "review": ("review", ReviewForm),
+              "log": ("log", TimelineForm), "complete_action": ("complete_action", CompleteActionForm),
+              "review": ("review", ReviewForm),
               "propose_closure": ("closure", ClosureForm), "approve_closure": ("confirm", VersionedForm),
               "reopen": ("reason", ReasonForm)}
 FORM_KEYS = {step: key for step, (key, _form) in STEP_FORMS.items()}
@@ -320,16 +337,23 @@ def _call(step: str, case: Case, form):
         return services.record_detailed_assessment(case, user, form.summary.data, form.meeting_minutes.data, version)
     if step == "emergency":
         return services.record_emergency(case, user, services.Emergency(
-            description=form.description.data or "", taken_at=_aware(form.taken_at.data),
-            isolation=bool(form.isolation.data), isolation_place=form.isolation_place.data,
-            isolation_from=form.isolation_from.data, isolation_until=form.isolation_until.data,
-            decided_by=form.decided_by.data), version)
+            description=form.description.data or "", taken_at=_aware(form.taken_at.data)), version)
+    if step == "propose_isolation":
+        return services.propose_isolation(case, user, services.IsolationProposal(
+            reason=form.reason.data or "", place=form.place.data or "", with_whom=form.with_whom.data or "",
+            first_day=form.first_day.data, last_day=form.last_day.data,
+            extension_authority=form.extension_authority.data, extension_number=form.extension_number.data,
+            extension_date=form.extension_date.data), version)
+    if step == "decline_isolation":
+        return services.decline_isolation(case, user, form.reason.data or "", version)
     if step == "end_isolation":
         return services.end_isolation(case, user, form.ended_on.data, form.note.data or "", version)
     if step in ("draft_plan", "new_plan"):
         actions = [action for _number, action in _planned_rows(form)]
         write = services.draft_plan if step == "draft_plan" else services.new_plan
-        return write(case, user, form.goals.data or "", actions, version)
+        return write(case, user, form.goals.data or "", actions, version, form.review_due_on.data)
+    if step == "complete_action":
+        return services.complete_action(case, user, form.action.data, form.done_on.data, version)
     if step == "log":
         return services.log(case, user, form.kind.data, _aware(form.occurred_at.data), form.text.data or "")
     if step == "review":
@@ -342,7 +366,7 @@ def _call(step: str, case: Case, form):
         act = services.return_plan if step == "return_plan" else services.reopen
         return act(case, user, form.reason.data or "", version)
     act = {"submit_plan": services.submit_plan, "approve_plan": services.approve_plan,
-           "approve_closure": services.approve_closure}[step]
+           "approve_closure": services.approve_closure, "decide_isolation": services.decide_isolation}[step]
     return act(case, user, version)
 
 
@@ -354,6 +378,8 @@ def take_step(reference, step):
     case = _load(reference)
     key, form_class = STEP_FORMS[step]
     form = form_class()
+    if step == "complete_action":
+        form.action.choices = _undone_choices(case)
     if not form.validate_on_submit():
         return _shown(case, {key: form}, Failure(step, _("Check the fields marked below.")), status=422)
     try:

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.narrative import Reading, describe_table
 from app.audit.narrative import translate as _
-from app.deadlines.models import Holiday
+from app.deadlines.models import Holiday, ServiceStandard
 
 
 def _holiday(reading: Reading) -> str:
@@ -26,3 +26,17 @@ def _sentence(reading: Reading) -> str | None:
 
 describe_table(Holiday, sentence=_sentence, fields={"day": _l("Day"), "name": _l("Name")}, hidden=("id",),
                record=lambda reading: _("the holiday %(holiday)s", holiday=_holiday(reading)))
+
+
+def _standard_sentence(reading: Reading) -> str | None:
+    days = reading.after("initial_assessment_working_days")
+    if reading.action in ("create", "update") and days is not None:
+        return _("%(actor)s set the province's service standard for the initial assessment to %(days)s working "
+                 "days.", actor=reading.actor, days=days)
+    return None
+
+
+describe_table(ServiceStandard, sentence=_standard_sentence,
+               fields={"unit_id": _l("Province"),
+                       "initial_assessment_working_days": _l("Working days for the initial assessment")},
+               references={"unit_id": "unit"}, record=lambda reading: _("the province's service standards"))

@@ -12,8 +12,9 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from app.deadlines.models import Holiday
+from app.deadlines.models import Holiday, ServiceStandard
 from app.extensions import db
+from app.units.models import Unit
 
 SATURDAY = 5
 # No legal deadline reaches further than this many calendar days; holidays are read for that window only.
@@ -23,7 +24,17 @@ LONGEST_SPAN = timedelta(days=60)
 DURATION_THRESHOLD = 1.5
 
 
+# The initial assessment has no limit in law (Decree 56/2017 art. 26.2); each province sets its own service
+# standard, and until it does, this one.
+DEFAULT_INITIAL_ASSESSMENT_WORKING_DAYS = 2
+STANDARD_RANGE = (1, 20)
+
+
 class HolidayRejected(Exception):
+    pass
+
+
+class StandardRejected(Exception):
     pass
 
 
@@ -114,3 +125,30 @@ def _due_words(locale: str, overdue: bool, unit: str, count: int) -> str:
     time = _duration_words(locale, unit, count)
     with force_locale(locale):
         return _("overdue by %(time)s", time=time) if overdue else _("due in %(time)s", time=time)
+
+
+def province_of(unit: Unit) -> Unit:
+    """The province of `unit` (the first code of its path), or `unit` itself when it is one."""
+    code = unit.path.split("/")[1]
+    return db.session.scalar(sa.select(Unit).where(Unit.edition == unit.edition, Unit.code == code))
+
+
+def initial_assessment_working_days(unit: Unit) -> int:
+    """The province's service standard for the initial assessment of a report in `unit` (a local rule)."""
+    days = db.session.scalar(sa.select(ServiceStandard.initial_assessment_working_days)
+                             .where(ServiceStandard.unit_id == province_of(unit).id))
+    return DEFAULT_INITIAL_ASSESSMENT_WORKING_DAYS if days is None else days
+
+
+def set_initial_assessment_standard(province: Unit, days: int | None) -> ServiceStandard:
+    low, high = STANDARD_RANGE
+    if days is None or not low <= days <= high:
+        raise StandardRejected(_("Give a whole number of working days from %(low)d to %(high)d.", low=low, high=high))
+    standard = db.session.get(ServiceStandard, province.id)
+    if standard is None:
+        standard = ServiceStandard(unit_id=province.id, unit=province, initial_assessment_working_days=days)
+        db.session.add(standard)
+    else:
+        standard.initial_assessment_working_days = days
+    db.session.commit()
+    return standard

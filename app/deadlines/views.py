@@ -1,16 +1,18 @@
-"""The holiday calendar that working-day deadlines skip, kept by administrators."""
+"""The holiday calendar that working-day deadlines skip, and the province's service standards, kept by
+administrators."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import may_keep_holidays, refuse, requires
+from app.access import may_keep_holidays, may_set_standards, refuse, requires
 from app.deadlines import services
-from app.deadlines.forms import HolidayForm
+from app.deadlines.forms import HolidayForm, ServiceStandardForm
 from app.deadlines.models import Holiday
 from app.extensions import db
 from app.orm import utcnow
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays", template_folder="templates")
+standards_bp = Blueprint("standards", __name__, url_prefix="/admin/standards", template_folder="templates")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -45,3 +47,24 @@ def delete(holiday_id):
     services.remove_holiday(holiday)
     flash(_("The holiday was removed. Deadlines already set keep their dates."), "success")
     return redirect(url_for("holidays.index", year=year))
+
+
+@standards_bp.route("/", methods=["GET", "POST"])
+@requires("standards.manage")
+def standards():
+    province = services.province_of(current_user.unit)
+    keeper = may_set_standards(current_user)
+    if request.method == "POST" and not keeper:
+        refuse(403)
+    days = services.initial_assessment_working_days(province)
+    form = ServiceStandardForm(data={"initial_assessment_working_days": days})
+    if form.validate_on_submit():
+        try:
+            services.set_initial_assessment_standard(province, form.initial_assessment_working_days.data)
+        except services.StandardRejected as refusal:
+            form.initial_assessment_working_days.errors.append(str(refusal))
+        else:
+            flash(_("The service standard was saved. It applies to reports received from now on."), "success")
+            return redirect(url_for("standards.standards"))
+    return render_template("deadlines/standards.html", form=form, province=province, days=days, keeper=keeper,
+                           default=services.DEFAULT_INITIAL_ASSESSMENT_WORKING_DAYS)

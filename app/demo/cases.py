@@ -73,6 +73,12 @@ def seed_cases() -> int:
             services.propose_closure(case, worker, "moved_away",
                                      "Gia đình chuyển đến xã Hòa Bình; đã bàn giao hồ sơ cho UBND xã Hòa Bình.",
                                      case.version)
+        if number == 0:
+            # A child in danger: the worker proposed an isolation, which waits for the leader (art. 32).
+            today = now.date()
+            services.propose_isolation(case, worker, services.IsolationProposal(
+                reason="Cha đánh trẻ nhiều lần, trẻ không an toàn ở nhà.", place="Nhà bà ngoại, thôn 2",
+                with_whom="Bà ngoại của trẻ", first_day=today, last_day=today + timedelta(days=7)), case.version)
         if target == "assessing" and number % 2:
             # As if the assessment were a week old: the plan is now overdue.
             case.deadline("plan_draft").due_at = now - timedelta(days=1)

@@ -67,9 +67,8 @@ def leader_titles(leader: User | None) -> tuple[str, ...]:
 
 
 def isolation_decider(measure: EmergencyMeasure) -> User | None:
-    """The commune leader who decided a temporary isolation: today the person who recorded it, when a leader did
-    (the decision's maker is otherwise only named, in `decided_by`)."""
-    return measure.created_by if measure.created_by.role == "commune_leader" else None
+    """The commune leader who decided a temporary isolation (art. 32); none while it is only proposed."""
+    return measure.decider if measure.isolation_status == "decided" else None
 
 
 # The child, as every form names them.
@@ -330,7 +329,8 @@ def review_form(case: Case, review: Review | None, printing: Printing) -> list:
 
 def isolation_decision_form(case: Case, measure: EmergencyMeasure | None, printing: Printing) -> list:
     page = printing.page
-    day = local_day(measure.taken_at) if measure else None
+    decided = measure is not None and measure.isolation_status == "decided"
+    day = local_day(measure.decided_at) if decided and measure.decided_at else None
     flowables = _decision_top(case, printing, "Mẫu số 07", day,
                               "Về việc tạm thời cách ly trẻ em khỏi cha, mẹ, người chăm sóc trẻ em")
     flowables.append(layout.body("Căn cứ báo cáo đánh giá ban đầu về nguy cơ, mức độ tổn hại của trẻ em;"))
@@ -353,7 +353,13 @@ def isolation_decision_form(case: Case, measure: EmergencyMeasure | None, printi
         f"{day_of(measure.isolation_until if measure else None)} (không quá 15 ngày)."))
     flowables.append(layout.body(
         "<b>Điều 2.</b> Bố trí nơi tạm trú an toàn và áp dụng biện pháp chăm sóc thay thế cho trẻ em tại: "
-        f"{value(measure.isolation_place if measure else None)}."))
+        f"{value(measure.isolation_place if measure else None)}, cùng với: "
+        f"{value(measure.isolation_with if measure else None)}."))
+    if measure is not None and measure.extension_number:
+        # Longer than 15 days only at a competent authority's written request (art. 32).
+        flowables.append(layout.body(
+            f"Căn cứ văn bản đề nghị số {value(measure.extension_number)} ngày {day_of(measure.extension_date)} "
+            f"của {value(measure.extension_authority)} về việc kéo dài thời gian cách ly."))
     flowables += layout.text_block(page, "Lý do", measure.description if measure else None, lines=3)
     flowables.append(layout.body(
         "<b>Điều 3.</b> Quyết định này có hiệu lực kể từ ngày ký. Người làm công tác bảo vệ trẻ em cấp xã, cha, mẹ, "
@@ -433,11 +439,11 @@ def decision_made(form: Form, subject) -> bool:
         return False
     if isinstance(subject, Plan):
         return subject.status == "approved"
-    return True
+    return subject.isolation_status == "decided"
 
 
 def decision_day(subject) -> date:
     """The day a decision was made: its year is the register's."""
     if isinstance(subject, Plan):
         return local_day(subject.decided_at)
-    return local_day(subject.taken_at)
+    return local_day(subject.decided_at or subject.taken_at)

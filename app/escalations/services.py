@@ -28,8 +28,11 @@ from app.referrals.models import Referral
 from app.units.models import Unit
 from app.users.models import User
 
-# The case's deadlines that raise it when missed (issue 5): emergency measures, assessment, plan, plan approval.
-ESCALATING_DEADLINES = ("emergency_measures", "initial_assessment", "plan_draft", "plan_approval")
+# The case's deadlines that raise it when missed: the law's (emergency measures, Decree 56/2017 art. 26.3; the end
+# of a temporary isolation, art. 32; the plan, art. 28; its actions and the review the plan dates, arts. 29-31), and
+# the province's service standard for the assessment.
+ESCALATING_DEADLINES = ("emergency_measures", "initial_assessment", "plan_draft", "plan_approval", "isolation_end",
+                        "plan_action", "review")
 UNANSWERED_WORKING_DAYS = 1
 
 

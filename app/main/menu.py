@@ -23,6 +23,7 @@ MENU = (
     ("reports.statistics_page", _l("Statistics"), "reports.statistics", False),
     ("users.index", _l("Accounts"), "users.manage", False),
     ("holidays.index", _l("Holidays"), "holidays.manage", False),
+    ("standards.standards", _l("Service standards"), "standards.manage", False),
     ("audit.index", _l("Audit trail"), "audit.read", False),
 )
 

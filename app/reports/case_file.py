@@ -131,10 +131,22 @@ def emergency_section(case: Case, printing: Printing) -> list:
                                   "subheading"))
         flowables.extend(pdf.paragraphs(measure.description))
         if measure.isolation:
-            flowables.append(pdf.para(_("Temporary isolation at %(place)s from %(first)s to %(last)s, decided by "
-                                        "%(who)s.", place=measure.isolation_place,
-                                        first=display_date(measure.isolation_from),
-                                        last=display_date(measure.isolation_until), who=measure.decided_by)))
+            flowables.extend(pdf.paragraphs(_(
+                "Temporary isolation at %(place)s, with %(carer)s, from %(first)s to %(last)s.",
+                place=measure.isolation_place, carer=measure.isolation_with or "–",
+                first=display_date(measure.isolation_from), last=display_date(measure.isolation_until))))
+            if measure.extension_number:
+                flowables.extend(pdf.paragraphs(_(
+                    "Longer than 15 days at the written request of %(authority)s, no. %(number)s of %(day)s.",
+                    authority=measure.extension_authority, number=measure.extension_number,
+                    day=display_date(measure.extension_date))))
+            if measure.isolation_status == "decided":
+                flowables.append(pdf.para(_("Decided by %(name)s at %(when)s.", name=measure.decided_by,
+                                            when=display_datetime(measure.decided_at))))
+            elif measure.isolation_status == "declined":
+                flowables.extend(pdf.paragraphs(_("Declined by %(name)s at %(when)s: %(reason)s",
+                                                  name=measure.decided_by, when=display_datetime(measure.decided_at),
+                                                  reason=measure.decision_note)))
         if measure.isolation_ended_on:
             flowables.extend(pdf.paragraphs(_("The isolation ended on %(day)s: %(note)s",
                                               day=display_date(measure.isolation_ended_on),

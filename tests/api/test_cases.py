@@ -184,14 +184,28 @@ def test_a_timeline_entry_needs_no_if_match(client, auth, worker):
     assert response.status_code == 201
 
 
-def test_the_end_of_an_isolation_is_recorded_over_the_api(client, auth, worker):
-    case = make_case(worker)
+def test_an_isolation_is_proposed_decided_and_ended_over_the_api(client, auth, worker, make_user):
+    """Decree 56/2017 art. 32: the worker proposes, a commune leader decides (named) and may end it early."""
+    case = make_case(worker, immediate_danger=True)
     path = f"/api/v1/cases/{case.reference}"
-    decided = client.post(f"{path}/emergency-measures", headers={**auth, **seen(case)}, json={
-        "description": "Cách ly khỏi người cha", "taken_at": "2026-11-28T09:00:00+07:00", "isolation": True,
-        "isolation_place": "Nhà bà ngoại", "isolation_from": "2026-11-28", "isolation_until": "2026-12-05",
-        "decided_by": "Chủ tịch UBND xã"})
-    response = client.post(f"{path}/isolation-end", headers={**auth, "If-Match": decided.headers["ETag"]},
+    refused = client.post(f"{path}/emergency-measures", headers={**auth, **seen(case)}, json={
+        "description": "Cách ly khỏi người cha", "taken_at": "2026-11-28T09:00:00+07:00", "isolation": True})
+    assert refused.status_code == 422 and "isolation" in refused.json["error"]["fields"]
+    proposed = client.post(f"{path}/isolation-proposal", headers={**auth, **seen(case)}, json={
+        "reason": "Cha đánh trẻ", "place": "Nhà bà ngoại", "with_whom": "Bà ngoại", "first_day": "2026-11-28",
+        "last_day": "2026-12-05"})
+    assert proposed.status_code == 201, proposed.json
+    assert proposed.json["isolations"][0]["status"] == "proposed"
+    etag = proposed.headers["ETag"]
+    assert client.post(f"{path}/isolation-decision", headers={**auth, "If-Match": etag}).status_code == 403
+    leader = make_user("commune_leader", full_name="Trần Văn Chủ")
+    as_leader = token_for(client, leader)
+    decided = client.post(f"{path}/isolation-decision", headers={**as_leader, "If-Match": etag})
+    assert decided.status_code == 200, decided.json
+    isolation = decided.json["isolations"][0]
+    assert (isolation["status"], isolation["decided_by"], isolation["decided_by_name"], isolation["with_whom"]) == (
+        "decided", leader.username, "Trần Văn Chủ", "Bà ngoại")
+    response = client.post(f"{path}/isolation-end", headers={**as_leader, "If-Match": decided.headers["ETag"]},
                            json={"ended_on": "2026-11-28", "note": "Trẻ về nhà với mẹ"})
     assert response.status_code == 200, response.json
     assert [d["met_at"] is not None for d in response.json["deadlines"] if d["name"] == "isolation_end"] == [True]

@@ -214,12 +214,12 @@ def test_an_escalation_raised_and_acknowledged(app, worker, make_user):
 
 
 def test_the_sweep_s_escalation_gives_its_reason_in_the_reader_s_language(app, worker):
-    case = make_case(worker, received_at=utcnow() - timedelta(hours=13))
+    case = make_case(worker, received_at=utcnow() - timedelta(days=7))
     with force_locale("vi"):
         escalations.sweep()
     assert sentence_of(app, entity="escalations", action="create") == (
         f"The deadline sweep raised case {case.reference} to Huyện Cẩm Giàng: Deadline missed: Initial assessment "
-        f"(case {case.reference}).")
+        f"(local standard) (case {case.reference}).")
 
 
 def test_accounts_created_asked_for_approved_moved_and_deactivated(app, make_user):

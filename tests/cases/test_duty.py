@@ -8,9 +8,11 @@ from app.cases import services
 from app.cases.models import Case
 from app.extensions import db
 from app.orm import utcnow
-from tests.factories import GOOD_REVIEW, make_case, record_review
+from tests.factories import GOOD_REVIEW, isolate, make_case, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
+PROPOSAL = services.IsolationProposal("Cha đánh trẻ", "Nhà bà ngoại", "Bà ngoại", date.today(),
+                                      date.today() + timedelta(days=5))
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def approved(case, user, leader):
 def test_a_child_in_danger_has_the_emergency_measures_first(worker):
     case = make_case(worker, immediate_danger=True)
     duty = services.next_duty(case, worker)
-    assert (duty.deadline.name, duty.steps) == ("emergency_measures", ("emergency",))
+    assert (duty.deadline.name, duty.steps) == ("emergency_measures", ("emergency", "propose_isolation"))
 
 
 def test_after_the_emergency_measures_the_initial_assessment_comes_next(worker):
@@ -90,15 +92,26 @@ def test_the_leader_who_drafted_the_plan_only_waits(leader, make_user):
     assert services.next_duty(case, make_user("commune_leader")).steps == ("approve_plan", "return_plan")
 
 
-def test_a_plan_under_way_is_followed_by_a_review(worker, leader):
+def test_a_plan_under_way_is_followed_by_a_review_on_its_day(worker, leader):
     case = approved(make_case(worker), worker, leader)
+    duty = services.next_duty(case, worker)
+    assert (duty.deadline.name, duty.steps) == ("review", ("review",))
+
+
+def test_with_the_review_done_and_the_actions_recorded_the_follow_up_is_offered(worker, leader):
+    case = followed_up(approved(make_case(worker), worker, leader), worker)
     duty = services.next_duty(case, worker)
     assert (duty.deadline, duty.steps) == (None, ("review", "propose_closure"))
 
 
-def test_a_proposed_closure_waits_for_a_leader_s_decision(worker, leader):
-    case = approved(make_case(worker), worker, leader)
+def followed_up(case, worker):
     record_review(case, worker)
+    services.complete_action(case, worker, case.current_plan.actions[0].id, date.today(), case.version)
+    return case
+
+
+def test_a_proposed_closure_waits_for_a_leader_s_decision(worker, leader):
+    case = followed_up(approved(make_case(worker), worker, leader), worker)
     services.propose_closure(case, worker, "safe_stable", None, case.version)
     assert services.next_duty(case, worker).steps == ()
     assert services.next_duty(case, leader).steps == ("approve_closure",)
@@ -112,11 +125,9 @@ def test_a_closed_case_has_no_duty(worker, leader):
     assert services.next_duty(case, worker) is None
 
 
-def test_a_duty_the_person_can_answer_comes_before_one_they_can_only_wait_for(worker):
+def test_a_duty_the_person_can_answer_comes_before_one_they_can_only_wait_for(worker, leader):
     case = submitted(make_case(worker), worker)
-    services.record_emergency(case, worker, services.Emergency(
-        "Cách ly tạm thời", utcnow(), isolation=True, isolation_place="Nhà bà ngoại", isolation_from=date.today(),
-        isolation_until=date.today() + timedelta(days=10), decided_by="Chủ tịch UBND xã"), case.version)
+    isolate(case, worker, leader, date.today() - timedelta(days=10), date.today())
     case.deadline("isolation_end").due_at = case.deadline("plan_approval").due_at + timedelta(days=1)
     db.session.commit()
     assert services.next_duty(case, worker).steps == ("end_isolation",)
@@ -129,20 +140,21 @@ def test_a_supervisor_is_told_who_acts(worker, make_user):
 
 # The page offers a step only when its service would take it.
 
-STATES = ("reported", "isolated", "assessing", "drafted", "submitted", "returned", "in_progress", "monitoring",
-          "closure_proposed", "closed")
+STATES = ("reported", "isolation_proposed", "isolated", "assessing", "drafted", "submitted", "returned",
+          "in_progress", "monitoring", "closure_proposed", "closed")
 # The steps whose service asks more than the state machine's table (status and role), whatever is typed.
-CONDITIONAL = ("draft_plan", "submit_plan", "approve_plan", "return_plan", "end_isolation", "approve_closure")
+CONDITIONAL = ("draft_plan", "submit_plan", "approve_plan", "return_plan", "propose_isolation", "decide_isolation",
+               "decline_isolation", "end_isolation", "complete_action", "approve_closure")
 
 
 def case_in(state, worker, leader) -> Case:
     """A case of `worker`'s commune at `state`; its plans are written by `worker` and decided by `leader`."""
     case = make_case(worker)
     if state == "isolated":
-        services.record_emergency(case, worker, services.Emergency(
-            "Cách ly", utcnow(), isolation=True, isolation_place="Nhà bà ngoại", isolation_from=date.today(),
-            isolation_until=date.today() + timedelta(days=5), decided_by="Chủ tịch UBND xã"), case.version)
-    if state in ("reported", "isolated"):
+        isolate(case, worker, leader, date.today() - timedelta(days=5), date.today() + timedelta(days=5))
+    if state == "isolation_proposed":
+        services.propose_isolation(case, worker, PROPOSAL, case.version)
+    if state in ("reported", "isolated", "isolation_proposed"):
         return case
     assessed(case, worker)
     if state != "assessing":
@@ -171,6 +183,11 @@ def take(case, user, step):
         "emergency": lambda: services.record_emergency(case, user, services.Emergency("Đưa trẻ đi khám", now),
                                                        version),
         "end_isolation": lambda: services.end_isolation(case, user, date.today(), "Trẻ về nhà", version),
+        "propose_isolation": lambda: services.propose_isolation(case, user, PROPOSAL, version),
+        "decide_isolation": lambda: services.decide_isolation(case, user, version),
+        "complete_action": lambda: services.complete_action(
+            case, user, case.current_plan.actions[0].id if case.current_plan else None, date.today(), version),
+        "decline_isolation": lambda: services.decline_isolation(case, user, "Trẻ đã an toàn", version),
         "detail": lambda: services.record_detailed_assessment(case, user, "Họp trường hợp", None, version),
         "draft_plan": lambda: services.draft_plan(case, user, "Trẻ an toàn", [ACTION], version),
         "new_plan": lambda: services.new_plan(case, user, "Trẻ an toàn", [ACTION], version),

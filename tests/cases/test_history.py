@@ -132,12 +132,13 @@ def test_the_sweep_s_reason_reads_in_the_reader_s_language(client, make_user, si
     from app.orm import utcnow
 
     worker = sign_in(make_user("worker"))
-    case = make_case(worker, received_at=utcnow() - timedelta(hours=13))
+    case = make_case(worker, received_at=utcnow() - timedelta(days=7))
     with force_locale("vi"):
         services.sweep()
     english(client)
     page = client.get(f"/cases/{case.reference}/history").get_data(as_text=True)
-    assert f"Deadline missed: Initial assessment (case {case.reference})." in page and "Quá hạn" not in page
+    assert f"Deadline missed: Initial assessment (local standard) (case {case.reference})." in page
+    assert "Quá hạn" not in page
 
 
 def test_every_field_the_history_shows_has_a_name(client, make_user, sign_in):
@@ -145,15 +146,17 @@ def test_every_field_the_history_shows_has_a_name(client, make_user, sign_in):
 
     from app.cases import services
     from app.orm import utcnow
-    from tests.cases.test_steps import ACTION, isolation
+    from tests.cases.test_steps import ACTION
+    from tests.factories import isolate
 
     worker = sign_in(make_user("worker", full_name="Phạm Thị Hoa"))
     case = make_case(worker)
     services.assess(case, worker, {}, None, case.version)
     services.draft_plan(case, worker, "Mục tiêu", [ACTION], case.version)
     today = utcnow().date()
-    services.record_emergency(case, worker, isolation(today, today + timedelta(days=3)), case.version)
-    services.end_isolation(case, worker, today, "Trẻ về nhà", case.version)
+    leader = make_user("commune_leader")
+    isolate(case, worker, leader, today, today + timedelta(days=3))
+    services.end_isolation(case, leader, today, "Trẻ về nhà", case.version)
     english(client)
     page = html.unescape(client.get(f"/cases/{case.reference}/history").get_data(as_text=True))
     assert f"Phạm Thị Hoa was recorded as an author of the support plan of case {case.reference}." in page

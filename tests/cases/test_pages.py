@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from app.access import Role
 from app.cases.models import Case
 from app.extensions import db
+from app.deadlines.services import local_zone
 from app.orm import utcnow
-from tests.factories import make_case
+from tests.factories import isolate, make_case
 
 INTAKE = {"full_name": "Lê Thị Mai", "sex": "female", "date_of_birth": "2016-02-03", "source": "hotline_111",
           "received_at": "2026-11-28T08:30", "categories": ["neglect"], "description": "Trẻ ở nhà một mình nhiều ngày.",
@@ -123,13 +124,10 @@ def test_a_closed_case_shows_no_next_deadline_in_the_list(client, worker):
     assert "Emergency measures" not in client.get("/cases/").get_data(as_text=True)
 
 
-def test_the_end_of_an_isolation_is_recorded_from_the_case_page(client, worker):
-    from app.cases import services
+def test_the_end_of_an_isolation_is_recorded_from_the_case_page(client, worker, make_user):
     case = make_case(worker, immediate_danger=True)
     today = utcnow().date()
-    services.record_emergency(case, worker, services.Emergency(
-        description="Cách ly", taken_at=utcnow(), isolation=True, isolation_place="Nhà bà ngoại",
-        isolation_from=today, isolation_until=today + timedelta(days=5), decided_by="Chủ tịch"), case.version)
+    isolate(case, worker, make_user("commune_leader"), today - timedelta(days=5), today)
     english(client)
     assert "step-end_isolation" in client.get(f"/cases/{case.reference}").get_data(as_text=True)
     response = client.post(f"/cases/{case.reference}/end_isolation", data={
@@ -137,6 +135,32 @@ def test_the_end_of_an_isolation_is_recorded_from_the_case_page(client, worker):
     assert response.status_code == 302
     page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
     assert "The isolation ended on" in page and "step-end_isolation" not in page
+
+
+def test_the_worker_proposes_an_isolation_and_the_leader_decides_it_from_the_case_page(client, worker, make_user,
+                                                                                       sign_in):
+    """Decree 56/2017 art. 32: proposed by the worker, decided by a commune leader, who is named."""
+    case = make_case(worker, immediate_danger=True)
+    today = utcnow().astimezone(local_zone()).date()
+    english(client)
+    proposal = {"isolation-version": case.version, "isolation-reason": "Cha đánh trẻ",
+                "isolation-place": "Nhà bà ngoại", "isolation-with_whom": "Bà ngoại",
+                "isolation-first_day": today.isoformat()}
+    response = client.post(f"/cases/{case.reference}/propose_isolation", data={
+        **proposal, "isolation-last_day": (today + timedelta(days=20)).isoformat()})
+    assert response.status_code == 422 and "at the written request of a competent authority" in response.text
+    response = client.post(f"/cases/{case.reference}/propose_isolation", data={
+        **proposal, "isolation-last_day": (today + timedelta(days=5)).isoformat()})
+    assert response.status_code == 302
+    assert "step-decide_isolation" not in client.get(f"/cases/{case.reference}").text
+    client.post("/auth/sign-out")
+    leader = sign_in(make_user("commune_leader", full_name="Trần Văn Chủ"))
+    english(client)
+    assert case.reference in client.get("/").text.split('id="to-approve"')[1].split("</section>")[0]
+    db.session.refresh(case)
+    assert client.post(f"/cases/{case.reference}/decide_isolation", data={"version": case.version}).status_code == 302
+    page = client.get(f"/cases/{case.reference}").text
+    assert "Decided by Trần Văn Chủ" in page and leader.full_name == "Trần Văn Chủ"
 
 
 @pytest.mark.parametrize("version", ["²", "9" * 5000, "-1"])
@@ -164,7 +188,7 @@ def test_my_work_lists_the_overdue_first(client, worker):
 
     from app.orm import utcnow
     later = make_case(worker)
-    overdue = make_case(worker, received_at=utcnow() - timedelta(days=2))
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=7))
     english(client)
     page = client.get("/").get_data(as_text=True)
     my_work = page[page.index("Open cases, the most urgent first"):]  # after the notices at the top
@@ -181,13 +205,13 @@ def test_the_list_shows_each_case_with_its_next_deadline(client, worker):
     from datetime import timedelta
 
     from app.orm import utcnow
-    overdue = make_case(worker, received_at=utcnow() - timedelta(days=2))
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=7))
     english(client)
     page = client.get("/cases/").get_data(as_text=True)
     row = page[page.index(overdue.reference):]
     row = row[:row.index("</tr>")]
     assert "Nguyễn Văn An" in row and "Reported" in row and "Xã Cẩm Phúc" in row
-    assert '<span class="overdue">Initial assessment: overdue by ' in row
+    assert '<span class="overdue">Initial assessment (local standard): overdue by ' in row
 
 
 def test_the_list_pages_by_25(client, worker):

@@ -150,7 +150,7 @@ def test_a_closure_proposed_without_a_review_before_the_rule_waits_for_the_revie
     case.closure_reason, case.closure_proposed_by_id = "safe_stable", worker.id
     db.session.commit()
     assert "approve_closure" not in services.available_steps(case, leader)
-    assert services.next_duty(case, worker).steps == ("review", "propose_closure")
+    assert services.next_duty(case, worker).steps[0] == "review"
     with pytest.raises(services.WrongState):
         services.approve_closure(case, leader, case.version)
     db.session.rollback()

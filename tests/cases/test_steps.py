@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.cases import queries, services
+from app.cases import services
 from app.cases.models import Case
+from app.deadlines.services import add_working_days
 from app.extensions import db
 from app.orm import utcnow
 from tests.factories import make_case, record_review, unit
@@ -45,7 +46,7 @@ def test_references_count_up_within_a_unit_and_year(worker):
 
 def test_intake_starts_the_initial_assessment_clock(worker):
     case = make_case(worker)
-    assert case.deadline("initial_assessment").due_at == case.received_at + timedelta(hours=12)
+    assert case.deadline("initial_assessment").due_at == add_working_days(case.received_at, 2)
     assert case.deadline("emergency_measures") is None
 
 
@@ -84,28 +85,6 @@ def test_the_risk_rule(worker, answers, risk):
     assert services.assess(case, worker, answers, None, case.version).risk_level == risk
 
 
-def test_a_temporary_isolation_lasts_15_days_at_most(worker):
-    case = make_case(worker, immediate_danger=True)
-    measure = services.Emergency(description="Cách ly khỏi người cha", taken_at=utcnow(), isolation=True,
-                                 isolation_place="Nhà bà ngoại", decided_by="Chủ tịch UBND xã",
-                                 isolation_from=date(2026, 1, 1), isolation_until=date(2026, 1, 16))
-    with pytest.raises(services.Invalid) as refusal:
-        services.record_emergency(case, worker, measure, case.version)
-    assert "isolation_until" in refusal.value.fields
-    db.session.rollback()
-    measure.isolation_until = date(2026, 1, 15)
-    services.record_emergency(case, worker, measure, case.version)
-    assert case.deadline("emergency_measures").met_at is not None
-    assert case.deadline("isolation_end").due_at.date() == date(2026, 1, 15)
-
-
-def test_danger_found_at_the_assessment_starts_the_emergency_clock_from_the_report(worker):
-    case = make_case(worker, immediate_danger=False)
-    services.assess(case, worker, {"life_in_danger": True}, None, case.version)
-    assert case.immediate_danger
-    assert case.deadline("emergency_measures").due_at == case.received_at + timedelta(hours=12)
-
-
 def test_danger_found_after_a_reopening_runs_12_hours_from_the_reopening(worker, leader):
     case = make_case(worker, immediate_danger=True, received_at=utcnow() - timedelta(days=60))
     services.record_emergency(case, worker, services.Emergency(description="Đưa trẻ đến trạm y tế",
@@ -123,67 +102,6 @@ def test_measures_taken_before_the_danger_was_found_answer_the_emergency_clock(w
                                                                taken_at=utcnow()), case.version)
     services.assess(case, worker, {"life_in_danger": True}, None, case.version)
     assert case.deadline("emergency_measures").met_at is not None
-
-
-def isolation(first, last):
-    return services.Emergency(description="Cách ly khỏi người cha", taken_at=utcnow(), isolation=True,
-                              isolation_place="Nhà bà ngoại", decided_by="Chủ tịch UBND xã",
-                              isolation_from=first, isolation_until=last)
-
-
-def test_extensions_of_an_isolation_count_towards_its_15_days(worker):
-    case = make_case(worker, immediate_danger=True)
-    services.record_emergency(case, worker, isolation(date(2026, 1, 1), date(2026, 1, 10)), case.version)
-    services.record_emergency(case, worker, isolation(date(2026, 1, 11), date(2026, 1, 15)), case.version)
-    with pytest.raises(services.Invalid) as refusal:
-        services.record_emergency(case, worker, isolation(date(2026, 1, 16), date(2026, 1, 16)), case.version)
-    assert "isolation_until" in refusal.value.fields
-    db.session.rollback()
-    assert case.deadline("isolation_end").due_at.date() == date(2026, 1, 15)
-
-
-def test_a_later_isolation_after_a_gap_has_its_own_15_days(worker):
-    case = make_case(worker, immediate_danger=True)
-    services.record_emergency(case, worker, isolation(date(2026, 1, 1), date(2026, 1, 15)), case.version)
-    services.record_emergency(case, worker, isolation(date(2026, 3, 1), date(2026, 3, 15)), case.version)
-    assert case.deadline("isolation_end").due_at.date() == date(2026, 3, 15)
-
-
-def test_recording_the_end_of_an_isolation_meets_its_deadline(worker):
-    case = make_case(worker, immediate_danger=True)
-    first = utcnow().date() - timedelta(days=20)
-    services.record_emergency(case, worker, isolation(first, first + timedelta(days=14)), case.version)
-    services.end_isolation(case, worker, first + timedelta(days=9), "Trẻ về nhà với mẹ", case.version)
-    assert case.deadline("isolation_end").met_at is not None and case.ongoing_isolation is None
-    overdue = queries.filtered(worker, queries.CaseFilter(overdue=True), utcnow())
-    assert db.session.execute(overdue).all() == []
-
-
-@pytest.mark.parametrize("days_after_first", [-1, 30])
-def test_an_isolation_ends_between_its_first_day_and_today(worker, days_after_first):
-    case = make_case(worker, immediate_danger=True)
-    first = utcnow().date() - timedelta(days=5)
-    services.record_emergency(case, worker, isolation(first, first + timedelta(days=14)), case.version)
-    with pytest.raises(services.Invalid) as refusal:
-        services.end_isolation(case, worker, first + timedelta(days=days_after_first), "Về nhà", case.version)
-    assert "ended_on" in refusal.value.fields
-
-
-def test_an_isolation_extended_in_advance_can_end_before_the_extension_starts(worker):
-    case = make_case(worker, immediate_danger=True)
-    today = utcnow().date()
-    services.record_emergency(case, worker, isolation(today - timedelta(days=5), today + timedelta(days=2)),
-                              case.version)
-    services.record_emergency(case, worker, isolation(today + timedelta(days=3), today + timedelta(days=9)),
-                              case.version)
-    services.end_isolation(case, worker, today, "Trẻ về nhà với mẹ", case.version)
-    assert case.deadline("isolation_end").met_at is not None
-
-
-def test_without_an_isolation_under_way_there_is_none_to_end(worker):
-    case = make_case(worker)
-    with pytest.raises(services.WrongState):
-        services.end_isolation(case, worker, utcnow().date(), "Về nhà", case.version)
 
 
 def test_the_drafter_can_never_approve_their_own_plan(make_user):

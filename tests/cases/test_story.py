@@ -11,7 +11,7 @@ from app.escalations.services import acknowledge, raise_by_hand
 from app.extensions import db
 from app.orm import utcnow
 from app.referrals.services import act
-from tests.factories import make_case, make_referral, record_review
+from tests.factories import isolate, make_case, make_referral, record_review
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
@@ -31,10 +31,7 @@ def told(case):
 def test_every_step_of_a_case_is_told_in_order_with_who_took_it(people):
     worker, leader, supervisor = people["worker"], people["leader"], people["supervisor"]
     case = make_case(worker, immediate_danger=True, received_at=utcnow() - timedelta(hours=2))
-    services.record_emergency(case, worker, services.Emergency(
-        "Đưa trẻ đến nhà bà ngoại", utcnow() - timedelta(hours=1), isolation=True, isolation_place="Nhà bà ngoại",
-        isolation_from=date.today(), isolation_until=date.today() + timedelta(days=5),
-        decided_by="Chủ tịch UBND xã"), case.version)
+    isolate(case, worker, leader, date.today(), date.today() + timedelta(days=5))
     services.assess(case, worker, {"repeated_harm": True}, None, case.version)
     services.draft_plan(case, worker, "Trẻ an toàn", [ACTION], case.version)
     services.submit_plan(case, worker, case.version)
@@ -42,7 +39,7 @@ def test_every_step_of_a_case_is_told_in_order_with_who_took_it(people):
     services.draft_plan(case, worker, "Trẻ an toàn, được hỗ trợ tâm lý", [ACTION], case.version)
     services.submit_plan(case, worker, case.version)
     services.approve_plan(case, leader, case.version)
-    services.end_isolation(case, worker, date.today(), "Trẻ về nhà với mẹ.", case.version)
+    services.end_isolation(case, leader, date.today(), "Trẻ về nhà với mẹ.", case.version)
     services.log(case, worker, "visit", utcnow(), "Thăm nhà: trẻ đã đi học lại.")
     referral = make_referral(case, worker, to="295")
     act(referral, supervisor, "approve")
@@ -55,7 +52,8 @@ def test_every_step_of_a_case_is_told_in_order_with_who_took_it(people):
 
     assert told(case) == [
         ("Nguyễn Thị Lan", "Report received (Hotline 111) and the case opened.", None),
-        ("Nguyễn Thị Lan", "Emergency measures recorded, with a temporary isolation of the child (Mẫu 07).", None),
+        ("Nguyễn Thị Lan", "Temporary isolation proposed to a commune leader.", None),
+        ("Trần Văn Hùng", "Temporary isolation decided (Mẫu 07).", None),
         ("Nguyễn Thị Lan", "Initial assessment; risk: Medium.", None),
         ("Nguyễn Thị Lan", "Support plan drafted.", None),
         ("Nguyễn Thị Lan", "Support plan submitted for approval.", None),
@@ -63,7 +61,7 @@ def test_every_step_of_a_case_is_told_in_order_with_who_took_it(people):
         ("Nguyễn Thị Lan", "Support plan drafted.", None),
         ("Nguyễn Thị Lan", "Support plan submitted for approval.", None),
         ("Trần Văn Hùng", "Support plan approved.", None),
-        ("Nguyễn Thị Lan", "The temporary isolation ended.", None),
+        ("Trần Văn Hùng", "The temporary isolation ended.", None),
         ("Nguyễn Thị Lan", "Visit", "Thăm nhà: trẻ đã đi học lại."),
         ("Nguyễn Thị Lan", f"Referral {referral.id} to Huyện Cẩm Giàng (295).", "Cần hỗ trợ tâm lý cho trẻ."),
         ("Lê Văn Giám", f"Referral {referral.id} approved.", None),
@@ -124,9 +122,7 @@ def test_the_case_page_tells_the_story(client, sign_in, people):
 def test_the_history_tab_names_each_step_in_words(client, sign_in, people):
     worker = sign_in(people["worker"])
     case = make_case(worker, immediate_danger=True)
-    services.record_emergency(case, worker, services.Emergency(
-        "Cách ly", utcnow(), isolation=True, isolation_place="Nhà bà ngoại", isolation_from=date.today(),
-        isolation_until=date.today() + timedelta(days=5), decided_by="Chủ tịch UBND xã"), case.version)
+    isolate(case, worker, people["leader"], date.today(), date.today() + timedelta(days=5))
     client.post("/language", data={"locale": "en"})
     page = client.get(f"/cases/{case.reference}/history").text
-    assert "took the step “Record emergency measures” on case" in page and ">isolation<" not in page
+    assert "took the step “Decide the temporary isolation” on case" in page and ">isolation<" not in page

@@ -22,8 +22,8 @@ def put_in(case, status):
 def ready_for(case, action, worker):
     """What the step needs besides the status: a plan drafted or submitted by the worker, a closure proposal, an
     isolation under way; so that every step the table allows is seen to succeed."""
-    if action in ("submit_plan", "approve_plan", "return_plan"):
-        status = "draft" if action == "submit_plan" else "submitted"
+    if action in ("submit_plan", "approve_plan", "return_plan", "complete_action"):
+        status = {"submit_plan": "draft", "complete_action": "approved"}.get(action, "submitted")
         plan = Plan(drafted_by_id=worker.id, goals="Mục tiêu", status=status,
                     actions=[PlanAction(description="Thăm nhà", responsible="Cán bộ xã", due_date=utcnow().date())],
                     authors=[PlanAuthor(user_id=worker.id)])
@@ -32,12 +32,13 @@ def ready_for(case, action, worker):
         case.reviews.append(Review(**GOOD_REVIEW, created_by_id=worker.id, created_at=utcnow()))
     if action == "approve_closure":
         case.closure_reason, case.closure_proposed_by_id = "safe_stable", worker.id
-    if action == "end_isolation":
+    if action in ("end_isolation", "decide_isolation", "decline_isolation"):
+        # An isolation decided, ending today (its end is anyone's to record), or a proposal waiting.
         today = utcnow().date()
         case.emergency_measures.append(EmergencyMeasure(
             description="Cách ly", taken_at=utcnow(), isolation=True, isolation_place="Nhà bà ngoại",
-            isolation_from=today, isolation_until=today + timedelta(days=5), decided_by="Chủ tịch UBND xã",
-            created_by_id=worker.id))
+            isolation_with="Bà ngoại", isolation_from=today - timedelta(days=5), isolation_until=today,
+            isolation_status="decided" if action == "end_isolation" else "proposed", created_by_id=worker.id))
     db.session.commit()
 
 
@@ -61,6 +62,13 @@ def attempt(case, action, user):
         "propose_closure": lambda: services.propose_closure(case, user, "safe_stable", None, case.version),
         "approve_closure": lambda: services.approve_closure(case, user, case.version),
         "end_isolation": lambda: services.end_isolation(case, user, utcnow().date(), "Trẻ về nhà", case.version),
+        "propose_isolation": lambda: services.propose_isolation(case, user, services.IsolationProposal(
+            "Cha đánh trẻ", "Nhà bà ngoại", "Bà ngoại", utcnow().date(), utcnow().date() + timedelta(days=5)),
+            case.version),
+        "decide_isolation": lambda: services.decide_isolation(case, user, case.version),
+        "complete_action": lambda: services.complete_action(case, user, case.current_plan.actions[0].id,
+                                                            utcnow().date(), case.version),
+        "decline_isolation": lambda: services.decline_isolation(case, user, "Trẻ đã an toàn", case.version),
         "reopen": lambda: services.reopen(case, user, "Tái diễn", case.version),
     }
     try:

@@ -9,7 +9,6 @@ import pytest
 from app.cases import services
 from app.documents.statutory import FORMS
 from app.extensions import db
-from app.orm import utcnow
 from tests.api.test_cases import token_for
 from tests.factories import child_details, last_audit_entry, pdf_text, report
 
@@ -56,10 +55,11 @@ def assessed_case(worker):
 
 
 def isolate(case, leader):
-    services.record_emergency(case, leader, services.Emergency(
-        description="Đưa trẻ đến nhà bà ngoại.", taken_at=utcnow() - timedelta(minutes=30), isolation=True,
-        isolation_place="Nhà bà ngoại, thôn Đông", isolation_from=date.today(),
-        isolation_until=date.today() + timedelta(days=5), decided_by=leader.full_name), case.version)
+    """The worker who opened the case proposes an isolation; `leader` decides it (Decree 56/2017 art. 32)."""
+    services.propose_isolation(case, case.created_by, services.IsolationProposal(
+        reason="Đưa trẻ đến nhà bà ngoại.", place="Nhà bà ngoại, thôn Đông", with_whom="Bà ngoại Trần Thị Mơ",
+        first_day=date.today(), last_day=date.today() + timedelta(days=5)), case.version)
+    services.decide_isolation(case, leader, case.version)
 
 
 def approve_a_plan(case, worker, leader):

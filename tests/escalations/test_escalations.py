@@ -16,9 +16,9 @@ def worker(make_user):
     return make_user("worker")
 
 
-def late_case(worker, hours=13):
-    """A case whose 12-hour initial assessment is overdue."""
-    return make_case(worker, received_at=utcnow() - timedelta(hours=hours))
+def late_case(worker, days=7):
+    """A case whose initial assessment (due 2 working days after the report) is overdue."""
+    return make_case(worker, received_at=utcnow() - timedelta(days=days))
 
 
 def escalations():
@@ -35,7 +35,7 @@ def test_a_missed_deadline_raises_the_case_to_the_unit_above(worker):
 
 
 def test_a_deadline_not_yet_passed_raises_nothing(worker):
-    late_case(worker, hours=1)
+    late_case(worker, days=0)
     assert services.sweep().raised == [] and escalations() == []
 
 
@@ -286,7 +286,7 @@ def test_the_sweeps_reasons_are_shown_in_the_readers_language(app, worker):
     first, higher = escalations()
     assert "Quá hạn" in first.reason  # stored as the command wrote it, in Vietnamese
     with app.test_request_context(), force_locale("en"):
-        assert first.explanation == f"Deadline missed: Initial assessment (case {case.reference})."
+        assert first.explanation == f"Deadline missed: Initial assessment (local standard) (case {case.reference})."
         assert higher.explanation == f"Not acknowledged in time: {first.explanation}"
 
 

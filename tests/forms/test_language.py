@@ -66,5 +66,5 @@ def test_a_page_opened_without_a_question_shows_no_error(client, make_user, sign
 
 def test_the_intake_heads_the_child_section_as_such_and_not_as_a_source_of_reports(client, worker):
     page = client.get("/cases/new").get_data(as_text=True)
-    assert "Phần 1/3: Thông tin của trẻ</legend>" in page
+    assert "Phần 1/4: Thông tin của trẻ</legend>" in page
     assert '<option value="child">Trẻ em tự thông báo</option>' in page

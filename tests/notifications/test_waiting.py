@@ -27,9 +27,10 @@ def submitted(case, user):
 
 def test_overdue_deadlines_come_first_the_longest_overdue_first_then_those_due_soon(worker):
     now = utcnow()
-    late = make_case(worker, received_at=now - timedelta(hours=30))
-    later = make_case(worker, received_at=now - timedelta(hours=14))
+    late = make_case(worker, received_at=now - timedelta(days=9))
+    later = make_case(worker, received_at=now - timedelta(days=7))
     soon = make_case(worker, received_at=now - timedelta(hours=2))
+    soon.deadline("initial_assessment").due_at = now + SOON / 2
     make_case(worker, received_at=now - timedelta(hours=1)).deadline("initial_assessment").due_at = now + SOON * 2
     db.session.commit()
     notices = notices_for(worker, now)
@@ -38,12 +39,12 @@ def test_overdue_deadlines_come_first_the_longest_overdue_first_then_those_due_s
 
 
 def test_the_badge_counts_overdue_deadlines(worker):
-    make_case(worker, received_at=utcnow() - timedelta(hours=30))
+    make_case(worker, received_at=utcnow() - timedelta(days=7))
     assert count_for(worker, utcnow()) == 1
 
 
 def test_the_home_page_lists_an_overdue_assessment_under_overdue(client, sign_in, worker):
-    case = make_case(worker, received_at=utcnow() - timedelta(hours=30))
+    case = make_case(worker, received_at=utcnow() - timedelta(days=7))
     sign_in(worker)
     client.post("/language", data={"locale": "en"})
     page = client.get("/").text

@@ -16,7 +16,7 @@ def cases(make_user):
     worker = make_user("worker")
     assessed = make_case(worker)
     services.assess(assessed, worker, {"repeated_harm": True}, None, assessed.version)
-    overdue = make_case(worker, received_at=utcnow() - timedelta(hours=20))
+    overdue = make_case(worker, received_at=utcnow() - timedelta(days=7))
     earlier = make_case(worker, received_at=utcnow() - timedelta(days=45))
     make_case(make_user("worker", unit="10507"))  # another district
     return {"assessed": assessed, "overdue": overdue, "earlier": earlier}

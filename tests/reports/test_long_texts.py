@@ -54,10 +54,12 @@ def longest_case(worker, leader, make_user):
             carers=[{"name": text(200, "người chăm sóc"), "relationship": text(80, "quan hệ"),
                      "phone": "0912 345 678 901 234"}]))
     services.record_emergency(case, worker, services.Emergency(
-        description=text(20000, "biện pháp"), taken_at=now - timedelta(minutes=30), isolation=True,
-        isolation_place=text(300, "nơi cách ly"), isolation_from=date.today() - timedelta(days=1),
-        isolation_until=date.today() + timedelta(days=5), decided_by=text(200, "người quyết định")), case.version)
-    services.end_isolation(case, worker, date.today(), text(5000, "kết thúc cách ly"), case.version)
+        description=text(20000, "biện pháp"), taken_at=now - timedelta(minutes=30)), case.version)
+    services.propose_isolation(case, worker, services.IsolationProposal(
+        reason=text(20000, "lý do cách ly"), place=text(300, "nơi cách ly"), with_whom=text(300, "ở cùng"),
+        first_day=date.today() - timedelta(days=1), last_day=date.today() + timedelta(days=5)), case.version)
+    services.decide_isolation(case, leader, case.version)
+    services.end_isolation(case, leader, date.today(), text(5000, "kết thúc cách ly"), case.version)
     services.assess(case, worker, {"repeated_harm": True}, text(20000, "đánh giá"), case.version)
     services.record_detailed_assessment(case, worker, text(20000, "đánh giá chi tiết"), text(50000, "biên bản"),
                                         case.version)
@@ -87,9 +89,9 @@ def test_the_case_file_prints_with_every_text_at_its_longest_and_loses_none_of_i
     response = client.get(f"/cases/{longest_case.reference}/file.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     printed = " ".join(pdf_text(response.data).split())
-    for name in ("mô tả", "đã làm", "biện pháp", "kết thúc cách ly", "đánh giá", "biên bản", "mục tiêu mới",
-                 "hành động 2", "dòng thời gian 1", "dòng thời gian 2", "nhận xét", "ghi chú kết thúc",
-                 "lý do chuyển", "lý do từ chối", "lý do báo cáo"):
+    for name in ("mô tả", "đã làm", "biện pháp", "lý do cách ly", "ở cùng", "kết thúc cách ly", "đánh giá",
+                 "biên bản", "mục tiêu mới", "hành động 2", "dòng thời gian 1", "dòng thời gian 2", "nhận xét",
+                 "ghi chú kết thúc", "lý do chuyển", "lý do từ chối", "lý do báo cáo"):
         assert f"[hết {name}]" in printed, name
 
 
@@ -134,7 +136,7 @@ FORM_TEXTS = {
     "mau-04": ("mục tiêu mới", "hành động 1", "hành động 2", "người phụ trách 2", "tên", "tên xã"),
     "mau-05": ("mục tiêu mới", "tên lãnh đạo", "tên xã"),
     "mau-06": ("nhận xét", "tên", "tên xã"),
-    "mau-07": ("biện pháp", "nơi cách ly", "người quyết định", "tên xã"),
+    "mau-07": ("lý do cách ly", "nơi cách ly", "ở cùng", "tên lãnh đạo", "tên xã"),
 }
 
 

@@ -7,11 +7,11 @@ import pytest
 from openpyxl import load_workbook
 
 from app.cases import services
-from app.deadlines.services import local_zone
+from app.deadlines.services import local_zone, set_initial_assessment_standard
 from app.orm import utcnow
 from app.reports.statistics import Period, PeriodRefused, age_group
 from tests.api.test_cases import token_for
-from tests.factories import case_kept_from_before, child_details, pdf_text, record_review
+from tests.factories import case_kept_from_before, child_details, pdf_text, record_review, unit
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ xã", date(2030, 1, 1))
 # Missed in district 295 by the known set: the neglect case's emergency measures and initial assessment, and
@@ -45,6 +45,7 @@ def known(app, make_user):
 
         return report(received_at=received, categories=categories, immediate_danger=danger, harm_status=harm)
 
+    set_initial_assessment_standard(unit("30"), 1)
     one = opened(worker_a, timedelta(days=10), ["violence"], "male", years=4, harm="abused")
     two = opened(worker_a, timedelta(hours=1), ["sexual_abuse", "violence"], "female", years=8, harm="at_risk")
     opened(worker_a, timedelta(days=20), ["neglect"], "male", years=12, danger=True)
@@ -63,7 +64,8 @@ def known(app, make_user):
     services.propose_closure(five, worker_b, "safe_stable", None, five.version)
     services.approve_closure(five, leader_b, five.version)
     _refer_and_escalate(one, two, outside, worker_a, worker_b, make_user)
-    return {"from": (today - timedelta(days=40)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    # The period reaches past the newest reports' assessments (due a working day after them), not their plans'.
+    return {"from": (today - timedelta(days=40)).isoformat(), "to": (today + timedelta(days=4)).isoformat()}
 
 
 def _refer_and_escalate(one, two, outside, worker_a, worker_b, make_user):
@@ -117,7 +119,8 @@ def test_every_cell_of_a_known_set_of_cases(client, make_user, known):
         "due": 5, "met_on_time": 1, "met_late": 2, "missed_open": 1, "not_yet_due": 1}
     assert cells(deadlines, "missed_open")["emergency_measures"] == 1
     assert cells(deadlines, "due") == {"initial_assessment": 5, "emergency_measures": 1, "plan_draft": 0,
-                                       "plan_approval": 0, "isolation_end": 0, "total": 6}
+                                       "plan_approval": 0, "isolation_end": 0, "plan_action": 0, "review": 0,
+                                       "total": 6}
     assert cells(result["time_to_assessment"], "value") == {"median_hours": 120.0, "assessed": 3, "not_assessed": 1}
     assert cells(result["referrals"], "sent") == {"pending_approval": 1, "sent": 0, "accepted": 1, "completed": 0,
                                                   "declined": 0, "rejected": 0, "withdrawn": 0, "total": 2}
