@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import Role, may_open_case_in, scoped_children
+from app.access import Role, can, may_open_case_in, scoped_children
 from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.cases import checklist, workflow
@@ -291,7 +291,7 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
               child_details: ChildDetails | None = None) -> Case:
     """Intake: the case starts as `reported`, with its first deadlines."""
     if not may_open_case_in(user, unit):
-        if Role(user.role) not in (Role.WORKER, Role.COMMUNE_LEADER):
+        if not can(user, "cases.create"):
             raise NotAllowed(_("Your role does not open cases."))
         raise Invalid({"unit": [_("Cases are opened at a commune in your area.")]})
     now = utcnow()
