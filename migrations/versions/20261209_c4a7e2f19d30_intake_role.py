@@ -48,10 +48,10 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index(op.f('ix_cases_created_by_id'), table_name='cases')
     # An intake account has no role to fall back to: its administrator removes or moves it first.
     held = op.get_bind().scalar(sa.text("SELECT count(*) FROM users WHERE role = 'intake'"))
     if held:
         raise RuntimeError(f"{held} accounts hold the intake role; move them to another role first.")
+    op.drop_index(op.f('ix_cases_created_by_id'), table_name='cases')
     op.execute("DELETE FROM access_grants WHERE role = 'intake'")
     _set_roles(ROLES_AFTER, ROLES_BEFORE)
