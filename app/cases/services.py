@@ -311,7 +311,7 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
             problems.setdefault(name, messages)
     if problems:
         raise Invalid(problems)
-    child = child or new_child(child_details)
+    child = child or new_child(child_details.with_birth_year_on(reported_on))
     case = Case(reference=next_reference(unit, report.received_at.astimezone(local_zone()).year), unit=unit,
                 child=child, status="reported", source=report.source, received_at=report.received_at,
                 reporter_name=report.reporter_name or None, reporter_contact=report.reporter_contact or None,
