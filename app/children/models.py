@@ -92,7 +92,8 @@ class Child(Audited, db.Model):
     @property
     def name_shown(self) -> str:
         """The name, or while it is not known the description of the child."""
-        return self.full_name or f"({_l('name not known')}) {self.description or ''}".strip()
+        unknown = _l("name not known")
+        return self.full_name or f"({unknown}) {self.description or ''}".strip()
 
     @property
     def incomplete(self) -> bool:
