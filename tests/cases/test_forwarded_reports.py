@@ -162,3 +162,14 @@ def test_an_intake_account_needs_a_second_person_s_approval(make_user):
                             email=None, by=admin)
     assert reads_cases("intake") and isinstance(issued.grant, AccessGrant) and issued.user.awaiting_approval
     assert not may_approve(admin, issued.grant) and may_approve(make_user("province_officer"), issued.grant)
+
+
+def test_an_admin_creates_an_intake_account_at_the_province_on_the_accounts_page(client, make_user, sign_in):
+    """Hotline 111 sits at the province (Decree 56/2017 art. 26.1); the account waits for a second person."""
+    from app.users.services import find_user
+
+    sign_in(make_user("admin"))
+    client.post("/admin/users/new", data={"username": "hotline.test", "full_name": "Bùi Thị Thu", "role": "intake",
+                                          "unit": "30"})
+    created = find_user("hotline.test")
+    assert created.role == "intake" and created.unit.code == "30" and created.awaiting_approval
