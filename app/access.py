@@ -27,6 +27,9 @@ class Role(StrEnum):
     PROVINCE_OFFICER = "province_officer"
     INSPECTOR = "inspector"
     ADMIN = "admin"
+    # Receives reports outside a commune (hotline 111, a police or labour office) and forwards them (Decree 56
+    # art. 26.1).
+    INTAKE = "intake"
 
     @property
     def label(self):
@@ -40,6 +43,7 @@ ROLE_LABELS = {
     Role.PROVINCE_OFFICER: _l("Province officer"),
     Role.INSPECTOR: _l("Inspector"),
     Role.ADMIN: _l("System administrator"),
+    Role.INTAKE: _l("Report intake (hotline, police liaison)"),
 }
 
 # The unit levels where each role can be held (DESIGN.md section 1).
@@ -50,6 +54,8 @@ ROLE_LEVELS = {
     Role.PROVINCE_OFFICER: ("province", "district"),
     Role.INSPECTOR: ("province", "district"),
     Role.ADMIN: ("province", "district", "commune"),
+    # Hotline 111, and the police and the labour and health offices at every level (Decree 56 art. 26.1).
+    Role.INTAKE: ("province", "district", "commune"),
 }
 # Where the list has no district level (2025), the supervisor sits at the province.
 ROLE_LEVELS_WITHOUT_DISTRICTS = {**ROLE_LEVELS, Role.SUPERVISOR: ("province",)}
@@ -64,7 +70,12 @@ CAPABILITIES = {
     "audit.read": {Role.INSPECTOR, Role.PROVINCE_OFFICER},
     # Administrators see no child or case data at all (DESIGN.md section 1).
     "cases.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
-    "cases.create": {Role.WORKER, Role.COMMUNE_LEADER},
+    # Anyone who receives a report records it (Mẫu 01); those outside a commune forward it at once to the commune
+    # where it happened, within their subtree (Decree 56 art. 26.1).
+    "cases.create": {Role.WORKER, Role.COMMUNE_LEADER, Role.INTAKE, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    "cases.forward": {Role.INTAKE, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    # The commune's own case work: "my work" and "to approve" on the home page.
+    "cases.work": {Role.WORKER, Role.COMMUNE_LEADER},
     "children.edit": {Role.WORKER, Role.COMMUNE_LEADER},
     # Those who work cases refer them and raise them by hand; inspectors only read.
     "referrals.send": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
@@ -202,8 +213,9 @@ def scoped_users(user) -> sa.Select:
 
 
 def reads_cases(role: str) -> bool:
-    """Whether giving an account `role` lets it read cases: such a grant waits for a second person."""
-    return role_can(role, "cases.read")
+    """Whether giving an account `role` lets it read cases: such a grant waits for a second person. An intake
+    account reads the reports it recorded, children's names and all."""
+    return role_can(role, "cases.read") or role_can(role, "cases.forward")
 
 
 def may_approve(user, grant) -> bool:
@@ -429,8 +441,36 @@ def scoped_children(user) -> sa.Select:
 
 
 def may_open_case_in(user, unit: Unit) -> bool:
-    """Cases are opened at a commune within the person's own subtree."""
+    """Cases are opened at a commune within the person's own subtree: a commune's people at their own, those who
+    forward reports at any commune below them (Decree 56 art. 26.1)."""
     return can(user, "cases.create") and unit.level == "commune" and user.unit.contains(unit)
+
+
+def is_taken_up(case) -> bool:
+    """The commune has taken up a forwarded report once it acts on it (Decree 56 art. 26.1, then art. 27): a
+    worker is assigned, or the initial assessment is recorded (the case leaves `reported`)."""
+    return case.assigned_worker_id is not None or case.status != "reported"
+
+
+def scoped_forwarded(user) -> sa.Select:
+    """The reports `user` recorded for a commune, the newest first (their "received" list). An intake account
+    reads them only until the commune takes them up (`is_taken_up`): after that it learns only that it was taken up
+    (`forwarded_content_visible`)."""
+    from app.cases.models import Case
+
+    if not can(user, "cases.forward"):
+        return sa.select(Case).where(sa.false())
+    return sa.select(Case).where(Case.created_by_id == user.id).order_by(Case.received_at.desc(), Case.id.desc())
+
+
+def forwarded_content_visible(user, case) -> bool:
+    """Whether the recorder still reads the report's content: those who read cases anyway as long as they may;
+    an intake account only until the commune takes it up."""
+    from app.cases.models import Case
+
+    if can(user, "cases.read"):
+        return db.session.scalar(scoped_cases(user).where(Case.id == case.id).with_only_columns(Case.id)) is not None
+    return case.created_by_id == user.id and not is_taken_up(case)
 
 
 def may_report_on(user, unit: Unit | None) -> bool:

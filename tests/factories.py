@@ -16,6 +16,7 @@ HOME_UNIT = {
     Role.PROVINCE_OFFICER: "30",
     Role.INSPECTOR: "30",
     Role.ADMIN: "30",
+    Role.INTAKE: "30",
 }
 
 

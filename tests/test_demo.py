@@ -73,7 +73,7 @@ def test_every_demo_role_that_works_cases_finds_something_waiting(runner, app):
 
     runner.invoke(args=["seed", "demo"])
     for username, _name, role, _unit in DEMO_ACCOUNTS:
-        if role not in ("inspector", "admin"):
+        if role not in ("inspector", "admin", "intake"):  # those read, administer, or only record reports
             assert count_for(find_user(username), utcnow()) > 0, username
 
 
@@ -97,3 +97,18 @@ def test_seed_demo_records_mau_01_s_abused_or_at_risk_and_the_consent(runner, ap
     assert {case.harm_status for case in cases} == {"abused", "at_risk"}
     assert all(case.carer_consent for case in cases if case.child.age_on(case.received_at.date()) < 16)
     assert any(case.data_ground == "legal_duty" for case in cases)
+
+
+def test_seed_demo_has_a_report_the_hotline_forwarded_to_tan_viet_waiting_for_its_worker(runner, app):
+    """Decree 56/2017 art. 26.1: hotline 111 passes a report at once to the commune where it happened."""
+    from app.access import scoped_forwarded
+    from app.notifications.services import notices_for
+    from app.orm import utcnow
+    from app.users.services import find_user
+
+    result = runner.invoke(args=["seed", "demo"])
+    assert "hotline.haiduong" in result.output
+    [forwarded] = db.session.scalars(scoped_forwarded(find_user("hotline.haiduong"))).all()
+    assert forwarded.unit.code == "10966" and forwarded.assigned_worker_id is None
+    waiting = notices_for(find_user("worker.tanviet"), utcnow()).deadlines
+    assert forwarded.id in [deadline.case_id for deadline in waiting]

@@ -34,3 +34,37 @@ def test_the_under_16_migration_keeps_the_records_of_16_and_17_year_olds(app, ma
     province = make_user("province_officer")
     listed = db.session.scalars(queries.filtered(province, queries.CaseFilter(aged_16_or_over=True), utcnow()))
     assert [case.reference for case in listed] == [reference]
+
+
+def test_the_intake_role_migration_admits_intake_accounts_and_keeps_refusing_unknown_roles(app, make_user):
+    """c4a7e2f19d30 widens the role constraint of accounts and grants for the intake role (Decree 56/2017
+    art. 26.1); on SQLite by rewriting the constraint in place, so the accounts and what refers to them stay."""
+    import pytest
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from app.users.models import User
+
+    worker = make_user("worker")
+    username = worker.username
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="b6d41c8e2f75")
+    upgrade()
+    assert db.session.scalar(sa.select(User).where(User.username == username)) is not None
+    make_user("intake")
+    db.session.commit()
+    with db.engine.connect() as connection, pytest.raises(sa.exc.IntegrityError):
+        connection.execute(sa.text("UPDATE users SET role = 'hotline' WHERE username = :name"), {"name": username})
+
+
+def test_the_intake_role_migration_is_not_undone_while_an_account_holds_the_role(app, make_user):
+    import pytest
+    from flask_migrate import downgrade
+
+    make_user("intake")
+    db.session.commit()
+    db.session.close()
+    with pytest.raises(SystemExit):  # Flask-Migrate's answer to the migration's error
+        downgrade(revision="b6d41c8e2f75")
+    assert make_user("intake").role == "intake"  # nothing was undone

@@ -154,9 +154,15 @@ AUDIT_FILTERS = [
     query("until", TEXT, "YYYY-MM-DD (included) or an ISO 8601 time")]
 
 CHILD = body({
-    "full_name": text(200, required=True), "sex": one_of(SEXES), "date_of_birth": DAY,
+    "full_name": {**text(200), "description": "Left out or empty when the reporter does not know it: description "
+                  "then says who the child is (Mẫu 01)"},
+    "description": {**text(2000), "description": "Who the child is, when the name is not known"},
+    "sex": {**one_of(SEXES), "description": "unknown when the reporter does not know it (Mẫu 01)"},
+    "date_of_birth": DAY,
     "birth_year": {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID, "description": "When the date is not "
                    "known"},
+    "estimated_age": {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID, "description": "Whole years, when "
+                      "neither the date nor the year of birth is known (Mẫu 01); under 16"},
     "id_number": text(12), "other_names": text(200), "ethnicity": text(80),
     "address_unit": {**text(Unit.code.type.length), "description": "The code of the commune where the child "
                      "lives, in the list of units in force; left out or empty: unknown"},
@@ -168,7 +174,7 @@ CHILD = body({
                                                "age": {"type": "integer", "minimum": 10, "maximum": 120},
                                                "occupation": text(120)},
                                               required=("name", "relationship"))}},
-    required=("full_name", "sex"))
+    required=("sex",))
 REPORT = {"source": one_of(SOURCES), "received_at": MOMENT,
           "categories": {"type": "array", "minItems": 1, "items": one_of(CATEGORIES)},
           "description": text(20000, required=True), "immediate_danger": FLAG, "reporter_name": text(200),
@@ -413,8 +419,12 @@ DOCUMENT = {
         "/cases": {
             "post": operation(
                 "Intake (Mẫu 01): open a case at a commune in the caller's area, for a new child (child) or one on "
-                "record (child_id).", {201: _json("The case", {"$ref": "#/components/schemas/Case"})}, (403, 422),
-                body=body({"unit": UNIT_CODE, "child_id": ID, "child": CHILD, **REPORT},
+                "record (child_id). A commune's worker and leader open it at their own commune; the intake role "
+                "(hotline 111, police liaison), supervisors and province officers record a report for any commune "
+                "of their subtree, named in unit, and the case belongs to that commune at once (Decree 56/2017 "
+                "art. 26.1).", {201: _json("The case", {"$ref": "#/components/schemas/Case"})}, (403, 422),
+                body=body({"unit": {**UNIT_CODE, "description": "The commune where it happened: the case goes "
+                                    "to it"}, "child_id": ID, "child": CHILD, **REPORT},
                           required=("unit", "source", "received_at", "categories", "description"))),
             "get": operation(
                 "Cases in the caller's scope; q is a reference, or words of the child's names in order from the "

@@ -50,6 +50,10 @@ class IntakeForm(ChildForm):
                               choices=_choices(DATA_GROUNDS, _l("None needed: everyone asked agreed")),
                               validators=[Optional()])
     child_choice = HiddenField()
+    # Those who forward reports name the commune the case goes to (Decree 56 art. 26.1); the view sets the
+    # communes of their subtree, or removes the field for a commune's own people.
+    unit = SelectField(_l("Commune where it happened (the case goes to it at once)"), choices=[],
+                       validators=[InputRequired(message=_l("Choose the commune where it happened."))])
     # Choices: the communes of the worker's province, set by the view.
     address_unit = SelectField(_l("Commune where the child lives"), choices=[], validators=[Optional()])
 

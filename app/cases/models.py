@@ -179,7 +179,8 @@ class Case(Audited, db.Model):
     closure_note: Mapped[str | None] = mapped_column(sa.Text)
     closure_proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Indexed: the recorder's "received" list of what they forwarded (access.scoped_forwarded).
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Every save must name the version it was made on; SQLAlchemy refuses a stale one.

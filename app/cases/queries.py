@@ -125,7 +125,9 @@ def _list_columns() -> tuple:
     The name and deadline are subqueries rather than joins so that PostgreSQL looks them up for the rows of the
     page only, after sorting: a name search may sort a thousand cases to show twenty-five.
     """
-    child_name = sa.select(Child.full_name).where(Child.id == Case.child_id).scalar_subquery()
+    # While the name is not known, the description of the child (Mẫu 01).
+    child_name = sa.select(sa.func.coalesce(sa.func.nullif(Child.full_name, ""), Child.description)) \
+        .where(Child.id == Case.child_id).scalar_subquery()
     next_open = (sa.select(Deadline.name).where(Deadline.case_id == Case.id, Deadline.met_at.is_(None))
                  .order_by(Deadline.due_at, Deadline.id).limit(written(1)).scalar_subquery())
     return (Case.reference, Case.status, Case.risk_level, child_name.label("child_name"),

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import Role, may_open_case_in, scoped_children
+from app.access import Role, can, may_open_case_in, scoped_children
 from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.cases import checklist, workflow
@@ -292,7 +292,7 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
               child_details: ChildDetails | None = None) -> Case:
     """Intake: the case starts as `reported`, with its first deadlines."""
     if not may_open_case_in(user, unit):
-        if Role(user.role) not in (Role.WORKER, Role.COMMUNE_LEADER):
+        if not can(user, "cases.create"):
             raise NotAllowed(_("Your role does not open cases."))
         raise Invalid({"unit": [_("Cases are opened at a commune in your area.")]})
     now = utcnow()
@@ -312,7 +312,7 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
             problems.setdefault(name, messages)
     if problems:
         raise Invalid(problems)
-    child = child or new_child(child_details)
+    child = child or new_child(child_details.with_birth_year_on(reported_on))
     case = Case(reference=next_reference(unit, report.received_at.astimezone(local_zone()).year), unit=unit,
                 child=child, status="reported", source=report.source, received_at=report.received_at,
                 reporter_name=report.reporter_name or None, reporter_contact=report.reporter_contact or None,

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import FieldList, SelectChoice
 
-from app.access import record_refusal, refuse, requires, scoped_children
+from app.access import (can, forwarded_content_visible, is_taken_up, record_refusal, refuse, requires, scoped_children,
+                        scoped_forwarded)
 from app.audit.models import MAX_ENTRY_ID
 from app.cases import checklist, queries, services, workflow
 from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, CompleteActionForm, DeclineIsolationForm,
@@ -37,7 +38,7 @@ from app.i18n import display_date, display_datetime
 from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
-from app.units.services import communes_of_province, find_unit
+from app.units.services import communes_of_province, communes_under, find_unit
 from app.users.services import active_workers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
@@ -149,11 +150,20 @@ def place_refusal(form, refusal: services.CaseRefused) -> None:
 def create():
     """Intake. When a probable duplicate child is found, the worker chooses: this child, or a new one."""
     form = IntakeForm()
+    forwarding = can(current_user, "cases.forward")
     form.address_unit.choices = [SelectChoice(unit.code, unit.label)
                                  for unit in communes_of_province(current_user.unit)]
+    if forwarding:
+        form.unit.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(unit.code, unit.label)
+                                                                for unit in communes_under(current_user.unit)]
+    else:
+        del form.unit
     if request.method == "GET":
         form.received_at.data = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
-        form.address_unit.data = current_user.unit.code
+        if current_user.unit.level == "commune":
+            form.address_unit.data = current_user.unit.code
+            if forwarding:
+                form.unit.data = current_user.unit.code
     check = DuplicateCheck([], 0)
     if form.validate_on_submit():
         details = form.details(find_unit(form.address_unit.data) if form.address_unit.data else None)
@@ -167,21 +177,39 @@ def create():
                 child_id = whole_number(choice)
                 child = db.session.scalar(scoped_children(current_user).where(Child.id == child_id)) \
                     if child_id else None
+            unit = find_unit(form.unit.data) if forwarding else current_user.unit
             try:
-                case = services.open_case(current_user, current_user.unit, _report_from(form), child=child,
+                case = services.open_case(current_user, unit, _report_from(form), child=child,
                                           child_details=None if child else details)
             except services.CaseRefused as refusal:
                 db.session.rollback()
                 _show_refusal(form, refusal)
             else:
-                flash(opened_message(case), "success")
+                flash(_("Report %(reference)s recorded and sent to %(unit)s: its worker and leader see it now.",
+                        reference=case.reference, unit=case.unit.name) if forwarding else opened_message(case),
+                      "success")
                 if check.paused_until:
                     flash(_("You have made many duplicate checks this hour, so children on record outside your "
                             "commune were not checked; from %(time)s they will be again. Your district can find and "
                             "join two records of one child.", time=display_datetime(check.paused_until)), "info")
+                if not can(current_user, "cases.read"):
+                    return redirect(url_for("cases.received", _anchor="content"))
                 return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
     return render_template("cases/new.html", form=form, duplicates=check.found, elsewhere=check.elsewhere,
-                           check_paused_until=check.paused_until, **labels())
+                           check_paused_until=check.paused_until, forwarding=forwarding, **labels())
+
+
+@bp.route("/received")
+@reads_only
+@requires("cases.forward")
+def received():
+    """The reports the person recorded for a commune, and whether the commune has taken each up (Decree 56
+    art. 26.1: the sender learns that it arrived)."""
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    rows = db.session.scalars(scoped_forwarded(current_user).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
+    items = [(case, is_taken_up(case), forwarded_content_visible(current_user, case)) for case in rows[:PER_PAGE]]
+    return render_template("cases/received.html", items=items, page=page, has_next=len(rows) > PER_PAGE,
+                           readable=can(current_user, "cases.read"), **labels())
 
 
 def _forms_for(case: Case) -> dict:

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import (FieldList, FormField, HiddenField, IntegerField, RadioField, SelectChoice, SelectMultipleField,
-                     StringField)
+                     StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -39,11 +39,16 @@ class CarerForm(Form):
 class ChildForm(Form):
     """The child's details, at intake and when they are corrected later."""
 
-    full_name = StringField(_l("Child's full name"), validators=[InputRequired(), Length(max=200)])
+    # Mẫu 01 takes what the reporter knows: a description when the name is not known, an age when the birth is not.
+    full_name = StringField(_l("Child's full name"), validators=[Optional(), Length(max=200)])
+    child_description = TextAreaField(_l("If the name is not known: who the child is (looks, clothes, where seen)"),
+                                validators=[Optional(), Length(max=2000)])
     other_names = StringField(_l("Other names"), validators=[Optional(), Length(max=200)])
     sex = RadioField(_l("Sex"), choices=choices(SEXES), validators=[InputRequired()])
     date_of_birth = DayField(_l("Date of birth"), validators=[Optional()])
     birth_year = IntegerField(_l("Or estimated year of birth"), validators=[Optional(), NumberRange(1900, 2200)])
+    estimated_age = IntegerField(_l("Or, if neither is known, estimated age (years)"),
+                                 render_kw={"inputmode": "numeric"}, validators=[Optional(), NumberRange(0, 120)])
     # Told as such, not cut to 12 (whose digits 4-6 would then be blamed on the year of birth).
     id_number = StringField(_l("Personal ID (12 digits)"), render_kw={"inputmode": "numeric", "autocomplete": "off"},
                             validators=[Optional(), Regexp(r"[0-9]{12}\Z", message=ID_NUMBER_DIGITS)])
@@ -58,7 +63,8 @@ class ChildForm(Form):
 
         return ChildDetails(
             full_name=self.full_name.data or "", sex=self.sex.data or "", date_of_birth=self.date_of_birth.data,
-            birth_year=self.birth_year.data, other_names=self.other_names.data, id_number=self.id_number.data,
+            birth_year=self.birth_year.data, estimated_age=self.estimated_age.data,
+            description=self.child_description.data, other_names=self.other_names.data, id_number=self.id_number.data,
             ethnicity=self.ethnicity.data, address_unit=address_unit, address_detail=self.address_detail.data,
             school=self.school.data, special_circumstances=self.special_circumstances.data or [],
             carers=[carer for carer in self.carers.data

@@ -11,7 +11,8 @@ from app.extensions import db
 from app.orm import UTCDateTime, utcnow
 from app.units.models import Unit
 
-SEXES = {"male": _l("Male"), "female": _l("Female")}
+# Mẫu 01 is filled with what the reporter knows: a caller to the hotline may not know the child's sex.
+SEXES = {"male": _l("Male"), "female": _l("Female"), "unknown": _l("Not known")}
 
 # Law on Children 2016, art. 10: the 14 groups of children in special circumstances.
 SPECIAL_CIRCUMSTANCES = {
@@ -42,7 +43,9 @@ class Child(Audited, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Empty while the name is not known; `description` then says who the child is (Mẫu 01).
     full_name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str | None] = mapped_column(sa.Text)
     other_names: Mapped[str | None] = mapped_column(sa.String(200))
     # Without diacritics, in lower case: what searches and duplicate checks compare.
     name_folded: Mapped[str] = mapped_column(sa.String(200), index=True)
@@ -50,6 +53,8 @@ class Child(Audited, db.Model):
     sex: Mapped[str] = mapped_column(sa.String(8))
     date_of_birth: Mapped[date | None]
     birth_year: Mapped[int] = mapped_column(index=True)
+    # The year of birth comes from an age the reporter estimated, not from a birth date or year they knew.
+    age_estimated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     id_number: Mapped[str | None] = mapped_column(sa.String(12), index=True)
     ethnicity: Mapped[str | None] = mapped_column(sa.String(80))
     address_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
@@ -83,6 +88,18 @@ class Child(Audited, db.Model):
                         .order_by(Case.received_at.desc()).limit(1))
             newest = memo["child_case_unit", self.id]
         return newest or (self.address_unit.path if self.address_unit else None)
+
+    @property
+    def name_shown(self) -> str:
+        """The name, or while it is not known the description of the child."""
+        unknown = _l("name not known")
+        return self.full_name or f"({unknown}) {self.description or ''}".strip()
+
+    @property
+    def incomplete(self) -> bool:
+        """Recorded with what the reporter did not know (Mẫu 01): completed later, and then checked for
+        duplicates again."""
+        return not self.full_name or self.sex == "unknown" or self.age_estimated
 
     def age_on(self, day: date) -> int:
         return whole_years(self.date_of_birth, day) if self.date_of_birth else day.year - self.birth_year

@@ -11,17 +11,22 @@ from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Carer, Child
 
 
 def _children(session, ids) -> dict[int, str]:
-    return dict(session.execute(sa.select(Child.id, Child.full_name).where(Child.id.in_(ids))).all())
+    return dict(session.execute(sa.select(Child.id, _name()).where(Child.id.in_(ids))).all())
 
 
 def _children_of_carers(session, ids) -> dict[int, str]:
-    rows = session.execute(sa.select(Carer.id, Child.full_name).join(Child, Child.id == Carer.child_id)
+    rows = session.execute(sa.select(Carer.id, _name()).join(Child, Child.id == Carer.child_id)
                            .where(Carer.id.in_(ids)))
     return dict(rows.all())
 
 
+def _name():
+    """The child's name, or while it is not known the description (Mẫu 01)."""
+    return sa.func.coalesce(sa.func.nullif(Child.full_name, ""), Child.description)
+
+
 def _child(reading: Reading) -> str:
-    name = reading.subject or reading.value("full_name")
+    name = reading.subject or reading.value("full_name") or reading.value("description")
     return name or _("no. %(id)s", id=reading.entry.entity_id)
 
 
@@ -62,7 +67,8 @@ describe_table(
             "date_of_birth": _l("Date of birth"), "birth_year": _l("Year of birth"),
             "id_number": _l("Personal ID"), "ethnicity": _l("Ethnicity"), "address_unit_id": _l("Commune of residence"),
             "address_detail": _l("Address (village, house)"), "school": _lp("child's school", "School"),
-            "special_circumstances": _l("Special circumstances")},
+            "special_circumstances": _l("Special circumstances"),
+            "description": _l("Who the child is (name not known)"), "age_estimated": _l("Age estimated")},
     hidden=("id", "name_folded", "other_names_folded", "created_at", "version"),
     values={"sex": SEXES},
     references={"address_unit_id": "unit"},

@@ -50,10 +50,20 @@ class ChildDetails:
     school: str | None = None
     special_circumstances: list[str] = field(default_factory=list)
     carers: list[dict] = field(default_factory=list)
+    # What Mẫu 01 allows when the reporter does not know: who the child is instead of a name, an age instead of a
+    # birth date or year.
+    description: str | None = None
+    estimated_age: int | None = None
 
     @property
     def year_of_birth(self) -> int | None:
         return self.date_of_birth.year if self.date_of_birth else self.birth_year
+
+    def with_birth_year_on(self, day: date) -> ChildDetails:
+        """An estimated age as the year of birth it gives on `day`, the day of the report."""
+        if self.estimated_age is None or self.year_of_birth is not None:
+            return self
+        return replace(self, birth_year=day.year - self.estimated_age)
 
 
 @cache
@@ -77,7 +87,7 @@ def id_number_problems(id_number: str, sex: str, year_of_birth: int | None) -> l
     century, id_sex = CENTURY_SEX.get(id_number[3], (None, None))
     if century is None:
         problems.append(_("Digit 4 of the personal ID must be 0 to 5."))
-    elif sex in SEXES and id_sex != sex:
+    elif sex in SEXES and sex != "unknown" and id_sex != sex:
         problems.append(_("Digit 4 of the personal ID does not match the child's sex."))
     elif year_of_birth is not None and century + int(id_number[4:6]) != year_of_birth:
         problems.append(_("Digits 4-6 of the personal ID do not match the year of birth."))
@@ -85,7 +95,10 @@ def id_number_problems(id_number: str, sex: str, year_of_birth: int | None) -> l
 
 
 def youngest_age(details: ChildDetails | Child, day: date) -> int | None:
-    """The child's age in whole years on `day`; with only a year of birth, the youngest they can be."""
+    """The child's age in whole years on `day`; with only a year of birth, the youngest they can be; with only an
+    estimated age, that age."""
+    if details.date_of_birth is None and getattr(details, "birth_year", None) is None:
+        return getattr(details, "estimated_age", None)
     if details.date_of_birth:
         return whole_years(details.date_of_birth, day)
     return day.year - details.birth_year - 1 if details.birth_year is not None else None
@@ -113,14 +126,27 @@ def child_problems(details: ChildDetails, today: date, reported_on: date | None 
     def add(name, message):
         problems.setdefault(name, []).append(message)
 
-    if not details.full_name.strip():
-        add("full_name", _("Enter the child's full name."))
+    # Mẫu 01: a name, or while it is not known a description of the child; a birth date, a year, or an age.
+    if not details.full_name.strip() and not (details.description or "").strip():
+        add("full_name", _("Enter the child's full name or, if it is not known, describe the child."))
     elif len(details.full_name) > 200:
         add("full_name", _("At most %(count)d characters.", count=200))
+    if len(details.description or "") > 2000:
+        add("description", _("At most %(count)d characters.", count=2000))
     if details.sex not in SEXES:
         add("sex", _("Choose the child's sex."))
-    if details.date_of_birth is None and details.birth_year is None:
-        add("date_of_birth", _("Enter the date of birth, or at least an estimated year of birth."))
+    if details.date_of_birth is None and details.birth_year is None and details.estimated_age is None:
+        add("date_of_birth", _("Enter the date of birth, the year of birth or, if neither is known, an estimated "
+                               "age."))
+    if details.estimated_age is not None:
+        if details.year_of_birth is not None:
+            add("estimated_age", _("An estimated age is given only when neither the date nor the year of birth "
+                                   "is known."))
+        elif details.estimated_age < 0:
+            add("estimated_age", _("The age is a whole number of years, 0 or more."))
+        elif details.estimated_age >= age_limit:
+            add("estimated_age", too_old_message() if age_limit == CHILD_AGE_LIMIT else
+                _("The child must be under %(age)d years old.", age=age_limit))
     if details.date_of_birth and details.date_of_birth > today:
         add("date_of_birth", _("The date of birth is in the future."))
     year = details.year_of_birth
@@ -166,7 +192,10 @@ def _folded(name: str | None) -> str:
 
 
 def new_child(details: ChildDetails) -> Child:
-    child = Child(full_name=details.full_name.strip(), other_names=(details.other_names or "").strip() or None,
+    """The child of `details`, an estimated age already turned into a year of birth (`with_birth_year_on`)."""
+    child = Child(full_name=details.full_name.strip(), description=(details.description or "").strip() or None,
+                  age_estimated=details.estimated_age is not None,
+                  other_names=(details.other_names or "").strip() or None,
                   name_folded=_folded(details.full_name), other_names_folded=_folded(details.other_names) or None,
                   sex=details.sex, date_of_birth=details.date_of_birth, birth_year=details.year_of_birth,
                   id_number=details.id_number or None, ethnicity=details.ethnicity or None,
@@ -200,7 +229,7 @@ def probable_duplicates(details: ChildDetails, province: Unit, visible: sa.Selec
     same = []
     if details.id_number:
         same.append(Child.id_number == details.id_number)
-    if details.date_of_birth:
+    if details.date_of_birth and details.full_name.strip():
         in_province = sa.or_(
             Child.address_unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(province.path))),
             Child.id.in_(sa.select(Case.child_id).join(Unit, Unit.id == Case.unit_id)
@@ -281,9 +310,10 @@ class ChildChanged(Exception):
                            "look at the details now, then make your correction again."))
 
 
-def update_child(child: Child, details: ChildDetails, today: date, version: int | None) -> None:
+def update_child(child: Child, details: ChildDetails, today: date, version: int | None) -> bool:
     """Correct a child's details (a misspelt name, a birth date found later), made on `version` of them; carers
-    are replaced as given. The address's commune is not changed here."""
+    are replaced as given. The address's commune is not changed here. True when something the reporter did not
+    know (the name, the sex, the birth: Mẫu 01) is now known: the duplicate check is then made again."""
     if version != child.version:
         raise ChildChanged()
     reported_on = _first_reported_on(child)
@@ -293,12 +323,21 @@ def update_child(child: Child, details: ChildDetails, today: date, version: int 
                               FORMER_AGE_LIMIT if former else CHILD_AGE_LIMIT)
     if problems:
         raise ChildRejected(problems)
+    details = details.with_birth_year_on(reported_on or today)
+    # The estimated year shown on the form and saved unchanged is still an estimate.
+    still_estimated = (child.age_estimated and details.date_of_birth is None
+                       and details.birth_year == child.birth_year)
+    completed = ((not child.full_name and bool(details.full_name.strip()))
+                 or (child.sex == "unknown" and details.sex != "unknown")
+                 or (child.age_estimated and not still_estimated and details.estimated_age is None))
     try:
         child.full_name, child.name_folded = details.full_name.strip(), _folded(details.full_name)
+        child.description = (details.description or "").strip() or None
         child.other_names = (details.other_names or "").strip() or None
         child.other_names_folded = _folded(details.other_names) or None
         _index_names(child)  # loading the names' starts flushes the child: a stale version may show here
         child.sex, child.date_of_birth, child.birth_year = details.sex, details.date_of_birth, details.year_of_birth
+        child.age_estimated = still_estimated or details.estimated_age is not None
         child.id_number = details.id_number or None
         child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
         child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)
@@ -307,6 +346,7 @@ def update_child(child: Child, details: ChildDetails, today: date, version: int 
     except StaleDataError:
         db.session.rollback()
         raise ChildChanged() from None
+    return completed
 
 
 def _first_reported_on(child: Child) -> date | None:

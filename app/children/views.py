@@ -8,7 +8,8 @@ from app.cases.models import Case
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildEditForm
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
-from app.children.services import ChildChanged, ChildRejected, update_child
+from app.cases.services import province_of
+from app.children.services import ChildChanged, ChildRejected, check_for_duplicates, update_child
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.input_guard import whole_number
@@ -54,9 +55,10 @@ def edit(child_id):
     form = ChildEditForm(obj=None if request.method == "POST" else _as_form_data(child))
     status = 200
     if form.validate_on_submit():
+        details = form.details(child.address_unit)
         try:
-            update_child(child, form.details(child.address_unit), utcnow().astimezone(local_zone()).date(),
-                         whole_number(form.version.data))
+            completed = update_child(child, details, utcnow().astimezone(local_zone()).date(),
+                                     whole_number(form.version.data))
         except ChildRejected as refusal:
             db.session.rollback()
             for name, messages in refusal.fields.items():
@@ -69,12 +71,27 @@ def edit(child_id):
             status = 409
         else:
             flash(_("The child's details were saved."), "success")
+            if completed:
+                _check_again(child, details)
             return redirect(url_for("children.show", child_id=child.id))
     elif request.method == "POST":
         status = 422
     page = render_template("children/edit.html", child=child, form=form)
     _record_view(child, _newest_case(child))
     return page, status
+
+
+def _check_again(child: Child, details) -> None:
+    """A child first recorded with what the reporter did not know is checked for duplicates once completed
+    (Mẫu 01): the name or birth now known may match a child on record."""
+    check = check_for_duplicates(current_user, details, province_of(current_user.unit), scoped_children(current_user))
+    others = [other for other in check.found if other.id != child.id]
+    for other in others:
+        flash(_("This child may already be on record as %(name)s, born %(year)d. If it is the same child, ask your "
+                "district to join the two records.", name=other.name_shown, year=other.birth_year), "info")
+    if check.elsewhere:
+        flash(_("A child with these details is on record elsewhere in the province. If it is the same child, ask "
+                "your district to refer the case."), "info")
 
 
 class _as_form_data:
@@ -84,5 +101,6 @@ class _as_form_data:
         for name in ("full_name", "other_names", "sex", "date_of_birth", "birth_year", "id_number", "ethnicity",
                      "address_detail", "school", "special_circumstances", "version"):
             setattr(self, name, getattr(child, name))
+        self.child_description = child.description
         self.carers = [{"name": carer.name, "relationship": carer.relationship_to_child, "phone": carer.phone,
                         "age": carer.age, "occupation": carer.occupation} for carer in child.carers]

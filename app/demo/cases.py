@@ -84,7 +84,21 @@ def seed_cases() -> int:
             case.deadline("plan_draft").due_at = now - timedelta(days=1)
             db.session.commit()
     _kept_from_before(people["worker.tanviet"], leaders[people["worker.tanviet"].unit_id], chance)
-    return len(TARGETS) + 1
+    _forwarded_by_the_hotline(find_user("hotline.haiduong"), units[1])
+    return len(TARGETS) + 2
+
+
+def _forwarded_by_the_hotline(hotline, commune) -> None:
+    """A call to hotline 111 about a child in Tân Việt, recorded by the hotline and forwarded at once (Decree 56
+    art. 26.1): no one there has taken it up yet, so the commune's worker and leader find it waiting for them."""
+    received = utcnow() - timedelta(minutes=40)
+    details = ChildDetails(full_name="Lò Thị Mỷ", sex="female", date_of_birth=date(received.year - 9, 6, 12),
+                           address_unit=commune, address_detail="Thôn 4")
+    report = services.Report(source="hotline_111", received_at=received, categories=["violence"],
+                             description="Người gọi 111 báo trẻ bị cha dượng đánh, đang khóc ở nhà hàng xóm.",
+                             immediate_danger=True, harm_status="abused", reporter_name="Hàng xóm",
+                             carer_consent="not_reached", data_ground="protect_life")
+    services.open_case(hotline, commune, report, child_details=details)
 
 
 def _kept_from_before(worker, leader, chance) -> None:

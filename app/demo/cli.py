@@ -19,6 +19,7 @@ DEMO_ACCOUNTS = (
     ("supervisor.camgiang", "Lê Minh Tuấn", "supervisor", "295"),
     ("officer.haiduong", "Vũ Thị Mai", "province_officer", "30"),
     ("inspector.haiduong", "Đỗ Quang Huy", "inspector", "30"),
+    ("hotline.haiduong", "Bùi Thị Thu", "intake", "30"),
     ("admin", "Quản trị hệ thống", "admin", "30"),
 )
 # The title each demo leader signs decisions under (Mẫu 05, 07).

@@ -88,7 +88,7 @@ def _address(case: Case) -> str | None:
 def child_fields(case: Case, page: Page) -> list:
     child = case.child
     return [
-        layout.field(page, "Họ và tên trẻ em", child.full_name),
+        layout.field(page, "Họ và tên trẻ em", child.name_shown),
         layout.fields_in_line(page, [("Ngày, tháng, năm sinh", _born(case)), ("Giới tính", str(SEXES[child.sex]))]),
         layout.fields_in_line(page, [("Dân tộc", child.ethnicity), ("Số định danh cá nhân", child.id_number)]),
         layout.field(page, "Nơi cư trú", _address(case)),
@@ -268,7 +268,7 @@ def plan_decision_form(case: Case, plan: Plan, printing: Printing) -> list:
     flowables.append(layout.decides())
     child = case.child
     flowables.append(layout.body(
-        f"<b>Điều 1.</b> Phê duyệt kế hoạch hỗ trợ, can thiệp đối với trẻ em {pdf.text(child.full_name)}, sinh "
+        f"<b>Điều 1.</b> Phê duyệt kế hoạch hỗ trợ, can thiệp đối với trẻ em {pdf.text(child.name_shown)}, sinh "
         f"{pdf.text(_born(case))}, giới tính {pdf.text(str(SEXES[child.sex]))}, nơi cư trú "
         f"{pdf.text(_address(case)) if _address(case) else layout.dots(200)} "
         f"(kế hoạch lập ngày {plan.created_at.astimezone(local_zone()).strftime('%d/%m/%Y')}, kèm theo)."))
@@ -346,7 +346,7 @@ def isolation_decision_form(case: Case, measure: EmergencyMeasure | None, printi
         return value_day.strftime("%d/%m/%Y") if value_day else layout.dots(70)
 
     flowables.append(layout.body(
-        f"<b>Điều 1.</b> Tạm thời cách ly trẻ em {pdf.text(child.full_name)}, sinh {pdf.text(_born(case))}, giới "
+        f"<b>Điều 1.</b> Tạm thời cách ly trẻ em {pdf.text(child.name_shown)}, sinh {pdf.text(_born(case))}, giới "
         f"tính {pdf.text(str(SEXES[child.sex]))}, nơi cư trú {value(_address(case))}, khỏi "
         f"{value(NOT_HELD)} (cha, mẹ, người chăm sóc trẻ em) kể từ ngày "
         f"{day_of(measure.isolation_from if measure else None)} đến hết ngày "

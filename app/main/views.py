@@ -19,7 +19,7 @@ bp = Blueprint("main", __name__, template_folder="templates")
 def home():
     now = utcnow()
     work = {}
-    if can(current_user, "cases.create"):
+    if can(current_user, "cases.work"):
         work = {"my_work": queries.my_work(current_user, now),
                 "to_approve": queries.awaiting_approval(current_user, now),
                 "overview": queries.overview(current_user, now)}

@@ -77,7 +77,12 @@ def _deadlines(user, now: datetime) -> sa.Select:
         return query.where(sa.false())
     # In scope too: a worker moved to another commune stays assigned to cases they may no longer read.
     query = query.where(Case.id.in_(scoped_cases(user).with_only_columns(Case.id)))
-    return query.where(Case.assigned_worker_id == user.id) if user.role == Role.WORKER else query
+    if user.role != Role.WORKER:
+        return query
+    # A report no one is assigned yet (one forwarded by the hotline or the police, say) is every worker's of
+    # its commune until one takes it up: its clock runs from receipt (Decree 56 art. 26.1).
+    unassigned_here = sa.and_(Case.assigned_worker_id.is_(None), Case.unit_id == user.unit_id)
+    return query.where(sa.or_(Case.assigned_worker_id == user.id, unassigned_here))
 
 
 def notices_for(user, now: datetime, limit: int = 50) -> Notices:

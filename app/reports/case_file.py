@@ -51,7 +51,7 @@ def _user_name(user) -> str:
 def child_section(case: Case, printing: Printing) -> list:
     child = case.child
     born = display_date(child.date_of_birth) if child.date_of_birth else str(child.birth_year)
-    pairs = [(_("Full name"), child.full_name), (_("Other names"), child.other_names or "–"),
+    pairs = [(_("Full name"), child.name_shown), (_("Other names"), child.other_names or "–"),
              (_("Sex"), SEXES[child.sex]), (_("Born"), born),
              (_("Age at the report"), child.age_on(case.received_at.astimezone(local_zone()).date())),
              (_("Personal ID number"), child.id_number or "–"), (_("Ethnicity"), child.ethnicity or "–"),

@@ -88,6 +88,12 @@ def communes_of_province(unit: Unit) -> list[Unit]:
                                                          Unit.level == "commune").order_by(Unit.path)))
 
 
+def communes_under(unit: Unit) -> list[Unit]:
+    """The communes of `unit`'s subtree (the unit itself, if it is one), in the list's order."""
+    return list(db.session.scalars(sa.select(Unit).where(Unit.path.startswith(unit.path), Unit.level == "commune")
+                                   .order_by(Unit.path)))
+
+
 def edition_has_districts(edition: str) -> bool:
     return db.session.scalar(
         sa.select(sa.exists().where(Unit.edition == edition, Unit.level == "district"))

@@ -42,7 +42,8 @@ CHECKS = (Path(__file__).parent / "page_checks.js").read_text()
 SIZES = ({"width": 360, "height": 740}, {"width": 1280, "height": 800})
 PAGE_BUDGET = 60 * 1024
 ROLES = {"worker": "worker.camphuc", "commune_leader": "leader.camphuc", "supervisor": "supervisor.camgiang",
-         "province_officer": "officer.haiduong", "inspector": "inspector.haiduong", "admin": "admin"}
+         "province_officer": "officer.haiduong", "inspector": "inspector.haiduong", "admin": "admin",
+         "intake": "hotline.haiduong"}
 
 # GET routes that are not pages for people, or that the test cannot fill, each with the reason.
 NOT_PAGES = {

@@ -16,6 +16,7 @@ HOME_HEADINGS = {
     Role.PROVINCE_OFFICER: ("Province board", None),
     Role.INSPECTOR: ("Inspection", None),
     Role.ADMIN: ("Administration", None),
+    Role.INTAKE: ("Report intake", "Tiếp nhận tin báo"),
 }
 
 
@@ -35,6 +36,7 @@ MENUS = {
     Role.WORKER: ["Home", "Cases", "Referrals", "Escalations", "Waiting for you", "Statistics"],
     Role.INSPECTOR: ["Home", "Cases", "Referrals", "Escalations", "Waiting for you", "Statistics", "Audit trail"],
     Role.ADMIN: ["Home", "Waiting for you", "Providers", "Accounts", "Holidays", "Service standards"],
+    Role.INTAKE: ["Home", "Reports you recorded", "Waiting for you"],
 }
 
 

@@ -13,6 +13,8 @@ FITS = {
     Role.PROVINCE_OFFICER: {"province", "district"},
     Role.INSPECTOR: {"province", "district"},
     Role.ADMIN: {"province", "district", "commune"},
+    # Hotline 111 and the police, labour and health offices at every level receive reports (Decree 56 art. 26.1).
+    Role.INTAKE: {"province", "district", "commune"},
 }
 UNIT_OF_LEVEL = {"province": "30", "district": "295", "commune": "10933"}
 
