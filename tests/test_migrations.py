@@ -49,7 +49,7 @@ def test_the_intake_role_migration_admits_intake_accounts_and_keeps_refusing_unk
     username = worker.username
     db.session.commit()
     db.session.close()
-    downgrade(revision="b6d41c8e2f75")
+    downgrade(revision="5b1e7c0d9a42")
     upgrade()
     assert db.session.scalar(sa.select(User).where(User.username == username)) is not None
     make_user("intake")
@@ -60,11 +60,14 @@ def test_the_intake_role_migration_admits_intake_accounts_and_keeps_refusing_unk
 
 def test_the_intake_role_migration_is_not_undone_while_an_account_holds_the_role(app, make_user):
     import pytest
-    from flask_migrate import downgrade
+    from flask_migrate import downgrade, upgrade
 
     make_user("intake")
     db.session.commit()
     db.session.close()
+    downgrade(revision="c4a7e2f19d30")  # the later migrations, so that the intake role's is the next to undo
     with pytest.raises(SystemExit):  # Flask-Migrate's answer to the migration's error
-        downgrade(revision="b6d41c8e2f75")
+        downgrade(revision="5b1e7c0d9a42")
     assert make_user("intake").role == "intake"  # nothing was undone
+    db.session.close()
+    upgrade()

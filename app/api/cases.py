@@ -44,6 +44,7 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
         "child": {"id": child.id, "full_name": child.full_name, "description": child.description, "sex": child.sex,
                   "date_of_birth": child.date_of_birth.isoformat() if child.date_of_birth else None,
                   "birth_year": child.birth_year, "age_estimated": child.age_estimated,
+                  "estimated_age_to": child.estimated_age_to,
                   "carers": [{"name": carer.name, "relationship": carer.relationship_to_child, "phone": carer.phone,
                               "age": carer.age, "occupation": carer.occupation} for carer in child.carers]},
         "deadlines": [{"name": deadline.name, "due_at": deadline.due_at.isoformat(),
@@ -241,6 +242,7 @@ def _child_from(payload: dict, fields: Fields) -> ChildDetails | None:
     details = ChildDetails(
         full_name=inner.text("full_name") or "", sex=inner.text("sex", required=True) or "",
         description=inner.text("description"), estimated_age=inner.whole("estimated_age"),
+        estimated_age_to=inner.whole("estimated_age_to"),
         date_of_birth=inner.day("date_of_birth"), birth_year=inner.whole("birth_year"),
         other_names=inner.text("other_names"), id_number=inner.text("id_number"), ethnicity=inner.text("ethnicity"),
         address_unit=address_unit, address_detail=inner.text("address_detail"),
@@ -295,8 +297,8 @@ def create_case():
 
 
 def _prefix_child_fields(refusal: services.CaseRefused) -> services.CaseRefused:
-    child_fields = {"full_name", "description", "estimated_age", "sex", "date_of_birth", "birth_year", "id_number",
-                    "other_names", "ethnicity",
+    child_fields = {"full_name", "description", "estimated_age", "estimated_age_to", "sex", "date_of_birth",
+                    "birth_year", "id_number", "other_names", "ethnicity",
                     "address_unit", "address_detail", "school", "special_circumstances", "carers"}
     refusal.fields = {(f"child.{name}" if name in child_fields else name): messages
                       for name, messages in refusal.fields.items()}

@@ -163,6 +163,8 @@ CHILD = body({
                    "known"},
     "estimated_age": {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID, "description": "Whole years, when "
                       "neither the date nor the year of birth is known (Mẫu 01); under 16"},
+    "estimated_age_to": {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID, "description": "With "
+                         "estimated_age, the end of an age range (\"8 to 10\"): above estimated_age, at most 120"},
     "id_number": text(12), "other_names": text(200), "ethnicity": text(80),
     "address_unit": {**text(Unit.code.type.length), "description": "The code of the commune where the child "
                      "lives, in the list of units in force; left out or empty: unknown"},

@@ -63,7 +63,9 @@ HARM_STATUSES = {"abused": _l("Abused"), "at_risk": _l("At risk of abuse")}
 # Whether the child and the carer agreed to their data being kept (Law on Children 2016 arts. 6.11 and 21: a child
 # of 7 or more is asked too; Personal Data Protection Law 2025 art. 9 on consent).
 CHILD_CONSENTS = {"agreed": _l("The child agreed"), "refused": _l("The child did not agree"),
-                  "under_7": _l("Not asked: the child is under 7")}
+                  "under_7": _l("Not asked: the child is under 7"),
+                  # A report by telephone (hotline 111, police): the child is not there to be asked yet.
+                  "not_reached": _l("Not asked yet: the child could not be reached")}
 CARER_CONSENTS = {"agreed": _l("The carer agreed"), "refused": _l("The carer did not agree"),
                   "not_reached": _l("No carer could be asked")}
 # The legal ground for keeping the data without consent (Personal Data Protection Law 2025: processing without the

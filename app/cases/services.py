@@ -262,7 +262,7 @@ def consent_problems(report: Report, child_age: int | None = None) -> dict[str, 
         problems["data_ground"] = [_("Choose the legal ground for keeping the data.")]
     elif problems:
         return problems
-    without = report.child_consent == "refused" or report.carer_consent in ("refused", "not_reached")
+    without = report.child_consent in ("refused", "not_reached") or report.carer_consent in ("refused", "not_reached")
     if without and report.data_ground is None:
         problems["data_ground"] = [_("Someone did not agree or could not be asked: name the legal ground for "
                                      "keeping the data.")]

@@ -49,6 +49,8 @@ class ChildForm(Form):
     birth_year = IntegerField(_l("Or estimated year of birth"), validators=[Optional(), NumberRange(1900, 2200)])
     estimated_age = IntegerField(_l("Or, if neither is known, estimated age (years)"),
                                  render_kw={"inputmode": "numeric"}, validators=[Optional(), NumberRange(0, 120)])
+    estimated_age_to = IntegerField(_l("Up to (years), if the reporter gives a range"),
+                                    render_kw={"inputmode": "numeric"}, validators=[Optional(), NumberRange(0, 120)])
     # Told as such, not cut to 12 (whose digits 4-6 would then be blamed on the year of birth).
     id_number = StringField(_l("Personal ID (12 digits)"), render_kw={"inputmode": "numeric", "autocomplete": "off"},
                             validators=[Optional(), Regexp(r"[0-9]{12}\Z", message=ID_NUMBER_DIGITS)])
@@ -64,6 +66,7 @@ class ChildForm(Form):
         return ChildDetails(
             full_name=self.full_name.data or "", sex=self.sex.data or "", date_of_birth=self.date_of_birth.data,
             birth_year=self.birth_year.data, estimated_age=self.estimated_age.data,
+            estimated_age_to=self.estimated_age_to.data,
             description=self.child_description.data, other_names=self.other_names.data, id_number=self.id_number.data,
             ethnicity=self.ethnicity.data, address_unit=address_unit, address_detail=self.address_detail.data,
             school=self.school.data, special_circumstances=self.special_circumstances.data or [],

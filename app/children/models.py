@@ -55,6 +55,9 @@ class Child(Audited, db.Model):
     birth_year: Mapped[int] = mapped_column(index=True)
     # The year of birth comes from an age the reporter estimated, not from a birth date or year they knew.
     age_estimated: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # An age range at the report (Mẫu 01: "8 to 10"): the oldest age; the year of birth is kept from the youngest,
+    # as the under-16 rule reads it (Law on Children art. 1).
+    estimated_age_to: Mapped[int | None] = mapped_column(sa.SmallInteger)
     id_number: Mapped[str | None] = mapped_column(sa.String(12), index=True)
     ethnicity: Mapped[str | None] = mapped_column(sa.String(80))
     address_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))

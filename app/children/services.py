@@ -54,6 +54,7 @@ class ChildDetails:
     # birth date or year.
     description: str | None = None
     estimated_age: int | None = None
+    estimated_age_to: int | None = None  # with estimated_age, a range: "8 to 10 years"
 
     @property
     def year_of_birth(self) -> int | None:
@@ -147,6 +148,10 @@ def child_problems(details: ChildDetails, today: date, reported_on: date | None 
         elif details.estimated_age >= age_limit:
             add("estimated_age", too_old_message() if age_limit == CHILD_AGE_LIMIT else
                 _("The child must be under %(age)d years old.", age=age_limit))
+        elif details.estimated_age_to is not None and not details.estimated_age < details.estimated_age_to <= 120:
+            add("estimated_age_to", _("The end of the age range is above its start, and at most 120."))
+    elif details.estimated_age_to is not None:
+        add("estimated_age_to", _("Give the start of the age range as well."))
     if details.date_of_birth and details.date_of_birth > today:
         add("date_of_birth", _("The date of birth is in the future."))
     year = details.year_of_birth
@@ -195,6 +200,7 @@ def new_child(details: ChildDetails) -> Child:
     """The child of `details`, an estimated age already turned into a year of birth (`with_birth_year_on`)."""
     child = Child(full_name=details.full_name.strip(), description=(details.description or "").strip() or None,
                   age_estimated=details.estimated_age is not None,
+                  estimated_age_to=details.estimated_age_to if details.estimated_age is not None else None,
                   other_names=(details.other_names or "").strip() or None,
                   name_folded=_folded(details.full_name), other_names_folded=_folded(details.other_names) or None,
                   sex=details.sex, date_of_birth=details.date_of_birth, birth_year=details.year_of_birth,
@@ -338,6 +344,10 @@ def update_child(child: Child, details: ChildDetails, today: date, version: int 
         _index_names(child)  # loading the names' starts flushes the child: a stale version may show here
         child.sex, child.date_of_birth, child.birth_year = details.sex, details.date_of_birth, details.year_of_birth
         child.age_estimated = still_estimated or details.estimated_age is not None
+        if details.estimated_age is not None:
+            child.estimated_age_to = details.estimated_age_to
+        elif not still_estimated:
+            child.estimated_age_to = None
         child.id_number = details.id_number or None
         child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
         child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)

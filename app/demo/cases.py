@@ -97,7 +97,7 @@ def _forwarded_by_the_hotline(hotline, commune) -> None:
     report = services.Report(source="hotline_111", received_at=received, categories=["violence"],
                              description="Người gọi 111 báo trẻ bị cha dượng đánh, đang khóc ở nhà hàng xóm.",
                              immediate_danger=True, harm_status="abused", reporter_name="Hàng xóm",
-                             carer_consent="not_reached", data_ground="protect_life")
+                             child_consent="not_reached", carer_consent="not_reached", data_ground="protect_life")
     services.open_case(hotline, commune, report, child_details=details)
 
 

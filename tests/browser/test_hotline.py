@@ -31,7 +31,7 @@ def hotline_forwards_a_child_in_danger(browser, live_server, dialect):
     hotline.fill("#description", "Người gọi 111 báo trẻ bị đánh, đang bị nhốt trong nhà kho.")
     hotline.check("#immediate_danger")
     hotline.check("#harm_status-0")
-    hotline.check("#child_consent-1")  # the child could not say yes on the phone
+    hotline.check("#child_consent-3")  # the child is not there to be asked on the phone
     hotline.check("#carer_consent-2")  # no carer could be asked
     hotline.select_option("#data_ground", "protect_life")
     assert hotline.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

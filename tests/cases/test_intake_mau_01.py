@@ -135,7 +135,8 @@ def test_a_child_under_7_need_not_be_asked(make_user):
     assert (case.child_consent, case.carer_consent, case.data_ground) == ("under_7", "agreed", None)
 
 
-@pytest.mark.parametrize("child, carer", [("refused", "agreed"), ("agreed", "refused"), ("agreed", "not_reached")])
+@pytest.mark.parametrize("child, carer", [("refused", "agreed"), ("agreed", "refused"), ("agreed", "not_reached"),
+                                         ("not_reached", "agreed")])
 def test_without_consent_the_data_is_kept_only_on_a_legal_ground(make_user, child, carer):
     worker = make_user("worker")
     with pytest.raises(services.Invalid) as refusal:

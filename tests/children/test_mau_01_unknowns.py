@@ -121,3 +121,35 @@ def test_a_case_of_a_child_without_a_name_is_found_in_the_list_by_its_descriptio
     [row] = queries.my_work(worker, utcnow())
     assert row.child_name == "Bé gái khoảng 8 tuổi, áo đỏ"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 1
+
+
+def test_an_age_range_is_recorded_with_the_year_of_birth_of_its_youngest_age(make_user):
+    # Mẫu 01 (Decree 56/2017 art. 25): "about 8 to 10"; the under-16 rule reads the youngest (Law on Children art. 1).
+    case = make_case(make_user("worker"), details=child_details(**UNKNOWN, estimated_age_to=10))
+    child = case.child
+    assert (child.age_estimated, child.estimated_age_to) == (True, 10)
+    assert child.birth_year == case.received_at.astimezone(local_zone()).year - 8
+
+
+def test_an_age_range_that_may_reach_16_is_taken_when_its_youngest_is_a_child(app):
+    assert child_problems(child_details(**UNKNOWN, estimated_age_to=17), today()) == {}
+
+
+@pytest.mark.parametrize("start, end", [(8, 8), (8, 6), (8, 121), (None, 10)])
+def test_an_age_range_runs_upwards_from_a_start(app, start, end):
+    details = child_details(**{**UNKNOWN, "estimated_age": start, "estimated_age_to": end})
+    assert "estimated_age_to" in child_problems(details, today())
+
+
+def test_the_intake_page_takes_an_age_range(client, worker):
+    data = {**INTAKE, "full_name": "", "child_description": "Bé trai khoảng 8-10 tuổi", "sex": "unknown",
+            "date_of_birth": "", "estimated_age": "8", "estimated_age_to": "10"}
+    assert client.post("/cases/new", data=data).status_code == 302
+    assert db.session.scalar(sa.select(Child.estimated_age_to)) == 10
+
+
+def test_the_api_takes_an_age_range(client, make_user):
+    body = {**API_INTAKE, "child": {"sex": "unknown", "description": "Bé trai khoảng 8-10 tuổi", "estimated_age": 8,
+                                    "estimated_age_to": 10}}
+    response = client.post("/api/v1/cases", json=body, headers=token_for(client, make_user("worker")))
+    assert response.status_code == 201 and response.json["child"]["estimated_age_to"] == 10
