@@ -109,6 +109,14 @@ def _top(case: Case, printing: Printing, form_number: str, day: date | None, num
             Spacer(0, 4)]
 
 
+def _report_opening(case: Case, printing: Printing, form_number: str, day: date | None, title: str,
+                    about: str) -> list:
+    """The opening the worker's reports share (Mẫu 02, 03, 04, 06): header, title naming the case, the child."""
+    return [*_top(case, printing, form_number, day),
+            *layout.title(title, f"{about} (Mã vụ việc: {case.reference})"),
+            layout.section("I. THÔNG TIN VỀ TRẺ EM"), *child_fields(case, printing.page)]
+
+
 # Mẫu số 01: the report received (Decree 56 art. 26.1).
 
 def report_form(case: Case, subject: Case, printing: Printing) -> list:
@@ -161,11 +169,8 @@ def report_form(case: Case, subject: Case, printing: Printing) -> list:
 def initial_assessment_form(case: Case, assessment: Assessment | None, printing: Printing) -> list:
     page = printing.page
     day = local_day(assessment.created_at) if assessment else None
-    flowables = _top(case, printing, "Mẫu số 02", day)
-    flowables += layout.title("BÁO CÁO ĐÁNH GIÁ BAN ĐẦU",
-                              "về nguy cơ, mức độ tổn hại của trẻ em (Mã vụ việc: " + case.reference + ")")
-    flowables.append(layout.section("I. THÔNG TIN VỀ TRẺ EM"))
-    flowables += child_fields(case, page)
+    flowables = _report_opening(case, printing, "Mẫu số 02", day, "BÁO CÁO ĐÁNH GIÁ BAN ĐẦU",
+                                "về nguy cơ, mức độ tổn hại của trẻ em")
     flowables.append(layout.section("II. ĐÁNH GIÁ NGUY CƠ BAN ĐẦU"))
     answers = assessment.answers if assessment else {}
     rows = []
@@ -192,12 +197,8 @@ def initial_assessment_form(case: Case, assessment: Assessment | None, printing:
 def detailed_assessment_form(case: Case, assessment: Assessment | None, printing: Printing) -> list:
     page = printing.page
     day = local_day(assessment.created_at) if assessment else None
-    flowables = _top(case, printing, "Mẫu số 03", day)
-    flowables += layout.title("BÁO CÁO ĐÁNH GIÁ CỤ THỂ",
-                              "về nguy cơ, mức độ tổn hại và nhu cầu hỗ trợ, can thiệp của trẻ em "
-                              "(Mã vụ việc: " + case.reference + ")")
-    flowables.append(layout.section("I. THÔNG TIN VỀ TRẺ EM"))
-    flowables += child_fields(case, page)
+    flowables = _report_opening(case, printing, "Mẫu số 03", day, "BÁO CÁO ĐÁNH GIÁ CỤ THỂ",
+                                "về nguy cơ, mức độ tổn hại và nhu cầu hỗ trợ, can thiệp của trẻ em")
     flowables.append(layout.section("II. KẾT QUẢ THU THẬP, ĐÁNH GIÁ THÔNG TIN"))
     flowables.append(layout.body(
         "(Tình trạng thể chất, tâm lý, tình cảm và nhu cầu chăm sóc y tế của trẻ em; hoàn cảnh gia đình và năng lực "
@@ -218,12 +219,9 @@ def detailed_assessment_form(case: Case, assessment: Assessment | None, printing
 
 def plan_form(case: Case, plan: Plan | None, printing: Printing) -> list:
     page = printing.page
-    flowables = _top(case, printing, "Mẫu số 04", local_day(plan.created_at) if plan else None)
-    flowables += layout.title("KẾ HOẠCH HỖ TRỢ, CAN THIỆP",
-                              "đối với trẻ em bị xâm hại hoặc có nguy cơ bị bạo lực, bóc lột, bỏ rơi "
-                              "(Mã vụ việc: " + case.reference + ")")
-    flowables.append(layout.section("I. THÔNG TIN VỀ TRẺ EM"))
-    flowables += child_fields(case, page)
+    flowables = _report_opening(case, printing, "Mẫu số 04", local_day(plan.created_at) if plan else None,
+                                "KẾ HOẠCH HỖ TRỢ, CAN THIỆP",
+                                "đối với trẻ em bị xâm hại hoặc có nguy cơ bị bạo lực, bóc lột, bỏ rơi")
     flowables.append(layout.field(page, "Mức độ nguy cơ", str(RISK_LEVELS[case.risk_level]) if case.risk_level
                                   else None))
     flowables.append(layout.section("II. MỤC TIÊU HỖ TRỢ, CAN THIỆP"))
@@ -294,12 +292,9 @@ def plan_decision_form(case: Case, plan: Plan, printing: Printing) -> list:
 
 def review_form(case: Case, review: Review | None, printing: Printing) -> list:
     page = printing.page
-    flowables = _top(case, printing, "Mẫu số 06", local_day(review.created_at) if review else None)
-    flowables += layout.title("BÁO CÁO ĐÁNH GIÁ",
-                              "việc thực hiện kế hoạch hỗ trợ, can thiệp và tình trạng an toàn của trẻ em "
-                              "(Mã vụ việc: " + case.reference + ")")
-    flowables.append(layout.section("I. THÔNG TIN VỀ TRẺ EM"))
-    flowables += child_fields(case, page)
+    flowables = _report_opening(case, printing, "Mẫu số 06", local_day(review.created_at) if review else None,
+                                "BÁO CÁO ĐÁNH GIÁ",
+                                "việc thực hiện kế hoạch hỗ trợ, can thiệp và tình trạng an toàn của trẻ em")
     flowables.append(layout.section("II. ĐÁNH GIÁ MỨC ĐỘ NGUY CƠ THEO CÁC TIÊU CHÍ"))
     if review is not None and review.on_former_criteria:
         # Reviews recorded before Mẫu 06's criteria print as they were scored, under their former criteria.

@@ -86,7 +86,8 @@ def test_every_kind_of_record_named_has_a_reader(app):
 
 # The issue's example, and the notable changes in their own words.
 
-def test_a_plan_approved_reads_as_who_approved_which_plan_and_when(app, worker, leader):
+def plan_approved(app, worker, leader):
+    """A case assessed by `worker`, whose plan `leader` approved, each step acting as its person."""
     case = make_case(worker)
     with acting(app, worker):
         cases.assess(case, worker, {"repeated_harm": True}, None, case.version)
@@ -94,6 +95,11 @@ def test_a_plan_approved_reads_as_who_approved_which_plan_and_when(app, worker, 
         cases.submit_plan(case, worker, case.version)
     with acting(app, leader):
         cases.approve_plan(case, leader, case.version)
+    return case
+
+
+def test_a_plan_approved_reads_as_who_approved_which_plan_and_when(app, worker, leader):
+    case = plan_approved(app, worker, leader)
     entry = last_audit_entry(entity="plans", action="update")
     reading = told(app, entry, "vi")
     assert reading.sentence == ("Lãnh đạo UBND xã Nguyễn Văn Bình phê duyệt kế hoạch hỗ trợ của hồ sơ "
@@ -107,13 +113,7 @@ def test_a_plan_approved_reads_as_who_approved_which_plan_and_when(app, worker, 
 
 
 def test_a_review_on_mau_06_reads_each_answer_in_plain_words_and_a_closure_its_reason(app, worker, leader):
-    case = make_case(worker)
-    with acting(app, worker):
-        cases.assess(case, worker, {"repeated_harm": True}, None, case.version)
-        cases.draft_plan(case, worker, "Trẻ an toàn tại nhà", [ACTION], case.version)
-        cases.submit_plan(case, worker, case.version)
-    with acting(app, leader):
-        cases.approve_plan(case, leader, case.version)
+    case = plan_approved(app, worker, leader)
     with acting(app, worker):
         cases.review(case, worker, {"harm": "medium", "abuser_access": "low", "care_obstacles": "high",
                                     "self_protection": "high"}, None, case.version,

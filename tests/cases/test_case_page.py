@@ -3,7 +3,6 @@ is looking; intake comes in parts."""
 import re
 from datetime import date
 
-import pytest
 
 from app.cases import services
 from app.cases.models import CaseStep, Plan
@@ -11,11 +10,6 @@ from app.extensions import db
 from tests.factories import make_case
 
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
-
-
-@pytest.fixture
-def worker(make_user):
-    return make_user("worker")
 
 
 def english(client):

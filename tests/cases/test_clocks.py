@@ -12,11 +12,6 @@ from app.orm import utcnow
 from tests.factories import make_case, unit
 
 
-@pytest.fixture
-def worker(make_user):
-    return make_user("worker")
-
-
 def test_a_report_without_danger_has_no_12_hour_clock_art_26_3(worker):
     case = make_case(worker, immediate_danger=False)
     assert case.deadline("emergency_measures") is None

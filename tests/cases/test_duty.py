@@ -15,16 +15,6 @@ PROPOSAL = services.IsolationProposal("Cha đánh trẻ", "Nhà bà ngoại", "B
                                       date.today() + timedelta(days=5))
 
 
-@pytest.fixture
-def worker(make_user):
-    return make_user("worker")
-
-
-@pytest.fixture
-def leader(make_user):
-    return make_user("commune_leader")
-
-
 def assessed(case, user):
     services.assess(case, user, {"repeated_harm": True}, None, case.version)
     return case

@@ -12,11 +12,6 @@ from tests.factories import isolate, make_case
 
 
 @pytest.fixture
-def worker(make_user):
-    return make_user("worker")
-
-
-@pytest.fixture
 def leader(make_user):
     return make_user("commune_leader", full_name="Trần Văn Chủ")
 

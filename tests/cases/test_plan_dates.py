@@ -14,16 +14,6 @@ from app.orm import utcnow
 from tests.factories import make_case, record_review
 
 
-@pytest.fixture
-def worker(make_user):
-    return make_user("worker")
-
-
-@pytest.fixture
-def leader(make_user):
-    return make_user("commune_leader")
-
-
 def today():
     return utcnow().astimezone(local_zone()).date()
 

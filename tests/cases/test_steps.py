@@ -15,16 +15,6 @@ from tests.factories import make_case, record_review, unit
 ACTION = services.PlannedAction("Thăm gia đình hằng tuần", "Cán bộ bảo vệ trẻ em xã", date(2030, 1, 1))
 
 
-@pytest.fixture
-def worker(make_user):
-    return make_user("worker")
-
-
-@pytest.fixture
-def leader(make_user):
-    return make_user("commune_leader")
-
-
 def planned(case, worker):
     services.assess(case, worker, {"repeated_harm": True}, None, case.version)
     services.draft_plan(case, worker, "Trẻ an toàn tại nhà", [ACTION], case.version)
