@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.escalations.views import bp as escalations_bp
     from app.notifications.views import bp as notifications_bp
     from app.referrals.views import bp as referrals_bp
+    from app.reorganisation.views import bp as reorganisation_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
     from app.reports.views import bp as reports_bp
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(holidays_bp)
     app.register_blueprint(standards_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(reorganisation_bp)
     app.register_blueprint(escalations_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)

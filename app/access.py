@@ -85,6 +85,10 @@ CAPABILITIES = {
     "reports.statistics": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     # The boards of DESIGN.md section 10; workers and leaders have "my work" and "to approve" instead.
     "reports.dashboard": {Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    # After a reorganisation, a case whose new commune only a person can tell waits at the province (issue 16).
+    "cases.place": {Role.PROVINCE_OFFICER, Role.SUPERVISOR},
+    # The preview and the runs of a reorganisation: counts, no child's data.
+    "units.reorganise": {Role.PROVINCE_OFFICER, Role.ADMIN},
 }
 
 
@@ -203,13 +207,25 @@ def _units_under_path(path: str) -> sa.Select:
     return sa.select(Unit.id).where(_path_prefix(Unit.path, path))
 
 
+def _units_and_predecessors(path: str) -> sa.Select:
+    """The units under `path` and, through every reorganisation, the units whose records they hold (`UnitEnding`):
+    scope follows succession, so a commune of 2025 reads its predecessors' closed cases and a province those of the
+    divided communes it holds."""
+    from app.units.models import UnitEnding
+
+    reached = _units_under_path(path).cte("reached", recursive=True)
+    reached = reached.union_all(sa.select(UnitEnding.unit_id).where(UnitEnding.heir_id == reached.c.id))
+    return sa.select(reached.c.id)
+
+
 def scoped_users(user) -> sa.Select:
     """The accounts `user` may manage: those whose unit lies in the manager's subtree."""
     from app.users.models import User
 
     if not can(user, "users.manage"):
         return sa.select(User).where(sa.false())
-    return sa.select(User).where(User.unit_id.in_(units_under(user.unit)))
+    # With the accounts a reorganisation closed at the units the manager's unit succeeded, to be placed anew.
+    return sa.select(User).where(_among(User.unit_id, subtree_unit_ids(user.unit)))
 
 
 def reads_cases(role: str) -> bool:
@@ -248,7 +264,22 @@ def scoped_audit_entries(user) -> sa.Select:
     """Entries about the reader's unit and everything below it; nothing for roles that may not read the trail."""
     if not can(user, "audit.read"):
         return sa.select(AuditEntry).where(sa.false())
-    return sa.select(AuditEntry).where(_path_prefix(AuditEntry.unit_path, user.unit.path))
+    paths = [user.unit.path, *_predecessor_paths(user.unit)]
+    return sa.select(AuditEntry).where(sa.or_(*(_path_prefix(AuditEntry.unit_path, path) for path in paths)))
+
+
+def _predecessor_paths(unit: Unit) -> list[str]:
+    """The paths of the ended units whose records `unit` holds, without those another one already covers."""
+    from app.units.models import UnitEnding
+
+    ids = subtree_unit_ids(unit)
+    paths = sorted(db.session.scalars(sa.select(Unit.path).join(UnitEnding, UnitEnding.unit_id == Unit.id)
+                                      .where(_among(Unit.id, ids))))
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return kept
 
 
 def audit_about_subtree(unit_path: str) -> sa.ColumnElement:
@@ -334,7 +365,7 @@ def _reach_statement(path: str) -> sa.Select:
     from app.referrals.models import Referral
     from app.referrals.workflow import GIVING_ACCESS
 
-    subtree = _units_under_path(path)
+    subtree = _units_and_predecessors(path)
 
     def outside(case_id) -> sa.ColumnElement:
         # Looked up by key for the few referrals and escalations found, not by scanning the subtree's cases.
@@ -426,8 +457,8 @@ def scoped_providers(user) -> sa.Select:
 
 
 def subtree_unit_ids(unit: Unit) -> list[int]:
-    """The ids of `unit` and of every unit below it, read with the rest of its reach, once per request (a page
-    may scope several queries: a leader's home page does)."""
+    """The ids of `unit`, of every unit below it and of the ended units they succeeded, read with the rest of its
+    reach, once per request (a page may scope several queries: a leader's home page does)."""
     return _reach(unit)[0]
 
 
@@ -474,8 +505,29 @@ def forwarded_content_visible(user, case) -> bool:
 
 
 def may_report_on(user, unit: Unit | None) -> bool:
-    """Statistics cover one unit of the reader's own subtree (another unit answers 404, like a case)."""
-    return can(user, "reports.statistics") and unit is not None and user.unit.contains(unit)
+    """Statistics cover one unit of the reader's own subtree, or one it succeeded (another unit answers 404, like a
+    case)."""
+    return can(user, "reports.statistics") and unit is not None and (
+        user.unit.contains(unit) or unit.id in subtree_unit_ids(user.unit))
+
+
+def scoped_waiting_moves(user) -> sa.Select:
+    """The cases held by a province after a reorganisation until a person chooses their commune: for those of that
+    province who may place them."""
+    from app.reorganisation.models import Move
+
+    if not can(user, "cases.place") or user.unit.level != "province":
+        return sa.select(Move).where(sa.false())
+    return sa.select(Move).where(Move.entity == "cases", Move.to_unit_id.is_(None), Move.held_by_id == user.unit_id)
+
+
+def may_run_reorganisation(user) -> bool:
+    """An administrator of the province itself carries out its reorganisation (officers preview it)."""
+    return can(user, "users.manage") and user.unit.parent_id is None
+
+
+def may_place_waiting_case(user, move) -> bool:
+    return can(user, "cases.place") and user.unit_id == move.held_by_id
 
 
 def units_for_statistics(user, unit: Unit) -> list[int]:

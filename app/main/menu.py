@@ -21,6 +21,7 @@ MENU = (
     ("escalations.index", _l("Escalations"), "cases.read", False),
     ("notifications.index", _l("Waiting for you"), None, True),
     ("referrals.providers", _l("Providers"), "providers.manage", False),
+    ("reorganisation.overview", _l("Reorganisation"), "units.reorganise", False),
     ("reports.statistics_page", _l("Statistics"), "reports.statistics", False),
     ("users.index", _l("Accounts"), "users.manage", False),
     ("holidays.index", _l("Holidays"), "holidays.manage", False),

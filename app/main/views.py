@@ -1,10 +1,12 @@
+import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_login import current_user, login_required
 
-from app.access import can
+from app.access import can, scoped_waiting_moves
 from app.auth.services import remember_locale
 from app.cases import queries
 from app.cases.views import labels
+from app.extensions import db
 from app.escalations import services as escalations
 from app.notifications.services import notices_for
 from app.orm import utcnow
@@ -25,6 +27,9 @@ def home():
                 "overview": queries.overview(current_user, now)}
     if can(current_user, "reports.dashboard"):
         work["board"] = dashboard.board(current_user, now)
+    if can(current_user, "cases.place"):
+        work["waiting_for_commune"] = db.session.scalar(
+            scoped_waiting_moves(current_user).with_only_columns(sa.func.count()))
     if can(current_user, "escalations.raise"):
         work["notices"] = notices_for(current_user, now)
     elif can(current_user, "cases.read"):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -36,6 +38,7 @@ class Unit(Audited, db.Model):
     path: Mapped[str] = mapped_column(sa.String(255))
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
+    ending: Mapped[UnitEnding | None] = relationship(foreign_keys="UnitEnding.unit_id", viewonly=True)
 
     def audit_unit_path(self) -> str:
         return self.path
@@ -50,3 +53,45 @@ class Unit(Audited, db.Model):
     def contains(self, other: Unit) -> bool:
         """Whether `other` is this unit or lies below it."""
         return other.path.startswith(self.path)
+
+
+class UnitEnding(Audited, db.Model):
+    """A unit a reorganisation ended (app/reorganisation), the day it ceased to exist, and its heir: the unit of the
+    next list that holds its records (its whole successor commune; else the successor province, for a divided
+    commune or one the official succession does not name). Scope follows heirs (app/access.py)."""
+
+    __tablename__ = "unit_endings"
+
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), primary_key=True)
+    heir_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    ended_on: Mapped[date] = mapped_column(sa.Date)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("reorganisations.id"))
+
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    heir: Mapped[Unit] = relationship(foreign_keys=[heir_id], lazy="joined")
+
+    def audit_unit_path(self) -> str:
+        return self.heir.path
+
+
+SUCCESSION_KINDS = ("full", "partial")
+
+
+class Succession(db.Model):
+    """One link of an official succession between two lists: `old_unit` went wholly (`full`) or in part
+    (`partial`: it was divided) into `new_unit`. Loaded from the National Assembly Standing Committee's
+    resolutions (app/units/data/SOURCES.md); the load itself is one entry in the trail."""
+
+    __tablename__ = "unit_successions"
+    __table_args__ = (
+        sa.UniqueConstraint("old_unit_id", "new_unit_id"),
+        sa.CheckConstraint(sa.column("kind").in_(SUCCESSION_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    old_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    new_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(8))
+
+    old_unit: Mapped[Unit] = relationship(foreign_keys=[old_unit_id])
+    new_unit: Mapped[Unit] = relationship(foreign_keys=[new_unit_id])

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.narrative import Reading, describe_reference, describe_table
 from app.audit.narrative import translate as _
-from app.units.models import LEVEL_LABELS, Unit
+from app.units.models import LEVEL_LABELS, Unit, UnitEnding
 
 
 def _units(session, ids) -> dict[int, str]:
@@ -51,3 +51,20 @@ describe_table(
     hidden=("id", "path"),
     values={"level": LEVEL_LABELS},
     references={"parent_id": "unit"})
+
+
+def _ending_sentence(reading: Reading) -> str | None:
+    if reading.action != "create":
+        return None
+    return _("%(unit)s ended on %(day)s (reorganisation no. %(run)s); %(heir)s holds its records.",
+             unit=reading.shown("unit_id", reading.value("unit_id")),
+             day=reading.shown("ended_on", reading.value("ended_on")), run=reading.value("run_id"),
+             heir=reading.shown("heir_id", reading.value("heir_id")))
+
+
+describe_table(
+    UnitEnding, sentence=_ending_sentence,
+    record=lambda reading: _("the end of %(unit)s", unit=reading.shown("unit_id", reading.value("unit_id"))),
+    fields={"unit_id": _l("Unit"), "ended_on": _l("Ended on"), "heir_id": _l("Records held by"),
+            "run_id": _l("Reorganisation")},
+    references={"unit_id": "unit", "heir_id": "unit"})

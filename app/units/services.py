@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -57,7 +57,16 @@ def edition_from_filename(path: str | Path) -> str | None:
 
 
 def active_edition() -> str:
-    return current_app.config["UNITS_EDITION"]
+    """The list in force: the one the latest finished reorganisation led to, else the configured one."""
+    from app.reorganisation.models import Reorganisation
+
+    if has_request_context() and "active_edition" in g:
+        return g.active_edition
+    edition = db.session.scalar(sa.select(Reorganisation.to_edition).where(Reorganisation.finished_at.is_not(None))
+                                .order_by(Reorganisation.id.desc()).limit(1)) or current_app.config["UNITS_EDITION"]
+    if has_request_context():
+        g.active_edition = edition
+    return edition
 
 
 def find_unit(code: str, edition: str | None = None) -> Unit | None:
@@ -257,3 +266,15 @@ def _follow_moved_ancestor(unit: Unit, moved: list[tuple[str, str]]) -> None:
         if unit.path.startswith(old_path):
             unit.path = new_path + unit.path[len(old_path):]
             return
+
+
+def name_in_its_time(unit: Unit) -> str:
+    """The unit as it was called while it existed: a commune with the district above it, and, for a unit a
+    reorganisation ended, until when ("Xã Cẩm Phúc, huyện Cẩm Giàng (trước 01/07/2025)")."""
+    name = unit.name
+    if unit.level == "commune" and unit.parent is not None and unit.parent.level == "district":
+        parent = unit.parent.name
+        name = f"{name}, {parent[:1].lower()}{parent[1:]}"
+    if unit.ending is not None:
+        return _("%(name)s (before %(day)s)", name=name, day=unit.ending.ended_on.strftime("%d/%m/%Y"))
+    return name
