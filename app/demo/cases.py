@@ -8,10 +8,11 @@ import sqlalchemy as sa
 
 from app.cases import services
 from app.cases.models import Case
-from app.demo.editions import Demo
 from app.children.services import ChildDetails, youngest_age
+from app.demo.editions import Demo
 from app.extensions import db
 from app.orm import utcnow
+from app.units.models import Unit
 from app.units.services import find_unit
 from app.users.services import find_user
 
@@ -89,7 +90,7 @@ def seed_cases(demo: Demo) -> int:
     return len(TARGETS) + 2
 
 
-def demo_communes(demo: Demo) -> list:
+def demo_communes(demo: Demo) -> list[Unit]:
     """The first and the second commune, where every demo case is."""
     return [find_unit(demo.places[place], demo.edition) for place in ("first", "second")]
 
