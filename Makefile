@@ -6,7 +6,9 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 HOST ?= 127.0.0.1
 PORT ?= 5000
-DEV := APP_ENV=development
+# The demo's list of units: 2024 (Hải Dương, three levels) or 2025 (Hải Phòng after the merger, two levels).
+EDITION ?= 2024
+DEV := APP_ENV=development UNITS_EDITION=$(EDITION)
 
 .PHONY: run test test-sqlite test-postgresql redis translations messages bench clean
 
@@ -27,7 +29,7 @@ translations: $(VENV)/.installed
 
 run: translations
 	$(DEV) $(BIN)/flask --app wsgi db upgrade
-	$(DEV) $(BIN)/flask --app wsgi seed demo
+	$(DEV) $(BIN)/flask --app wsgi seed demo --edition $(EDITION)
 	@echo "Open http://$(HOST):$(PORT)"
 	$(DEV) $(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 

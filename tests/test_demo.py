@@ -1,6 +1,7 @@
 import sqlalchemy as sa
 
-from app.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.demo.cli import DEMO_PASSWORD
+from app.demo.editions import HAI_DUONG_2024
 from app.extensions import db
 from app.units.models import Unit
 from app.users.models import User
@@ -11,7 +12,7 @@ def test_seed_demo_loads_hai_duong_and_one_account_per_role(runner, app):
     assert result.exit_code == 0, result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 248
     placed = {(u.username, u.role, u.unit.code) for u in db.session.scalars(sa.select(User))}
-    assert placed == {(username, role, code) for username, _name, role, code in DEMO_ACCOUNTS}
+    assert placed == {(username, role, code) for username, _name, role, code in HAI_DUONG_2024.accounts}
     assert DEMO_PASSWORD in result.output
 
 
@@ -24,7 +25,7 @@ def test_seed_demo_twice_changes_nothing(runner, app):
 
 def test_every_demo_account_can_sign_in(runner, app):
     runner.invoke(args=["seed", "demo"])
-    for username, *_ in DEMO_ACCOUNTS:
+    for username, *_ in HAI_DUONG_2024.accounts:
         client = app.test_client()
         response = client.post("/auth/sign-in", data={"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username
@@ -72,7 +73,7 @@ def test_every_demo_role_that_works_cases_finds_something_waiting(runner, app):
     from app.users.services import find_user
 
     runner.invoke(args=["seed", "demo"])
-    for username, _name, role, _unit in DEMO_ACCOUNTS:
+    for username, _name, role, _unit in HAI_DUONG_2024.accounts:
         if role not in ("inspector", "admin", "intake"):  # those read, administer, or only record reports
             assert count_for(find_user(username), utcnow()) > 0, username
 

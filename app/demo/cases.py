@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from app.cases import services
 from app.cases.models import Case
 from app.children.services import ChildDetails, youngest_age
+from app.demo.editions import Demo
 from app.extensions import db
 from app.orm import utcnow
+from app.units.models import Unit
 from app.units.services import find_unit
 from app.users.services import find_user
 
@@ -38,18 +40,18 @@ TARGETS = ["reported"] * 6 + ["assessing"] * 6 + ["planning"] * 6 + ["in_progres
 ACTION = services.PlannedAction
 
 
-def seed_cases() -> int:
+def seed_cases(demo: Demo) -> int:
     """Create the demo cases unless some already exist in the demo communes; return how many were made."""
-    units = [find_unit("10933", "2024"), find_unit("10966", "2024")]
+    units = demo_communes(demo)
     if db.session.scalar(sa.select(sa.exists().where(Case.unit_id.in_([unit.id for unit in units])))):
         return 0
-    people = {name: find_user(name) for name in ("worker.camphuc", "leader.camphuc", "worker.tanviet",
-                                                 "leader.tanviet")}
-    leaders = {people[name].unit_id: people[name] for name in ("leader.camphuc", "leader.tanviet")}
-    chance = random.Random(2024)
+    people = {part: find_user(demo.people[part]) for part in ("first_worker", "first_leader", "second_worker",
+                                                               "second_leader")}
+    leaders = {people[part].unit_id: people[part] for part in ("first_leader", "second_leader")}
+    chance = random.Random(demo.seed)
     now = utcnow()
     for number, ((name, sex), target) in enumerate(zip(CHILDREN, TARGETS, strict=True)):
-        worker = people["worker.camphuc"] if number % 3 else people["worker.tanviet"]
+        worker = people["first_worker"] if number % 3 else people["second_worker"]
         category = list(STORIES)[number % len(STORIES)]
         details = ChildDetails(full_name=name, sex=sex, date_of_birth=date(now.year - 2 - number % 13,
                                                                             1 + number % 12, 1 + number % 27),
@@ -83,14 +85,19 @@ def seed_cases() -> int:
             # As if the assessment were a week old: the plan is now overdue.
             case.deadline("plan_draft").due_at = now - timedelta(days=1)
             db.session.commit()
-    _kept_from_before(people["worker.tanviet"], leaders[people["worker.tanviet"].unit_id], chance)
-    _forwarded_by_the_hotline(find_user("hotline.haiduong"), units[1])
+    _kept_from_before(people["second_worker"], leaders[people["second_worker"].unit_id], chance)
+    _forwarded_by_the_hotline(find_user(demo.people["hotline"]), units[1])
     return len(TARGETS) + 2
 
 
+def demo_communes(demo: Demo) -> list[Unit]:
+    """The first and the second commune, where every demo case is."""
+    return [find_unit(demo.places[place], demo.edition) for place in ("first", "second")]
+
+
 def _forwarded_by_the_hotline(hotline, commune) -> None:
-    """A call to hotline 111 about a child in Tân Việt, recorded by the hotline and forwarded at once (Decree 56
-    art. 26.1): no one there has taken it up yet, so the commune's worker and leader find it waiting for them."""
+    """A call to hotline 111 about a child in the second commune, recorded by the hotline and forwarded at once
+    (Decree 56 art. 26.1): no one there has taken it up yet, so the commune's worker and leader find it waiting."""
     received = utcnow() - timedelta(minutes=40)
     details = ChildDetails(full_name="Lò Thị Mỷ", sex="female", date_of_birth=date(received.year - 9, 6, 12),
                            address_unit=commune, address_detail="Thôn 4")
