@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from app.escalations import services as escalations
 from app.escalations.models import Escalation
 from app.extensions import db
+from app.notifications import mail
 from app.orm import utcnow
 from app.referrals import services as referrals
 from app.cases.services import NotAllowed
@@ -89,6 +90,24 @@ def test_the_referral_page_says_the_province_supervisor_approves(client, sign_in
     sign_in(commune_worker)
     page = client.get(f"/cases/{case.reference}/refer").text
     assert "cán bộ giám sát cấp tỉnh" in page and "cấp huyện" not in page
+
+
+def test_the_referral_page_of_a_commune_in_a_district_says_the_district_supervisor_approves(client, sign_in, worker,
+                                                                                            case):
+    sign_in(worker)
+    assert "cán bộ giám sát cấp huyện" in client.get(f"/cases/{case.reference}/refer").text
+
+
+def test_the_province_supervisor_is_told_of_what_waits_for_approval(commune_worker, province_supervisor):
+    province_supervisor.email = "giamsat@example.vn"
+    db.session.commit()
+    assert mail.supervisors_above(unit("10933", "2025")) == [province_supervisor]
+
+
+def test_the_worker_s_overview_says_referrals_wait_for_the_province(client, sign_in, commune_worker):
+    sign_in(commune_worker)
+    page = client.get("/").text
+    assert "chuyển tuyến chờ cấp tỉnh phê duyệt" in page and "cấp huyện" not in page
 
 
 def test_an_escalation_by_hand_goes_from_the_commune_to_the_province(commune_worker, province_supervisor):
