@@ -185,9 +185,9 @@ def _level_change_problems(by_code: dict[str, _Row], existing: dict[str, Unit]) 
 
     changed = {unit.id: by_code[code] for code, unit in existing.items()
                if code in by_code and by_code[code].level != unit.level}
-    levels = {unit.id: unit.level for unit in existing.values()}
     if not changed:
         return []
+    levels = {unit.id: unit.level for unit in existing.values()}
     problems = []
     for child in existing.values():
         row = changed.get(child.parent_id)
