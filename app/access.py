@@ -31,10 +31,6 @@ class Role(StrEnum):
     # art. 26.1).
     INTAKE = "intake"
 
-    @property
-    def label(self):
-        return ROLE_LABELS[self]
-
 
 ROLE_LABELS = {
     Role.WORKER: _l("Commune child-protection worker"),
@@ -45,6 +41,9 @@ ROLE_LABELS = {
     Role.ADMIN: _l("System administrator"),
     Role.INTAKE: _l("Report intake (hotline, police liaison)"),
 }
+# Since 1 July 2025 there are no districts: the supervisor sits at the province (the department's child-protection
+# office) and is named for it.
+ROLE_LABELS_AT_LEVEL = {(Role.SUPERVISOR, "province"): _l("Province supervisor")}
 
 # The unit levels where each role can be held (DESIGN.md section 1).
 ROLE_LEVELS = {
@@ -92,9 +91,20 @@ CAPABILITIES = {
 }
 
 
-def role_label(role: str | None):
-    """The role's name for people; the key itself for anything that is not a role (e.g. a database role)."""
-    return ROLE_LABELS.get(role, role or "")
+def role_label(role: str | None, level: str | None = None):
+    """The role's name for people, as held at a unit of `level` (a supervisor at a district or a province); the key
+    itself for anything that is not a role (e.g. a database role)."""
+    return role_labels(level).get(role, role or "")
+
+
+def role_labels(level: str | None = None) -> dict:
+    """Every role's name, as held at a unit of `level`."""
+    return {role: ROLE_LABELS_AT_LEVEL.get((role, level), label) for role, label in ROLE_LABELS.items()}
+
+
+def role_labels_where_held(edition_has_districts: bool) -> dict:
+    """Every role's name, as held where a list with (or without) districts places it: for a choice of roles."""
+    return {role: role_label(role, levels_for_role(role, edition_has_districts)[0]) for role in Role}
 
 
 def levels_for_role(role: Role, edition_has_districts: bool) -> tuple[str, ...]:

@@ -24,6 +24,18 @@ def load_hai_duong():
     return load_units((DATA_DIR / "hai_duong_2024.csv").read_bytes(), "2024")
 
 
+# A province as the 2025 list has them (two levels of local government since 1 July 2025): communes right under it.
+TWO_LEVELS = """code,name,level,parent_code
+31,Thành phố Hải Phòng,province,
+10933,Xã Cẩm Giàng,commune,31
+10966,Xã Tuệ Tĩnh,commune,31
+"""
+
+
+def load_two_levels():
+    return load_units(TWO_LEVELS.encode(), "2025")
+
+
 def make_user(role="worker", unit=None, username=None, password=PASSWORD, full_name="Nguyễn Văn Thử"):
     role = Role(role)
     return create_user(username=username or f"{role.value}{next(_numbers)}", full_name=full_name,
@@ -96,12 +108,13 @@ def make_case(by, unit=None, child=None, details=None, **report_overrides):
 
 
 def make_referral(case, by, to=None, provider=None, send=True, **overrides):
-    """A referral of `case` by `by`, to the unit coded `to` (default: the district above) or to `provider`."""
+    """A referral of `case` by `by`, to the unit coded `to` in the case's list (default: the district above) or to
+    `provider`."""
     from app.referrals.services import Request, refer
 
     values = {"reason": "Cần hỗ trợ tâm lý cho trẻ.", "consent": "child_and_carer"}
     values.update(overrides)
-    target = None if provider else unit(to or "295")
+    target = None if provider else unit(to or "295", case.unit.edition)
     return refer(case, by, Request(to_unit=target, provider=provider, **values), send=send)
 
 

@@ -27,7 +27,7 @@ from flask_babel import gettext as babel_gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
-from app.access import ROLE_LABELS
+from app.access import ROLE_LABELS_AT_LEVEL, role_labels
 from app.audit.recorder import ACTIONS as ACTION_LABELS
 from app.audit.recorder import REDACTED
 from app.extensions import db
@@ -120,6 +120,8 @@ class Table:
     subject: str | None = None
     sentence: Sentence | None = None
     withheld_in_history: frozenset[str] = frozenset()
+    # Its sentences read the level of the record's unit (`Reading.unit_level`): a supervisor is named for it.
+    reads_unit_level: bool = False
     # The table's columns, and the kind of each one's values ("bool", "date", "time" or "data"), from the model.
     columns: tuple[str, ...] = ()
     kinds: Mapping[str, str] = field(default_factory=dict)
@@ -146,7 +148,8 @@ REFERENCES: dict[str, Callable[[sa.orm.Session, set], Mapping]] = {}
 def describe_table(model, *, record: Callable[[Reading], str], fields: Mapping[str, Any], hidden: Iterable[str] = (),
                    values: Mapping[str, Mapping] | None = None, references: Mapping[str, str] | None = None,
                    formats: Mapping[str, Formatter] | None = None, subject: str | None = None,
-                   sentence: Sentence | None = None, withheld_in_history: Iterable[str] = ()) -> None:
+                   sentence: Sentence | None = None, withheld_in_history: Iterable[str] = (),
+                   reads_unit_level: bool = False) -> None:
     """Tell the entries of `model`'s table: `fields` labels its columns (in the order they are shown), `hidden`
     names bookkeeping nobody reads, `values` labels coded values, `references` names the kind of record an id
     column points to, `subject` the kind of record the table's own ids are."""
@@ -154,7 +157,7 @@ def describe_table(model, *, record: Callable[[Reading], str], fields: Mapping[s
     TABLES[model.__tablename__] = Table(
         record=record, fields=fields, hidden=frozenset(hidden), values=values or {},
         references=references or {}, formats=formats or {}, subject=subject, sentence=sentence,
-        withheld_in_history=frozenset(withheld_in_history),
+        withheld_in_history=frozenset(withheld_in_history), reads_unit_level=reads_unit_level,
         kinds={column.name: kind for column in columns if (kind := _kind_of(column.type))},
         columns=tuple(column.name for column in columns), order={name: index for index, name in enumerate(fields)})
 
@@ -213,7 +216,8 @@ class Reading:
         entry = self.entry
         known = self.ref("person", entry.actor_id)
         self.person = known.name if known is not None else describe_actor_name(entry.actor)
-        self.role = self.narrator.label_of(ROLE_LABELS, entry.actor_role) if entry.actor_role else ""
+        level = self.ref("unit_code_level", self.actor_unit_key()) if entry.actor_unit else None
+        self.role = self.narrator.label_of(role_labels(level), entry.actor_role) if entry.actor_role else ""
         self.actor = _("%(name)s (%(role)s)", name=self.person, role=self.role) if self.role else self.person
 
     # What the areas' sentences ask.
@@ -284,6 +288,11 @@ class Reading:
             yield "person", entry.actor_id
         if entry.actor_unit:
             yield "unit_code", self.actor_unit_key()
+            # A supervisor is named for the level where they acted: a district, or a province without districts.
+            if any(entry.actor_role == role for role, _level in ROLE_LABELS_AT_LEVEL):
+                yield "unit_code_level", self.actor_unit_key()
+        if self.table is not None and self.table.reads_unit_level and entry.unit_path:
+            yield "unit_code_level", self._unit_key()
         kind = self._subject_kind()
         if kind and self.entity_id is not None:
             yield kind, self.entity_id
@@ -293,6 +302,16 @@ class Reading:
                 for value in (self.before(name), self.after(name)):
                     if isinstance(value, int) and not isinstance(value, bool):
                         yield kind, value
+
+    @property
+    def unit_level(self) -> str | None:
+        """The level of the unit the entry is filed under (the record's), for a table that `reads_unit_level`."""
+        return self.ref("unit_code_level", self._unit_key()) if self.entry.unit_path else None
+
+    def _unit_key(self) -> tuple[str, str]:
+        """(edition, code) of the unit the entry is filed under: its path's first and last parts."""
+        parts = self.entry.unit_path.strip("/").split("/")
+        return parts[0], parts[-1]
 
     def actor_unit_key(self) -> tuple[str, str]:
         """(edition, code) of the actor's unit: codes are unique within an official list, and the entry's unit

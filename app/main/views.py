@@ -10,6 +10,7 @@ from app.extensions import db
 from app.escalations import services as escalations
 from app.notifications.services import notices_for
 from app.orm import utcnow
+from app.referrals.services import approving_level
 from app.reports import dashboard
 from app.auth.views import safe_next
 
@@ -24,7 +25,7 @@ def home():
     if can(current_user, "cases.work"):
         work = {"my_work": queries.my_work(current_user, now),
                 "to_approve": queries.awaiting_approval(current_user, now),
-                "overview": queries.overview(current_user, now)}
+                "overview": queries.overview(current_user, now), "approving_level": approving_level(current_user.unit)}
     if can(current_user, "reports.dashboard"):
         work["board"] = dashboard.board(current_user, now)
     if can(current_user, "cases.place"):

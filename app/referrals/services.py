@@ -62,6 +62,12 @@ def needs_approval(from_unit: Unit, receiving_unit: Unit) -> bool:
     return from_unit.level == "commune" and receiving_unit.id != from_unit.id
 
 
+def approving_level(unit: Unit) -> str:
+    """The level of the supervisors who approve what leaves the commune `unit`: its district, or its province where
+    the list has no districts (since 1 July 2025)."""
+    return unit.parent.level if unit.parent is not None else unit.level
+
+
 OPEN = ("draft", "pending_approval", "sent", "accepted")
 
 

@@ -120,7 +120,8 @@ def create(reference):
             return redirect(url_for("referrals.show", number=referral.id))
     elif request.method == "POST":
         flash(_("Check the fields marked below."), "error")
-    return render_template("referrals/new.html", case=case, form=form, **labels()), \
+    return render_template("referrals/new.html", case=case, form=form,
+                           approving_level=services.approving_level(case.unit), **labels()), \
         422 if request.method == "POST" else 200
 
 

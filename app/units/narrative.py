@@ -20,6 +20,13 @@ def _units_by_code(session, keys) -> dict[tuple[str, str], str]:
     return {(edition, code): name for edition, code, name in rows}
 
 
+def _unit_levels_by_code(session, keys) -> dict[tuple[str, str], str]:
+    """The levels of the units named by (official list, code): the actor's role may be named for it."""
+    rows = session.execute(sa.select(Unit.edition, Unit.code, Unit.level)
+                           .where(sa.tuple_(Unit.edition, Unit.code).in_(list(keys))))
+    return {(edition, code): level for edition, code, level in rows}
+
+
 def _unit(reading: Reading) -> str:
     name = reading.subject or reading.value("name")
     code = reading.value("code")
@@ -44,6 +51,7 @@ def _sentence(reading: Reading) -> str | None:
 
 describe_reference("unit", _units)
 describe_reference("unit_code", _units_by_code)
+describe_reference("unit_code_level", _unit_levels_by_code)
 describe_table(
     Unit, record=_record, sentence=_sentence, subject="unit",
     fields={"name": _l("Name"), "code": _l("Code"), "level": _l("Level"), "parent_id": _l("Unit above"),

@@ -189,13 +189,14 @@ def _resolve_paths(rows: list[_Row], existing: dict[str, Unit], edition: str):
 
 def _level_change_problems(by_code: dict[str, _Row], existing: dict[str, Unit]) -> list[tuple[int, str]]:
     """A unit may change level only if what hangs below it and the accounts placed at it still fit."""
-    from app.access import levels_for_role
+    from app.access import levels_for_role, role_label
     from app.users.models import User
 
     changed = {unit.id: by_code[code] for code, unit in existing.items()
                if code in by_code and by_code[code].level != unit.level}
     if not changed:
         return []
+    levels = {unit.id: unit.level for unit in existing.values()}
     problems = []
     for child in existing.values():
         row = changed.get(child.parent_id)
@@ -210,7 +211,8 @@ def _level_change_problems(by_code: dict[str, _Row], existing: dict[str, Unit]) 
         row = changed[unit_id]
         if row.level not in levels_for_role(role, has_districts):
             problems.append((row.line, _("the account %(username)s (%(role)s) would no longer fit a %(level)s",
-                                         username=username, role=role, level=LEVEL_LABELS[row.level])))
+                                         username=username, role=role_label(role, levels[unit_id]),
+                                         level=LEVEL_LABELS[row.level])))
     return problems
 
 

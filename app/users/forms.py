@@ -2,13 +2,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from app.access import ROLE_LABELS
+from app.access import role_labels_where_held
 from app.forms import SEARCHABLE, Form
 from app.users.models import OFFICES
 
 
-def _role_choices():
-    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+def role_choices(edition_has_districts: bool = True):
+    """The roles, each named as held where the list places it (a province supervisor where there are no
+    districts)."""
+    return [SelectChoice(role.value, label) for role, label in role_labels_where_held(edition_has_districts).items()]
 
 
 def _office_choices():
@@ -16,7 +18,7 @@ def _office_choices():
 
 
 class UserPlacementForm(Form):
-    role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
     # Choices: the units of the admin's subtree, set by the view.
     unit = SelectField(_l("Unit"), choices=[], validators=[DataRequired()], render_kw=SEARCHABLE)
     office = SelectField(_l("Office (commune leaders only)"), choices=_office_choices, default="",

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.access import Role
+from app.access import Role, role_label
 from app.audit.recorder import Audited
 from app.orm import UTCDateTime, utcnow
 from app.extensions import db
@@ -75,7 +75,8 @@ class User(Audited, UserMixin, db.Model):
 
     @property
     def role_label(self):
-        return Role(self.role).label
+        """The role's name where the account sits: a supervisor at a district or, without districts, a province."""
+        return role_label(self.role, self.unit.level)
 
     def is_locked(self, now: datetime) -> bool:
         """Whether sign-ins from addresses the account does not know are refused (app/auth/services.py)."""
@@ -132,4 +133,4 @@ class AccessGrant(Audited, db.Model):
 
     @property
     def role_label(self):
-        return Role(self.role).label
+        return role_label(self.role, self.unit.level)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import ROLE_LABELS
+from app.access import role_labels
 from app.audit.narrative import Person, Reading, describe_reference, describe_table
 from app.audit.narrative import translate as _
 from app.units.models import Unit
@@ -130,6 +130,11 @@ def _grant_sentence(reading: Reading) -> str | None:
     return None
 
 
+def _role(reading: Reading, role) -> str:
+    """The role as held at the record's unit: a supervisor at a province is a province supervisor."""
+    return reading.narrator.label_of(role_labels(reading.unit_level), role)
+
+
 describe_reference("person", _people)
 describe_reference("access_grant", _grants)
 describe_table(
@@ -138,7 +143,7 @@ describe_table(
             "requested_by_id": _l("Asked by"), "requested_at": _l("Asked at"), "decision": _l("Decision"),
             "decided_by_id": _l("Decided by"), "decided_at": _l("Decided at")},
     hidden=("id",),
-    values={"kind": GRANT_KINDS, "decision": GRANT_DECISIONS, "role": ROLE_LABELS},
+    values={"kind": GRANT_KINDS, "decision": GRANT_DECISIONS}, formats={"role": _role}, reads_unit_level=True,
     references={"user_id": "person", "requested_by_id": "person", "decided_by_id": "person", "unit_id": "unit"})
 describe_table(
     User, record=_record, sentence=_sentence, subject="person",
@@ -150,5 +155,5 @@ describe_table(
             "awaiting_approval": _l("Waiting for a second person's approval"),
             "office": _l("Office (signs decisions as)")},
     hidden=("id", "session_version", "created_at"),
-    values={"role": ROLE_LABELS, "locale": LANGUAGES, "office": OFFICES},
+    values={"locale": LANGUAGES, "office": OFFICES}, formats={"role": _role}, reads_unit_level=True,
     references={"unit_id": "unit"})

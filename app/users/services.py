@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.access import Role, levels_for_role, may_place_in, reads_cases
+from app.access import Role, levels_for_role, may_place_in, reads_cases, role_label
 from app.auth.passwords import hash_password, password_problems
 from app.auth.services import ActivationCode, end_sessions_and_tokens, issue_activation_code
 from app.extensions import db
@@ -53,8 +53,8 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
     levels = levels_for_role(role, edition_has_districts(unit.edition))
     if unit.level not in levels:
         raise UserRejected("unit", _("A %(role)s works at a unit of level %(levels)s, not at %(unit)s.",
-                                     role=role.label, levels=", ".join(str(LEVEL_LABELS[level]) for level in levels),
-                                     unit=unit.label))
+                                     role=role_label(role, levels[0]), unit=unit.label,
+                                     levels=", ".join(str(LEVEL_LABELS[level]) for level in levels)))
     return role
 
 

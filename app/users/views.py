@@ -9,7 +9,8 @@ from app.forms import unit_choices
 from app.orm import utcnow
 from app.units.models import Unit
 from app.users import approvals
-from app.users.forms import ConfirmForm, UserCreateForm, UserPlacementForm
+from app.units.services import edition_has_districts
+from app.users.forms import ConfirmForm, UserCreateForm, UserPlacementForm, role_choices
 from app.users.models import User
 from app.users.services import UserRejected, change_role_and_unit, create_account, reset_access, set_active
 
@@ -28,9 +29,11 @@ def _get_user(user_id: int) -> User:
 
 
 def _placeable_units(form: UserPlacementForm) -> UserPlacementForm:
-    """The unit field offers the units of the admin's own subtree, where they may place accounts."""
+    """The unit field offers the units of the admin's own subtree, where they may place accounts; the role field
+    names the supervisor for the level where the list places them."""
     units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(current_user.unit))).order_by(Unit.path))
     form.unit.choices = unit_choices(list(units), _("Choose…"))
+    form.role.choices = role_choices(edition_has_districts(current_user.unit.edition))
     return form
 
 

@@ -23,7 +23,7 @@ from app.referrals import services as referrals
 from app.users import approvals
 from app.users import services as users
 from tests.cases.test_steps import ACTION
-from tests.factories import audit_entries, last_audit_entry, make_case, make_referral
+from tests.factories import audit_entries, last_audit_entry, load_two_levels, make_case, make_referral
 
 APP = Path(__file__).resolve().parents[2] / "app"
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -213,6 +213,19 @@ def test_an_escalation_raised_and_acknowledged(app, worker, make_user):
         f"Lê Minh Tuấn (District supervisor) acknowledged escalation {escalation.id} of case {case.reference}.")
 
 
+def test_a_supervisor_at_a_province_without_districts_is_named_province_supervisor(app, monkeypatch, make_user):
+    load_two_levels()
+    monkeypatch.setitem(app.config, "UNITS_EDITION", "2025")
+    worker = make_user("worker", unit="10933", full_name="Phạm Thị Hoa")
+    supervisor = make_user("supervisor", unit="31", full_name="Lê Minh Tuấn")
+    escalation = escalations.raise_by_hand(make_case(worker), worker, "Gia đình đe doạ cán bộ.")
+    with acting(app, supervisor):
+        escalations.acknowledge(escalation, supervisor)
+    assert sentence_of(app, entity="escalations", action="update").startswith("Lê Minh Tuấn (Province supervisor)")
+    assert sentence_of(app, "vi", entity="escalations", action="update").startswith(
+        "Cán bộ giám sát cấp tỉnh Lê Minh Tuấn")
+
+
 def test_the_sweep_s_escalation_gives_its_reason_in_the_reader_s_language(app, worker):
     case = make_case(worker, received_at=utcnow() - timedelta(days=7))
     with force_locale("vi"):
@@ -220,6 +233,22 @@ def test_the_sweep_s_escalation_gives_its_reason_in_the_reader_s_language(app, w
     assert sentence_of(app, entity="escalations", action="create") == (
         f"The deadline sweep raised case {case.reference} to Huyện Cẩm Giàng: Deadline missed: Initial assessment "
         f"(local standard) (case {case.reference}).")
+
+
+def test_an_account_of_a_supervisor_at_a_province_without_districts_names_the_province_supervisor(app, monkeypatch,
+                                                                                                   make_user):
+    load_two_levels()
+    monkeypatch.setitem(app.config, "UNITS_EDITION", "2025")
+    admin = make_user("admin", unit="31", full_name="Đỗ Quản Trị")
+    with acting(app, admin):
+        account = users.create_account(username="tuan", full_name="Lê Minh Tuấn", role="supervisor", unit_code="31",
+                                       email=None, by=admin).user
+    assert sentence_of(app, entity="users", action="create", entity_id=str(account.id)) == (
+        "Đỗ Quản Trị (System administrator) created the account of Lê Minh Tuấn: Province supervisor, "
+        "Thành phố Hải Phòng.")
+    assert sentence_of(app, entity="access_grants", action="create") == (
+        "Đỗ Quản Trị (System administrator) asked that Lê Minh Tuấn read cases as Province supervisor in Thành phố "
+        "Hải Phòng (a new account); a second person must approve it.")
 
 
 def test_accounts_created_asked_for_approved_moved_and_deactivated(app, make_user):

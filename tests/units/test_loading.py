@@ -158,5 +158,6 @@ def test_a_level_change_that_would_misplace_an_account_is_refused(app, runner):
     runner.invoke(args=["users", "create", "--username", "tuan", "--role", "supervisor", "--unit", "295",
                         "--password-stdin"], input="correct horse battery\n")
     load_units((HEADER + "30,Tỉnh Hải Dương,province,\n10933,Xã Cẩm Phúc,commune,30\n").encode(), "2024")
-    with pytest.raises(UnitFileError):
+    with pytest.raises(UnitFileError) as refusal, force_locale("en"):
         load_units((HEADER + "295,Huyện Cẩm Giàng,commune,30\n").encode(), "2024")
+    assert "tuan (District supervisor)" in str(refusal.value.problems)
