@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.access import Role, forget_scope, may_place_waiting_case
+from app.auth.services import end_sessions_and_tokens
 from app.cases.models import Case, Deadline
 from app.cases.services import Invalid, NotAllowed
 from app.cases.workflow import OPEN_STATUSES
@@ -27,6 +28,7 @@ from app.orm import utcnow
 from app.referrals.models import Provider, Referral
 from app.reorganisation.models import Move, Reorganisation
 from app.units.models import Succession, Unit, UnitEnding
+from app.users.approvals import withdraw_open_grant
 from app.users.models import User
 
 # The day the two-level structure began (Resolution 202/2025/QH15; Law on the Organisation of Local Government 2025).
@@ -256,10 +258,13 @@ def _carry_out(run: Reorganisation, unit_id: int, heir_id: int, level: str, rule
         moved["cases" if placed else "waiting"] += 1
     for user in db.session.scalars(sa.select(User).where(User.unit_id == unit.id, User.active)):
         account_rule = _account_rule(level, rule, user.role)
+        # Closed or moved (a district's supervisor then reads the whole province), what the account signed in
+        # with ends, as when an administrator places it (app/users/services.py).
+        end_sessions_and_tokens(user)
         if account_rule == "closed":
             # The account stays at its old unit, closed, for an admin of the new province to place anew.
             user.active = False
-            user.session_version += 1
+            withdraw_open_grant(user, None)
             move("users", user.id, "closed", to_unit=None)
         else:
             user.unit = heir
