@@ -10,6 +10,7 @@ from app.access import scoped_audit_entries, scoped_cases
 from app.audit.models import AuditEntry
 from app.auth.services import issue_token
 from app.cases.models import Case
+from app.cases.services import reopen
 from app.escalations.services import sweep
 from app.extensions import db
 from app.orm import utcnow
@@ -18,7 +19,7 @@ from app.reorganisation.models import Move, Reorganisation
 from app.units.services import load_units
 from app.users.services import UserRejected, set_active
 from tests.factories import PASSWORD, child_details, make_case
-from tests.reorganisation.conftest import MAO_DIEN
+from tests.reorganisation.conftest import MAO_DIEN, WHOLE
 
 # A second province of each list, for the people of another province.
 OTHER_2025 = "code,name,level,parent_code\n99,Tỉnh Thử,province,\n99001,Xã Thử,commune,99\n".encode()
@@ -213,6 +214,22 @@ def test_through_the_api_a_successor_of_a_divided_commune_reads_none_of_its_clos
                           headers={"Authorization": f"Bearer {tokens[role]}"}).status_code
 
     assert (read("worker"), read("province_officer")) == (404, 200)
+
+
+# A closed case taken up again
+
+def test_a_closed_case_of_a_whole_commune_reopened_by_its_successor_goes_to_the_successor(successions, whole_case,
+                                                                                           make_user):
+    """Left at the ended commune, its deadlines would escalate to the abolished district, where nobody sits."""
+    close(whole_case)
+    reorganise()
+    successor_worker = make_user("worker", unit=WHOLE)
+    db.session.refresh(whole_case)
+
+    reopen(whole_case, successor_worker, "Trẻ lại bị bỏ mặc.", whole_case.version)
+
+    db.session.refresh(whole_case)
+    assert (whole_case.unit.edition, whole_case.unit.code) == ("2025", WHOLE)
 
 
 # What keeps running at the province, which has no unit above it
