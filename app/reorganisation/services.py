@@ -224,16 +224,18 @@ def reorganise(from_edition: str, to_edition: str, province_code: str | None = N
     steps = [(plan.unit.id, plan.heir.id, plan.unit.level, plan.rule) for plan in plans]
     for step in steps:
         moved = _carry_out(run, *step)
-        db.session.commit()
         result.units += 1
+        if result.units == len(steps):
+            # With the last unit, not after it: a run lost in between would leave no unit to carry out, and the new
+            # list never in force (`active_edition`).
+            run.finished_at = utcnow()
+        db.session.commit()
         result.moved.update(moved)
         result.waiting += moved["waiting"]
         if progress:
             progress(result.units, len(steps))
         # The session holds its objects weakly: the units done are let go, so memory stays flat over a province.
         run = db.session.get(Reorganisation, run_id)
-    run.finished_at = utcnow()
-    db.session.commit()
     result.run = run
     forget_scope()
     return result

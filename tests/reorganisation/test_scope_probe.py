@@ -16,7 +16,7 @@ from app.extensions import db
 from app.orm import utcnow
 from app.reorganisation import services
 from app.reorganisation.models import Move, Reorganisation
-from app.units.services import load_units
+from app.units.services import active_edition, load_units
 from app.users.services import UserRejected, set_active
 from tests.factories import PASSWORD, child_details, make_case
 from tests.reorganisation.conftest import MAO_DIEN, WHOLE
@@ -254,6 +254,27 @@ def test_the_home_page_of_the_province_tells_of_its_waiting_cases(successions, d
 
     assert page.status_code == 200
     assert 'id="waiting-for-commune"' in page.get_data(as_text=True)
+
+
+# The list in force
+
+def test_a_run_stopped_after_its_last_unit_still_puts_the_new_list_in_force(successions, monkeypatch):
+    """The province is carried out last: a run lost between its step and the run's own end is finished by the next,
+    which finds no unit left to carry out."""
+    original = services.utcnow
+
+    def lost_at_the_end():
+        raise RuntimeError("the connection was lost")
+
+    monkeypatch.setattr(services, "utcnow", lost_at_the_end)
+    with pytest.raises(RuntimeError):
+        reorganise()
+    db.session.rollback()
+    monkeypatch.setattr(services, "utcnow", original)
+
+    reorganise()
+
+    assert active_edition() == "2025"
 
 
 @pytest.mark.xfail(strict=True, reason="active_edition() is one for the installation: a run for province 30 puts "
