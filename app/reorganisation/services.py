@@ -386,12 +386,3 @@ def runs_for(unit: Unit) -> list[Reorganisation]:
     return list(db.session.scalars(sa.select(Reorganisation).where(Reorganisation.id.in_(
         sa.select(UnitEnding.run_id).where(UnitEnding.heir_id.in_(heirs)))).order_by(Reorganisation.id.desc())))
 
-
-def moves_of(run: Reorganisation) -> Counter:
-    """How many records of each kind the run moved, and how many cases still wait."""
-    counts = Counter({f"{entity}_{rule}": count for entity, rule, count in db.session.execute(
-        sa.select(Move.entity, Move.rule, sa.func.count()).where(Move.run_id == run.id)
-        .group_by(Move.entity, Move.rule))})
-    counts["waiting"] = db.session.scalar(sa.select(sa.func.count()).where(
-        Move.run_id == run.id, Move.entity == "cases", Move.to_unit_id.is_(None)))
-    return counts
