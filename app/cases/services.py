@@ -990,6 +990,13 @@ def reopen(case: Case, user: User, reason: str, version: int | None) -> None:
     case.timeline.append(TimelineEntry(kind="note", occurred_at=now, author_id=user.id,
                                        text=_("Reopened: %(reason)s", reason=reason.strip())))
     case.episode_started_at = now
+    ending = case.unit.ending
+    if ending is not None and ending.heir.level == "commune":
+        # Its commune ended in a reorganisation (issue 16): the case opens again at the successor, whose people act
+        # on it and above which its deadlines escalate.
+        if case.child.address_unit_id == case.unit_id:
+            case.child.address_unit = ending.heir
+        case.unit = ending.heir
     _set_deadline(case, "initial_assessment", add_working_days(now, initial_assessment_working_days(case.unit)))
     _take(case, "reopen", user)
     _commit(case, version)

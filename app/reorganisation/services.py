@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.access import Role, forget_scope, may_place_waiting_case
+from app.auth.services import end_sessions_and_tokens
 from app.cases.models import Case, Deadline
 from app.cases.services import Invalid, NotAllowed
 from app.cases.workflow import OPEN_STATUSES
@@ -27,6 +28,7 @@ from app.orm import utcnow
 from app.referrals.models import Provider, Referral
 from app.reorganisation.models import Move, Reorganisation
 from app.units.models import Succession, Unit, UnitEnding
+from app.users.approvals import withdraw_open_grant
 from app.users.models import User
 
 # The day the two-level structure began (Resolution 202/2025/QH15; Law on the Organisation of Local Government 2025).
@@ -222,16 +224,18 @@ def reorganise(from_edition: str, to_edition: str, province_code: str | None = N
     steps = [(plan.unit.id, plan.heir.id, plan.unit.level, plan.rule) for plan in plans]
     for step in steps:
         moved = _carry_out(run, *step)
-        db.session.commit()
         result.units += 1
+        if result.units == len(steps):
+            # With the last unit, not after it: a run lost in between would leave no unit to carry out, and the new
+            # list never in force (`active_edition`).
+            run.finished_at = utcnow()
+        db.session.commit()
         result.moved.update(moved)
         result.waiting += moved["waiting"]
         if progress:
             progress(result.units, len(steps))
         # The session holds its objects weakly: the units done are let go, so memory stays flat over a province.
         run = db.session.get(Reorganisation, run_id)
-    run.finished_at = utcnow()
-    db.session.commit()
     result.run = run
     forget_scope()
     return result
@@ -256,10 +260,13 @@ def _carry_out(run: Reorganisation, unit_id: int, heir_id: int, level: str, rule
         moved["cases" if placed else "waiting"] += 1
     for user in db.session.scalars(sa.select(User).where(User.unit_id == unit.id, User.active)):
         account_rule = _account_rule(level, rule, user.role)
+        # Closed or moved (a district's supervisor then reads the whole province), what the account signed in
+        # with ends, as when an administrator places it (app/users/services.py).
+        end_sessions_and_tokens(user)
         if account_rule == "closed":
             # The account stays at its old unit, closed, for an admin of the new province to place anew.
             user.active = False
-            user.session_version += 1
+            withdraw_open_grant(user, None)
             move("users", user.id, "closed", to_unit=None)
         else:
             user.unit = heir
@@ -379,12 +386,3 @@ def runs_for(unit: Unit) -> list[Reorganisation]:
     return list(db.session.scalars(sa.select(Reorganisation).where(Reorganisation.id.in_(
         sa.select(UnitEnding.run_id).where(UnitEnding.heir_id.in_(heirs)))).order_by(Reorganisation.id.desc())))
 
-
-def moves_of(run: Reorganisation) -> Counter:
-    """How many records of each kind the run moved, and how many cases still wait."""
-    counts = Counter({f"{entity}_{rule}": count for entity, rule, count in db.session.execute(
-        sa.select(Move.entity, Move.rule, sa.func.count()).where(Move.run_id == run.id)
-        .group_by(Move.entity, Move.rule))})
-    counts["waiting"] = db.session.scalar(sa.select(sa.func.count()).where(
-        Move.run_id == run.id, Move.entity == "cases", Move.to_unit_id.is_(None)))
-    return counts

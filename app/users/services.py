@@ -216,6 +216,10 @@ def set_active(user: User, active: bool, by: User | None = None) -> None:
     back. What was asked for it is withdrawn."""
     if not active:
         _refuse_self_service(user, by, _("You cannot deactivate your own account; ask another administrator."))
+    elif user.unit.ending is not None:
+        # Its unit ended in a reorganisation: reactivated there, it would read what only the unit's heir reads.
+        raise UserRejected("unit", _("%(unit)s no longer exists: place the account in a unit of the current list.",
+                                     unit=user.unit.name))
     if user.active != active:
         user.active = active
         if not active:

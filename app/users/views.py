@@ -140,7 +140,11 @@ def deactivate(user_id):
 @requires("users.manage")
 def reactivate(user_id):
     user = _get_user(user_id)
-    set_active(user, True, by=current_user)
+    try:
+        set_active(user, True, by=current_user)
+    except UserRejected as rejection:
+        flash(str(rejection), "error")
+        return redirect(url_for("users.edit", user_id=user.id))
     flash(_("Account %(username)s reactivated. Its old sessions and API tokens stay ended.",
             username=user.username), "success")
     return redirect(url_for("users.edit", user_id=user.id))
