@@ -1,4 +1,5 @@
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
@@ -32,6 +33,11 @@ def seed_demo(demo: Demo = HAI_DUONG_2024) -> list[tuple[str, str, str]]:
               help="2024: Hải Dương, three levels. 2025: Hải Phòng after the merger, two levels.")
 def demo(edition):
     """The demo units and one account per role, with cases and referrals (idempotent)."""
+    if edition != active_edition() and edition == current_app.config["UNITS_EDITION"]:
+        # `make run` again after the README's walk through the reorganisation: the demo was carried into the new list.
+        click.echo(_("This database was reorganised into list %(active)s: the %(edition)s demo lives on in it, and "
+                     "nothing was added.", active=active_edition(), edition=edition))
+        return
     if edition != active_edition():
         # Accounts are placed in the list in force: another list's unit codes name other places.
         raise click.UsageError(_("The %(edition)s demo needs UNITS_EDITION=%(edition)s (the list in force is "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 
 from app.access import Role, forget_scope, may_place_waiting_case
@@ -40,8 +41,9 @@ MOVING_FROM_DISTRICT = (Role.SUPERVISOR.value,)
 LEVEL_ORDER = {"commune": 0, "district": 1, "province": 2}
 
 
-class NoSuccession(Exception):
-    """The province's successor is not loaded: nothing can be carried out."""
+class CannotReorganise(Exception):
+    """Nothing can be carried out: the province's successor is not loaded, or people of other provinces still work
+    in the earlier list."""
 
 
 @dataclass
@@ -93,7 +95,7 @@ class RunResult:
 
 def effective_date(from_edition: str, to_edition: str) -> date:
     if (from_edition, to_edition) not in EFFECTIVE_DATES:
-        raise NoSuccession(_("No date is known for the change from list %(old)s to list %(new)s.",
+        raise CannotReorganise(_("No date is known for the change from list %(old)s to list %(new)s.",
                              old=from_edition, new=to_edition))
     return EFFECTIVE_DATES[from_edition, to_edition]
 
@@ -125,7 +127,7 @@ def _plans(units: list[Unit], to_edition: str) -> list[UnitPlan]:
     for code, province in provinces.items():
         links = successors.get(province.id, [])
         if not links:
-            raise NoSuccession(_("The successor of %(unit)s is not loaded: load the successions first "
+            raise CannotReorganise(_("The successor of %(unit)s is not loaded: load the successions first "
                                  "(flask units succeed).", unit=province.label))
         heirs_of_provinces[code] = links[0][0]
     plans = []
@@ -205,6 +207,22 @@ def _open_escalations(unit_id: int) -> list[Escalation]:
         sa.or_(Escalation.from_unit_id == unit_id, Escalation.to_unit_id == unit_id)).order_by(Escalation.id)))
 
 
+def _refuse_to_strand_other_provinces(from_edition: str, province_code: str | None) -> None:
+    """The list in force is one for the installation (`active_edition`): a run puts the later list in force for
+    everyone, so one province alone is carried out only where no one of another province still works in the earlier
+    list."""
+    if province_code is None:
+        return
+    ended = sa.exists().where(UnitEnding.unit_id == Unit.id)
+    elsewhere = db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).join(Unit, Unit.id == User.unit_id)
+        .where(User.active, Unit.edition == from_edition, ~ended,
+               ~Unit.path.startswith(f"{from_edition}/{province_code}/")))
+    if elsewhere:
+        raise CannotReorganise(_("%(count)d accounts of other provinces still work in list %(old)s: carry out every "
+                                 "province together (without --province).", count=elsewhere, old=from_edition))
+
+
 def reorganise(from_edition: str, to_edition: str, province_code: str | None = None, *, by: User | None = None,
                progress=None) -> RunResult:
     """Carry out every old unit not yet carried out, one transaction each; answer what moved.
@@ -214,6 +232,7 @@ def reorganise(from_edition: str, to_edition: str, province_code: str | None = N
     plans = _plans(_old_units(from_edition, province_code), to_edition)
     if not plans:
         return RunResult(run=None)
+    _refuse_to_strand_other_provinces(from_edition, province_code)
     run = Reorganisation(from_edition=from_edition, to_edition=to_edition, province_code=province_code,
                          effective_on=effective_date(from_edition, to_edition), started_by=by)
     db.session.add(run)
@@ -223,13 +242,19 @@ def reorganise(from_edition: str, to_edition: str, province_code: str | None = N
     # Ids, not objects: each unit's commit expires what the session holds.
     steps = [(plan.unit.id, plan.heir.id, plan.unit.level, plan.rule) for plan in plans]
     for step in steps:
-        moved = _carry_out(run, *step)
         result.units += 1
-        if result.units == len(steps):
-            # With the last unit, not after it: a run lost in between would leave no unit to carry out, and the new
-            # list never in force (`active_edition`).
-            run.finished_at = utcnow()
-        db.session.commit()
+        try:
+            moved = _carry_out(run, *step)
+            if result.units == len(steps):
+                # With the last unit, not after it: a run lost in between would leave no unit to carry out, and the
+                # new list never in force (`active_edition`).
+                run.finished_at = utcnow()
+            db.session.commit()
+        except IntegrityError:
+            # Another run carried this unit out meanwhile (a second click): its ending is unique, nothing moves twice.
+            db.session.rollback()
+            run = db.session.get(Reorganisation, run_id)
+            continue
         result.moved.update(moved)
         result.waiting += moved["waiting"]
         if progress:

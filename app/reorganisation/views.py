@@ -38,7 +38,11 @@ def overview():
 def run():
     if not may_run_reorganisation(current_user):
         refuse(403)
-    result = services.reorganise_province_of(current_user)
+    try:
+        result = services.reorganise_province_of(current_user)
+    except services.CannotReorganise as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("reorganisation.overview"))
     if result.run is None:
         flash(_("Nothing was carried out: every unit was carried out already."), "info")
     else:

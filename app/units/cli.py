@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from app.reorganisation.models import RULES
-from app.reorganisation.services import NoSuccession, Preview, preview, reorganise
+from app.reorganisation.services import CannotReorganise, Preview, preview, reorganise
 from app.units.services import UnitFileError, edition_from_filename, load_units
 from app.units.successions import editions_from_filename, load_successions
 
@@ -64,7 +64,7 @@ def reorganise_command(from_edition, to_edition, province_code, dry_run):
     """Carry open cases, accounts, providers, referrals and escalations into the later list."""
     try:
         plan = preview(from_edition, to_edition, province_code)
-    except NoSuccession as problem:
+    except CannotReorganise as problem:
         raise click.ClickException(str(problem)) from None
     if dry_run or not plan.units:
         for line in preview_lines(plan):

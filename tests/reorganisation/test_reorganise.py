@@ -55,7 +55,7 @@ def test_the_preview_counts_per_old_unit_and_changes_nothing(successions, divide
 def test_a_reorganisation_needs_the_province_s_successor(units):
     import pytest
 
-    with pytest.raises(services.NoSuccession):
+    with pytest.raises(services.CannotReorganise):
         reorganise()
 
 

@@ -16,9 +16,10 @@ from app.extensions import db
 from app.orm import utcnow
 from app.reorganisation import services
 from app.reorganisation.models import Move, Reorganisation
+from app.units.models import UnitEnding
 from app.units.services import active_edition, load_units
 from app.users.services import UserRejected, set_active
-from tests.factories import PASSWORD, child_details, make_case
+from tests.factories import PASSWORD
 from tests.reorganisation.conftest import MAO_DIEN, WHOLE
 
 # A second province of each list, for the people of another province.
@@ -277,13 +278,15 @@ def test_a_run_stopped_after_its_last_unit_still_puts_the_new_list_in_force(succ
     assert active_edition() == "2025"
 
 
-@pytest.mark.xfail(strict=True, reason="active_edition() is one for the installation: a run for province 30 puts "
-                                       "the 2025 list in force for every province (not fixed in review25)")
-def test_a_reorganisation_of_one_province_leaves_another_province_s_communes_in_force(successions, make_user):
+def test_one_province_alone_is_not_carried_out_while_people_of_another_still_work_in_the_old_list(
+        successions, make_user):
+    """The list in force is one for the installation: carrying out province 30 alone would leave the other
+    province's worker unable to record a child at their own commune."""
     load_units(OTHER_2024, "2024")
-    other_worker = make_user("worker", unit="98001")
+    make_user("worker", unit="98001")
 
-    reorganise()
+    with pytest.raises(services.CannotReorganise):
+        reorganise()
 
-    case = make_case(other_worker, details=child_details(address_unit=other_worker.unit, address_detail="Thôn 1"))
-    assert case.child.address_unit == other_worker.unit
+    assert active_edition() == "2024"
+    assert not db.session.scalar(sa.select(sa.func.count()).select_from(UnitEnding))
