@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectChoice, SelectField, StringField
+from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.access import statistics_units_for_reader
 from app.children.forms import choices
 from app.dates import DayField
 from app.forms import Form
@@ -14,7 +15,8 @@ class StatisticsForm(Form):
     class Meta:
         csrf = False
 
-    unit = StringField(_l("Unit code"), validators=[Optional(), Length(max=16)], render_kw={"inputmode": "numeric"})
+    # Any unit may be asked for (another answers 404, like a case): the choices are the reader's, offered.
+    unit = SelectField(_l("Unit"), choices=[], validate_choice=False, validators=[Optional(), Length(max=32)])
     kind = SelectField(_l("Period"), choices=choices(PERIOD_KINDS), default="year",
                        validators=[InputRequired()])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
@@ -23,3 +25,21 @@ class StatisticsForm(Form):
                          validators=[Optional()])
     start = DayField(_l("From"), validators=[Optional()])
     end = DayField(_l("To"), validators=[Optional()])
+
+
+def unit_choices(user) -> list | dict:
+    """The reader's own unit first, then the units below it; the ended units their unit holds apart, under the day
+    they ended ("đơn vị cũ"), named as a query string names them."""
+    from app.units.services import unit_key
+
+    current, ended = statistics_units_for_reader(user)
+    own = [SelectChoice("", _l("My unit: %(unit)s", unit=user.unit.label))]
+    own += [SelectChoice(unit.code, unit.label) for unit in current if unit.id != user.unit_id]
+    if not ended:
+        return own
+    grouped = {str(_l("Current units")): own}
+    for unit in ended:
+        day = unit.ending.ended_on.strftime("%d/%m/%Y")
+        grouped.setdefault(str(_l("Former units (before %(day)s)", day=day)), []).append(
+            SelectChoice(unit_key(unit), unit.label))
+    return grouped
