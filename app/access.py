@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEntry
 from app.audit.recorder import record
@@ -585,5 +586,6 @@ def statistics_units_for_reader(user) -> tuple[list[Unit], list[Unit]]:
     current = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(user.unit))).order_by(Unit.path)))
     known = {unit.id for unit in current}
     ended = [unit for unit in db.session.scalars(sa.select(Unit).where(_among(Unit.id, subtree_unit_ids(user.unit)))
-                                                 .order_by(Unit.path)) if unit.id not in known]
+                                                 .options(selectinload(Unit.ending)).order_by(Unit.path))
+             if unit.id not in known]
     return current, ended

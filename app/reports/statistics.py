@@ -28,9 +28,9 @@ from app.deadlines.services import local_zone
 from app.escalations.models import Escalation
 from app.extensions import db
 from app.referrals.models import Referral
+from app.reorganisation.models import Move
 from app.reports import sql
 from app.reports.facts import CATEGORY_BITS, CaseFacts
-from app.reorganisation.models import Move
 from app.units.models import Unit, UnitEnding
 from app.units.services import find_unit_by_key, name_in_its_time, unit_key
 
@@ -436,11 +436,13 @@ def referrals(scope: Scope) -> Table:
     sent, received = dict(scope.answers["referrals_sent"]), dict(scope.answers["referrals_received"])
     rows = [Row(key, str(label), [sent.get(key, 0), received.get(key, 0)])
             for key, label in REFERRAL_OUTCOMES.items()]
+    note = _("Referrals made in the period, by their state now. Referrals within the area count in both columns.")
+    if scope.old_area:
+        moved = _("Referrals still open on the day of the reorganisation went to the new units, and count there.")
+        note = f"{note} {moved}"
     return Table("referrals", _("Referrals"), [("sent", _("Sent from the area")),
                                                ("received", _("Received by the area"))],
-                 rows, _total([sum(row.values[index] for row in rows) for index in range(2)]),
-                 _("Referrals made in the period, by their state now. Referrals within the area count in both "
-                   "columns."))
+                 rows, _total([sum(row.values[index] for row in rows) for index in range(2)]), note)
 
 
 def escalations(scope: Scope) -> Table:

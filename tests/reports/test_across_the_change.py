@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.deadlines.services import local_zone
+from app.escalations.services import raise_by_hand
 from app.extensions import db
 from app.orm import utcnow
 from app.reorganisation import services
@@ -13,7 +14,7 @@ from app.reorganisation.models import Move
 from app.reports import statistics
 from app.reports.facts import drifted
 from app.reports.statistics import Period
-from tests.factories import child_details, make_case, unit
+from tests.factories import child_details, make_case, make_referral, unit
 from tests.reorganisation import conftest as reorganisation
 from tests.reorganisation.conftest import CAM_GIANG, DIVIDED, MAO_DIEN, WHOLE
 
@@ -39,6 +40,13 @@ def close(case):
     db.session.commit()
 
 
+def dated(record, **moments):
+    """Made now, dated back into 2025 as if made then."""
+    for name, moment in moments.items():
+        setattr(record, name, moment)
+    db.session.commit()
+
+
 @pytest.fixture
 def across(successions, make_user):
     """Cases of Hải Dương received in the first half of 2025, the reorganisation, then cases of Hải Phòng received in
@@ -53,15 +61,20 @@ def across(successions, make_user):
     }
     close(before["whole_closed"])
     close(before["divided_closed"])
+    # Still open on the day of the change: both are re-addressed to the new units.
+    dated(make_referral(before["whole_open"], whole, to="296"), created_at=received(3))
+    dated(raise_by_hand(before["divided_waiting"], divided, "Trẻ vẫn gặp nguy hiểm."), raised_at=received(5))
     services.reorganise("2024", "2025", "30")
     officer = make_user("province_officer", unit="31")
     move = db.session.scalar(sa.select(Move).where(Move.case_id == before["divided_placed"].id,
                                                    Move.entity == "cases"))
     services.place(move, unit(MAO_DIEN, "2025"), officer)
+    mao_dien = make_user("worker", unit=MAO_DIEN)
     after = {
-        "mao_dien": open_in(make_user("worker", unit=MAO_DIEN), 8, categories=["violence"]),
+        "mao_dien": open_in(mao_dien, 8, categories=["violence"]),
         "tue_tinh": open_in(make_user("worker", unit=WHOLE), 11, categories=["sexual_abuse"]),
     }
+    dated(raise_by_hand(after["mao_dien"], mao_dien, "Gia đình không hợp tác."), raised_at=received(9))
     return {"officer": officer, "before": before, "after": after}
 
 
@@ -93,6 +106,8 @@ def test_every_case_of_the_year_is_counted_once_under_the_new_province(across):
 
     assert cells(year, "new_by_sex")["total"] == [7]
     assert cells(year, "new_by_category")["violence"] == [3]
+    assert cells(year, "escalations")["total"] == [2, 0, 2]
+    assert cells(year, "referrals")["total"] == [1, 1]
 
 
 def test_the_breakdown_folds_the_old_communes_into_their_successors(across):
@@ -121,6 +136,7 @@ def test_the_old_area_counts_exactly_its_cases_from_before_the_change_including_
     assert cells(old, "new_by_sex")["total"] == [5]
     assert cells(old, "new_by_category")["other"] == [1]
     assert cells(old, "status_at_end")["total"] == [5]
+    assert cells(old, "escalations")["total"] == [1, 0, 1]
 
 
 def test_the_old_area_is_broken_down_by_its_old_districts(across):
@@ -158,3 +174,14 @@ def test_a_reader_of_a_new_commune_may_not_report_on_the_old_province(across, cl
 def test_a_reader_of_a_new_commune_may_not_report_on_a_divided_commune_it_took_a_part_of(across, make_user):
     assert figures(make_user("commune_leader", unit=MAO_DIEN), YEAR, f"2024/{DIVIDED}") is None
 
+
+
+def test_the_old_area_s_downloads_name_it_by_its_list(across, client, sign_in):
+    sign_in(across["officer"])
+
+    page = client.get("/reports/statistics", query_string={"unit": "2024/30", "kind": "year", "year": 2025})
+    document = client.get("/reports/statistics.json?unit=2024/30&from=2025-01-01&to=2025-12-31").json
+
+    assert "unit=2024/30" in page.get_data(as_text=True).replace("%2F", "/")
+    assert (document["unit"]["edition"], document["unit"]["code"]) == ("2024", "30")
+    assert document["figures"]["new_by_sex"]["total"]["values"]["cases"] == 5
