@@ -55,7 +55,9 @@ def statistics_file(fmt):
         period = statistics.period_from_arguments(request.args)
     except statistics.PeriodRefused as refusal:
         flash(str(refusal), "error")
-        return render_template("reports/statistics.html", form=StatisticsForm(), result=None, downloads={}), 422
+        form = StatisticsForm()
+        form.unit.choices = unit_choices(current_user)
+        return render_template("reports/statistics.html", form=form, result=None, downloads={}), 422
     response = statistics_download(fmt, request.args.get("unit"), period)
     if response is None:
         refuse(404, entity="units", entity_id=request.args.get("unit"))

@@ -159,7 +159,7 @@ def test_the_chooser_offers_the_old_units_apart(across, client, sign_in):
 
     page = client.get("/reports/statistics").get_data(as_text=True)
 
-    assert 'label="Đơn vị cũ (trước 01/07/2025)"' in page
+    assert 'label="Đơn vị cũ (trước 01/07/2025): Tỉnh Hải Dương"' in page
     assert 'value="2024/30"' in page and 'value="2024/10933"' in page
 
 
