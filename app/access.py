@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import abort, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEntry
 from app.audit.recorder import record
@@ -546,9 +547,45 @@ def units_for_statistics(user, unit: Unit) -> list[int]:
 
 
 def cases_for_statistics(user, unit: Unit) -> sa.ColumnElement:
-    """The criterion on `Case.unit_id` for the statistics of `unit`'s subtree; nothing beyond `user`'s scope."""
+    """The criterion on `Case` for the statistics of `unit`'s subtree; nothing beyond `user`'s scope."""
     from app.cases.models import Case
 
+    return _in_statistics(user, unit, Case.id, Case.unit_id)
+
+
+def facts_for_statistics(user, unit: Unit) -> sa.ColumnElement:
+    """The same criterion on the cases' facts (app/reports/facts.py)."""
+    from app.reports.facts import CaseFacts
+
+    return _in_statistics(user, unit, CaseFacts.case_id, CaseFacts.unit_id)
+
+
+def _in_statistics(user, unit: Unit, case_id, unit_id) -> sa.ColumnElement:
+    """A unit's cases are those of its subtree and of the ended units it holds. An ended unit's ("đơn vị cũ", for
+    continuity) are those that were in its area, the open ones a reorganisation moved out included."""
     if not may_report_on(user, unit):
         return sa.false()
-    return Case.unit_id.in_(subtree_unit_ids(unit))
+    ids = subtree_unit_ids(unit)
+    if unit.ending is None:
+        return unit_id.in_(ids)
+    return sa.or_(unit_id.in_(ids), case_id.in_(moved_out_of(ids)))
+
+
+def moved_out_of(unit_ids: list[int]) -> sa.Select:
+    """The cases a reorganisation moved, while open, out of the units `unit_ids`."""
+    from app.reorganisation.models import Move
+
+    return sa.select(Move.case_id).where(Move.entity == "cases", _among(Move.from_unit_id, unit_ids))
+
+
+def statistics_units_for_reader(user) -> tuple[list[Unit], list[Unit]]:
+    """The units `user` may report on, for the statistics page's chooser: those of their subtree, then the ended
+    units it holds (each list in the order of the tree)."""
+    if not can(user, "reports.statistics"):
+        return [], []
+    current = list(db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(user.unit))).order_by(Unit.path)))
+    known = {unit.id for unit in current}
+    ended = [unit for unit in db.session.scalars(sa.select(Unit).where(_among(Unit.id, subtree_unit_ids(user.unit)))
+                                                 .options(selectinload(Unit.ending)).order_by(Unit.path))
+             if unit.id not in known]
+    return current, ended

@@ -520,7 +520,8 @@ DOCUMENT = {
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                     "schema": {"type": "string", "format": "binary"}}}}},
             (403, 404, 422),
-            [path("fmt", one_of(("pdf", "csv", "json", "xlsx"))), query("unit", TEXT, "Unit code"),
+            [path("fmt", one_of(("pdf", "csv", "json", "xlsx"))),
+             query("unit", TEXT, "Unit code; a unit a reorganisation ended as EDITION/CODE (2024/30)"),
              query("from", DAY, "First day, included", required=True),
              query("to", DAY, "Last day, included", required=True)])},
         "/openapi.json": {"get": operation("This document.", {200: _json("OpenAPI 3 document", {"type": "object"})},

@@ -34,7 +34,7 @@ def _values(table: Table, row) -> dict:
 
 def as_json(statistics: Statistics) -> dict:
     return {
-        "unit": {"code": statistics.unit.code, "name": statistics.unit.name},
+        "unit": {"code": statistics.unit.code, "edition": statistics.unit.edition, "name": statistics.unit.name},
         "from": statistics.period.start.isoformat(), "to": statistics.period.end.isoformat(),
         "generated_at": statistics.generated_at.isoformat(),
         "figures": {table.key: {
@@ -70,7 +70,7 @@ def as_xlsx(statistics: Statistics) -> bytes:
     sheet = book.active
     sheet.title = _("Statistics")[:31]
     bold = Font(bold=True)
-    append_row(sheet, [_("Statistics of %(unit)s", unit=statistics.unit.label)])
+    append_row(sheet, [_("Statistics of %(unit)s", unit=statistics.unit_label)])
     sheet["A1"].font = Font(bold=True, size=13)
     append_row(sheet, [_period_label(statistics)])
     append_row(sheet, [])
@@ -99,7 +99,7 @@ def as_xlsx(statistics: Statistics) -> bytes:
 
 def as_pdf(statistics: Statistics, viewer, now) -> bytes:
     width = pdf.frame_width()
-    flowables = [pdf.para(_("Statistics of %(unit)s", unit=statistics.unit.label), "title"),
+    flowables = [pdf.para(_("Statistics of %(unit)s", unit=statistics.unit_label), "title"),
                  pdf.para(_period_label(statistics))]
     for table in statistics.tables:
         flowables.append(pdf.para(table.title, "heading"))
@@ -111,7 +111,7 @@ def as_pdf(statistics: Statistics, viewer, now) -> bytes:
         if table.note:
             flowables.append(pdf.para(table.note, "small"))
     letterhead = pdf.Letterhead(
-        unit=statistics.unit.name, title=_("Statistics of %(unit)s", unit=statistics.unit.label), reference=None,
+        unit=statistics.unit.name, title=_("Statistics of %(unit)s", unit=statistics.unit_label), reference=None,
         confidential=None,
         printed=_("Printed by %(name)s (%(username)s) on %(time)s", name=viewer.full_name, username=viewer.username,
                   time=display_datetime(now)),

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.access import cases_for_statistics, may_report_on, units_for_statistics, units_under
+from app.access import (cases_for_statistics, facts_for_statistics, may_report_on, subtree_unit_ids,
+                        units_for_statistics)
 from app.cases.models import CATEGORIES, DEADLINES, HARM_STATUSES, Case, Deadline
 from app.cases.workflow import STATUSES
 from app.children.models import SEXES
@@ -27,10 +28,11 @@ from app.deadlines.services import local_zone
 from app.escalations.models import Escalation
 from app.extensions import db
 from app.referrals.models import Referral
+from app.reorganisation.models import Move
 from app.reports import sql
 from app.reports.facts import CATEGORY_BITS, CaseFacts
-from app.units.models import Unit
-from app.units.services import find_unit
+from app.units.models import Unit, UnitEnding
+from app.units.services import find_unit_by_key, name_in_its_time, unit_key
 
 # A child is under 16 (Law on Children 2016 art. 1). Records of 16- and 17-year-olds kept from before that rule
 # are counted apart (`aged_16_or_over`), outside every figure about new cases.
@@ -135,7 +137,23 @@ class Scope:
         return sa.and_(self.area_facts(), self.in_period(), CaseFacts.child_age < CHILD_AGE_LIMIT)
 
     def area_facts(self) -> sa.ColumnElement:
-        return CaseFacts.unit_id.in_(units_for_statistics(self.viewer, self.unit))
+        return facts_for_statistics(self.viewer, self.unit)
+
+    @cached_property
+    def old_area(self) -> bool:
+        """The chosen unit is one a reorganisation ended: its figures are those of its area as it was."""
+        return self.unit.ending is not None
+
+    def fact_unit(self) -> sa.ColumnElement:
+        """The unit each case is counted under: its own; in an old area's figures, the one a reorganisation moved
+        it out of."""
+        if not self.old_area:
+            return CaseFacts.unit_id
+        moved_from = (sa.select(Move.from_unit_id)
+                      .where(Move.entity == "cases", Move.case_id == CaseFacts.case_id,
+                             Move.from_unit_id.in_(units_for_statistics(self.viewer, self.unit)))
+                      .limit(1).scalar_subquery())
+        return sa.func.coalesce(moved_from, CaseFacts.unit_id)
 
     def in_period(self) -> sa.ColumnElement:
         start, end = self.bounds
@@ -154,7 +172,10 @@ class Scope:
         return sum(self.new_case_counts.values())
 
     def new_case_filters(self, **filters) -> dict:
-        """The case list's filters for new cases of the period (the page links each figure to them)."""
+        """The case list's filters for new cases of the period (the page links each figure to them); none for an
+        old area, which the case list does not know."""
+        if self.old_area:
+            return {}
         return {"unit": self.unit.code, "received_from": self.period.start.isoformat(),
                 "received_to": self.period.end.isoformat(), **filters}
 
@@ -163,10 +184,10 @@ class Scope:
 # (`sql.count_all`). A figure below only arranges its answers.
 
 def _count_new_cases(scope: Scope) -> sa.Select:
-    return (sa.select(CaseFacts.unit_id, CaseFacts.child_sex, CaseFacts.child_age, CaseFacts.harm_status,
-                      sa.func.count())
+    unit_id = scope.fact_unit().label("unit_id")
+    return (sa.select(unit_id, CaseFacts.child_sex, CaseFacts.child_age, CaseFacts.harm_status, sa.func.count())
             .where(scope.new_facts())
-            .group_by(CaseFacts.unit_id, CaseFacts.child_sex, CaseFacts.child_age, CaseFacts.harm_status))
+            .group_by(unit_id, CaseFacts.child_sex, CaseFacts.child_age, CaseFacts.harm_status))
 
 
 def _count_aged_16_or_over(scope: Scope) -> sa.Select:
@@ -299,18 +320,65 @@ def aged_16_or_over(scope: Scope) -> Table:
                                "province to review."))
 
 
+NOT_YET_ASSIGNED = "not_yet_assigned"
+
+
 def new_by_unit(scope: Scope) -> Table:
-    """Each unit directly below the chosen one, with everything under it; a commune is its own only row."""
-    below = list(db.session.scalars(sa.select(Unit).where(Unit.parent_id == scope.unit.id).order_by(Unit.code)))
-    below = below or [scope.unit]
-    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(units_under(scope.unit)))).all())
+    """Each unit directly below the chosen one, with everything under it; a commune is its own only row.
+
+    The structure is the one of the end: an ended unit's cases count under its heir (a whole successor commune),
+    and those whose heir is the chosen unit itself (a divided commune's closed cases, and the open ones still
+    waiting for their commune) on a row of their own."""
     counts = Counter()
     for (unit_id, _sex, _age, _harm), number in scope.new_case_counts.items():
-        owner = next((unit for unit in below if paths.get(unit_id, "").startswith(unit.path)), None)
-        counts[owner.code if owner else ""] += number
-    rows = [Row(unit.code, unit.label, [counts.get(unit.code, 0)], scope.new_case_filters(unit=unit.code))
+        counts[unit_id] += number
+    below = list(db.session.scalars(sa.select(Unit).where(Unit.parent_id == scope.unit.id).order_by(Unit.code)))
+    if not below:
+        return Table("new_by_unit", _("New cases by unit"), _count_column(),
+                     [Row(scope.unit.code, scope.unit.label, [scope.new_total], scope.new_case_filters())],
+                     _total([scope.new_total]))
+    by_row = Counter()
+    for unit_id, path in _as_at_the_end(scope.unit, set(counts)).items():
+        owner = next((unit for unit in below if path.startswith(unit.path)), None)
+        by_row[owner.code if owner else NOT_YET_ASSIGNED] += counts[unit_id]
+    rows = [Row(unit.code, unit.label, [by_row.get(unit.code, 0)], scope.new_case_filters(unit=unit.code))
             for unit in below]
-    return Table("new_by_unit", _("New cases by unit"), _count_column(), rows, _total([scope.new_total]))
+    note = None
+    if by_row.get(NOT_YET_ASSIGNED) or _holds_ended_units(scope.unit):
+        rows.append(Row(NOT_YET_ASSIGNED, _("Commune not yet determined"), [by_row.get(NOT_YET_ASSIGNED, 0)]))
+        note = _("Cases of former communes that were divided, or that the succession does not name, count under "
+                 "their new commune once a person has chosen it; until then, and for those closed before the "
+                 "change, on the row of the commune not yet determined.")
+    return Table("new_by_unit", _("New cases by unit"), _count_column(), rows, _total([scope.new_total]), note)
+
+
+# A chain of heirs longer than this would be a loop: no two reorganisations end a unit's heir within a report.
+LONGEST_CHAIN = 16
+
+
+def _as_at_the_end(unit: Unit, unit_ids: set[int]) -> dict[int, str]:
+    """The path of each of `unit_ids` as it stands now under `unit`: its own, or, for an ended unit, its heir's (the
+    heir's heir's, through several reorganisations)."""
+    paths = dict(db.session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all())
+    now = {unit_id: paths[unit_id] for unit_id in unit_ids}
+    heir_of = {unit_id: unit_id for unit_id in unit_ids}
+    for _step in range(LONGEST_CHAIN):
+        outside = {unit_id for unit_id, path in now.items() if not path.startswith(unit.path)}
+        if not outside:
+            break
+        heirs = dict(db.session.execute(sa.select(UnitEnding.unit_id, UnitEnding.heir_id).where(
+            UnitEnding.unit_id.in_({heir_of[unit_id] for unit_id in outside}))).all())
+        paths.update(db.session.execute(sa.select(Unit.id, Unit.path).where(Unit.id.in_(set(heirs.values())))).all())
+        for unit_id in outside:
+            # Without an heir, nothing says where it belongs: with the cases not yet determined.
+            heir_of[unit_id] = heirs.get(heir_of[unit_id], unit.id)
+            now[unit_id] = paths.get(heir_of[unit_id], unit.path)
+    return now
+
+
+def _holds_ended_units(unit: Unit) -> bool:
+    return len(subtree_unit_ids(unit)) > db.session.scalar(
+        sa.select(sa.func.count()).where(Unit.path.startswith(unit.path)))
 
 
 def status_at_end(scope: Scope) -> Table:
@@ -368,11 +436,13 @@ def referrals(scope: Scope) -> Table:
     sent, received = dict(scope.answers["referrals_sent"]), dict(scope.answers["referrals_received"])
     rows = [Row(key, str(label), [sent.get(key, 0), received.get(key, 0)])
             for key, label in REFERRAL_OUTCOMES.items()]
+    note = _("Referrals made in the period, by their state now. Referrals within the area count in both columns.")
+    if scope.old_area:
+        moved = _("Referrals still open on the day of the reorganisation went to the new units, and count there.")
+        note = f"{note} {moved}"
     return Table("referrals", _("Referrals"), [("sent", _("Sent from the area")),
                                                ("received", _("Received by the area"))],
-                 rows, _total([sum(row.values[index] for row in rows) for index in range(2)]),
-                 _("Referrals made in the period, by their state now. Referrals within the area count in both "
-                   "columns."))
+                 rows, _total([sum(row.values[index] for row in rows) for index in range(2)]), note)
 
 
 def escalations(scope: Scope) -> Table:
@@ -399,6 +469,16 @@ class Statistics:
     generated_at: datetime
     tables: list[Table]
 
+    @property
+    def unit_label(self) -> str:
+        """The unit as it was called: an ended one with the day it ended."""
+        return f"{name_in_its_time(self.unit)} ({self.unit.code})" if self.unit.ending else self.unit.label
+
+    @property
+    def unit_key(self) -> str:
+        """How a query string names the unit (`EDITION/CODE` for an ended one)."""
+        return unit_key(self.unit)
+
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)
 
@@ -412,7 +492,7 @@ def compute(viewer, unit: Unit, period: Period, now: datetime) -> Statistics:
 
 def report(viewer, unit_code: str | None, period: Period, now: datetime) -> Statistics | None:
     """The statistics of the unit `unit_code` (the reader's own by default); None when it is not in their scope."""
-    unit = find_unit(unit_code) if unit_code else viewer.unit
+    unit = find_unit_by_key(unit_code) if unit_code else viewer.unit
     if not may_report_on(viewer, unit):
         return None
     return compute(viewer, unit, period, now)

@@ -8,7 +8,7 @@ from app.deadlines.services import local_zone
 from app.orm import utcnow
 from app.audit.views import filters_from_request
 from app.reports import audit_extract, exports, statistics
-from app.reports.forms import StatisticsForm
+from app.reports.forms import StatisticsForm, unit_choices
 from app.reports.http import case_file_download, download, statistics_download
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -32,6 +32,7 @@ def _period(form: StatisticsForm) -> statistics.Period:
 def statistics_page():
     # A first visit asks nothing yet: the form is shown with this year, and nothing is checked.
     form = StatisticsForm(request.args or None, year=utcnow().astimezone(local_zone()).year)
+    form.unit.choices = unit_choices(current_user)
     result, downloads = None, {}
     if request.args and form.validate():
         try:
@@ -42,7 +43,7 @@ def statistics_page():
             result = statistics.report(current_user, form.unit.data or None, period, utcnow())
             if result is None:
                 refuse(404, entity="units", entity_id=form.unit.data)
-            arguments = {"unit": result.unit.code, "from": period.start.isoformat(), "to": period.end.isoformat()}
+            arguments = {"unit": result.unit_key, "from": period.start.isoformat(), "to": period.end.isoformat()}
             downloads = {fmt: url_for("reports.statistics_file", fmt=fmt, **arguments) for fmt in exports.FORMATS}
     return render_template("reports/statistics.html", form=form, result=result, downloads=downloads)
 
@@ -54,7 +55,9 @@ def statistics_file(fmt):
         period = statistics.period_from_arguments(request.args)
     except statistics.PeriodRefused as refusal:
         flash(str(refusal), "error")
-        return render_template("reports/statistics.html", form=StatisticsForm(), result=None, downloads={}), 422
+        form = StatisticsForm()
+        form.unit.choices = unit_choices(current_user)
+        return render_template("reports/statistics.html", form=form, result=None, downloads={}), 422
     response = statistics_download(fmt, request.args.get("unit"), period)
     if response is None:
         refuse(404, entity="units", entity_id=request.args.get("unit"))

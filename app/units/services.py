@@ -75,6 +75,18 @@ def find_unit(code: str, edition: str | None = None) -> Unit | None:
     )
 
 
+def unit_key(unit: Unit) -> str:
+    """How a query string names `unit`: its code in the list in force, else `EDITION/CODE` (a unit a reorganisation
+    ended shares its code with a unit of the new list)."""
+    return unit.code if unit.edition == active_edition() else f"{unit.edition}/{unit.code}"
+
+
+def find_unit_by_key(key: str) -> Unit | None:
+    """The unit `unit_key` named."""
+    edition, _slash, code = key.strip().rpartition("/")
+    return find_unit(code, edition or None)
+
+
 def top_unit() -> Unit | None:
     """The unit at the top of this deployment: TOP_UNIT if set, else the only top-level unit of the list in force
     (None while none, or several with no TOP_UNIT, are loaded)."""
