@@ -19,10 +19,12 @@ missing; refuses `test` and `postgres`), then
 Run by hand from the project root:  .venv/bin/python bench/reorganisation.py [--cases N]
 """
 import argparse
+import cProfile
 import csv
 import io
 import multiprocessing
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -61,8 +63,8 @@ PROBE_PAUSE = 0.05  # between two page requests
 REFERRALS_AND_ESCALATIONS = """
 INSERT INTO referrals (case_id, from_unit_id, to_unit_id, receiving_unit_id, transfer, reason, urgent, consent, status,
                        approval_needed, created_by_id, created_at, updated_at, version)
-SELECT c.id, c.unit_id, u.parent_id, u.parent_id, false, 'Benchmark referral', false, 'not_recorded', 'pending_approval', true,
-       {by}, now(), now(), 1
+SELECT c.id, c.unit_id, u.parent_id, u.parent_id, false, 'Benchmark referral', false, 'not_recorded',
+       'pending_approval', true, {by}, now(), now(), 1
   FROM cases c JOIN units u ON u.id = c.unit_id WHERE c.id % 200 = 1 AND c.status <> 'closed';
 INSERT INTO escalations (case_id, from_unit_id, to_unit_id, reason, automatic, level, raised_at, version)
 SELECT c.id, c.unit_id, u.parent_id, 'Benchmark escalation', false, 1, now(), 1
@@ -183,7 +185,7 @@ def summary(label: str, timings: list) -> None:
               + (f" {dict(failures)}" if failures else ""))
 
 
-def run(app) -> None:
+def run(app, profile: bool) -> None:
     case_bench.PORT = PORT
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "benchmark", "DATABASE_URL": URL,
            "PYTHONPATH": str(ROOT), "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/5"}
@@ -198,7 +200,11 @@ def run(app) -> None:
             finish = probing(cookies)
             started = time.perf_counter()
             with rss_growth() as growth:
-                result = reorganise("2024", "2025", PROVINCE)
+                if profile:
+                    profiler = cProfile.Profile()
+                    result = profiler.runcall(reorganise, "2024", "2025", PROVINCE)
+                else:
+                    result = reorganise("2024", "2025", PROVINCE)
             seconds = time.perf_counter() - started
             timings = finish()
             added = audit_entries() - before
@@ -206,6 +212,9 @@ def run(app) -> None:
                   f"moves {dict(sorted(result.moved.items()))}, {added:,} audit entries added, "
                   f"resident memory grew {growth[0]:.0f} MB")
             summary("during the run", timings)
+            if profile:
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
             started = time.perf_counter()
             verdict = verify_chain()
             print(f"verify_chain(): ok={verdict.ok} over {verdict.entries:,} entries "
@@ -223,6 +232,7 @@ def run(app) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="print where the run's time goes (cProfile)")
     arguments = parser.parse_args()
     fresh_database(URL)
     # Accounts are made by the hundred here: a cheap hash (the server checks each by its own parameters).
@@ -231,7 +241,7 @@ def main() -> None:
     with app.app_context():
         build(app, arguments.cases)
         db.session.remove()
-    run(app)
+    run(app, arguments.profile)
 
 
 if __name__ == "__main__":
