@@ -69,10 +69,12 @@ def sql_array(values) -> str:
     return "ARRAY[" + ", ".join("'" + value + "'" for value in values) + "]"
 
 
-def generate(conn: sa.Connection, total: int) -> None:
-    """`total` children and cases, in SQL (see GENERATE); also used by bench/reports.py."""
+def generate(conn: sa.Connection, total: int, under: str = "") -> None:
+    """`total` children and cases, in SQL (see GENERATE), spread over the communes whose path starts with `under`
+    (all by default); also used by bench/reports.py and bench/reorganisation.py."""
     conn.execute(sa.text(GENERATE.format(
-        total=total, family=sql_array(f for f, _ in FAMILY), family_f=sql_array(f for _, f in FAMILY),
+        total=total, under=under.replace("'", "''"),
+        family=sql_array(f for f, _ in FAMILY), family_f=sql_array(f for _, f in FAMILY),
         middle=sql_array(m for m, _ in MIDDLE), middle_f=sql_array(m for _, m in MIDDLE),
         given=sql_array(g for g, _ in GIVEN), given_f=sql_array(g for _, g in GIVEN))))
 
@@ -100,7 +102,8 @@ def build(total: int) -> None:
 
 
 GENERATE = """
-CREATE TEMP TABLE communes AS SELECT row_number() OVER (ORDER BY id) AS n, id, code FROM units WHERE level = 'commune';
+CREATE TEMP TABLE communes AS SELECT row_number() OVER (ORDER BY id) AS n, id, code FROM units
+ WHERE level = 'commune' AND path LIKE '{under}%';
 INSERT INTO children (id, full_name, name_folded, sex, date_of_birth, birth_year, special_circumstances, created_at)
 SELECT g, f[1 + g % 10] || ' ' || m[1 + (g / 10) % 6] || ' ' || v[1 + (g / 60) % 18],
        ff[1 + g % 10] || ' ' || mf[1 + (g / 10) % 6] || ' ' || vf[1 + (g / 60) % 18],

@@ -92,6 +92,13 @@ class Child(Audited, db.Model):
             newest = memo["child_case_unit", self.id]
         return newest or (self.address_unit.path if self.address_unit else None)
 
+    @staticmethod
+    def remember_newest_case_units(session, paths: dict[int, str]) -> None:
+        """Tell the coming flush the unit path of each child's newest case (`{child id: path}`), known in bulk by a
+        caller that moves many cases at once, so that filing the children's entries asks nothing child by child."""
+        memo = flush_memo(session)
+        memo.update({("child_case_unit", child_id): path for child_id, path in paths.items()})
+
     @property
     def name_shown(self) -> str:
         """The name, or while it is not known the description of the child."""

@@ -22,6 +22,7 @@ from app.auth.services import end_sessions_and_tokens
 from app.cases.models import Case, Deadline
 from app.cases.services import Invalid, NotAllowed
 from app.cases.workflow import OPEN_STATUSES
+from app.children.models import Child
 from app.escalations.models import Escalation
 from app.extensions import db
 from app.notifications import mail
@@ -276,13 +277,20 @@ def _carry_out(run: Reorganisation, unit_id: int, heir_id: int, level: str, rule
         db.session.add(Move(run=run, entity=entity, entity_id=record_id, case=case, from_unit=unit, held_by=heir,
                             to_unit=to_unit, rule=rule))
 
-    for case in db.session.scalars(sa.select(Case).where(Case.unit_id == unit.id, Case.status.in_(OPEN_STATUSES))):
-        placed = rule == "full" and level == "commune"
+    open_cases = sa.select(Case).where(Case.unit_id == unit.id, Case.status.in_(OPEN_STATUSES))
+    placed = rule == "full" and level == "commune"
+    newest_case_units = _newest_case_units(open_cases, heir) if placed else {}
+    for case in db.session.scalars(open_cases):
         move("cases", case.id, rule, case=case, to_unit=heir if placed else None)
         case.unit = heir
         if placed and case.child.address_unit_id == unit.id:
             case.child.address_unit = heir
         moved["cases" if placed else "waiting"] += 1
+    if placed:
+        # Children whose address follows are filed under their newest case's unit: known here in one query, not
+        # asked for child by child as the flush files each one (a province's run moves tens of thousands).
+        Child.remember_newest_case_units(db.session, newest_case_units)
+        db.session.flush()
     for user in db.session.scalars(sa.select(User).where(User.unit_id == unit.id, User.active)):
         account_rule = _account_rule(level, rule, user.role)
         # Closed or moved (a district's supervisor then reads the whole province), what the account signed in
@@ -316,6 +324,19 @@ def _carry_out(run: Reorganisation, unit_id: int, heir_id: int, level: str, rule
     db.session.flush()
     _tell_those_involved(unit)
     return moved
+
+
+def _newest_case_units(moving: sa.Select, heir: Unit) -> dict[int, str]:
+    """The unit path of the newest case of each child with a case in `moving`, once those cases are at `heir`."""
+    moving_ids = moving.with_only_columns(Case.id)
+    rows = db.session.execute(
+        sa.select(Case.child_id, Case.id.in_(moving_ids), Unit.path).join(Unit, Unit.id == Case.unit_id)
+        .where(Case.child_id.in_(moving.with_only_columns(Case.child_id)))
+        .order_by(Case.child_id, Case.received_at.desc()))
+    newest: dict[int, str] = {}
+    for child_id, moves, path in rows:
+        newest.setdefault(child_id, heir.path if moves else path)
+    return newest
 
 
 def _tell_those_involved(old_unit: Unit) -> None:

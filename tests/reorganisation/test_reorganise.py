@@ -238,6 +238,14 @@ def test_every_move_is_an_entry_naming_the_old_unit_the_new_unit_the_rule_and_th
         assert f'"{name}": [null, ' in entry.changes
 
 
+def test_a_child_whose_address_follows_the_case_is_filed_under_the_successor_commune(successions, whole_case):
+    reorganise()
+
+    entry = audit_entries(entity="children", entity_id=str(whole_case.child_id))[-1]
+    assert '"address_unit_id": [' in entry.changes
+    assert entry.unit_path == unit(WHOLE, "2025").path
+
+
 def test_the_audit_chain_verifies_after_the_run(successions, divided_case, whole_case):
     reorganise()
 
