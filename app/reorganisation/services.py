@@ -138,9 +138,12 @@ def _plans(units: list[Unit], to_edition: str) -> list[UnitPlan]:
             continue  # its province was carried out already, or lies outside the run
         new_province = heirs_of_provinces[province_code]
         links = successors.get(unit.id, [])
-        if unit.level != "commune":
+        whole = len(links) == 1 and links[0][1] == "full"
+        if unit.level == "district" and whole:
+            plans.append(UnitPlan(unit=unit, heir=links[0][0], rule="full"))  # an island district: a special zone
+        elif unit.level != "commune":
             plans.append(UnitPlan(unit=unit, heir=new_province, rule="full"))
-        elif len(links) == 1 and links[0][1] == "full":
+        elif whole:
             plans.append(UnitPlan(unit=unit, heir=links[0][0], rule="full"))
         else:
             plans.append(UnitPlan(unit=unit, heir=new_province, rule="partial" if links else "unknown",

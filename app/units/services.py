@@ -36,6 +36,15 @@ class UnitFileError(Exception):
 
     problems: list[tuple[int, str]] = field(default_factory=list)
 
+    @classmethod
+    def listing(cls, problems: list[tuple[int, str]]) -> UnitFileError:
+        """The first problems in line order, and how many more there are: never a silent cut."""
+        problems = sorted(problems)
+        shown = problems[:MAX_REPORTED_ERRORS]
+        if len(problems) > len(shown):
+            shown.append((0, _("and %(count)d more problems", count=len(problems) - len(shown))))
+        return cls(shown)
+
     def __str__(self) -> str:
         return "\n".join(_("line %(line)d: %(reason)s", line=line, reason=reason) if line else reason
                          for line, reason in self.problems)
@@ -243,7 +252,7 @@ def load_units(raw: bytes, edition: str) -> LoadResult:
     by_code, paths, path_problems = _resolve_paths(rows, existing, edition)
     problems = sorted(problems + path_problems + _level_change_problems(by_code, existing))
     if problems:
-        raise UnitFileError(problems[:MAX_REPORTED_ERRORS])
+        raise UnitFileError.listing(problems)
     if not by_code:
         raise UnitFileError([(1, _("the file holds no units"))])
 

@@ -15,10 +15,13 @@ from flask_babel import lazy_gettext as _l
 from app.audit.recorder import ACTIONS, record
 from app.extensions import db
 from app.units.models import SUCCESSION_KINDS, Succession, Unit
-from app.units.services import EDITION, MAX_REPORTED_ERRORS, UnitFileError
+from app.units.services import EDITION, UnitFileError
 
 COLUMNS = ("old_code", "new_code", "level", "kind")
 SUCCESSION_LEVELS = ("province", "commune")
+# The old levels a line of each level may start from: the five island districts of 2024, which had no communes
+# (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo), became special zones at commune level in 2025.
+SUCCEEDING_LEVELS = {"province": ("province",), "commune": ("commune", "district")}
 ACTIONS["successions_loaded"] = _l("Successions of units loaded")
 
 
@@ -72,7 +75,7 @@ def _read(raw: bytes, old_units: dict, new_units: dict, from_edition: str, to_ed
         elif new is None:
             problems.append((line, _("the new unit %(code)s is not in list %(edition)s",
                                      code=values["new_code"][:20], edition=to_edition)))
-        elif old[1] != values["level"] or new[1] != values["level"]:
+        elif new[1] != values["level"] or old[1] not in SUCCEEDING_LEVELS[values["level"]]:
             problems.append((line, _("%(old)s and %(new)s are not both of the level the line names",
                                      old=values["old_code"], new=values["new_code"])))
         elif (old[0], new[0]) in links:
@@ -102,7 +105,7 @@ def load_successions(raw: bytes, from_edition: str, to_edition: str) -> Successi
         raise UnitFileError([(0, _("a succession leads from one list to another"))])
     links, problems = _read(raw, _codes(from_edition), _codes(to_edition), from_edition, to_edition)
     if problems:
-        raise UnitFileError(sorted(problems)[:MAX_REPORTED_ERRORS])
+        raise UnitFileError.listing(problems)
     if not links:
         raise UnitFileError([(1, _("the file holds no successions"))])
     old_units = sa.select(Unit.id).where(Unit.edition == from_edition)

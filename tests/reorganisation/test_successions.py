@@ -101,3 +101,23 @@ def test_the_command_refuses_a_bad_file_and_loads_nothing(runner, lists, tmp_pat
     assert result.exit_code != 0
     assert "99999" in result.output
     assert count_links() == 0
+
+
+def test_an_island_district_without_communes_may_go_whole_into_a_special_zone(units):
+    load_units("code,name,level,parent_code\n31,Thành phố Hải Phòng,province,\n"
+               "11948,Đặc khu Bạch Long Vĩ,commune,31\n".encode(), "2025")
+    load_units("code,name,level,parent_code\n31,Thành phố Hải Phòng,province,\n"
+               "318,Huyện Bạch Long Vĩ,district,31\n".encode(), "2024")
+    raw = (HEADER + "318,Huyện Bạch Long Vĩ,11948,Đặc khu Bạch Long Vĩ,commune,full\n").encode()
+
+    assert load_successions(raw, "2024", "2025").added == 1
+
+
+def test_a_refusal_names_how_many_problems_it_did_not_list(lists):
+    raw = (HEADER + "".join(f"{99000 + n},Xã Không Có,10930,Xã Mao Điền,commune,full\n" for n in range(25))).encode()
+
+    with pytest.raises(UnitFileError) as refusal:
+        load_successions(raw, "2024", "2025")
+
+    assert len(refusal.value.problems) == 21
+    assert "5" in refusal.value.problems[-1][1]
