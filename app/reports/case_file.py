@@ -79,7 +79,7 @@ def unit_facts(case: Case) -> list[tuple[str, str]]:
         return [(_("Unit"), case.unit.label)]
     now = case.unit.label
     if where.waiting:
-        now += " · " + _("The province holds the case until its new commune is chosen.")
+        now += " · " + _("%(unit)s holds the case until its new commune is chosen.", unit=case.unit.name)
     return [(_("Current unit"), now)] + [(_("Former unit"), name_in_its_time(move.from_unit)) for move in where.moves]
 
 

@@ -72,7 +72,7 @@ def test_a_waiting_case_says_the_province_holds_it_and_leads_those_who_place_it_
 
     page = text(response)
     assert "Đơn vị hiện nay Thành phố Hải Phòng (31)" in page
-    assert "Tỉnh, thành phố tạm giữ hồ sơ cho đến khi xác định được xã mới." in page
+    assert "Thành phố Hải Phòng tạm giữ hồ sơ cho đến khi xác định được xã mới." in page
     assert f"Đơn vị cũ {CAM_PHUC_THEN}" in page
     assert 'href="/reorganisation/waiting#move-' in response.get_data(as_text=True)
 
@@ -84,7 +84,7 @@ def test_a_waiting_case_s_page_offers_no_placing_to_those_who_may_not_place_it(
 
     response = client.get(f"/cases/{divided_case.reference}")
 
-    assert "Tỉnh, thành phố tạm giữ hồ sơ" in text(response)
+    assert "Thành phố Hải Phòng tạm giữ hồ sơ" in text(response)
     assert "/reorganisation/waiting" not in response.get_data(as_text=True)
 
 
@@ -116,6 +116,17 @@ def test_the_history_names_the_former_commune_with_its_time(client, placed_case)
             "Hải Phòng tạm giữ cho đến khi xác định được xã mới") in page
     assert f"chọn Xã Mao Điền là xã mới của hồ sơ {reference}, trước đây thuộc {CAM_PHUC_THEN}." in page
     assert f"chuyển hồ sơ {reference} từ {CAM_PHUC_THEN} sang Thành phố Hải Phòng." in page
+
+
+def test_a_whole_commune_s_case_history_names_its_former_commune_with_its_time(
+        successions, whole_case, make_user, client, sign_in):
+    reorganise()
+    sign_in(make_user("worker", unit=WHOLE))
+
+    page = text(client.get(f"/cases/{whole_case.reference}/history"))
+
+    assert (f"khi sắp xếp đơn vị hành chính (đợt số 1), chuyển hồ sơ {whole_case.reference} từ {TAN_VIET_THEN} "
+            "sang Xã Bình Giang (kế thừa toàn bộ).") in page
 
 
 def test_the_case_file_prints_the_unit_now_and_the_former_one_as_it_was_called(client, placed_case):
