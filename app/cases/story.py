@@ -54,9 +54,12 @@ def _moves(case: Case) -> list[StoryItem]:
                 "Administrative units reorganised from %(day)s: the case went from %(old)s to %(new)s, its whole "
                 "successor.", new=move.to_unit.name, **words)))
             continue
+        words["held"] = move.held_by.name
         items.append(StoryItem(move.moved_at, who, _(
-            "Administrative units reorganised from %(day)s: %(old)s was divided or has no named successor, so "
-            "%(held)s holds the case until its new commune is chosen.", held=move.held_by.name, **words)))
+            "Administrative units reorganised from %(day)s: %(old)s was divided, so %(held)s holds the case until "
+            "its new commune is chosen.", **words) if move.rule == "partial" else _(
+            "Administrative units reorganised from %(day)s: the official list names no successor of %(old)s, so "
+            "%(held)s holds the case until its new commune is chosen.", **words)))
         if move.to_unit is not None:
             items.append(StoryItem(move.decided_at or move.moved_at,
                                    move.decided_by.full_name if move.decided_by else _("automatically"),
