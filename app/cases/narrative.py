@@ -68,9 +68,10 @@ def _case_sentence(reading: Reading) -> str | None:
     if reading.after("closure_proposed_by_id"):
         return _("%(actor)s proposed closing case %(case)s: %(reason)s.", actor=actor, case=case,
                  reason=reading.shown("closure_reason", reading.after("closure_reason")))
-    if reading.changed("unit_id"):
-        return _("%(actor)s took over case %(case)s for %(unit)s.", actor=actor, case=case,
-                 unit=reading.shown("unit_id", reading.after("unit_id")))
+    if reading.changed("unit_id"):  # only a reorganisation moves a case (app/reorganisation)
+        return _("%(actor)s moved case %(case)s from %(before)s to %(after)s.", actor=actor, case=case,
+                 before=reading.shown("unit_id", reading.before("unit_id")),
+                 after=reading.shown("unit_id", reading.after("unit_id")))
     if reading.changed("status"):
         return _("%(actor)s moved case %(case)s from “%(before)s” to “%(after)s”.", actor=actor, case=case,
                  before=reading.shown("status", reading.before("status")),

@@ -15,6 +15,8 @@ from sqlalchemy.orm import selectinload
 
 from app.cases.models import CLOSURE_REASONS, RISK_LEVELS, SOURCES, TIMELINE_KINDS, Case, CaseStep, TimelineEntry
 from app.extensions import db
+from app.reorganisation.history import case_moves
+from app.units.services import name_in_its_time
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,32 @@ def case_story(case: Case) -> list[StoryItem]:
         items += _referral(referral)
     for escalation in case.escalations:
         items += _escalation(escalation)
+    items += _moves(case)
     return sorted(items, key=lambda item: item.at)
+
+
+def _moves(case: Case) -> list[StoryItem]:
+    """The reorganisations that carried the case: from its unit as it was called then to its new one."""
+    items = []
+    for move in case_moves(case):
+        who = move.run.started_by.full_name if move.run.started_by else _("automatically")
+        words = {"old": name_in_its_time(move.from_unit), "day": move.run.effective_on.strftime("%d/%m/%Y")}
+        if move.rule == "full":
+            items.append(StoryItem(move.moved_at, who, _(
+                "Administrative units reorganised from %(day)s: the case went from %(old)s to %(new)s, its whole "
+                "successor.", new=move.to_unit.name, **words)))
+            continue
+        words["held"] = move.held_by.name
+        items.append(StoryItem(move.moved_at, who, _(
+            "Administrative units reorganised from %(day)s: %(old)s was divided, so %(held)s holds the case until "
+            "its new commune is chosen.", **words) if move.rule == "partial" else _(
+            "Administrative units reorganised from %(day)s: the official list names no successor of %(old)s, so "
+            "%(held)s holds the case until its new commune is chosen.", **words)))
+        if move.to_unit is not None:
+            items.append(StoryItem(move.decided_at or move.moved_at,
+                                   move.decided_by.full_name if move.decided_by else _("automatically"),
+                                   _("New commune chosen: %(new)s.", new=move.to_unit.name)))
+    return items
 
 
 def _report(case: Case) -> StoryItem:
@@ -91,7 +118,7 @@ def _referral(referral) -> list[StoryItem]:
                                else _("Referral %(number)d declined.", number=number),
                                None if accepted else referral.closing_reason))
     if referral.completed_at:
-        items.append(StoryItem(referral.completed_at, referral.receiving_unit.name,
+        items.append(StoryItem(referral.completed_at, name_in_its_time(referral.receiving_unit),
                                _("Referral %(number)d completed.", number=number)))
     if referral.status in ("rejected", "withdrawn"):
         # Nothing changes a referral once it is rejected or withdrawn: its last change is that step.
@@ -104,9 +131,9 @@ def _referral(referral) -> list[StoryItem]:
 def _escalation(escalation) -> list[StoryItem]:
     items = [StoryItem(escalation.raised_at,
                        escalation.raised_by.full_name if escalation.raised_by else _("automatically"),
-                       _("Escalated to %(unit)s.", unit=escalation.to_unit.name), escalation.explanation)]
+                       _("Escalated to %(unit)s.", unit=name_in_its_time(escalation.to_unit)), escalation.explanation)]
     if escalation.acknowledged_at:
         items.append(StoryItem(escalation.acknowledged_at, escalation.acknowledged_by.full_name,
-                               _("Escalation acknowledged at %(unit)s.", unit=escalation.to_unit.name),
+                               _("Escalation acknowledged at %(unit)s.", unit=name_in_its_time(escalation.to_unit)),
                                escalation.acknowledgement_note))
     return items

@@ -38,7 +38,8 @@ from app.i18n import display_date, display_datetime
 from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
-from app.units.services import communes_of_province, communes_under, find_unit
+from app.reorganisation.history import whereabouts
+from app.units.services import communes_of_province, communes_under, find_unit, name_in_its_time
 from app.users.services import active_workers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
@@ -283,7 +284,8 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
                            statutory_forms=statutory_forms, closure_blocked=closure_blocked,
                            actions=actions, duty=duty, plan_steps=plan_steps, other_steps=other_steps,
                            story=case_story(case), today=utcnow().astimezone(local_zone()).date(),
-                           failure=failure, author_names=authors, **extra, **labels())
+                           failure=failure, author_names=authors, where=whereabouts(case),
+                           name_in_its_time=name_in_its_time, **extra, **labels())
     services.record_view(case)
     return page, status
 

@@ -14,6 +14,7 @@ from app.documents.layout import Page
 from app.documents.statutory import FORMS, Form, Printing, decision_day, decision_made
 from app.extensions import db
 from app.i18n import display_datetime
+from app.reorganisation.history import holder_of
 from app.reports import case_file, pdf
 
 ACTIONS["form_printed"] = _l("Statutory form printed")
@@ -29,7 +30,7 @@ def render(case: Case, form: Form, subject, number: str | None, by, at: datetime
     with force_locale("vi"):
         flowables = form.build(case, subject, Printing(page=Page.of_a4(), decision_number=number))
         letterhead = pdf.Letterhead(
-            unit=case.unit.name, title=f"{form.key} {case.reference}", reference=case.reference,
+            unit=holder_of(case.unit).name, title=f"{form.key} {case.reference}", reference=case.reference,
             confidential=_("CONFIDENTIAL"),
             printed=_("Printed by %(name)s (%(username)s) on %(time)s", name=by.full_name, username=by.username,
                       time=display_datetime(at)),

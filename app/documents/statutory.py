@@ -25,7 +25,9 @@ from app.children.models import SEXES
 from app.deadlines.services import local_zone
 from app.documents import layout
 from app.documents.layout import Page, Signature
+from app.reorganisation.history import unit_on
 from app.reports import pdf
+from app.units.models import Unit
 from app.users.models import User
 
 # A field the models do not hold yet (issue 15: Mẫu 01's parents' age and occupation, the harm foreseen, whether the
@@ -96,12 +98,16 @@ def child_fields(case: Case, page: Page) -> list:
     ]
 
 
-def _place(case: Case) -> str:
-    return layout.place_name(case.unit.name)
+def _issuer(case: Case, day: date | None) -> Unit:
+    """The committee that issues a paper of `day`: the case's unit of that day, for a paper dated before a
+    reorganisation took effect ("Xã Cẩm Phúc"); else, and for a paper not dated yet, the unit that holds the case
+    now ("Xã Mao Điền", or the new province while it waits for its commune)."""
+    return unit_on(case, day)
 
 
 def _heading(case: Case, day: date | None, number: str | None = None) -> layout.Heading:
-    return layout.Heading(committee=case.unit.name, number=number, place=_place(case), day=day)
+    issuer = _issuer(case, day)
+    return layout.Heading(committee=issuer.name, number=number, place=layout.place_name(issuer.name), day=day)
 
 
 def _top(case: Case, printing: Printing, form_number: str, day: date | None, number: str | None = None) -> list:
@@ -245,7 +251,7 @@ def _decision_number(printing: Printing) -> str:
 def _decision_top(case: Case, printing: Printing, form_number: str, day: date | None, subtitle: str) -> list:
     flowables = _top(case, printing, form_number, day, _decision_number(printing))
     flowables += layout.title("QUYẾT ĐỊNH", subtitle)
-    flowables.append(layout.body(f"<b>CHỦ TỊCH ỦY BAN NHÂN DÂN {pdf.text(case.unit.name.upper())}</b>"))
+    flowables.append(layout.body(f"<b>CHỦ TỊCH ỦY BAN NHÂN DÂN {pdf.text(_issuer(case, day).name.upper())}</b>"))
     flowables += [layout.body(basis) for basis in LAW_BASES]
     return flowables
 

@@ -25,7 +25,9 @@ from app.deadlines.services import due_label, local_zone
 from app.extensions import db
 from app.i18n import display_date, display_datetime
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
+from app.reorganisation.history import holder_of, whereabouts
 from app.reports import pdf
+from app.units.services import name_in_its_time
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,8 @@ def child_section(case: Case, printing: Printing) -> list:
              (_("Sex"), SEXES[child.sex]), (_("Born"), born),
              (_("Age at the report"), child.age_on(case.received_at.astimezone(local_zone()).date())),
              (_("Personal ID number"), child.id_number or "–"), (_("Ethnicity"), child.ethnicity or "–"),
-             (_("Address"), ", ".join(part for part in (child.address_detail,
-                                                         child.address_unit.name if child.address_unit else None)
-                                      if part) or "–"),
+             (_("Address"), ", ".join(part for part in (child.address_detail, child.address_unit and
+                                                         name_in_its_time(child.address_unit)) if part) or "–"),
              (pgettext("child's school", "School"), child.school or "–"),
              (_("Special circumstances"), "; ".join(str(SPECIAL_CIRCUMSTANCES.get(key, key))
                                                     for key in child.special_circumstances or []) or "–")]
@@ -68,10 +69,24 @@ def child_section(case: Case, printing: Printing) -> list:
     return _heading(_("About the child")) + pdf.facts(pairs, printing.width)
 
 
+def unit_facts(case: Case) -> list[tuple[str, str]]:
+    """The case's unit: where a reorganisation moved it, the unit now and the former one as it was called then; a
+    closed case that stayed at its ended unit, that unit and the one that holds it now."""
+    where = whereabouts(case)
+    if where.holder != where.unit:
+        return [(_("Unit"), name_in_its_time(where.unit)), (_("Current unit"), where.holder.label)]
+    if not where.moved:
+        return [(_("Unit"), case.unit.label)]
+    now = case.unit.label
+    if where.waiting:
+        now += " · " + _("%(unit)s holds the case until its new commune is chosen.", unit=case.unit.name)
+    return [(_("Current unit"), now)] + [(_("Former unit"), name_in_its_time(move.from_unit)) for move in where.moves]
+
+
 def summary_section(case: Case, printing: Printing) -> list:
     reporter = case.reporter_name if case.reporter_may_be_named else (_("(not to be named)")
                                                                       if case.reporter_name else "–")
-    pairs = [(_("Reference"), case.reference), (_("Unit"), case.unit.label),
+    pairs = [(_("Reference"), case.reference), *unit_facts(case),
              (_("Status"), workflow.STATUSES[case.status]),
              (_("Risk"), RISK_LEVELS[case.risk_level] if case.risk_level else _("not assessed yet")),
              (_("Categories"), ", ".join(str(CATEGORIES[key]) for key in case.categories)),
@@ -230,7 +245,7 @@ def referrals_section(case: Case, printing: Printing) -> list:
     flowables = _heading(_("Referrals"))
     width = printing.width
     rows = [[f"#{referral.id} · {display_datetime(referral.created_at)}",
-             f"{referral.from_unit.name} → {referral.receiver_label}",
+             f"{name_in_its_time(referral.from_unit)} → {referral.receiver_label}",
              "; ".join(part for part in (referral.service, referral.reason) if part), _referral_state(referral)]
             for referral in case.referrals]
     flowables.append(pdf.grid([_("Referral"), _("From and to"), _("Why"), _("State")], rows,
@@ -254,7 +269,8 @@ def escalations_section(case: Case, printing: Printing) -> list:
         return []
     flowables = _heading(_("Escalations"))
     width = printing.width
-    rows = [[display_datetime(escalation.raised_at), f"{escalation.from_unit.name} → {escalation.to_unit.name}",
+    rows = [[display_datetime(escalation.raised_at),
+             f"{name_in_its_time(escalation.from_unit)} → {name_in_its_time(escalation.to_unit)}",
              escalation.explanation,
              _("acknowledged by %(name)s", name=escalation.acknowledged_by.full_name)
              + f" · {display_datetime(escalation.acknowledged_at)}" if escalation.acknowledged_at else _("open")]
@@ -290,7 +306,8 @@ def render(case: Case, printing: Printing) -> bytes:
     for section in SECTIONS:
         flowables.extend(section(case, printing))
     letterhead = pdf.Letterhead(
-        unit=case.unit.name, title=_("Case file %(reference)s", reference=case.reference), reference=case.reference,
+        unit=holder_of(case.unit).name, title=_("Case file %(reference)s", reference=case.reference),
+        reference=case.reference,
         confidential=_("CONFIDENTIAL"),
         printed=_("Printed by %(name)s (%(username)s) on %(time)s", name=printing.by.full_name,
                   username=printing.by.username, time=display_datetime(printing.at)),

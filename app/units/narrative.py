@@ -3,21 +3,30 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.audit.narrative import Reading, describe_reference, describe_table
 from app.audit.narrative import translate as _
 from app.units.models import LEVEL_LABELS, Unit, UnitEnding
+from app.units.services import name_in_its_time
 
 
-def _units(session, ids) -> dict[int, str]:
-    return dict(session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+def _named(session, condition) -> list[tuple[Unit, str]]:
+    """The units that meet `condition`, each by its name; a unit a reorganisation ended by its name then ("Xã Cẩm
+    Phúc, huyện Cẩm Giàng (trước 01/07/2025)"). Its district and its end are read in the same query."""
+    units = session.scalars(sa.select(Unit).where(condition)
+                            .options(joinedload(Unit.parent), joinedload(Unit.ending))).unique()
+    return [(unit, name_in_its_time(unit)) for unit in units]
+
+
+def unit_names(session, ids) -> dict[int, str]:
+    return {unit.id: name for unit, name in _named(session, Unit.id.in_(ids))}
 
 
 def _units_by_code(session, keys) -> dict[tuple[str, str], str]:
     """The units named by (official list, code): where the trail names the actor's unit by its code."""
-    rows = session.execute(sa.select(Unit.edition, Unit.code, Unit.name)
-                           .where(sa.tuple_(Unit.edition, Unit.code).in_(list(keys))))
-    return {(edition, code): name for edition, code, name in rows}
+    return {(unit.edition, unit.code): name
+            for unit, name in _named(session, sa.tuple_(Unit.edition, Unit.code).in_(list(keys)))}
 
 
 def _unit_levels_by_code(session, keys) -> dict[tuple[str, str], str]:
@@ -49,7 +58,7 @@ def _sentence(reading: Reading) -> str | None:
     return None
 
 
-describe_reference("unit", _units)
+describe_reference("unit", unit_names)
 describe_reference("unit_code", _units_by_code)
 describe_reference("unit_code_level", _unit_levels_by_code)
 describe_table(

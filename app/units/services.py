@@ -291,10 +291,14 @@ def _follow_moved_ancestor(unit: Unit, moved: list[tuple[str, str]]) -> None:
             return
 
 
-def name_in_its_time(unit: Unit) -> str:
-    """The unit as it was called while it existed: a commune with the district above it, and, for a unit a
-    reorganisation ended, until when ("Xã Cẩm Phúc, huyện Cẩm Giàng (trước 01/07/2025)")."""
+def name_in_its_time(unit: Unit, *, district: bool = False) -> str:
+    """The unit as it was called while it existed: a unit in force by its name ("Xã Mao Điền"); one a
+    reorganisation ended, a commune with the district above it, and until when ("Xã Cẩm Phúc, huyện Cẩm Giàng
+    (trước 01/07/2025)"). `district` names a commune's district while it is still in force too (the preview of a
+    run, which lists the communes it will end)."""
     name = unit.name
+    if unit.ending is None and not district:
+        return name
     if unit.level == "commune" and unit.parent is not None and unit.parent.level == "district":
         parent = unit.parent.name
         name = f"{name}, {parent[:1].lower()}{parent[1:]}"
