@@ -11,6 +11,7 @@ from app.escalations import services as escalations
 from app.notifications.services import notices_for
 from app.orm import utcnow
 from app.referrals.services import approving_level
+from app.reorganisation import services as reorganisation
 from app.reports import dashboard
 from app.auth.views import safe_next
 
@@ -31,6 +32,8 @@ def home():
     if can(current_user, "cases.place"):
         work["waiting_for_commune"] = db.session.scalar(
             scoped_waiting_moves(current_user).with_only_columns(sa.func.count()))
+    if can(current_user, "users.manage"):
+        work["accounts_to_place"] = reorganisation.accounts_to_place(current_user)
     if can(current_user, "escalations.raise"):
         work["notices"] = notices_for(current_user, now)
     elif can(current_user, "cases.read"):

@@ -435,3 +435,11 @@ def runs_for(unit: Unit) -> list[Reorganisation]:
     return list(db.session.scalars(sa.select(Reorganisation).where(Reorganisation.id.in_(
         sa.select(UnitEnding.run_id).where(UnitEnding.heir_id.in_(heirs)))).order_by(Reorganisation.id.desc())))
 
+
+
+def accounts_to_place(manager: User) -> int:
+    """The accounts a reorganisation closed at an ended unit, which `manager` may place in a unit of the new list."""
+    from app.access import scoped_users
+
+    return db.session.scalar(scoped_users(manager).join(UnitEnding, UnitEnding.unit_id == User.unit_id)
+                             .where(User.active.is_(False)).with_only_columns(sa.func.count()))

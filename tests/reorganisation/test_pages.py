@@ -107,3 +107,15 @@ def test_a_waiting_case_of_another_province_answers_404(client, successions, div
 
     assert response.status_code == 404
     assert unit_of(divided_case) == "31"
+
+
+def test_the_admin_s_home_page_names_the_accounts_the_run_closed_for_placing_anew(client, successions, worker,
+                                                                                   make_user, sign_in):
+    admin = make_user("admin")
+    services.reorganise("2024", "2025", "30")
+    db.session.refresh(admin)
+    sign_in(admin)
+
+    home = client.get("/").get_data(as_text=True)
+
+    assert 'id="accounts-to-place"' in home and "1 tài khoản bị khoá khi sắp xếp đơn vị" in home
