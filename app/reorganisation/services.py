@@ -37,7 +37,8 @@ from app.users.models import User
 EFFECTIVE_DATES = {("2024", "2025"): date(2025, 7, 1)}
 OPEN_REFERRALS = ("draft", "pending_approval", "sent", "accepted")
 # Accounts of an abolished district that move to the province: the supervisor sits there in two levels (issue 16
-# point 4). Others of a district would gain a whole province's reach: they are closed for an admin to place anew.
+# point 4), and so gains the province's reach, as every supervisor of 2025 has it. No other role of a district has a
+# place in the new structure that its holder was given: they are closed for an admin to place anew.
 MOVING_FROM_DISTRICT = (Role.SUPERVISOR.value,)
 LEVEL_ORDER = {"commune": 0, "district": 1, "province": 2}
 
