@@ -121,3 +121,12 @@ def test_a_refusal_names_how_many_problems_it_did_not_list(lists):
 
     assert len(refusal.value.problems) == 21
     assert "5" in refusal.value.problems[-1][1]
+
+
+def test_the_whole_countrys_successions_as_shipped_load_against_the_lists_shipped(app):
+    for edition in ("2024", "2025"):
+        load_units((DATA_DIR / f"vn_units_{edition}.csv").read_bytes(), edition)
+
+    result = load_successions((DATA_DIR / "vn_units_2024_to_2025.csv").read_bytes(), "2024", "2025")
+
+    assert result.added == count_links() == 10651
