@@ -52,6 +52,18 @@ def test_the_preview_counts_per_old_unit_and_changes_nothing(successions, divide
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UnitEnding)) == 0
 
 
+def test_the_preview_counts_each_open_referral_and_escalation_at_every_unit_it_names_once(
+        successions, whole_case, whole_worker):
+    make_referral(whole_case, whole_worker, to=TAN_VIET_DISTRICT)
+    raise_by_hand(whole_case, whole_worker, "Trẻ vẫn gặp nguy hiểm.")
+
+    rows = {row.unit.code: row for row in services.preview("2024", "2025", "30").units}
+
+    assert (rows[WHOLE].referrals, rows[WHOLE].escalations) == (1, 1)
+    assert (rows[TAN_VIET_DISTRICT].referrals, rows[TAN_VIET_DISTRICT].escalations) == (1, 1)
+    assert (rows[DIVIDED].referrals, rows[DIVIDED].escalations) == (0, 0)
+
+
 def test_a_reorganisation_needs_the_province_s_successor(units):
     import pytest
 
