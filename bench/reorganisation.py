@@ -10,25 +10,23 @@ missing; refuses `test` and `postgres`), then
    closed), each child living in its case's commune, an open referral waiting for the district's approval and an
    escalation to the district for one open case in 200, and an account for every commune and district (the
    workers of divided communes are closed by the run, the district supervisors move to the province);
-3. starts gunicorn (2 workers, port 8098), signs in Hải Phòng's (31, 2025) province officer and Hà Nội's (01)
-   through the sign-in page, and times their case lists for PROBE_BASELINE seconds at rest;
+3. starts gunicorn (2 workers, port 8098), signs in the province officers of Hải Phòng (31) and Hà Nội (01), both
+   of 2025 (an account still working in another province's 2024 list would refuse a one-province run), through the
+   sign-in page, and times their case lists for PROBE_BASELINE seconds at rest;
 4. runs `reorganise("2024", "2025", "30")` while another process asks for those two case lists in turn, and
    reports the run's wall time, units, moves, audit entries added and peak resident memory, the pages' p50/p95
    latency and failures during the run, and whether `verify_chain()` finds the audit chain whole afterwards.
 
 Run by hand from the project root:  .venv/bin/python bench/reorganisation.py [--cases N] [--profile]
 
-Measured on 7 December 2026 (PostgreSQL 15, 2 cores shared with other test suites, load average 8 to 13; a bare
-statement took 3-5 ms), 100,000 cases: the whole country's successions load in 3-13 s (1 audit entry), once the 21
-lines the shipped file names outside the 2024 list are left out (see bench/README.md); the reorganisation of
-Hải Dương took 1,278 s (target of 10 minutes MISSED on this loaded machine), 248 units, 60,997 cases moved and
-22,337 waiting, 231,747 audit entries, memory flat (+2 MB), the chain verified; the two case lists answered
-throughout, no failure, p95 286 ms and 705 ms.
+Measured on 7 December 2026 (PostgreSQL 15, 2 cores, load average 2 to 4), 100,000 cases: the whole country's
+successions load in 0.9 s (1 audit entry); the reorganisation of Hải Dương took 202.7 s (target of 10 minutes met;
+1,278 s earlier on a machine loaded 8 to 13), 248 units, 60,997 cases moved and 22,337 waiting, 231,995 audit
+entries, memory flat, the chain verified; the two case lists answered throughout, no failure, p95 47 ms and 128 ms.
+See bench/README.md.
 """
 import argparse
 import cProfile
-import csv
-import io
 import multiprocessing
 import os
 import pstats
@@ -52,8 +50,7 @@ from app.audit.services import verify_chain  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.reorganisation.services import reorganise  # noqa: E402
 from app.reports import facts  # noqa: E402
-from app.units.models import Unit  # noqa: E402
-from app.units.services import DATA_DIR, MAX_REPORTED_ERRORS, UnitFileError, find_unit, load_units  # noqa: E402
+from app.units.services import DATA_DIR, find_unit, load_units  # noqa: E402
 from app.units.successions import load_successions  # noqa: E402
 from app.users.models import User  # noqa: E402
 from app.users.services import create_user  # noqa: E402
@@ -84,20 +81,6 @@ def audit_entries() -> int:
     return db.session.scalar(sa.text("SELECT count(*) FROM audit_entries"))
 
 
-def loadable(raw: bytes) -> tuple[bytes, int]:
-    """The succession file without the lines whose units are not in the lists at the level the line names."""
-    known = {(edition, code, level) for edition, code, level in db.session.execute(
-        sa.select(Unit.edition, Unit.code, Unit.level))}
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    kept = [row for row in rows if ("2024", row["old_code"], row["level"]) in known
-            and ("2025", row["new_code"], row["level"]) in known]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(kept)
-    return out.getvalue().encode(), len(rows) - len(kept)
-
-
 def build(app, total: int) -> None:
     from flask_migrate import upgrade
 
@@ -107,15 +90,6 @@ def build(app, total: int) -> None:
         loaded = load_units((DATA_DIR / f"vn_units_{edition}.csv").read_bytes(), edition)
         print(f"load_units(whole country {edition}): {time.perf_counter() - started:.1f} s ({loaded})")
     raw = (DATA_DIR / "vn_units_2024_to_2025.csv").read_bytes()
-    started = time.perf_counter()
-    try:
-        load_successions(raw, "2024", "2025")
-    except UnitFileError as refused:
-        print(f"load_successions(whole country, as shipped): refused in {time.perf_counter() - started:.1f} s, "
-              f"{len(refused.problems)} lines named (the first {MAX_REPORTED_ERRORS}), e.g. {refused.problems[0]}")
-        raw, dropped = loadable(raw)
-        print(f"  loading the file without its {dropped} lines that name an old unit absent from, or of another "
-              "level in, the 2024 list")
     before, started = audit_entries(), time.perf_counter()
     result = load_successions(raw, "2024", "2025")
     print(f"load_successions(whole country): {time.perf_counter() - started:.1f} s, {result}, "
@@ -128,7 +102,7 @@ def build(app, total: int) -> None:
         (f"bench.{code}", "worker" if level == "commune" else "supervisor", code) for code, level in units]
     for username, role, code in accounts:
         create_user(username=username, full_name=username, role=role, unit_code=code, password=PASSWORD)
-    for username, code, edition in (("bench.officer31", "31", "2025"), ("bench.officer01", "01", "2024")):
+    for username, code, edition in (("bench.officer31", "31", "2025"), ("bench.officer01", "01", "2025")):
         officer = create_user(username=username, full_name=username, role="province_officer", unit_code=PROVINCE,
                               password=PASSWORD)
         officer.unit = find_unit(code, edition)
