@@ -401,9 +401,10 @@ def place(move: Move, commune: Unit | None, user: User) -> Case:
     case.unit = commune
     if case.child.address_unit_id == move.from_unit_id:
         case.child.address_unit = commune
-    for referral in _open_referrals(move.held_by_id):
-        if referral.case_id == case.id and referral.from_unit_id == move.held_by_id:
-            referral.from_unit_id = commune.id
+    for referral in db.session.scalars(sa.select(Referral).where(Referral.case_id == case.id,
+                                                                 Referral.status.in_(OPEN_REFERRALS),
+                                                                 Referral.from_unit_id == move.held_by_id)):
+        referral.from_unit_id = commune.id
     db.session.commit()
     forget_scope()
     return case

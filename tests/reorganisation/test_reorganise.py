@@ -342,6 +342,19 @@ def test_a_role_of_the_province_places_the_waiting_case_and_the_commune_s_worker
     assert entry.action == "update" and f'"decided_by_id": [null, {officer.id}]' in entry.changes
 
 
+def test_a_placed_case_s_referral_pending_approval_leaves_from_its_commune_for_the_province_supervisor(
+        successions, divided_case, worker, make_user):
+    referral = make_referral(divided_case, worker, to=worker.unit.parent.code)
+    reorganise()
+    officer, supervisor = make_user("province_officer", unit="31"), make_user("supervisor", unit="31")
+
+    services.place(services.waiting_cases(officer)[0], unit(MAO_DIEN, "2025"), officer)
+
+    db.session.refresh(referral)
+    assert (referral.status, referral.from_unit.code) == ("pending_approval", MAO_DIEN)
+    assert APPROVER in referral_parties(supervisor, referral)
+
+
 def test_a_supervisor_of_the_province_may_place_a_waiting_case(successions, divided_case, make_user):
     reorganise()
     supervisor = make_user("supervisor", unit="31")
