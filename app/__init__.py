@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import api, models, narratives  # noqa: F401  (models: for the metadata; narratives: for the trail)
     from app.reports import facts as report_facts
+    from app.attachments.views import bp as attachments_bp
     from app.audit.views import bp as audit_bp
     from app.cases.views import bp as cases_bp
     from app.children.views import bp as children_bp
@@ -75,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 
