@@ -80,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 
+    from app.attachments.cli import attachments_cli
     from app.audit.cli import audit_cli
     from app.backup import backup
     from app.demo.cli import seed_cli
@@ -93,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(attachments_cli)
     app.cli.add_command(escalate)
     app.cli.add_command(mail_cli)
     app.cli.add_command(reports_cli)

@@ -164,3 +164,37 @@ def isolate(case, worker, leader, first, last, **extension):
         reason="Cha đánh trẻ nhiều lần", place="Nhà bà ngoại", with_whom="Bà ngoại Trần Thị Mơ", first_day=first,
         last_day=last, **extension), case.version)
     return decide_isolation(case, leader, case.version)
+
+
+def photo(size=(640, 480), colour=(200, 60, 40), orientation=None, gps=True, camera=True, kind="JPEG") -> bytes:
+    """A photo as a phone saves it: with its GPS position, the camera's make and model, and an orientation."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, colour)
+    # The top-left corner marked, to tell where it went once the orientation is applied.
+    image.paste((0, 0, 255), (0, 0, size[0] // 4, size[1] // 4))
+    exif = Image.Exif()
+    if camera:
+        exif[0x010F], exif[0x0110] = "Apple", "iPhone 15"  # Make, Model
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "N", 2: (21.0, 1.0, 30.0), 3: "E", 4: (106.0, 20.0, 15.0)}
+    out = io.BytesIO()
+    image.save(out, kind, exif=exif)
+    return out.getvalue()
+
+
+def attach_file(case, by, data=None, filename="anh-vet-thuong.jpg", kind="injury_photo", **details):
+    """`data` (a photo by default) attached to `case` by `by`."""
+    import io
+    from datetime import date
+
+    from app.attachments.services import attach
+
+    values = {"description": "Vết bầm ở cánh tay trái", "made_on": date(2026, 12, 1)}
+    values.update(details)
+    return attach(by, case, stream=io.BytesIO(photo() if data is None else data), filename=filename, kind=kind,
+                  **values)

@@ -1,1 +1,1 @@
-"""Attachments (issue 17): photos, scans of signed forms and reports kept with a case as evidence."""
+"""Files attached to a case as evidence (issue 17): photos, scans of signed forms, reports."""
