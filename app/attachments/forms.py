@@ -29,7 +29,7 @@ class AttachmentForm(Form):
                               choices=choices(SIGNED_FORMS, _l("Not a signed form")), validators=[Optional()])
     # Choices: the case's numbered decisions, set by the view.
     decision = SelectField(_l("Which decision (Mẫu 05, Mẫu 07)"), choices=[], validators=[Optional()])
-    description = TextAreaField(_l("Description"), validators=[InputRequired(), Length(max=2000)],
+    description = TextAreaField(_l("Description"), validators=[InputRequired(), Length(max=1000)],
                                 description=_l("What the file shows, in a few words, e.g. “Bruise on the left arm”."))
     made_on = DayField(_l("Date the photo or document was made"),
                        validators=[InputRequired(message=_l("Give the date it was made."))])

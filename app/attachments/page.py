@@ -8,7 +8,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from app.access import can
+from app.access import can, may_add_attachment
 from app.attachments import services
 from app.attachments.forms import AttachmentForm, WithdrawForm
 from app.documents.models import DecisionNumber
@@ -48,8 +48,9 @@ def upload_form(case, decisions: list, form: AttachmentForm | None = None) -> At
         if chosen is not None:
             form.kind.data, form.decision.data = "signed_form", str(chosen.id)
             form.signed_form.data = chosen.form.removeprefix("mau-")
+    most = size_label(current_app.config["ATTACHMENT_MAX_BYTES"])
     form.file.description = _("A photo (JPEG, PNG, HEIC) or a PDF scan, at most %(size)s. On a phone you may take "
-                              "the photo now or choose one.", size=size_label(current_app.config["ATTACHMENT_MAX_BYTES"]))
+                              "the photo now or choose one.", size=most)
     form.decision.choices = [SelectChoice("", _("None"))] + [SelectChoice(str(line.id), decision_label(line))
                                                              for line in decisions]
     return form
@@ -59,10 +60,11 @@ def on_case_page(case, viewer, form: AttachmentForm | None = None) -> dict:
     """The template's values for the case's files; nothing for a reader who may not see them."""
     if not can(viewer, "attachments.read"):
         return {"attachments": None}
-    shown = services.attachments_of(viewer, case, include_withdrawn=can(viewer, "attachments.withdrawn"))
+    # Withdrawn files are in the reader's scope only for those who read the trail (app/access.py).
+    shown = services.attachments_of(viewer, case, include_withdrawn=True)
     scans = {item.decision_id: item for item in shown if item.decision_id and not item.is_withdrawn}
     decisions = decisions_of(case)
-    may_add = can(viewer, "attachments.add") and case.status != "closed"
+    may_add = may_add_attachment(viewer, case)
     by_form: dict[str, list] = {}
     for line in decisions:
         by_form.setdefault(line.form, []).append((line, scans.get(line.id)))

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app.access import scoped_attachments
-from app.attachments.models import Attachment
 from app.cases.models import Case
 from app.extensions import db
 

@@ -59,7 +59,13 @@ def upload(reference):
 @requires("attachments.read")
 def download(number):
     attachment = services.find(current_user, number)
-    return file_response(attachment, services.content(current_user, attachment))
+    try:
+        data = services.content(current_user, attachment)
+    except services.AttachmentRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return redirect(url_for("cases.show", reference=attachment.case.reference, _anchor="attachments"))
+    return file_response(attachment, data)
 
 
 @bp.route(f"/attachments/{NUMBER}/thumbnail")
@@ -69,7 +75,12 @@ def thumbnail(number):
     attachment = services.find(current_user, number)
     if not (attachment.may_show_inline and attachment.has_thumbnail):
         abort(404)
-    return file_response(attachment, services.content(current_user, attachment, thumbnail=True), thumbnail=True)
+    try:
+        data = services.content(current_user, attachment, thumbnail=True)
+    except services.AttachmentRefused:
+        db.session.rollback()
+        abort(404)
+    return file_response(attachment, data, thumbnail=True)
 
 
 @bp.route(f"/attachments/{NUMBER}/withdraw", methods=["POST"])
@@ -85,7 +96,7 @@ def withdraw(number):
         services.withdraw(current_user._get_current_object(), attachment, form.reason.data)
     except services.AttachmentRefused as refusal:
         db.session.rollback()
-        if getattr(refusal, "status", 422) == 403:
+        if refusal.status == 403:
             record_refusal(403, entity="cases", entity_id=case.reference)
         return _refused(case, step, refusal.message, withdraw_form=form)
     flash(_("Case %(reference)s: “%(description)s” is withdrawn. It no longer shows on the case; inspectors still see "
