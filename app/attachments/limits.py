@@ -1,7 +1,6 @@
 """The limits on uploads: files per account and hour (Flask-Limiter, counted in the limiter's shared storage, Redis
 in production, so that every process and host counts together), and the largest request body an upload route
 reads (larger ones are refused with 413 before they are read)."""
-import math
 import time
 
 from flask import current_app
@@ -24,7 +23,7 @@ def _account() -> str:
 
 def _too_many() -> str:
     limit = limiter.current_limit
-    minutes = max(1, math.ceil((limit.reset_at - time.time()) / 60)) if limit is not None else 60
+    minutes = max(1, round((limit.reset_at - time.time()) / 60)) if limit is not None else 60
     return _("You have added as many files as one account may in an hour. Nothing of this one was kept: add it "
              "again in %(minutes)d minutes.", minutes=minutes)
 

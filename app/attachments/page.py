@@ -25,7 +25,8 @@ def size_label(size: int) -> str:
     """A file's size as people read it: "350 KB", "2,4 MB"."""
     if size < MEGABYTE:
         return _("%(size)s KB", size=display_number(max(1, round(size / 1024))))
-    return _("%(size)s MB", size=display_number(round(size / MEGABYTE, 1)))
+    megabytes = round(size / MEGABYTE, 1)
+    return _("%(size)s MB", size=display_number(int(megabytes) if megabytes.is_integer() else megabytes))
 
 
 def decision_label(line) -> str:

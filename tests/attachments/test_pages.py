@@ -141,7 +141,7 @@ def test_a_withdrawn_file_leaves_the_workers_list_and_stays_for_the_inspector_wi
     english(client)
     response = client.post(f"/attachments/{attachment.id}/withdraw",
                            data={f"withdraw-{attachment.id}-reason": "Nhầm hồ sơ của trẻ khác"}, follow_redirects=True)
-    assert f"“Vết bầm ở cánh tay trái” is withdrawn" in response.text
+    assert "“Vết bầm ở cánh tay trái” is withdrawn" in response.text
     assert f"/attachments/{attachment.id}/thumbnail" not in response.text
     client.post("/auth/sign-out")
     sign_in(make_user("inspector", unit="30", username="inspector.haiduong"))
