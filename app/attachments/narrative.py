@@ -24,6 +24,9 @@ FIELDS = {
 }
 
 
+MEDIA_TYPES = {"image/jpeg": _l("JPEG photo"), "image/png": _l("PNG image"), "application/pdf": _l("PDF document")}
+
+
 @dataclass(frozen=True)
 class File:
     """What the trail names of a file: its description, kind and date."""
@@ -76,6 +79,6 @@ describe_reference("attachment", _files)
 describe_table(
     Attachment, sentence=_attachment_sentence, subject="attachment", fields=FIELDS,
     record=lambda reading: _("the file %(file)s of case %(case)s", file=_named(reading), case=reading.case),
-    hidden=("id", "case_id", "store"), values={"kind": KINDS, "form": SIGNED_FORMS},
+    hidden=("id", "case_id", "store"), values={"kind": KINDS, "form": SIGNED_FORMS, "media_type": MEDIA_TYPES},
     references={"added_by_id": "person", "withdrawn_by_id": "person"})
 describe_action("attachment_viewed", _viewed_sentence, subject="attachment")
