@@ -25,6 +25,15 @@ def test_a_php_script_named_like_a_photo_is_refused_and_nothing_is_stored(store,
     assert nothing_stored()
 
 
+def test_a_refusal_is_said_in_vietnamese(store, case, worker):
+    from flask_babel import force_locale
+
+    with force_locale("vi"):
+        message = refusal(case, worker, b"<?php echo 1; ?>", filename="anh.jpg")
+    assert message == ("Chỉ đính kèm được ảnh (JPEG, PNG, HEIC) và tệp PDF; tệp này thuộc loại khác. "
+                       "Chưa có gì được lưu.")
+
+
 def test_a_script_behind_a_jpeg_signature_is_refused_as_a_damaged_photo(store, case, worker):
     message = refusal(case, worker, b"\xff\xd8\xff\xe0<?php system($_GET['c']); ?>")
     assert "damaged or incomplete" in message
