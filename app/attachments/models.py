@@ -25,7 +25,7 @@ KINDS = {
     "police": _l("Police record"),
     "school": _l("School record"),
     "signed_form": _l("Signed form"),
-    "consent": _l("Consent"),
+    "consent": _l("Written consent"),
     "other": _l("Other document"),
 }
 # The forms of Decree 56/2017's appendix, whose signed paper is scanned and attached.

@@ -19,7 +19,7 @@ from app.access import (can, may_add_attachment, may_withdraw_attachment, refuse
                         subtree_unit_ids)
 from app.attachments import media, storage
 from app.attachments.models import DECISION_FORM_OF, KINDS, SIGNED_FORMS, Attachment
-from app.audit.recorder import record
+from app.audit.recorder import actor_for, record
 from app.cases.models import Case
 from app.deadlines.services import local_zone
 from app.documents.models import DecisionNumber
@@ -204,7 +204,8 @@ def content(viewer, attachment: Attachment, *, thumbnail: bool = False) -> bytes
         raise AttachmentRefused(_("This file has changed since it was added, so it is not shown. Tell the system "
                                   "administrator."), status=409)
     record(db.session, "attachment_viewed", entity="attachments", entity_id=attachment.id,
-           case_ref=attachment.case.reference, unit_path=attachment.case.unit.path, changes={"part": part})
+           case_ref=attachment.case.reference, unit_path=attachment.case.unit.path, changes={"part": part},
+           actor=actor_for(viewer))
     db.session.commit()
     return data
 

@@ -1,8 +1,16 @@
 """The stores every attachment test runs against, for real: files under a folder of the test's own, and chunks in
 the test database."""
 import pytest
+from flask_babel import force_locale
 
 from tests.factories import make_case
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """The messages these tests read, in the language they are written in (one test reads them in Vietnamese)."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture(params=["filesystem", "database"])

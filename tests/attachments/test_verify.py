@@ -1,0 +1,110 @@
+"""`flask audit verify --files` hashes every stored file again and names each one changed or missing, in people's
+terms (issue 17, point 3)."""
+import pytest
+import sqlalchemy as sa
+
+from app.attachments import storage
+from app.attachments.services import AttachmentRefused, content, verify_files
+from app.audit.services import verify_chain
+from app.i18n import display_date
+from tests.database import behind_the_back
+from tests.factories import attach_file, audit_entries, pdf
+
+
+def change_one_byte(attachment):
+    if attachment.store == "filesystem":
+        path = storage._path(attachment.id, "file")
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0x01
+        path.write_bytes(bytes(data))
+    else:
+        with behind_the_back() as connection:
+            data = bytearray(connection.execute(sa.text(
+                "SELECT data FROM attachment_chunks WHERE attachment_id = :id AND part = 'file' AND seq = 0"),
+                {"id": attachment.id}).scalar_one())
+            data[len(data) // 2] ^= 0x01
+            connection.execute(sa.text("UPDATE attachment_chunks SET data = :data WHERE attachment_id = :id "
+                                       "AND part = 'file' AND seq = 0"), {"data": bytes(data), "id": attachment.id})
+
+
+def remove(attachment):
+    if attachment.store == "filesystem":
+        storage._path(attachment.id, "file").unlink()
+    else:
+        with behind_the_back() as connection:
+            connection.execute(sa.text("DELETE FROM attachment_chunks WHERE attachment_id = :id"),
+                               {"id": attachment.id})
+
+
+def test_whole_files_pass(store, case, worker, runner):
+    attach_file(case, worker)
+    attach_file(case, worker, pdf(), kind="medical")
+    assert verify_files() == []
+    result = runner.invoke(args=["audit", "verify", "--files"])
+    assert result.exit_code == 0, result.output
+    assert audit_entries(action="attachment_files_verified")[-1].changes == (
+        '{"changed": [], "files": 2, "missing": []}')
+
+
+def test_one_changed_byte_is_found(store, case, worker):
+    kept, changed = attach_file(case, worker), attach_file(case, worker, pdf(), kind="medical")
+    change_one_byte(changed)
+    assert [(problem.attachment, problem.problem) for problem in verify_files()] == [(changed, "changed")]
+    assert kept is not None
+
+
+def test_a_missing_file_is_found(store, case, worker):
+    missing = attach_file(case, worker)
+    remove(missing)
+    assert [(problem.attachment, problem.problem) for problem in verify_files()] == [(missing, "missing")]
+
+
+def test_the_command_names_each_file_by_case_description_and_date_and_exits_1(store, case, worker, runner):
+    changed = attach_file(case, worker, description="Giấy chứng nhận thương tích")
+    missing = attach_file(case, worker, pdf(), kind="police", description="Biên bản công an xã")
+    change_one_byte(changed)
+    remove(missing)
+    result = runner.invoke(args=["audit", "verify", "--files"])
+    assert result.exit_code == 1
+    for attachment in (changed, missing):
+        assert f"{case.reference}: " in result.output
+        assert attachment.description in result.output
+    assert display_date(changed.made_on) in result.output
+
+
+def test_the_chain_alone_does_not_see_a_changed_file(store, case, worker, runner):
+    """The trail holds the hash; only re-hashing the file compares it."""
+    change_one_byte(attach_file(case, worker))
+    assert verify_chain().ok
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    assert runner.invoke(args=["audit", "verify", "--files"]).exit_code == 1
+
+
+def test_a_changed_file_is_not_handed_out(store, case, worker):
+    attachment = attach_file(case, worker)
+    change_one_byte(attachment)
+    with pytest.raises(AttachmentRefused, match="has changed since it was added"):
+        content(worker, attachment)
+    assert audit_entries(action="attachment_viewed") == []
+
+
+def test_a_missing_file_is_said_missing_when_read(store, case, worker):
+    attachment = attach_file(case, worker)
+    remove(attachment)
+    with pytest.raises(AttachmentRefused, match="missing from the store"):
+        content(worker, attachment)
+
+
+@pytest.mark.parametrize("statement", ["UPDATE attachment_chunks SET data = :data",
+                                       "DELETE FROM attachment_chunks"])
+def test_the_database_refuses_to_change_a_stored_file(app, case, worker, statement):
+    app.config["ATTACHMENT_STORE"] = "database"
+    try:
+        attach_file(case, worker)
+    finally:
+        app.config["ATTACHMENT_STORE"] = "filesystem"
+    from app.extensions import db
+
+    with pytest.raises(sa.exc.DatabaseError, match="attached files are never changed"):
+        db.session.execute(sa.text(statement), {"data": b"x"})
+    db.session.rollback()
