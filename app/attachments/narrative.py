@@ -75,6 +75,25 @@ def _viewed_sentence(reading: Reading) -> str:
              case=reading.case)
 
 
+def _verified_sentence(reading: Reading) -> str:
+    changed, missing = reading.after("changed") or [], reading.after("missing") or []
+    if not changed and not missing:
+        return _("%(actor)s checked the %(count)s attached files against their fingerprints: every one is as it was "
+                 "added.", actor=reading.actor, count=reading.after("files"))
+    return _("%(actor)s checked the %(count)s attached files against their fingerprints: %(changed)s changed, "
+             "%(missing)s missing.", actor=reading.actor, count=reading.after("files"), changed=len(changed),
+             missing=len(missing))
+
+
+def _file_numbers(reading: Reading, value) -> str:
+    return ", ".join(str(number) for number in value) if isinstance(value, list) else str(value)
+
+
+def _orphans_sentence(reading: Reading) -> str:
+    return _("%(actor)s removed %(count)s stored files that no record named, left by uploads that did not finish.",
+             actor=reading.actor, count=len(reading.after("files") or []))
+
+
 describe_reference("attachment", _files)
 describe_table(
     Attachment, sentence=_attachment_sentence, subject="attachment", fields=FIELDS,
@@ -82,3 +101,7 @@ describe_table(
     hidden=("id", "case_id", "store"), values={"kind": KINDS, "form": SIGNED_FORMS, "media_type": MEDIA_TYPES},
     references={"added_by_id": "person", "withdrawn_by_id": "person"})
 describe_action("attachment_viewed", _viewed_sentence, subject="attachment")
+describe_action("attachment_files_verified", _verified_sentence,
+                fields={"changed": _l("Files changed (numbers)"), "missing": _l("Files missing (numbers)")},
+                formats={"changed": _file_numbers, "missing": _file_numbers})
+describe_action("attachment_orphans_removed", _orphans_sentence)

@@ -70,3 +70,13 @@ def test_the_case_file_leaves_out_a_withdrawn_file_for_the_worker(worker, case, 
     _case, document = print_case_file(worker, case.reference, utcnow())
     text = pdf_text(document)
     assert "Ảnh nhầm" not in text and "No file attached yet." in text
+
+
+def test_the_trail_says_who_checked_the_files_and_what_was_found(worker, case, english_app):
+    from app.attachments.services import record_file_verification, verify_files
+
+    attach_file(case, worker)
+    record_file_verification(1, verify_files())
+    [entry] = narrate(audit_entries(action="attachment_files_verified"))
+    assert entry.sentence == (f"{worker.full_name} (Commune child-protection worker) checked the 1 attached files "
+                              "against their fingerprints: every one is as it was added.")
