@@ -33,7 +33,6 @@ __all__ = ["KINDS", "SIGNED_FORMS", "AttachmentRefused", "FileProblem", "Usage",
 
 DESCRIPTION_MAX = 1000
 FILENAME_STEM_MAX = 150
-READ_PIECE = 1024 * 1024
 
 
 class AttachmentRefused(ValueError):
@@ -128,9 +127,10 @@ def _checked_details(case: Case, kind: str, description: str | None, made_on: da
 def _read_limited(stream) -> bytes:
     """The stream's bytes, reading no more than one byte past the limit."""
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    # Asked for at once, a file or a spooled upload gives everything in one piece, which is then not copied.
     pieces, received = [], 0
     while received <= limit:
-        piece = stream.read(min(READ_PIECE * 8, limit + 1 - received))
+        piece = stream.read(limit + 1 - received)
         if not piece:
             break
         pieces.append(piece)

@@ -14,7 +14,7 @@ from app.attachments import storage
 from app.attachments.models import Attachment
 from app.attachments.services import sweep_orphans
 from app.extensions import db
-from tests.factories import attach_file, audit_entries, nothing_stored, stored_files
+from tests.factories import attach_file, audit_entries, nothing_stored, pdf, stored_files
 
 
 @contextmanager
@@ -107,3 +107,19 @@ def test_a_file_reads_back_from_the_store_it_was_written_to(store, app, case, wo
     app.config["ATTACHMENT_STORE"] = other
     assert storage.read(db.session.get(Attachment, attachment.id)) == kept
     assert attach_file(case, worker).store == other
+
+
+def test_an_upload_holds_the_file_once(store, case, worker):
+    """A 19 MB scan is read from the request once and stored without another copy of it (the chunks are written
+    a megabyte at a time): Python's allocations peak at the file's size and a little."""
+    import io
+    import tracemalloc
+
+    scan = pdf(padding=19 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        attach_file(case, worker, kind="medical", stream=io.BytesIO(scan))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(scan) * 1.2
