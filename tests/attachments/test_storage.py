@@ -123,3 +123,13 @@ def test_an_upload_holds_the_file_once(store, case, worker):
     finally:
         tracemalloc.stop()
     assert peak < len(scan) * 1.2
+
+
+def test_a_backup_copies_the_files_kept_on_disk_beside_the_database(store, case, worker, runner, tmp_path):
+    attachment = attach_file(case, worker)
+    backup = tmp_path / "backup" / "cases.db"
+    backup.parent.mkdir()
+    result = runner.invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    copied = sorted(path.name for path in (tmp_path / "backup").rglob("*-file"))
+    assert copied == ([f"{attachment.id}-file"] if store == "filesystem" else [])
