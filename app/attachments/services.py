@@ -24,6 +24,7 @@ from app.cases.models import Case
 from app.deadlines.services import local_zone
 from app.documents.models import DecisionNumber
 from app.extensions import db
+from app.input_guard import whole_number
 from app.orm import utcnow
 from app.units.models import Unit
 
@@ -155,14 +156,18 @@ def _clean_filename(name: str | None, kind: str, media_type: str) -> str:
 
 def withdraw(actor, attachment: Attachment, reason: str | None) -> None:
     """Withdraw a file added by mistake: hidden from the case's lists, still held for inspectors and the trail."""
-    db.session.refresh(attachment, with_for_update=True)
-    if attachment.is_withdrawn:
-        raise AttachmentRefused(_("This file was withdrawn already."), status=409)
-    if not may_withdraw_attachment(actor, attachment):
-        raise AttachmentRefused(_("You cannot withdraw files of this case."), status=403)
     reason = (reason or "").strip()
-    if not reason:
-        raise AttachmentRefused(_("Say why the file is withdrawn."))
+    db.session.refresh(attachment, with_for_update=True)  # of two withdrawals at once, the second is told
+    refusal = None
+    if attachment.is_withdrawn:
+        refusal = AttachmentRefused(_("This file was withdrawn already."), status=409)
+    elif not may_withdraw_attachment(actor, attachment):
+        refusal = AttachmentRefused(_("You cannot withdraw files of this case."), status=403)
+    elif not reason:
+        refusal = AttachmentRefused(_("Say why the file is withdrawn."))
+    if refusal is not None:
+        db.session.rollback()
+        raise refusal
     attachment.withdrawn_at = utcnow()
     attachment.withdrawn_by_id = actor.id
     attachment.withdrawal_reason = reason
@@ -179,8 +184,8 @@ def attachments_of(viewer, case: Case, *, include_withdrawn: bool = False) -> li
 
 def find(viewer, attachment_id) -> Attachment:
     """The attachment, if `viewer` may read it; else 404 (whether it exists is not told), recorded."""
-    found = db.session.scalar(scoped_attachments(viewer).where(Attachment.id == attachment_id)) \
-        if isinstance(attachment_id, int) else None
+    number = whole_number(str(attachment_id))  # whatever a URL held: PostgreSQL refuses ids beyond 32 bits
+    found = db.session.scalar(scoped_attachments(viewer).where(Attachment.id == number)) if number else None
     if found is None:
         if has_request_context():
             refuse(404, entity="attachments", entity_id=attachment_id)
