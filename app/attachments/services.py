@@ -256,7 +256,7 @@ def verify_files() -> list[FileProblem]:
     for start in range(0, len(ids), VERIFY_BATCH):
         batch = db.session.scalars(sa.select(Attachment).where(Attachment.id.in_(ids[start:start + VERIFY_BATCH]))
                                    .order_by(Attachment.id))
-        for attachment in batch:
+        for attachment in list(batch):
             try:
                 changed = storage.sha256_of(attachment) != attachment.stored_sha256
             except storage.FileMissing:
@@ -264,6 +264,8 @@ def verify_files() -> list[FileProblem]:
                 continue
             if changed:
                 problems.append(FileProblem(attachment, "changed"))
+            else:
+                db.session.expunge(attachment)  # the session keeps only the files to name
     return problems
 
 

@@ -108,3 +108,14 @@ def test_the_database_refuses_to_change_a_stored_file(app, case, worker, stateme
     with pytest.raises(sa.exc.DatabaseError, match="attached files are never changed"):
         db.session.execute(sa.text(statement), {"data": b"x"})
     db.session.rollback()
+
+
+def test_files_are_checked_batch_after_batch(store, case, worker, monkeypatch):
+    from app.attachments import services
+
+    monkeypatch.setattr(services, "VERIFY_BATCH", 2)
+    attachments = [attach_file(case, worker, pdf(), kind="other") for _ in range(5)]
+    change_one_byte(attachments[3])
+    remove(attachments[4])
+    assert [(problem.attachment.id, problem.problem) for problem in verify_files()] == [
+        (attachments[3].id, "changed"), (attachments[4].id, "missing")]
