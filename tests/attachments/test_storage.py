@@ -57,12 +57,29 @@ def test_an_upload_whose_commit_fails_leaves_neither_row_nor_file(store, case, w
     assert audit_entries(entity="attachments") == []
 
 
-def test_the_database_store_commits_the_bytes_with_the_row_or_not_at_all(store, case, worker):
+def test_a_disk_filling_up_between_the_file_and_its_thumbnail_leaves_neither(filesystem_store, case, worker,
+                                                                              monkeypatch):
+    import errno
+
+    write_file = storage._write_file
+
+    def full_disk_for_thumbnails(path, data):
+        if path.name.endswith("-thumbnail"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_file(path, data)
+
+    monkeypatch.setattr(storage, "_write_file", full_disk_for_thumbnails)
+    with pytest.raises(OSError):
+        attach_file(case, worker)
+    assert nothing_stored()
+
+
+def test_the_database_store_commits_the_bytes_with_the_row_or_not_at_all(database_store, case, worker):
     upload_cut_off(case, worker, store="database")
     assert nothing_stored()
 
 
-def test_the_sweep_removes_files_an_upload_cut_off_left_and_says_so(store, case, worker, runner):
+def test_the_sweep_removes_files_an_upload_cut_off_left_and_says_so(filesystem_store, case, worker, runner):
     upload_cut_off(case, worker, store="filesystem")
     left = stored_files()
     assert len(left) == 2
@@ -81,14 +98,14 @@ def test_the_sweep_leaves_the_files_of_attachments_alone(store, case, worker):
     assert storage.read(attachment)[:3] == b"\xff\xd8\xff"
 
 
-def test_the_sweep_leaves_an_upload_under_way_alone(store, case, worker):
+def test_the_sweep_leaves_an_upload_under_way_alone(filesystem_store, case, worker):
     upload_cut_off(case, worker, store="filesystem")
     assert sweep_orphans() == 0
     assert len(stored_files()) == 2
     assert sweep_orphans(older_than=timedelta(0)) == 2
 
 
-def test_the_sweep_removes_a_temporary_file_left_half_written(store, app, tmp_path):
+def test_the_sweep_removes_a_temporary_file_left_half_written(filesystem_store, app, tmp_path):
     folder = tmp_path / "attachments" / "0"
     folder.mkdir(parents=True)
     (folder / "7-file.3f2a.partial").write_bytes(b"half")
@@ -96,7 +113,7 @@ def test_the_sweep_removes_a_temporary_file_left_half_written(store, app, tmp_pa
     assert sweep_orphans() == 1 and stored_files() == []
 
 
-def test_the_sweep_has_nothing_to_do_without_a_folder(store):
+def test_the_sweep_has_nothing_to_do_without_a_folder(filesystem_store):
     assert sweep_orphans() == 0 and audit_entries(action="attachment_orphans_removed") == []
 
 

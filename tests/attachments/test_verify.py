@@ -97,14 +97,10 @@ def test_a_missing_file_is_said_missing_when_read(store, case, worker):
 
 @pytest.mark.parametrize("statement", ["UPDATE attachment_chunks SET data = :data",
                                        "DELETE FROM attachment_chunks"])
-def test_the_database_refuses_to_change_a_stored_file(app, case, worker, statement):
-    app.config["ATTACHMENT_STORE"] = "database"
-    try:
-        attach_file(case, worker)
-    finally:
-        app.config["ATTACHMENT_STORE"] = "filesystem"
+def test_the_database_refuses_to_change_a_stored_file(database_store, case, worker, statement):
     from app.extensions import db
 
+    attach_file(case, worker)
     with pytest.raises(sa.exc.DatabaseError, match="attached files are never changed"):
         db.session.execute(sa.text(statement), {"data": b"x"})
     db.session.rollback()
