@@ -247,15 +247,21 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
-def pdf(script: str | None = None) -> bytes:
-    """A one-page PDF; with `script`, JavaScript run when it is opened."""
+def pdf(script: str | None = None, padding: int = 0) -> bytes:
+    """A one-page PDF; with `script`, JavaScript run when it is opened; with `padding`, that many more bytes in a
+    stream of its own (a scan's image)."""
     import io
+    import os
 
     from pypdf import PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject, TextStringObject
 
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
+    if padding:
+        scan = StreamObject()
+        scan.set_data(os.urandom(padding))
+        writer._add_object(scan)
     if script:
         action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
                                    NameObject("/JS"): TextStringObject(script)})

@@ -94,7 +94,8 @@ def _image(data: bytes, media_type: str, max_pixels: int) -> tuple[str, bytes, b
             if width * height > max_pixels:
                 raise _too_many_pixels(max_pixels)
             image.load()
-            upright = ImageOps.exif_transpose(image)
+            # In place: a 50-million-pixel photo is not held twice.
+            ImageOps.exif_transpose(image, in_place=True)
         except Image.DecompressionBombError:
             raise _too_many_pixels(max_pixels) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
@@ -102,8 +103,8 @@ def _image(data: bytes, media_type: str, max_pixels: int) -> tuple[str, bytes, b
                 raise
             raise Unusable(_DAMAGED_PHOTO) from None
     stored_type = "image/png" if media_type == "image/png" else "image/jpeg"
-    stored = _encode(upright, stored_type, image.info.get("icc_profile"))
-    return stored_type, stored, _thumbnail(upright)
+    stored = _encode(image, stored_type, image.info.get("icc_profile"))
+    return stored_type, stored, _thumbnail(image)
 
 
 def _too_many_pixels(max_pixels: int) -> Unusable:
@@ -136,8 +137,10 @@ def _flat(image: Image.Image) -> Image.Image:
 
 
 def _thumbnail(image: Image.Image) -> bytes:
-    small = image.copy()
-    small.thumbnail(THUMBNAIL_SIZE)
+    """A small JPEG of the picture, made without copying it at full size."""
+    scale = min(THUMBNAIL_SIZE[0] / image.width, THUMBNAIL_SIZE[1] / image.height, 1)
+    size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
+    small = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0) if scale < 1 else image.copy()
     small = _flat(small) if small.mode not in ("L", "RGB") else small
     small.info = {}
     out = io.BytesIO()
@@ -148,7 +151,7 @@ def _thumbnail(image: Image.Image) -> bytes:
 def pdf_has_script(data: bytes) -> bool:
     """Whether the PDF names a script or a program to launch, in its plain text or in its compressed object
     streams; Unusable if it cannot be read as a PDF at all."""
-    if any(_plain_name(name) in SCRIPT_NAMES for name in _PDF_NAME.findall(data)):
+    if any(_plain_name(name.group(1)) in SCRIPT_NAMES for name in _PDF_NAME.finditer(data)):
         return True
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -157,8 +160,9 @@ def pdf_has_script(data: bytes) -> bool:
                               "password and attach it again. Nothing was saved."))
         if len(reader.pages) == 0:
             raise Unusable(_DAMAGED_PDF)
-        return any(_names_script(reader.get_object(IndirectObject(number, generation, reader)))
-                   for generation, number in _object_numbers(reader))
+        # Objects outside object streams were read as plain text above; those inside are compressed.
+        return any(_names_script(reader.get_object(IndirectObject(number, 0, reader)))
+                   for number in reader.xref_objStm)
     except Unusable:
         raise
     except Exception:  # pypdf's parser raises many kinds of error on a malformed file; each means "unreadable"
@@ -171,14 +175,6 @@ _DAMAGED_PDF = _l("The PDF could not be read: it is damaged or incomplete. Nothi
 def _plain_name(raw: bytes) -> str:
     """A PDF name with its #xx escapes resolved (/J#61vaScript is /JavaScript)."""
     return _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), raw).decode("latin-1")
-
-
-def _object_numbers(reader: PdfReader):
-    for generation, numbers in reader.xref.items():
-        for number in numbers:
-            yield generation, number
-    for number in reader.xref_objStm:
-        yield 0, number
 
 
 def _names_script(value, depth: int = 0) -> bool:

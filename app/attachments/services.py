@@ -6,6 +6,7 @@ bytes is in the trail. Nothing here replaces or edits a file: it can only be wit
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,11 +20,13 @@ from app.access import (can, may_add_attachment, may_withdraw_attachment, refuse
                         subtree_unit_ids)
 from app.attachments import media, storage
 from app.attachments.models import DECISION_FORM_OF, KINDS, SIGNED_FORMS, Attachment
+from app.audit.models import AuditEntry
 from app.audit.recorder import actor_for, record
 from app.cases.models import Case
 from app.deadlines.services import local_zone
 from app.documents.models import DecisionNumber
 from app.extensions import db
+from app.input_guard import whole_number
 from app.orm import utcnow
 from app.units.models import Unit
 
@@ -33,7 +36,6 @@ __all__ = ["KINDS", "SIGNED_FORMS", "AttachmentRefused", "FileProblem", "Usage",
 
 DESCRIPTION_MAX = 1000
 FILENAME_STEM_MAX = 150
-READ_PIECE = 1024 * 1024
 
 
 class AttachmentRefused(ValueError):
@@ -128,9 +130,10 @@ def _checked_details(case: Case, kind: str, description: str | None, made_on: da
 def _read_limited(stream) -> bytes:
     """The stream's bytes, reading no more than one byte past the limit."""
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+    # Asked for at once, a file or a spooled upload gives everything in one piece, which is then not copied.
     pieces, received = [], 0
     while received <= limit:
-        piece = stream.read(min(READ_PIECE * 8, limit + 1 - received))
+        piece = stream.read(limit + 1 - received)
         if not piece:
             break
         pieces.append(piece)
@@ -155,14 +158,18 @@ def _clean_filename(name: str | None, kind: str, media_type: str) -> str:
 
 def withdraw(actor, attachment: Attachment, reason: str | None) -> None:
     """Withdraw a file added by mistake: hidden from the case's lists, still held for inspectors and the trail."""
-    db.session.refresh(attachment, with_for_update=True)
-    if attachment.is_withdrawn:
-        raise AttachmentRefused(_("This file was withdrawn already."), status=409)
-    if not may_withdraw_attachment(actor, attachment):
-        raise AttachmentRefused(_("You cannot withdraw files of this case."), status=403)
     reason = (reason or "").strip()
-    if not reason:
-        raise AttachmentRefused(_("Say why the file is withdrawn."))
+    db.session.refresh(attachment, with_for_update=True)  # of two withdrawals at once, the second is told
+    refusal = None
+    if attachment.is_withdrawn:
+        refusal = AttachmentRefused(_("This file was withdrawn already."), status=409)
+    elif not may_withdraw_attachment(actor, attachment):
+        refusal = AttachmentRefused(_("You cannot withdraw files of this case."), status=403)
+    elif not reason:
+        refusal = AttachmentRefused(_("Say why the file is withdrawn."))
+    if refusal is not None:
+        db.session.rollback()
+        raise refusal
     attachment.withdrawn_at = utcnow()
     attachment.withdrawn_by_id = actor.id
     attachment.withdrawal_reason = reason
@@ -179,8 +186,8 @@ def attachments_of(viewer, case: Case, *, include_withdrawn: bool = False) -> li
 
 def find(viewer, attachment_id) -> Attachment:
     """The attachment, if `viewer` may read it; else 404 (whether it exists is not told), recorded."""
-    found = db.session.scalar(scoped_attachments(viewer).where(Attachment.id == attachment_id)) \
-        if isinstance(attachment_id, int) else None
+    number = whole_number(str(attachment_id))  # whatever a URL held: PostgreSQL refuses ids beyond 32 bits
+    found = db.session.scalar(scoped_attachments(viewer).where(Attachment.id == number)) if number else None
     if found is None:
         if has_request_context():
             refuse(404, entity="attachments", entity_id=attachment_id)
@@ -245,21 +252,41 @@ VERIFY_BATCH = 200
 
 
 def verify_files() -> list[FileProblem]:
-    """Hash every stored file again, a piece at a time; the files changed since they were added, or missing."""
+    """Hash every stored file again, a piece at a time; the files changed since they were added, or missing.
+
+    A file is compared with the hash its creation entry in the trail carries (the chain vouches for that one), and
+    with its row's: a file changed together with its row's hash by hand is still found."""
     problems = []
     ids = list(db.session.scalars(sa.select(Attachment.id).order_by(Attachment.id)))
     for start in range(0, len(ids), VERIFY_BATCH):
-        batch = db.session.scalars(sa.select(Attachment).where(Attachment.id.in_(ids[start:start + VERIFY_BATCH]))
-                                   .order_by(Attachment.id))
-        for attachment in batch:
+        batch_ids = ids[start:start + VERIFY_BATCH]
+        recorded = _hashes_recorded(batch_ids)
+        batch = db.session.scalars(sa.select(Attachment).where(Attachment.id.in_(batch_ids)).order_by(Attachment.id))
+        for attachment in list(batch):
+            expected = {attachment.stored_sha256, recorded.get(attachment.id, attachment.stored_sha256)}
             try:
-                changed = storage.sha256_of(attachment) != attachment.stored_sha256
+                changed = len(expected) > 1 or storage.sha256_of(attachment) not in expected
             except storage.FileMissing:
                 problems.append(FileProblem(attachment, "missing"))
                 continue
             if changed:
                 problems.append(FileProblem(attachment, "changed"))
+            else:
+                db.session.expunge(attachment)  # the session keeps only the files to name
     return problems
+
+
+def _hashes_recorded(attachment_ids: list[int]) -> dict[int, str]:
+    """The stored files' hashes as the trail's creation entries of these attachments recorded them."""
+    entries = db.session.execute(sa.select(AuditEntry.entity_id, AuditEntry.changes).where(
+        AuditEntry.entity == "attachments", AuditEntry.action == "create",
+        AuditEntry.entity_id.in_([str(id_) for id_ in attachment_ids])))
+    recorded = {}
+    for entity_id, changes in entries:
+        after = json.loads(changes or "{}").get("stored_sha256", [None, None])[1]
+        if after:
+            recorded[int(entity_id)] = after
+    return recorded
 
 
 def record_file_verification(checked: int, problems: list[FileProblem]) -> None:

@@ -42,10 +42,11 @@ def write(attachment: Attachment, parts: dict[str, bytes]) -> None:
     """Store `parts` (part name: bytes) of `attachment`, whose row is flushed (its id known) and not yet committed.
     On the filesystem, call `discard` if the commit then fails."""
     if attachment.store == "database":
-        rows = [{"attachment_id": attachment.id, "part": part, "seq": seq, "data": data[start:start + CHUNK_BYTES]}
-                for part, data in parts.items()
-                for seq, start in enumerate(range(0, max(len(data), 1), CHUNK_BYTES))]
-        db.session.execute(sa.insert(AttachmentChunk), rows)
+        # A chunk at a time: the file is not copied whole into the statement's parameters.
+        for part, data in parts.items():
+            for seq, start in enumerate(range(0, max(len(data), 1), CHUNK_BYTES)):
+                db.session.execute(sa.insert(AttachmentChunk).values(
+                    attachment_id=attachment.id, part=part, seq=seq, data=data[start:start + CHUNK_BYTES]))
     else:
         for part, data in parts.items():
             _write_file(_path(attachment.id, part), data)

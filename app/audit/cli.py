@@ -75,8 +75,8 @@ def verify_attached_files() -> bool:
                             "%(num)d of %(count)d attached files are changed or missing.", len(problems),
                             count=checked), err=True)
     else:
-        click.echo(ngettext("The attached file is as it was added.",
-                            "Every attached file is as it was added: %(num)d files.", checked))
+        click.echo(ngettext("%(num)d attached file checked: it is as it was added.",
+                            "%(num)d attached files checked: each is as it was added.", checked))
     record_file_verification(checked, problems)
     return not problems
 

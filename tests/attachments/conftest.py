@@ -13,13 +13,28 @@ def in_english(app):
         yield
 
 
+def _use_store(app, monkeypatch, tmp_path, name: str) -> str:
+    monkeypatch.setitem(app.config, "ATTACHMENT_STORE", name)
+    monkeypatch.setitem(app.config, "ATTACHMENT_DIR", str(tmp_path / "attachments"))
+    return name
+
+
 @pytest.fixture(params=["filesystem", "database"])
-def store(request, app, tmp_path):
+def store(request, app, tmp_path, monkeypatch):
     """Each test that asks for the store runs once with each."""
-    kept = app.config["ATTACHMENT_STORE"], app.config["ATTACHMENT_DIR"]
-    app.config["ATTACHMENT_STORE"], app.config["ATTACHMENT_DIR"] = request.param, str(tmp_path / "attachments")
-    yield request.param
-    app.config["ATTACHMENT_STORE"], app.config["ATTACHMENT_DIR"] = kept
+    return _use_store(app, monkeypatch, tmp_path, request.param)
+
+
+@pytest.fixture
+def filesystem_store(app, tmp_path, monkeypatch):
+    """For what only files on disk can show."""
+    return _use_store(app, monkeypatch, tmp_path, "filesystem")
+
+
+@pytest.fixture
+def database_store(app, tmp_path, monkeypatch):
+    """For what only the database's chunks can show."""
+    return _use_store(app, monkeypatch, tmp_path, "database")
 
 
 @pytest.fixture

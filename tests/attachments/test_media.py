@@ -55,6 +55,18 @@ def test_a_picture_of_too_many_pixels_is_refused_before_it_is_decoded(store, cas
     assert nothing_stored()
 
 
+@pytest.mark.parametrize("data, filename", [
+    (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "anh.gif"),
+    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "anh.webp"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "anh.jpg"),
+    (b"<html><script>alert(1)</script></html>", "anh.png"),
+    (b"MZ\x90\x00\x03\x00\x00\x00", "giay-kham.pdf"),
+])
+def test_other_kinds_of_file_are_refused_whatever_their_name(store, case, worker, data, filename):
+    assert "Only photos" in refusal(case, worker, data, filename=filename)
+    assert nothing_stored()
+
+
 def test_a_truncated_jpeg_is_refused(store, case, worker):
     whole = photo()
     assert "damaged or incomplete" in refusal(case, worker, whole[:len(whole) // 2])
@@ -100,6 +112,18 @@ def test_a_photo_is_stored_without_its_location_or_camera(store, case, worker):
     exif = kept.getexif()
     assert GPS_IFD not in exif and MAKE not in exif and MODEL not in exif
     assert len(exif) == 0 and "exif" not in kept.info
+
+
+def test_a_photo_is_stored_without_its_xmp_or_comment(store, case, worker):
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="21,1.5N"/></rdf:RDF>'
+           b'</x:xmpmeta>')
+    out = io.BytesIO()
+    stored_image(photo()).save(out, "JPEG", xmp=xmp, comment=b"Nha so 5, thon Dong")
+    assert b"GPSLatitude" in out.getvalue() and b"thon Dong" in out.getvalue()
+    kept = storage.read(attach_file(case, worker, out.getvalue()))
+    assert b"GPSLatitude" not in kept and b"thon Dong" not in kept
+    assert "xmp" not in stored_image(kept).info and "comment" not in stored_image(kept).info
 
 
 def test_a_photo_is_turned_upright_before_its_orientation_is_dropped(store, case, worker):

@@ -177,6 +177,12 @@ def test_outside_the_case_scope_a_file_is_not_found_and_the_attempt_recorded(sto
     assert [entry.case_ref for entry in refusals] == [None, case.reference]
 
 
+@pytest.mark.parametrize("number", ["abc", "99999999999", "-1", 2**40])
+def test_an_id_no_attachment_can_have_is_not_found(store, number, worker):
+    with pytest.raises(NotFound):
+        find(worker, number)
+
+
 def test_the_admin_never_reads_a_file(store, case, worker, make_user):
     attachment = attach_file(case, worker)
     admin = make_user("admin")

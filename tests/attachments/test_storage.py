@@ -14,7 +14,7 @@ from app.attachments import storage
 from app.attachments.models import Attachment
 from app.attachments.services import sweep_orphans
 from app.extensions import db
-from tests.factories import attach_file, audit_entries, nothing_stored, stored_files
+from tests.factories import attach_file, audit_entries, nothing_stored, pdf, stored_files
 
 
 @contextmanager
@@ -57,12 +57,29 @@ def test_an_upload_whose_commit_fails_leaves_neither_row_nor_file(store, case, w
     assert audit_entries(entity="attachments") == []
 
 
-def test_the_database_store_commits_the_bytes_with_the_row_or_not_at_all(store, case, worker):
+def test_a_disk_filling_up_between_the_file_and_its_thumbnail_leaves_neither(filesystem_store, case, worker,
+                                                                              monkeypatch):
+    import errno
+
+    write_file = storage._write_file
+
+    def full_disk_for_thumbnails(path, data):
+        if path.name.endswith("-thumbnail"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write_file(path, data)
+
+    monkeypatch.setattr(storage, "_write_file", full_disk_for_thumbnails)
+    with pytest.raises(OSError):
+        attach_file(case, worker)
+    assert nothing_stored()
+
+
+def test_the_database_store_commits_the_bytes_with_the_row_or_not_at_all(database_store, case, worker):
     upload_cut_off(case, worker, store="database")
     assert nothing_stored()
 
 
-def test_the_sweep_removes_files_an_upload_cut_off_left_and_says_so(store, case, worker, runner):
+def test_the_sweep_removes_files_an_upload_cut_off_left_and_says_so(filesystem_store, case, worker, runner):
     upload_cut_off(case, worker, store="filesystem")
     left = stored_files()
     assert len(left) == 2
@@ -81,14 +98,14 @@ def test_the_sweep_leaves_the_files_of_attachments_alone(store, case, worker):
     assert storage.read(attachment)[:3] == b"\xff\xd8\xff"
 
 
-def test_the_sweep_leaves_an_upload_under_way_alone(store, case, worker):
+def test_the_sweep_leaves_an_upload_under_way_alone(filesystem_store, case, worker):
     upload_cut_off(case, worker, store="filesystem")
     assert sweep_orphans() == 0
     assert len(stored_files()) == 2
     assert sweep_orphans(older_than=timedelta(0)) == 2
 
 
-def test_the_sweep_removes_a_temporary_file_left_half_written(store, app, tmp_path):
+def test_the_sweep_removes_a_temporary_file_left_half_written(filesystem_store, app, tmp_path):
     folder = tmp_path / "attachments" / "0"
     folder.mkdir(parents=True)
     (folder / "7-file.3f2a.partial").write_bytes(b"half")
@@ -96,7 +113,7 @@ def test_the_sweep_removes_a_temporary_file_left_half_written(store, app, tmp_pa
     assert sweep_orphans() == 1 and stored_files() == []
 
 
-def test_the_sweep_has_nothing_to_do_without_a_folder(store):
+def test_the_sweep_has_nothing_to_do_without_a_folder(filesystem_store):
     assert sweep_orphans() == 0 and audit_entries(action="attachment_orphans_removed") == []
 
 
@@ -107,3 +124,29 @@ def test_a_file_reads_back_from_the_store_it_was_written_to(store, app, case, wo
     app.config["ATTACHMENT_STORE"] = other
     assert storage.read(db.session.get(Attachment, attachment.id)) == kept
     assert attach_file(case, worker).store == other
+
+
+def test_an_upload_holds_the_file_once(store, case, worker):
+    """A 19 MB scan is read from the request once and stored without another copy of it (the chunks are written
+    a megabyte at a time): Python's allocations peak at the file's size and a little."""
+    import io
+    import tracemalloc
+
+    scan = pdf(padding=19 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        attach_file(case, worker, kind="medical", stream=io.BytesIO(scan))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(scan) * 1.2
+
+
+def test_a_backup_copies_the_files_kept_on_disk_beside_the_database(store, case, worker, runner, tmp_path):
+    attachment = attach_file(case, worker)
+    backup = tmp_path / "backup" / "cases.db"
+    backup.parent.mkdir()
+    result = runner.invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    copied = sorted(path.name for path in (tmp_path / "backup").rglob("*-file"))
+    assert copied == ([f"{attachment.id}-file"] if store == "filesystem" else [])

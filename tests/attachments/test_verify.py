@@ -4,8 +4,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.attachments import storage
+from app.attachments.models import Attachment
 from app.attachments.services import AttachmentRefused, content, verify_files
 from app.audit.services import verify_chain
+from app.extensions import db
 from app.i18n import display_date
 from tests.database import behind_the_back
 from tests.factories import attach_file, audit_entries, pdf
@@ -53,6 +55,18 @@ def test_one_changed_byte_is_found(store, case, worker):
     assert kept is not None
 
 
+def test_a_file_changed_with_its_rows_hash_is_found_by_the_hash_in_the_trail(store, case, worker):
+    attachment = attach_file(case, worker)
+    change_one_byte(attachment)
+    forged = storage.sha256_of(attachment)
+    with behind_the_back() as connection:
+        connection.execute(sa.text("UPDATE attachments SET stored_sha256 = :forged WHERE id = :id"),
+                           {"forged": forged, "id": attachment.id})
+    db.session.expire_all()
+    assert db.session.get(Attachment, attachment.id).stored_sha256 == forged
+    assert [problem.problem for problem in verify_files()] == ["changed"]
+
+
 def test_a_missing_file_is_found(store, case, worker):
     missing = attach_file(case, worker)
     remove(missing)
@@ -97,14 +111,19 @@ def test_a_missing_file_is_said_missing_when_read(store, case, worker):
 
 @pytest.mark.parametrize("statement", ["UPDATE attachment_chunks SET data = :data",
                                        "DELETE FROM attachment_chunks"])
-def test_the_database_refuses_to_change_a_stored_file(app, case, worker, statement):
-    app.config["ATTACHMENT_STORE"] = "database"
-    try:
-        attach_file(case, worker)
-    finally:
-        app.config["ATTACHMENT_STORE"] = "filesystem"
-    from app.extensions import db
-
+def test_the_database_refuses_to_change_a_stored_file(database_store, case, worker, statement):
+    attach_file(case, worker)
     with pytest.raises(sa.exc.DatabaseError, match="attached files are never changed"):
         db.session.execute(sa.text(statement), {"data": b"x"})
     db.session.rollback()
+
+
+def test_files_are_checked_batch_after_batch(store, case, worker, monkeypatch):
+    from app.attachments import services
+
+    monkeypatch.setattr(services, "VERIFY_BATCH", 2)
+    attachments = [attach_file(case, worker, pdf(), kind="other") for _ in range(5)]
+    change_one_byte(attachments[3])
+    remove(attachments[4])
+    assert [(problem.attachment.id, problem.problem) for problem in verify_files()] == [
+        (attachments[3].id, "changed"), (attachments[4].id, "missing")]
