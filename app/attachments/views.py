@@ -22,9 +22,11 @@ bp = Blueprint("attachments", __name__, template_folder="templates")
 NUMBER = "<int(max=2147483647):number>"
 
 
-def _refused(case, step: str, message: str, **extra):
+def _refused(case, step: str, message: str, status: int = 422, **extra):
     """The case page again, with the form that was refused open at its place, as sent, saying why."""
-    return _shown(case, failure=Failure(step, message), status=422, **extra)
+    if status == 403:
+        record_refusal(403, entity="cases", entity_id=case.reference)
+    return _shown(case, failure=Failure(step, message), status=status, **extra)
 
 
 @bp.route("/cases/<reference>/attachments", methods=["POST"])
@@ -45,7 +47,7 @@ def upload(reference):
                                      decision=decision)
     except services.AttachmentRefused as refusal:
         db.session.rollback()
-        return _refused(case, "attach", refusal.message, attachment_form=form)
+        return _refused(case, "attach", refusal.message, refusal.status, attachment_form=form)
     flash(_("Case %(reference)s: “%(description)s” is attached (%(size)s). It cannot be changed; if it is wrong, "
             "withdraw it and attach the right one.", reference=case.reference, description=attachment.description,
             size=size_label(attachment.size)), "success")
@@ -96,9 +98,7 @@ def withdraw(number):
         services.withdraw(current_user._get_current_object(), attachment, form.reason.data)
     except services.AttachmentRefused as refusal:
         db.session.rollback()
-        if refusal.status == 403:
-            record_refusal(403, entity="cases", entity_id=case.reference)
-        return _refused(case, step, refusal.message, withdraw_form=form)
+        return _refused(case, step, refusal.message, refusal.status, withdraw_form=form)
     flash(_("Case %(reference)s: “%(description)s” is withdrawn. It no longer shows on the case; inspectors still see "
             "it, with your reason. Attach the right file if one is needed.", reference=case.reference,
             description=attachment.description), "success")

@@ -224,5 +224,5 @@ def test_a_closed_case_takes_no_more_files(client, sign_in, worker):
     sign_in(worker)
     page = client.get(f"/cases/{case.reference}").text
     assert 'type="file"' not in page
-    assert client.post(f"/cases/{case.reference}/attachments", data=upload()).status_code == 422
+    assert client.post(f"/cases/{case.reference}/attachments", data=upload()).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
