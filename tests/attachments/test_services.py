@@ -14,7 +14,8 @@ from app.attachments.services import (AttachmentRefused, attachments_of, content
 from app.documents import register
 from app.extensions import db
 from tests.documents.test_forms import approve_a_plan, assessed_case, with_office
-from tests.factories import attach_file, audit_entries, last_audit_entry, make_case, nothing_stored, pdf, photo
+from tests.factories import (attach_file, audit_entries, last_audit_entry, make_case, make_referral, nothing_stored,
+                             pdf, photo)
 
 
 def test_the_creation_entry_carries_the_stored_files_hash(store, case, worker):
@@ -103,6 +104,16 @@ def test_a_worker_of_another_commune_cannot_add_files(store, case, make_user):
     with pytest.raises(AttachmentRefused):
         attach_file(case, make_user("worker", unit="10966"))
     assert nothing_stored()
+
+
+def test_a_commune_the_case_was_referred_to_adds_and_reads_its_files(store, case, worker, make_user):
+    from app.referrals.services import act
+
+    receiver = make_user("worker", unit="10510")
+    referral = make_referral(case, worker, to="10510", urgent=True)
+    act(referral, receiver, "accept")
+    attachment = attach_file(case, receiver)
+    assert attachments_of(worker, case) == attachments_of(receiver, case) == [attachment]
 
 
 def test_a_closed_case_takes_no_more_files(store, case, worker):

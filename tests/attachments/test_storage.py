@@ -150,3 +150,23 @@ def test_a_backup_copies_the_files_kept_on_disk_beside_the_database(store, case,
     assert result.exit_code == 0, result.output
     copied = sorted(path.name for path in (tmp_path / "backup").rglob("*-file"))
     assert copied == ([f"{attachment.id}-file"] if store == "filesystem" else [])
+
+
+def test_production_keeps_files_in_the_database_and_development_under_the_instance_folder(monkeypatch):
+    from app.config import load_config
+
+    monkeypatch.delenv("ATTACHMENT_STORE", raising=False)
+    monkeypatch.delenv("ATTACHMENT_DIR", raising=False)
+    assert load_config({"APP_ENV": "production", "SECRET_KEY": "s3cret"})["ATTACHMENT_STORE"] == "database"
+    development = load_config({"APP_ENV": "development"})
+    assert development["ATTACHMENT_STORE"] == "filesystem"
+    assert development["ATTACHMENT_DIR"].endswith("/instance/attachments")
+    assert development["ATTACHMENT_BODY_LIMIT"] == development["ATTACHMENT_MAX_BYTES"] + 1024 * 1024 == 21 * 1024 ** 2
+
+
+def test_an_unknown_store_is_refused_at_start(monkeypatch):
+    from app.config import ConfigError, load_config
+
+    monkeypatch.setenv("ATTACHMENT_STORE", "s3")
+    with pytest.raises(ConfigError, match="ATTACHMENT_STORE"):
+        load_config({"APP_ENV": "development"})
