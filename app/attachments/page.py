@@ -11,12 +11,12 @@ from wtforms import SelectChoice
 from app.access import can, may_add_attachment
 from app.attachments import services
 from app.attachments.forms import AttachmentForm, WithdrawForm
+from app.deadlines.services import local_zone
 from app.documents.models import DecisionNumber
 from app.extensions import db
 from app.i18n import display_number
 from app.input_guard import whole_number
 from app.orm import utcnow
-from app.deadlines.services import local_zone
 
 MEGABYTE = 1024 * 1024
 

@@ -226,3 +226,12 @@ def test_a_closed_case_takes_no_more_files(client, sign_in, worker):
     assert 'type="file"' not in page
     assert client.post(f"/cases/{case.reference}/attachments", data=upload()).status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
+
+
+def test_the_cases_history_tells_who_attached_which_file(client, sign_in, worker, case):
+    attach_file(case, worker)
+    sign_in(worker)
+    english(client)
+    page = client.get(f"/cases/{case.reference}/history").text
+    assert f"attached “Vết bầm ở cánh tay trái” (Photo of an injury, made on 01/12/2026) to case {case.reference}" \
+        in page
