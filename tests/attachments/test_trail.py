@@ -80,3 +80,14 @@ def test_the_trail_says_who_checked_the_files_and_what_was_found(worker, case, e
     [entry] = narrate(audit_entries(action="attachment_files_verified"))
     assert entry.sentence == (f"{worker.full_name} (Commune child-protection worker) checked the 1 attached files "
                               "against their fingerprints: every one is as it was added.")
+
+
+def test_the_inspectors_case_file_keeps_a_withdrawn_file_with_who_withdrew_it_and_why(worker, case, make_user, app):
+    attachment = attach_file(case, worker, description="Ảnh nhầm")
+    inspector = make_user("inspector", unit="30", username="inspector.haiduong")
+    with app.test_request_context(), force_locale("en"):
+        act_as(actor_for(worker))
+        withdraw(worker, attachment, "Nhầm hồ sơ")
+        _case, document = print_case_file(inspector, case.reference, utcnow())
+    text = " ".join(pdf_text(document).split())
+    assert "“Ảnh nhầm”" in text and f"Withdrawn by {worker.full_name}" in text and "Nhầm hồ sơ" in text
