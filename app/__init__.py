@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import api, models, narratives  # noqa: F401  (models: for the metadata; narratives: for the trail)
     from app.reports import facts as report_facts
+    from app.attachments.views import bp as attachments_bp
     from app.audit.views import bp as audit_bp
     from app.cases.views import bp as cases_bp
     from app.children.views import bp as children_bp
@@ -75,9 +76,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 
+    from app.attachments.cli import attachments_cli
     from app.audit.cli import audit_cli
     from app.backup import backup
     from app.demo.cli import seed_cli
@@ -91,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(attachments_cli)
     app.cli.add_command(escalate)
     app.cli.add_command(mail_cli)
     app.cli.add_command(reports_cli)

@@ -89,6 +89,11 @@ CAPABILITIES = {
     "cases.place": {Role.PROVINCE_OFFICER, Role.SUPERVISOR},
     # The preview and the runs of a reorganisation: counts, no child's data.
     "units.reorganise": {Role.PROVINCE_OFFICER, Role.ADMIN},
+    # Files attached to a case (issue 17): added by those who work cases, read by whoever reads the case (the
+    # inspector too; the administrator never), their sizes per unit watched by the province officer.
+    "attachments.add": {Role.WORKER, Role.COMMUNE_LEADER},
+    "attachments.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    "attachments.usage": {Role.PROVINCE_OFFICER},
 }
 
 
@@ -144,6 +149,7 @@ def record_refusal(status: int, *, entity: str | None = None, entity_id=None) ->
 
 def _case_refused(entity: str | None, entity_id):
     """The case that a refused request named, if it exists."""
+    from app.attachments.models import Attachment
     from app.cases.models import Case
     from app.escalations.models import Escalation
     from app.input_guard import whole_number
@@ -151,7 +157,7 @@ def _case_refused(entity: str | None, entity_id):
 
     if entity == "cases" and entity_id:
         return db.session.scalar(sa.select(Case).where(Case.reference == str(entity_id)))
-    parts = {"referrals": Referral, "escalations": Escalation}
+    parts = {"referrals": Referral, "escalations": Escalation, "attachments": Attachment}
     number = whole_number(str(entity_id)) if entity in parts else None
     if number is None:
         return None
@@ -451,6 +457,32 @@ def scoped_escalations(user) -> sa.Select:
         return sa.select(Escalation).where(sa.false())
     return sa.select(Escalation).where(sa.or_(_among(Escalation.to_unit_id, subtree_unit_ids(user.unit)),
                                               _case_readable(user, Escalation.case_id)))
+
+
+def scoped_attachments(user) -> sa.Select:
+    """The files attached to the cases `user` may read; none for roles without `attachments.read`. A withdrawn file
+    stays held for those who read the trail (inspectors, province officers), and for them only."""
+    from app.attachments.models import Attachment
+
+    if not can(user, "attachments.read"):
+        return sa.select(Attachment).where(sa.false())
+    query = sa.select(Attachment).where(_case_readable(user, Attachment.case_id))
+    return query if can(user, "audit.read") else query.where(Attachment.withdrawn_at.is_(None))
+
+
+def may_add_attachment(user, case) -> bool:
+    """Files are added to an open case by those who work cases and can read it (their commune's, or one shared
+    with them by a referral or an escalation)."""
+    from app.cases.models import Case
+
+    if not can(user, "attachments.add") or case.status == "closed":
+        return False
+    return db.session.scalar(scoped_cases(user).where(Case.id == case.id).with_only_columns(Case.id)) is not None
+
+
+def may_withdraw_attachment(user, attachment) -> bool:
+    """Whoever may add a file to the case may withdraw one, with a reason; it stays held for the trail."""
+    return not attachment.is_withdrawn and may_add_attachment(user, attachment.case)
 
 
 def may_acknowledge(user, escalation) -> bool:

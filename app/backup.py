@@ -4,15 +4,22 @@ SQLite is copied with its online backup API (a file copy of a live database can 
 PostgreSQL with `pg_dump -Fc`, restored with `pg_restore` (README, Backup and restore). The head is written to
 PATH.checkpoint.json, for `flask audit verify --checkpoint` on the restored copy: a restore that lost entries fails
 it. For PostgreSQL it is read before the dump, so that it names an entry the dump holds.
+
+Attachments kept on disk (ATTACHMENT_STORE=filesystem) are copied to PATH.attachments after the database: every row
+the backup holds then has its file (a file is never changed or removed once its row is committed); a file added
+meanwhile, without its row in the backup, is what `flask attachments sweep` removes after a restore.
 """
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
+from pathlib import Path
 import subprocess
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from app.audit.services import current_checkpoint
@@ -21,6 +28,20 @@ from app.extensions import db
 
 def checkpoint_path(path: str) -> str:
     return f"{path}.checkpoint.json"
+
+
+def attachments_path(path: str) -> str:
+    return f"{path}.attachments"
+
+
+def back_up_attachment_files(path: str) -> bool:
+    """Copy the folder of attachments kept on disk, if there is one; whether there was."""
+    folder = Path(current_app.config["ATTACHMENT_DIR"])
+    if not folder.is_dir():
+        return False
+    shutil.copytree(folder, attachments_path(path), dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.partial"))
+    return True
 
 
 def back_up_sqlite(database: str, path: str) -> dict:
@@ -56,3 +77,6 @@ def backup(path: str) -> None:
     click.echo(_("Backed up to %(path)s. The audit chain's head (entry %(id)s) is in %(checkpoint)s: keep it with "
                  "the backup, and check a restored copy with `flask audit verify --checkpoint`.", path=path,
                  id=checkpoint["id"], checkpoint=checkpoint_path(path)))
+    if back_up_attachment_files(path):
+        click.echo(_("The attached files kept on disk are copied to %(folder)s: restore them with the database.",
+                     folder=attachments_path(path)))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "testing", "production")
+ATTACHMENT_STORES = ("database", "filesystem")
 
 
 class ConfigError(RuntimeError):
@@ -28,6 +29,10 @@ def _normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _default_attachment_dir() -> str:
+    return str(PROJECT_ROOT / "instance" / "attachments")
 
 
 def load_config(overrides: dict | None = None) -> dict:
@@ -120,6 +125,22 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "bao-ve-tre-em@localhost"),
         # The address people reach the application at, for the links in email notices.
         "APP_BASE_URL": os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000"),
+        # Attachments (issue 17): the largest file accepted, and the largest image in pixels, checked from its header
+        # before it is decoded (a small PNG can unpack to gigabytes).
+        "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024))),
+        "ATTACHMENT_MAX_PIXELS": int(os.environ.get("ATTACHMENT_MAX_PIXELS", str(50_000_000))),
+        # Where the files are kept: "database" (chunks in the table attachment_chunks, committed with the row: every
+        # host sees them, and a database backup holds them) or "filesystem" (under ATTACHMENT_DIR, for one host).
+        "ATTACHMENT_STORE": os.environ.get("ATTACHMENT_STORE") or ("database" if env == "production"
+                                                                   else "filesystem"),
+        "ATTACHMENT_DIR": os.environ.get("ATTACHMENT_DIR") or _default_attachment_dir(),
+        # Uploads per account (Flask-Limiter syntax), and the request body refused before it is read: the largest
+        # file and 1 MB for the form's other fields.
+        "ATTACHMENT_UPLOADS_PER_HOUR": os.environ.get("ATTACHMENT_UPLOADS_PER_HOUR", "60 per hour"),
     }
     config.update(overrides)
+    config.setdefault("ATTACHMENT_BODY_LIMIT", config["ATTACHMENT_MAX_BYTES"] + 1024 * 1024)
+    if config["ATTACHMENT_STORE"] not in ATTACHMENT_STORES:
+        raise ConfigError(f"ATTACHMENT_STORE must be one of {', '.join(ATTACHMENT_STORES)}, "
+                          f"not {config['ATTACHMENT_STORE']!r}")
     return config

@@ -4,10 +4,10 @@ import sqlalchemy as sa
 from flask import current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, RequestEntityTooLarge
 
 from app.extensions import db
-from app.input_guard import Unacceptable, is_api_request
+from app.input_guard import Unacceptable, is_api_request, too_large_message
 from app.orm import release_session, saved_in_this_request
 
 
@@ -44,8 +44,10 @@ def _respond(status: int, message: str | None = None):
 
 
 def handle_http_error(error: HTTPException):
-    response = make_response(_respond(error.code or 500,
-                                      error.description if isinstance(error, Unacceptable) else None))
+    message = error.description if isinstance(error, Unacceptable) else None
+    if isinstance(error, RequestEntityTooLarge):
+        message = too_large_message()
+    response = make_response(_respond(error.code or 500, message))
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

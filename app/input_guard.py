@@ -8,8 +8,9 @@ would otherwise exhaust the stack of whatever walks it.
 """
 import json
 import re
+from typing import Callable
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
@@ -111,6 +112,32 @@ def fit_remote_address() -> None:
     request.remote_addr = fit(request.remote_addr, AuditEntry.ip)
 
 
+def accepts_body(config_key: str, refusal: Callable[[int], str]):
+    """Mark a view that takes a body larger than MAX_CONTENT_LENGTH (an upload): up to app.config[config_key]
+    bytes. A larger body is refused with 413, saying `refusal(limit)`, before any of it is read."""
+    def mark(view):
+        view.body_limit = (config_key, refusal)
+        return view
+    return mark
+
+
+def _body_limit():
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "body_limit", None)
+
+
+def set_body_limit(_endpoint, _values) -> None:
+    marked = _body_limit()
+    if marked is not None:
+        request.max_content_length = current_app.config[marked[0]]
+
+
+def too_large_message() -> str | None:
+    """What a view marked by `accepts_body` says of a body above its limit; None for other views."""
+    marked = _body_limit()
+    return marked[1](current_app.config[marked[0]]) if marked is not None else None
+
+
 def refuse_unstorable_input():
     if not _storable_text(request.path) or \
             not all(_storable_text(v) for values in request.args.listvalues() for v in values):
@@ -119,7 +146,9 @@ def refuse_unstorable_input():
         return
     if request.is_json and not is_api_request():
         abort(400)  # pages take forms; Flask-WTF would read a JSON array as form data and fail
-    if is_api_request():
+    # An upload over the API is a form (multipart), read like the pages' forms: its file goes to a temporary file,
+    # never whole into memory.
+    if is_api_request() and request.mimetype != "multipart/form-data":
         g.json_payload = _parse_json_body()
         if g.json_payload is not _MALFORMED and not _storable(g.json_payload):
             abort(400)
@@ -128,5 +157,7 @@ def refuse_unstorable_input():
 
 
 def init_app(app) -> None:
+    # Before every before_request function: CSRF protection reads the form, and so the body.
+    app.url_value_preprocessor(set_body_limit)
     app.before_request(fit_remote_address)
     app.before_request(refuse_unstorable_input)

@@ -1,4 +1,5 @@
 """Every area's models, imported in one place so that the metadata Alembic compares is complete."""
+from app.attachments.models import Attachment, AttachmentChunk  # noqa: F401
 from app.audit.models import AuditEntry, AuditHead  # noqa: F401
 from app.auth.models import ApiToken, KnownAddress  # noqa: F401
 from app.cases.models import (Assessment, Case, CaseCategory, CaseSequence, Deadline, EmergencyMeasure,  # noqa: F401

@@ -1,5 +1,6 @@
 """Every area's way of telling its audit entries (app/audit/narrative.py), imported in one place, as app/models.py
 imports every area's models."""
+from app.attachments import narrative as attachments  # noqa: F401
 from app.auth import narrative as auth  # noqa: F401
 from app.cases import narrative as cases  # noqa: F401
 from app.children import narrative as children  # noqa: F401

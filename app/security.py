@@ -88,9 +88,10 @@ def _error_response(status: int, code: str, title: str, message: str, seconds: f
 
 
 def handle_rate_limit(error: RateLimitExceeded):
+    """429; a limit with a message of its own (uploads per account) says it, the others the sign-in's."""
     limit = limiter.current_limit
     seconds = limit.reset_at - time.time() if limit is not None else 60
-    return too_many_attempts(seconds)
+    return too_many_attempts(seconds, error.description if error.limit.error_message else None)
 
 
 class PasswordCheckBusy(ServiceUnavailable):

@@ -95,7 +95,7 @@ class RequestIsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def _app(database_url, redis_url):
+def _app(database_url, redis_url, tmp_path_factory):
     app = create_app({
         "APP_ENV": "testing",
         "DATABASE_URL": database_url,
@@ -112,6 +112,8 @@ def _app(database_url, redis_url):
         "SIGN_IN_ATTEMPTS_PER_ADDRESS": "1000 per minute",
         # Its own keys, so that two runs at once (SQLite and PostgreSQL) do not count each other's attempts.
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"test-{os.getpid()}"},
+        # Attached files kept on disk go to a folder of the run's own, never the project's instance folder.
+        "ATTACHMENT_DIR": str(tmp_path_factory.mktemp("attachments")),
     })
     app.test_client_class = RequestIsolatedClient
     with app.app_context():

@@ -164,3 +164,158 @@ def isolate(case, worker, leader, first, last, **extension):
         reason="Cha đánh trẻ nhiều lần", place="Nhà bà ngoại", with_whom="Bà ngoại Trần Thị Mơ", first_day=first,
         last_day=last, **extension), case.version)
     return decide_isolation(case, leader, case.version)
+
+
+def photo(size=(640, 480), colour=(200, 60, 40), orientation=None, gps=True, camera=True, kind="JPEG") -> bytes:
+    """A photo as a phone saves it: with its GPS position, the camera's make and model, and an orientation."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, colour)
+    # The top-left corner marked, to tell where it went once the orientation is applied.
+    image.paste((0, 0, 255), (0, 0, size[0] // 4, size[1] // 4))
+    exif = Image.Exif()
+    if camera:
+        exif[0x010F], exif[0x0110] = "Apple", "iPhone 15"  # Make, Model
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "N", 2: (21.0, 1.0, 30.0), 3: "E", 4: (106.0, 20.0, 15.0)}
+    out = io.BytesIO()
+    image.save(out, kind, exif=exif)
+    return out.getvalue()
+
+
+def attach_file(case, by, data=None, filename="anh-vet-thuong.jpg", kind="injury_photo", stream=None, **details):
+    """`data` (a photo by default), or what `stream` gives, attached to `case` by `by`."""
+    import io
+    from datetime import date
+
+    from app.attachments.services import attach
+
+    values = {"description": "Vết bầm ở cánh tay trái", "made_on": date(2026, 12, 1)}
+    values.update(details)
+    stream = stream or io.BytesIO(photo() if data is None else data)
+    return attach(by, case, stream=stream, filename=filename, kind=kind, **values)
+
+
+# Files for the attachment tests (issue 17): a phone's photo, bad files, PDFs.
+
+def stored_image(data: bytes):
+    """The picture a store holds, decoded by Pillow."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def decompression_bomb_png(width: int, height: int) -> bytes:
+    """A PNG a few hundred kilobytes long whose pixels would take `width` × `height` bytes once decoded."""
+    import struct
+    import zlib
+
+    compressor, row, body = zlib.compressobj(9), b"\x00" * (width + 1), []
+    for _ in range(height):
+        body.append(compressor.compress(row))
+    body.append(compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", b"".join(body))
+            + _png_chunk(b"IEND", b""))
+
+
+def zip_bomb() -> bytes:
+    """A zip of a few tens of kilobytes holding 50 MB of zeros, named like a photo inside."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("anh.jpg", "w") as member:
+            for _ in range(50):
+                member.write(b"\x00" * (1024 * 1024))
+    return out.getvalue()
+
+
+def pdf(script: str | None = None, padding: int = 0) -> bytes:
+    """A one-page PDF; with `script`, JavaScript run when it is opened; with `padding`, that many more bytes in a
+    stream of its own (a scan's image)."""
+    import io
+    import os
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    if padding:
+        scan = StreamObject()
+        scan.set_data(os.urandom(padding))
+        writer._add_object(scan)
+    if script:
+        action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                                   NameObject("/JS"): TextStringObject(script)})
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def heic_photo() -> bytes:
+    """A HEIC photo as an iPhone saves it, with the camera and the GPS position in its EXIF."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (30, 120, 60))
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Apple", "iPhone 15"
+    exif[0x8825] = {1: "N", 2: (21.0, 1.0, 30.0), 3: "E", 4: (106.0, 20.0, 15.0)}
+    out = io.BytesIO()
+    image.save(out, "HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
+class EndlessStream:
+    """A request body that never ends (`head`, then zeros), counting what is read of it."""
+
+    def __init__(self, head: bytes = b""):
+        self.head, self.read_bytes = head, 0
+
+    def read(self, size: int = -1) -> bytes:
+        assert size >= 0, "the whole body was asked for"
+        piece = (self.head[self.read_bytes:] + b"\x00" * size)[:size]
+        self.read_bytes += len(piece)
+        return piece
+
+
+def stored_files() -> list:
+    """Every file under the filesystem store's folder."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    root = Path(current_app.config["ATTACHMENT_DIR"])
+    return sorted(path for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def nothing_stored() -> bool:
+    """No attachment's row, no chunk of bytes, no file."""
+    import sqlalchemy as sa
+
+    from app.attachments.models import Attachment, AttachmentChunk
+    from app.extensions import db
+
+    rows = db.session.scalar(sa.select(sa.func.count()).select_from(Attachment))
+    chunks = db.session.scalar(sa.select(sa.func.count()).select_from(AttachmentChunk))
+    return rows == 0 and chunks == 0 and stored_files() == []

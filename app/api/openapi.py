@@ -7,6 +7,7 @@ from the same tables the services check.
 from flask import jsonify
 
 from app.api import bp
+from app.attachments.models import KINDS, MEDIA_TYPES, SIGNED_FORMS
 from app.audit.models import MAX_ENTRY_ID, AuditEntry
 from app.cases.checklist import QUESTIONS
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
@@ -49,10 +50,14 @@ ERRORS = {
     404: "Absent, or out of the caller's scope",
     409: "Not possible in the record's present state",
     412: "If-Match names another version than the current one; the error lists the changes since",
+    410: "gone: what was asked for is no longer held (a file missing from the store)",
+    413: "too_large: the request body is larger than the limit (an upload: the largest file and 1 MB more); it is "
+         "refused before it is read, and nothing is stored",
     422: "Missing or invalid fields; the error's `fields` say which and why",
     428: "If-Match is missing",
     429: "too_many_requests: too many attempts from this address, or too many wrong passwords for this account from "
-         "here; try again after Retry-After seconds",
+         "here, or (an upload) too many files from this account in the last hour; try again after Retry-After "
+         "seconds",
     503: "The database cannot be reached just now (it may be restarting), or the server is busy checking other "
          "passwords (busy). With the code unavailable or busy nothing was saved: try again after Retry-After "
          "seconds. With unavailable_after_saving the change was saved but could not be shown: read it again, do "
@@ -275,6 +280,67 @@ def _step(name: str) -> dict:
     return {"parameters": [REFERENCE], "post": documented}
 
 
+ATTACHMENT_NUMBER = path("number", ID)
+ATTACHMENT_UPLOAD = {
+    "type": "object", "required": ["file", "kind"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "JPEG, PNG, HEIC (stored as JPEG) or PDF, "
+                 "read from the content, not the name; at most ATTACHMENT_MAX_BYTES (20 MB). Images are stored "
+                 "without their location and camera metadata."},
+        "kind": one_of(KINDS),
+        "description": {**text(1000), "description": "What the file shows; left out: the kind and the file's name"},
+        "made_on": {**DAY, "description": "The day the photo or document was made; left out: today"},
+        "form": {**one_of(SIGNED_FORMS), "description": "With kind signed_form: which form of Decree 56/2017 (01 to "
+                 "07)"},
+        "decision": {**text(40), "description": "With form 05 or 07: the decision's number in the register, as "
+                     "printed (12/QĐ-UBND) or the number alone; the scan then closes that decision's loop"},
+    },
+}
+
+
+def _file_answer(description: str) -> dict:
+    return {"description": description,
+            "headers": {"Content-Disposition": {"description": "attachment; filename=\"<case>-<id>.<ext>\"",
+                                                "schema": TEXT}},
+            "content": {media_type: {"schema": {"type": "string", "format": "binary"}}
+                        for media_type in MEDIA_TYPES}}
+
+
+ATTACHMENT_PAGE = {"type": "object", "required": ["items", "next"],
+                   "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}},
+                                  "next": {"type": "string", "nullable": True}}}
+ATTACHMENT_PATHS = {
+    "/cases/{reference}/attachments": {
+        "parameters": [REFERENCE],
+        "post": {**operation(
+            "Attach a file to the case (multipart/form-data). The type is read from the content; anything but JPEG, "
+            "PNG, HEIC and PDF, a damaged image or one too large to decode answers 422 and nothing is stored. "
+            "sha256 is that of the bytes stored (after metadata is removed), original_sha256 that of the bytes "
+            "sent. Limited per account and hour (ATTACHMENT_UPLOADS_PER_HOUR).",
+            {201: _json("The attachment", {"$ref": "#/components/schemas/Attachment"})},
+            (403, 404, 413, 422, 429)),
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": ATTACHMENT_UPLOAD}}}},
+        "get": operation(
+            "The case's files, newest first; withdrawn=true adds the withdrawn ones, held for those who read the "
+            "audit trail (inspectors, province officers; for others it adds none).",
+            {200: _json("{items, next}", ATTACHMENT_PAGE)},
+            (403, 404, 422),
+            [query("withdrawn", {**one_of(("true", "false")), "default": "false"}),
+             query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
+    "/attachments/{number}": {
+        "parameters": [ATTACHMENT_NUMBER],
+        "get": operation("The file's bytes, as stored, with Content-Disposition: attachment. Each download is an "
+                         "audit entry (attachment_viewed). 409 (conflict) when the stored bytes no longer match the "
+                         "hash recorded, 410 (gone) when they are missing from the store: neither is handed out.",
+                         {200: _file_answer("The file")}, (403, 404, 409, 410))},
+    "/attachments/{number}/withdraw": {
+        "parameters": [ATTACHMENT_NUMBER],
+        "post": operation("Withdraw the file, saying why: it leaves the case's list, and stays held for inspectors "
+                          "and the trail. A file is never replaced or edited.",
+                          {200: _json("The attachment", {"$ref": "#/components/schemas/Attachment"})},
+                          (403, 404, 409, 422), body=REASON)},
+}
+
 # Both with and without the ".pdf" suffix (../shared/API.md names the first).
 STATUTORY_FORM = {
     "parameters": [REFERENCE, path("form", one_of(FORMS))],
@@ -374,6 +440,17 @@ DOCUMENT = {
                               "decided_by": NULLABLE_TEXT, "decided_by_name": NULLABLE_TEXT,
                               "decided_at": NULLABLE_MOMENT, "decision_note": NULLABLE_TEXT,
                               "ended_on": NULLABLE_DAY, "end_note": NULLABLE_TEXT}},
+            "Attachment": {"type": "object", "description": "A file attached to a case (issue 17).",
+                           "required": ["id", "case", "kind", "content_type", "size", "sha256", "created_at",
+                                        "created_by"],
+                           "properties": {
+                               "id": {"type": "integer"}, "case": TEXT, "kind": one_of(KINDS),
+                               "content_type": one_of(MEDIA_TYPES), "size": {"type": "integer"},
+                               "sha256": TEXT, "original_sha256": TEXT, "created_at": MOMENT, "created_by": TEXT,
+                               "description": TEXT, "made_on": DAY, "form": one_of(SIGNED_FORMS, nullable=True),
+                               "decision": NULLABLE_TEXT, "pdf_has_script": FLAG,
+                               "withdrawn_at": NULLABLE_MOMENT, "withdrawn_by": NULLABLE_TEXT,
+                               "withdrawal_reason": NULLABLE_TEXT, "download": TEXT}},
             "Me": {"type": "object", "properties": {
                 "username": TEXT, "full_name": TEXT,
                 "role": {"type": "string", "enum": ["worker", "commune_leader", "supervisor", "province_officer",
@@ -501,6 +578,7 @@ DOCUMENT = {
             "post": operation("Acknowledge, as a person of the unit it was raised to; optional {note}.",
                               {200: _json("The escalation", {"$ref": "#/components/schemas/Escalation"})},
                               (403, 404, 409, 422), body=body({"note": text(5000)}))},
+        **ATTACHMENT_PATHS,
         "/cases/{reference}/file.pdf": {
             "parameters": [REFERENCE],
             "get": operation("The case file (hồ sơ) as a PDF in the caller's language; the printing is recorded.",

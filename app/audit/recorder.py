@@ -44,6 +44,9 @@ ACTIONS = {
     "case_viewed": _l("Case file viewed"),
     "child_viewed": _l("Child's page viewed"),
     "statistics_export": _l("Statistics exported"),
+    "attachment_viewed": _l("Attached file viewed or downloaded"),
+    "attachment_files_verified": _l("Attached files checked against their hashes"),
+    "attachment_orphans_removed": _l("Files of unfinished uploads removed"),
 }
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 REDACTED = "[redacted]"

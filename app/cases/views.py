@@ -16,6 +16,7 @@ from wtforms import FieldList, SelectChoice
 
 from app.access import (can, forwarded_content_visible, is_taken_up, record_refusal, refuse, requires, scoped_children,
                         scoped_forwarded)
+from app.attachments.page import on_case_page
 from app.audit.models import MAX_ENTRY_ID
 from app.cases import checklist, queries, services, workflow
 from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, CompleteActionForm, DeclineIsolationForm,
@@ -285,7 +286,8 @@ def _shown(case: Case, forms: dict | None = None, failure: Failure | None = None
                            actions=actions, duty=duty, plan_steps=plan_steps, other_steps=other_steps,
                            story=case_story(case), today=utcnow().astimezone(local_zone()).date(),
                            failure=failure, author_names=authors, where=whereabouts(case),
-                           name_in_its_time=name_in_its_time, **extra, **labels())
+                           name_in_its_time=name_in_its_time,
+                           **on_case_page(case, user, extra.pop("attachment_form", None)), **extra, **labels())
     services.record_view(case)
     return page, status
 

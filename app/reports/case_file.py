@@ -15,6 +15,7 @@ from flask_babel import pgettext
 from reportlab.platypus import KeepTogether, Spacer
 
 from app.access import scoped_cases
+from app.attachments.case_file import attachments_section
 from app.audit.recorder import record
 from app.cases import checklist, workflow
 from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
@@ -282,7 +283,8 @@ def escalations_section(case: Case, printing: Printing) -> list:
 
 # The order of the file.
 SECTIONS: list[Section] = [summary_section, child_section, assessments_section, emergency_section, plan_section,
-                           referrals_section, escalations_section, reviews_section, timeline_section]
+                           referrals_section, escalations_section, reviews_section, timeline_section,
+                           attachments_section]
 
 
 def load_for_printing(viewer, reference: str) -> Case | None:

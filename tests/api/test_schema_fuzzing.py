@@ -13,7 +13,7 @@ from app.api.openapi import DOCUMENT
 from app.audit.models import MAX_ENTRY_ID
 from app.extensions import db
 from app.input_guard import MAX_ID
-from tests.factories import PASSWORD, make_case, make_referral
+from tests.factories import PASSWORD, attach_file, make_case, make_referral
 
 # Examples per operation for the fuzzing phase; the explicit examples and the boundary values of the coverage
 # phase come on top.
@@ -73,16 +73,19 @@ def flatmap_path_parameters(context, path_parameters):
 
 
 @pytest.fixture
-def api(app, make_user):
+def api(app, make_user, tmp_path, monkeypatch):
     from app.escalations.services import raise_by_hand
 
+    monkeypatch.setitem(app.config, "ATTACHMENT_DIR", str(tmp_path / "attachments"))
     worker = make_user("worker")
     make_user("commune_leader")
     case = make_case(worker)
     referral = make_referral(case, worker, send=False)
     escalation = raise_by_hand(case, worker, "Gia đình đe doạ cán bộ.")
+    attachment = attach_file(case, worker)
     CURRENT.known = {("reference", "cases"): case.reference, ("number", "referrals"): referral.id,
-                     ("number", "escalations"): escalation.id, ("entry_id", "audit"): 1}
+                     ("number", "escalations"): escalation.id, ("number", "attachments"): attachment.id,
+                     ("entry_id", "audit"): 1}
     client = app.test_client()
     CURRENT.tokens = {role: client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD}
                                         ).json["token"]

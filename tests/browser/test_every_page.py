@@ -52,6 +52,8 @@ NOT_PAGES = {
     "reports.audit_extract_pdf": "a PDF download",
     "reports.case_file_pdf": "a PDF download",
     "documents.form_pdf": "a PDF download: a statutory form",
+    "attachments.download": "a download: a file attached to a case",
+    "attachments.thumbnail": "an image the case page shows (tests/browser/test_attachments.py)",
     "reports.statistics_file": "the statistics as PDF, CSV, JSON or XLSX downloads",
 }
 NOT_PAGES_PREFIXES = {"api.": "the JSON API, for other systems"}

@@ -1,0 +1,1 @@
+"""Files attached to a case as evidence (issue 17): photos, scans of signed forms, reports."""
