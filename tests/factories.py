@@ -164,3 +164,20 @@ def isolate(case, worker, leader, first, last, **extension):
         reason="Cha đánh trẻ nhiều lần", place="Nhà bà ngoại", with_whom="Bà ngoại Trần Thị Mơ", first_day=first,
         last_day=last, **extension), case.version)
     return decide_isolation(case, leader, case.version)
+
+
+def register_child(by, child=None, group="orphaned", since=None, today=None, **situation):
+    """`child` (default: a new one, with no case) on the register of `by`'s commune, in `group`."""
+    from datetime import date
+
+    from app.children.services import new_child
+    from app.extensions import db
+    from app.register.services import Membership, Situation, register_child as register
+
+    today = today or date.today()
+    child = child or new_child(child_details(address_unit=by.unit))
+    values = {"living_place": "with_relatives", "lives_with": "Bà ngoại"}
+    values.update(situation)
+    entry = register(by, child, Situation(**values), Membership(group=group, since=since or today), today)
+    db.session.commit()
+    return entry
