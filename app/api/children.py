@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.access import refuse, requires, scoped_cases, scoped_children, scoped_register, units_under
 from app.api import bp
@@ -72,7 +73,8 @@ def _entries_of(child_ids: list[int]) -> dict[int, RegisterEntry]:
     if not child_ids:
         return {}
     return {entry.child_id: entry for entry in db.session.scalars(
-        scoped_register(current_user).where(RegisterEntry.child_id.in_(child_ids)))}
+        scoped_register(current_user).where(RegisterEntry.child_id.in_(child_ids))
+        .options(selectinload(RegisterEntry.groups), selectinload(RegisterEntry.unit)))}
 
 
 @bp.get("/children")

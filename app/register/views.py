@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.access import may_edit_register, refuse, requires, scoped_cases, scoped_children, scoped_register
 from app.cases.models import Case
@@ -52,7 +53,9 @@ def index():
     due_count = db.session.scalar(query.where(RegisterEntry.next_review_on <= today)
                                   .with_only_columns(sa.func.count()).order_by(None))
     page = max(whole_number(request.args.get("page", "1")) or 1, 1)
-    entries = list(db.session.scalars(query.order_by(RegisterEntry.next_review_on, RegisterEntry.id)
+    # Each row shows the child, the groups and the commune: read for the page at once, not row by row.
+    shown = (selectinload(RegisterEntry.groups), selectinload(RegisterEntry.child), selectinload(RegisterEntry.unit))
+    entries = list(db.session.scalars(query.options(*shown).order_by(RegisterEntry.next_review_on, RegisterEntry.id)
                                       .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     arguments = {key: value for key, value in (("group", form.group.data), ("due", "y" if form.due.data else None),
                                                ("q", (form.q.data or "").strip() or None)) if value}
