@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -93,7 +94,8 @@ def edit(child_id):
             return redirect(url_for("children.show", child_id=child.id))
     elif request.method == "POST":
         status = 422
-    page = render_template("children/edit.html", child=child, form=form)
+    registered = db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None
+    page = render_template("children/edit.html", child=child, form=form, registered=registered)
     _record_view(child, _newest_case(child))
     return page, status
 

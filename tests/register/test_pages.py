@@ -230,3 +230,16 @@ def test_the_trail_tells_register_changes_in_sentences(app, make_user):
     assert any("recorded a review of the child Nguyễn Văn An on 28/11/2026; the next is due on 28/05/2027" in sentence
                for sentence in told)
     assert any("recorded support the child Nguyễn Văn An receives: Service" in sentence for sentence in told)
+
+
+def test_correcting_a_registered_child_s_details_leaves_the_groups_to_the_register(client, worker):
+    entry = register_child(worker, group="disabled")
+    english(client)
+    page = client.get(f"/children/{entry.child_id}/edit").get_data(as_text=True)
+    assert "their special circumstances are the register" in page
+    response = client.post(f"/children/{entry.child_id}/edit", data={
+        "full_name": "Nguyễn Văn An", "sex": "male", "date_of_birth": "2015-04-02",
+        "special_circumstances": ["hiv"], "version": str(entry.child.version)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Child, entry.child_id).special_circumstances == ["disabled"]
