@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from app.access import refuse, requires, scoped_cases, scoped_children, scoped_register, units_under
 from app.api import bp
-from app.api.errors import ApiError, number_argument
+from app.api.errors import ApiError, json_body, number_argument
+from app.cases.services import province_of
 from app.cases.models import Case
 from app.children.models import Child
-from app.children.services import named
+from app.children.services import named, probable_duplicates
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.input_guard import MAX_ID
@@ -121,6 +122,53 @@ def list_children():
                                   for child in children], "next": next_url})
     services.record_views(list(entries.values()))
     return response
+
+
+@bp.post("/children")
+@requires("register.edit")
+def add_child():
+    """API.md: a child added to the commune's register, in the groups given since today."""
+    from app.api.cases import Fields
+    from app.children.services import ChildDetails
+
+    fields = Fields(json_body({}))
+    details = ChildDetails(full_name=fields.text("full_name", required=True) or "",
+                           sex=fields.text("sex", required=True) or "", date_of_birth=fields.day("date_of_birth"),
+                           birth_year=fields.whole("birth_year"), id_number=fields.text("id_number"))
+    unit_code = fields.text("address_unit", required=True)
+    groups = fields.strings("groups")
+    if not groups and "groups" not in fields.problems:
+        fields.problems["groups"] = [_("Give at least one group.")]
+    for key in groups:
+        if key not in GROUPS:
+            fields.problems.setdefault("groups", []).append(
+                _("Expected one of: %(values)s.", values=", ".join(GROUPS)))
+            break
+    fields.check()
+    details.address_unit = find_unit(unit_code)
+    today = utcnow().astimezone(local_zone()).date()
+    found, _beyond = probable_duplicates(details, province_of(current_user.unit), scoped_children(current_user))
+    if found:
+        raise ApiError(409, "possible_duplicate", _("This child may already be on record: %(ids)s. Add that child to "
+                                                    "the register from their record.",
+                                                    ids=", ".join(str(child.id) for child in found)))
+    try:
+        entry = services.register_new_child(current_user, details, services.Situation(living_place=None),
+                                            [services.Membership(key, None, today) for key in dict.fromkeys(groups)],
+                                            today)
+        db.session.commit()
+    except services.RegisterRefused as refusal:
+        db.session.rollback()
+        raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),
+                       {API_NAMES.get(name, name): messages for name, messages in refusal.fields.items()}) from None
+    response = jsonify(child_json(entry.child, entry, [], whole=True))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_child", child_id=entry.child_id)
+    return response
+
+
+# The service's names for what the API calls otherwise.
+API_NAMES = {"group": "groups", "since": "groups"}
 
 
 @bp.get("/children/<int(max=2147483647):child_id>")

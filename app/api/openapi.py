@@ -392,7 +392,8 @@ DOCUMENT = {
                           "next_review": NULLABLE_DAY,
                           "register": {"type": "object", "nullable": True, "description": "One child only",
                                        "properties": {
-                                           "unit": TEXT, "registered_on": DAY, "living_place": one_of(LIVING_PLACES),
+                                           "unit": TEXT, "registered_on": DAY,
+                                           "living_place": one_of(LIVING_PLACES, nullable=True),
                                            "lives_with": NULLABLE_TEXT, "school": NULLABLE_TEXT,
                                            "health_insurance": NULLABLE_TEXT,
                                            "disability_certificate": NULLABLE_TEXT,
@@ -473,7 +474,16 @@ DOCUMENT = {
                        "report, kept from before the under-16 rule (Law on Children art. 1), for review"),
                  query("q", TEXT), query("sort", chosen(SORTS)),
                  query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
-        "/children": {"get": operation(
+        "/children": {"post": operation(
+            "Add a child to the caller's commune's register (worker, commune leader): the child lives there; groups "
+            "are the 14 of Law on Children art. 10 (Decree 56/2017 arts. 3-16) and/or at_risk, since today. A child "
+            "already on record within the caller's reach answers 409: add that one from their record.",
+            {201: _json("The child", {"$ref": "#/components/schemas/Child"})}, (403, 409, 422),
+            body=body({"full_name": text(200, required=True), "sex": one_of(SEXES), "date_of_birth": DAY,
+                       "birth_year": {"type": "integer", "minimum": 1900, "maximum": 2200},
+                       "id_number": {"type": "string", "pattern": "^[0-9]{12}$"}, "address_unit": UNIT_CODE,
+                       "groups": {"type": "array", "minItems": 1, "items": one_of(GROUPS)}},
+                      required=("full_name", "sex", "address_unit", "groups"))), "get": operation(
             "Children in the caller's scope, registered (issue 18) or with a case. Each register entry listed is "
             "recorded in the trail as read.",
             {200: _json("{items, next}", {"$ref": "#/components/schemas/Page"})}, (403, 422),

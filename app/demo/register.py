@@ -29,7 +29,7 @@ WITHOUT_A_CASE = [
      None, 8),
 ]
 # The demo cases' children who go on the register too: a category of their case, and the group it puts them in.
-WITH_A_CASE = [("abandonment", "abandoned", "by_parents"), ("exploitation", "exploited", "labour")]
+WITH_A_CASE = [("abandonment", "abandoned", "by_parents"), ("exploitation", "exploited", None)]
 
 
 def seed_register(demo: Demo) -> int:

@@ -24,7 +24,8 @@ class RegisterEntry(Audited, db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
     registered_on: Mapped[date]
     # Where and with whom the child lives (a place code of LIVING_PLACES, and the people, as the worker writes them).
-    living_place: Mapped[str] = mapped_column(sa.String(30))
+    # Not yet recorded for a child added over the API (API.md asks only the groups).
+    living_place: Mapped[str | None] = mapped_column(sa.String(30))
     lives_with: Mapped[str | None] = mapped_column(sa.String(200))
     health_insurance: Mapped[str | None] = mapped_column(sa.String(15))
     disability_certificate: Mapped[str | None] = mapped_column(sa.String(30))

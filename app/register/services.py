@@ -44,7 +44,8 @@ class RegisterChanged(Exception):
 
 @dataclass
 class Situation:
-    living_place: str = ""
+    # None: not recorded yet (a child added over the API, as API.md has it); the pages ask for it.
+    living_place: str | None = ""
     lives_with: str | None = None
     school: str | None = None
     health_insurance: str | None = None
@@ -80,7 +81,7 @@ class Problems:
 
 
 def _situation_problems(situation: Situation, problems: Problems) -> None:
-    if situation.living_place not in LIVING_PLACES:
+    if situation.living_place is not None and situation.living_place not in LIVING_PLACES:
         problems.add("living_place", _("Choose where the child lives."))
     for name, limit in (("lives_with", 200), ("school", 200), ("disability_certificate", 30)):
         if len(getattr(situation, name) or "") > limit:
@@ -102,9 +103,28 @@ def _membership_problems(membership: Membership, today: date, problems: Problems
         problems.add("since", _("The day cannot be in the future."))
 
 
-def register_child(user, child: Child, situation: Situation, membership: Membership, today: date) -> RegisterEntry:
-    """Put `child` on the register of `user`'s commune, in a first group; the first review is due six months on.
-    The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today."""
+def register_new_child(user, details, situation: Situation, memberships: list[Membership],
+                       today: date) -> RegisterEntry:
+    """A child the commune knows but who is not on record yet, put on its register: the child's details are checked
+    as at intake (Mẫu 01, Law on Children art. 1), and the child lives in the commune."""
+    from app.children.services import child_problems, new_child
+
+    problems = Problems()
+    for name, messages in child_problems(details, today).items():
+        problems.fields[name] = messages
+    if details.address_unit is None or details.address_unit.id != user.unit_id:
+        problems.add("address_unit", _("A commune registers the children who live in it."))
+    if not memberships:
+        problems.add("group", _("Choose a group."))
+    problems.raise_any()
+    child = new_child(details.with_birth_year_on(today))
+    return register_child(user, child, situation, memberships[0], today, more=memberships[1:])
+
+
+def register_child(user, child: Child, situation: Situation, membership: Membership, today: date,
+                   more: list[Membership] = ()) -> RegisterEntry:
+    """Put `child` on the register of `user`'s commune, in a first group (and `more`); the first review is due six
+    months on. The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today."""
     problems = Problems()
     if user.unit.level != "commune":
         problems.add("group", _("Children are registered by their commune."))
@@ -112,12 +132,16 @@ def register_child(user, child: Child, situation: Situation, membership: Members
         problems.add("group", _("This child is already on the register."))
     _situation_problems(situation, problems)
     _membership_problems(membership, today, problems)
+    for other in more:
+        _membership_problems(other, today, problems)
+    if len({membership.group, *(other.group for other in more)}) != 1 + len(more):
+        problems.add("group", _("The child is already in this group."))
     problems.raise_any()
     entry = RegisterEntry(child=child, unit=user.unit, registered_on=today,
                           next_review_on=months_after(today, REVIEW_MONTHS))
     _set_situation(entry, situation)
-    entry.groups.append(_group(membership))
-    for key in sorted(set(child.special_circumstances or []) - {membership.group}):
+    entry.groups.extend(_group(each) for each in (membership, *more))
+    for key in sorted(set(child.special_circumstances or []) - {each.group for each in (membership, *more)}):
         entry.groups.append(RegisterGroup(group_key=key, since=today))
     _sync_circumstances(entry)
     db.session.add(entry)

@@ -13,7 +13,7 @@ from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
 from app.children.models import SEXES, Child
-from app.children.services import check_for_duplicates, child_problems, named, new_child
+from app.children.services import check_for_duplicates, child_problems, named
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.input_guard import whole_number
@@ -124,27 +124,22 @@ def create():
     duplicates, elsewhere = [], 0
     if form.validate_on_submit():
         details = form.details(current_user.unit)
-        problems = child_problems(details, today)
-        if problems:
-            for name, messages in problems.items():
-                getattr(form, name).errors = list(getattr(form, name).errors) + messages
-        else:
-            if not form.confirmed_new.data:
-                check = check_for_duplicates(current_user, details, province_of(current_user.unit),
-                                             scoped_children(current_user))
-                duplicates, elsewhere = check.found, check.elsewhere
-            if not duplicates and not elsewhere:
-                try:
-                    child = new_child(details.with_birth_year_on(today))
-                    entry = services.register_child(current_user, child, _situation(form), _membership(form), today)
-                    db.session.commit()
-                except services.RegisterRefused as refusal:
-                    db.session.rollback()
-                    _show_problems(form, refusal.fields)
-                else:
-                    flash(_("%(name)s is on the register. The first review is due on %(day)s.",
-                            name=child.name_shown, day=_day(entry.next_review_on)), "success")
-                    return redirect(url_for("register.show", child_id=child.id))
+        if not form.confirmed_new.data and not child_problems(details, today):
+            check = check_for_duplicates(current_user, details, province_of(current_user.unit),
+                                         scoped_children(current_user))
+            duplicates, elsewhere = check.found, check.elsewhere
+        if not duplicates and not elsewhere:
+            try:
+                entry = services.register_new_child(current_user, details, _situation(form), [_membership(form)],
+                                                    today)
+                db.session.commit()
+            except services.RegisterRefused as refusal:
+                db.session.rollback()
+                _show_problems(form, refusal.fields)
+            else:
+                flash(_("%(name)s is on the register. The first review is due on %(day)s.",
+                        name=entry.child.name_shown, day=_day(entry.next_review_on)), "success")
+                return redirect(url_for("register.show", child_id=entry.child_id))
     status = 422 if request.method == "POST" else 200
     return render_template("register/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere,
                            **labels()), status

@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('child_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('registered_on', sa.Date(), nullable=False),
-    sa.Column('living_place', sa.String(length=30), nullable=False),
+    sa.Column('living_place', sa.String(length=30), nullable=True),
     sa.Column('lives_with', sa.String(length=200), nullable=True),
     sa.Column('health_insurance', sa.String(length=15), nullable=True),
     sa.Column('disability_certificate', sa.String(length=30), nullable=True),

@@ -102,3 +102,42 @@ def test_the_admin_may_not_read_children(client, make_user):
 def test_the_openapi_document_describes_the_children(client, units):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert "/children" in paths and "/children/{child_id}" in paths
+
+
+NEW = {"full_name": "Đỗ Thị Hoa", "sex": "female", "date_of_birth": "2017-03-04", "address_unit": "10933",
+       "groups": ["orphaned", "at_risk"]}
+
+
+def test_a_worker_adds_a_child_to_the_register_over_the_api(client, worker, auth):
+    response = client.post("/api/v1/children", json=NEW, headers=auth)
+    assert response.status_code == 201, response.json
+    child = response.json
+    assert child["groups"] == ["orphaned", "at_risk"] and child["address_unit"] == "10933"
+    assert child["register"]["unit"] == "10933" and child["register"]["living_place"] is None
+    assert response.headers["Location"].endswith(f"/api/v1/children/{child['id']}")
+
+
+@pytest.mark.parametrize("change, field", [({"groups": []}, "groups"), ({"groups": ["orphans"]}, "groups"),
+                                           ({"address_unit": "10966"}, "address_unit"),
+                                           ({"sex": "boy"}, "sex"), ({"date_of_birth": "2005-01-01"},
+                                                                     "date_of_birth")])
+def test_adding_a_child_with_a_bad_field_answers_422_naming_it_and_keeps_nothing(client, auth, change, field):
+    from app.children.models import Child
+    from app.extensions import db
+    import sqlalchemy as sa
+
+    response = client.post("/api/v1/children", json={**NEW, **change}, headers=auth)
+    assert response.status_code == 422 and field in response.json["error"]["fields"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Child)) == 0
+
+
+def test_adding_a_child_already_on_record_answers_409(client, worker, auth):
+    case = make_case(worker)
+    response = client.post("/api/v1/children", json={**NEW, "full_name": "Nguyễn Văn An", "sex": "male",
+                                                     "date_of_birth": "2015-04-02"}, headers=auth)
+    assert response.status_code == 409 and str(case.child_id) in response.json["error"]["message"]
+
+
+def test_a_supervisor_may_not_add_children_to_a_register(client, make_user):
+    response = client.post("/api/v1/children", json=NEW, headers=token_for(client, make_user("supervisor")))
+    assert response.status_code == 403
