@@ -217,3 +217,14 @@ def test_the_register_is_read_by_the_commune_and_those_above_it_only(make_user, 
     assert (db.session.scalar(scoped_register(reader)) is not None) is sees
     assert (db.session.scalar(scoped_children(reader).where(Child.id == entry.child_id)) is not None) is sees
 
+
+
+def test_the_register_s_migration_goes_down_to_the_schema_before_it_and_up_again(app, make_user):
+    """3a9d7e21c4b8 adds the register's four tables (and, on PostgreSQL, their outside-change triggers)."""
+    from flask_migrate import downgrade, upgrade
+
+    db.session.close()
+    downgrade(revision="fbeeee5496b1")
+    assert "register_entries" not in sa.inspect(db.engine).get_table_names()
+    upgrade()
+    assert register_child(make_user("worker"), today=TODAY).id is not None
