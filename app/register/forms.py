@@ -88,5 +88,7 @@ class RegisterFilterForm(Form):
         csrf = False
 
     group = SelectField(_l("Group"), choices=choices(GROUPS, _l("All groups")), validators=[Optional()])
+    # Those above a commune read several communes' registers; the choices are set from the reader's subtree.
+    unit = SelectField(_l("Commune"), choices=[], validate_choice=False, validators=[Optional()])
     due = BooleanField(_l("Only reviews due"))
     q = StringField(_l("Name"), validators=[Optional(), Length(max=200)])

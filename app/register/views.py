@@ -23,6 +23,7 @@ from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilt
                                 SituationForm, SupportForm)
 from app.register.groups import ARTICLES, GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
 from app.register.models import RegisterEntry
+from app.units.services import communes_under
 
 bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
 PAGE_SIZE = 50
@@ -43,11 +44,16 @@ def labels() -> dict:
 def index():
     """The register, reviews due first: the next duty at the top."""
     form = RegisterFilterForm(request.args)
+    communes = communes_under(current_user.unit) if current_user.unit.level != "commune" else []
+    form.unit.choices = [("", _("All communes"))] + [(unit.code, unit.label) for unit in communes]
     form.validate()
     today = _today()
     query = services.registered_query(scoped_register(current_user).join(Child, Child.id == RegisterEntry.child_id),
                                       form.group.data if form.group.data in GROUPS else None,
                                       today if form.due.data else None)
+    chosen = next((unit for unit in communes if unit.code == form.unit.data), None)
+    if chosen is not None:
+        query = query.where(RegisterEntry.unit_id == chosen.id)
     if (form.q.data or "").strip():
         query = query.where(Child.id.in_(named(form.q.data)))
     due_count = db.session.scalar(query.where(RegisterEntry.next_review_on <= today)
@@ -58,7 +64,8 @@ def index():
     entries = list(db.session.scalars(query.options(*shown).order_by(RegisterEntry.next_review_on, RegisterEntry.id)
                                       .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     arguments = {key: value for key, value in (("group", form.group.data), ("due", "y" if form.due.data else None),
-                                               ("q", (form.q.data or "").strip() or None)) if value}
+                                               ("q", (form.q.data or "").strip() or None),
+                                               ("unit", chosen.code if chosen else None)) if value}
     return render_template("register/index.html", form=form, entries=entries[:PAGE_SIZE], today=today,
                            due_count=due_count, page=page, has_next=len(entries) > PAGE_SIZE, arguments=arguments,
                            **labels())

@@ -243,3 +243,14 @@ def test_correcting_a_registered_child_s_details_leaves_the_groups_to_the_regist
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Child, entry.child_id).special_circumstances == ["disabled"]
+
+
+def test_a_province_officer_narrows_the_province_s_register_to_one_commune(client, make_user, sign_in):
+    from app.children.services import new_child
+    from tests.factories import child_details
+
+    here = register_child(make_user("worker"))
+    there = register_child(make_user("worker", unit="10966"), child=new_child(child_details(full_name="Trần Văn Bình")))
+    sign_in(make_user("province_officer"))
+    assert sorted(listed(client.get("/register/").get_data(as_text=True))) == sorted([here.child_id, there.child_id])
+    assert listed(client.get("/register/?unit=10966").get_data(as_text=True)) == [there.child_id]
