@@ -77,6 +77,9 @@ CAPABILITIES = {
     # The commune's own case work: "my work" and "to approve" on the home page.
     "cases.work": {Role.WORKER, Role.COMMUNE_LEADER},
     "children.edit": {Role.WORKER, Role.COMMUNE_LEADER},
+    # The children's register (issue 18) is as sensitive as a case file: the commune keeps it, those above read it.
+    "register.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    "register.edit": {Role.WORKER, Role.COMMUNE_LEADER},
     # Those who work cases refer them and raise them by hand; inspectors only read.
     "referrals.send": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     "escalations.raise": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
@@ -506,12 +509,28 @@ def subtree_unit_ids(unit: Unit) -> list[int]:
 
 
 def scoped_children(user) -> sa.Select:
-    """The children `user` may read: those with a case they may read."""
+    """The children `user` may read: those with a case they may read, and those on a register they may read."""
     from app.cases.models import Case
     from app.children.models import Child
+    from app.register.models import RegisterEntry
 
     visible_cases = scoped_cases(user).with_only_columns(Case.child_id)
-    return sa.select(Child).where(Child.id.in_(visible_cases))
+    registered = scoped_register(user).with_only_columns(RegisterEntry.child_id)
+    return sa.select(Child).where(sa.or_(Child.id.in_(visible_cases), Child.id.in_(registered)))
+
+
+def scoped_register(user) -> sa.Select:
+    """The register entries `user` may read: those kept by a commune of their subtree (or one it succeeded)."""
+    from app.register.models import RegisterEntry
+
+    if not can(user, "register.read"):
+        return sa.select(RegisterEntry).where(sa.false())
+    return sa.select(RegisterEntry).where(_among(RegisterEntry.unit_id, subtree_unit_ids(user.unit)))
+
+
+def may_edit_register(user, entry) -> bool:
+    """The commune that keeps the entry edits it; those above read it."""
+    return can(user, "register.edit") and entry.unit_id == user.unit_id
 
 
 def may_open_case_in(user, unit: Unit) -> bool:

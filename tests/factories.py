@@ -319,3 +319,20 @@ def nothing_stored() -> bool:
     rows = db.session.scalar(sa.select(sa.func.count()).select_from(Attachment))
     chunks = db.session.scalar(sa.select(sa.func.count()).select_from(AttachmentChunk))
     return rows == 0 and chunks == 0 and stored_files() == []
+
+
+def register_child(by, child=None, group="orphaned", since=None, today=None, **situation):
+    """`child` (default: a new one, with no case) on the register of `by`'s commune, in `group`."""
+    from datetime import date
+
+    from app.children.services import new_child
+    from app.extensions import db
+    from app.register.services import Membership, Situation, register_child as register
+
+    today = today or date.today()
+    child = child or new_child(child_details(address_unit=by.unit))
+    values = {"living_place": "with_relatives", "lives_with": "Bà ngoại"}
+    values.update(situation)
+    entry = register(by, child, Situation(**values), Membership(group=group, since=since or today), today)
+    db.session.commit()
+    return entry

@@ -20,6 +20,7 @@ from app.input_guard import MAX_ID, MAX_JSON_DEPTH
 from app.referrals.models import CONSENTS
 from app.referrals.queries import BOXES
 from app.referrals.workflow import ACTIONS as REFERRAL_ACTIONS, STATUSES as REFERRAL_STATUSES
+from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
 from app.units.models import Unit
 
 ERROR_SCHEMA = {
@@ -457,6 +458,37 @@ DOCUMENT = {
                                                     "inspector", "admin"]},
                 "unit": {"type": "string", "description": "Unit code"},
                 "locale": NULLABLE_TEXT}},
+            "Child": {"type": "object", "required": ["id", "full_name", "sex", "date_of_birth", "birth_year",
+                                                     "address_unit", "groups", "cases", "next_review"],
+                      "properties": {
+                          "id": ID, "full_name": TEXT, "sex": one_of(SEXES), "date_of_birth": NULLABLE_DAY,
+                          "birth_year": {"type": "integer"}, "address_unit": NULLABLE_TEXT,
+                          "groups": {"type": "array", "items": one_of(GROUPS),
+                                     "description": "The register's groups the child is in now"},
+                          "cases": {"type": "array", "items": TEXT, "description": "References, newest first"},
+                          "next_review": NULLABLE_DAY,
+                          "register": {"type": "object", "nullable": True, "description": "One child only",
+                                       "properties": {
+                                           "unit": TEXT, "registered_on": DAY,
+                                           "living_place": one_of(LIVING_PLACES, nullable=True),
+                                           "lives_with": NULLABLE_TEXT, "school": NULLABLE_TEXT,
+                                           "health_insurance": NULLABLE_TEXT,
+                                           "disability_certificate": NULLABLE_TEXT,
+                                           "last_reviewed_on": NULLABLE_DAY, "next_review_on": DAY,
+                                           "groups": {"type": "array", "items": {"type": "object", "properties": {
+                                               "group": one_of(GROUPS),
+                                               "sub_case": one_of([key for cases in SUB_CASES.values()
+                                                                   for key in cases], nullable=True),
+                                               "since": DAY, "left_on": NULLABLE_DAY,
+                                               "left_reason": NULLABLE_TEXT}}},
+                                           "supports": {"type": "array", "items": {"type": "object", "properties": {
+                                               "kind": one_of(SUPPORT_KINDS),
+                                               "description": TEXT,
+                                               "monthly_amount": {"type": "integer", "nullable": True},
+                                               "started_on": DAY, "ended_on": NULLABLE_DAY}}},
+                                           "reviews": {"type": "array", "items": {"type": "object", "properties": {
+                                               "reviewed_on": DAY, "reviewed_by": TEXT, "notes": TEXT,
+                                               "next_review_on": DAY}}}}}}},
             "Page": {"type": "object", "required": ["items", "next"],
                      "properties": {"items": {"type": "array", "items": {"type": "object"}},
                                     "next": {"type": "string", "nullable": True,
@@ -519,6 +551,29 @@ DOCUMENT = {
                        "report, kept from before the under-16 rule (Law on Children art. 1), for review"),
                  query("q", TEXT), query("sort", chosen(SORTS)),
                  query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
+        "/children": {"post": operation(
+            "Add a child to the caller's commune's register (worker, commune leader): the child lives there; groups "
+            "are the 14 of Law on Children art. 10 (Decree 56/2017 arts. 3-16) and/or at_risk, since today. A child "
+            "already on record within the caller's reach answers 409: add that one from their record.",
+            {201: _json("The child", {"$ref": "#/components/schemas/Child"})}, (403, 409, 422),
+            body=body({"full_name": text(200, required=True), "sex": one_of(SEXES), "date_of_birth": DAY,
+                       "birth_year": {"type": "integer", "minimum": 1900, "maximum": 2200},
+                       "id_number": {"type": "string", "pattern": "^[0-9]{12}$"}, "address_unit": UNIT_CODE,
+                       "groups": {"type": "array", "minItems": 1, "items": one_of(GROUPS)}},
+                      required=("full_name", "sex", "address_unit", "groups"))), "get": operation(
+            "Children in the caller's scope, registered (issue 18) or with a case. Each register entry listed is "
+            "recorded in the trail as read.",
+            {200: _json("{items, next}", {"$ref": "#/components/schemas/Page"})}, (403, 422),
+            [query("group", chosen(GROUPS), "Only children in this group now"),
+             query("unit", text(Unit.code.type.length), "Unit code: that unit's subtree"),
+             query("review_overdue", chosen(("true", "false")), "Only children whose review is overdue"),
+             query("q", TEXT, "Words of the child's names in order from the start of a word, without diacritics"),
+             query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1}), LIMIT])},
+        "/children/{child_id}": {"get": operation(
+            "One child, with the register entry: groups (and those left, with day and reason), situation, "
+            "support and reviews. Recorded in the trail as read.",
+            {200: _json("The child", {"$ref": "#/components/schemas/Child"})}, (403, 404),
+            [path("child_id", ID)])},
         "/cases/{reference}": {
             "parameters": [REFERENCE],
             "get": operation("One case, with ETag: \"<version>\".",

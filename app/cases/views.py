@@ -160,12 +160,16 @@ def create():
                                                                 for unit in communes_under(current_user.unit)]
     else:
         del form.unit
+    # A case for a child on record (from the register or the child's page) starts from that child's details.
+    known = _known_child(request.args.get("child") if request.method == "GET" else form.child_choice.data)
     if request.method == "GET":
         form.received_at.data = utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
         if current_user.unit.level == "commune":
             form.address_unit.data = current_user.unit.code
             if forwarding:
                 form.unit.data = current_user.unit.code
+        if known is not None:
+            _prefill_child(form, known)
     check = DuplicateCheck([], 0)
     if form.validate_on_submit():
         details = form.details(find_unit(form.address_unit.data) if form.address_unit.data else None)
@@ -198,7 +202,25 @@ def create():
                     return redirect(url_for("cases.received", _anchor="content"))
                 return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
     return render_template("cases/new.html", form=form, duplicates=check.found, elsewhere=check.elsewhere,
-                           check_paused_until=check.paused_until, forwarding=forwarding, **labels())
+                           check_paused_until=check.paused_until, forwarding=forwarding, known_child=known,
+                           **labels())
+
+
+def _known_child(choice: str | None) -> Child | None:
+    child_id = whole_number(choice or "")
+    if not child_id:
+        return None
+    return db.session.scalar(scoped_children(current_user).where(Child.id == child_id))
+
+
+def _prefill_child(form: IntakeForm, child: Child) -> None:
+    form.child_choice.data = str(child.id)
+    for name in ("full_name", "other_names", "sex", "date_of_birth", "birth_year", "id_number", "ethnicity",
+                 "address_detail", "school", "special_circumstances"):
+        getattr(form, name).data = getattr(child, name)
+    form.child_description.data = child.description
+    if child.address_unit is not None:
+        form.address_unit.data = child.address_unit.code
 
 
 @bp.route("/received")

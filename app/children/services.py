@@ -350,13 +350,21 @@ def update_child(child: Child, details: ChildDetails, today: date, version: int 
             child.estimated_age_to = None
         child.id_number = details.id_number or None
         child.ethnicity, child.address_detail = details.ethnicity or None, details.address_detail or None
-        child.school, child.special_circumstances = details.school or None, sorted(details.special_circumstances)
+        child.school = details.school or None
+        if not _registered(child):  # on the register, the circumstances follow its groups (app/register)
+            child.special_circumstances = sorted(details.special_circumstances)
         child.carers = _carers(details)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise ChildChanged() from None
     return completed
+
+
+def _registered(child: Child) -> bool:
+    from app.register.models import RegisterEntry
+
+    return db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None
 
 
 def _first_reported_on(child: Child) -> date | None:

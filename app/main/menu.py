@@ -16,6 +16,7 @@ from app.access import role_can
 MENU = (
     ("main.home", _l("Home"), None, False),
     ("cases.index", _l("Cases"), "cases.read", False),
+    ("register.index", _l("Register of children"), "register.read", False),
     ("cases.received", _l("Reports you recorded"), "cases.forward", False),
     ("referrals.index", _l("Referrals"), "cases.read", False),
     ("escalations.index", _l("Escalations"), "cases.read", False),

@@ -93,6 +93,23 @@ def _children(user):
     return [{"child_id": case.child_id} for case in _cases_by_status(user)[:1]]
 
 
+def _registered(user):
+    """The child whose review is due first, and the next one, on the register `user` may read."""
+    from app.access import scoped_register
+    from app.register.models import RegisterEntry
+
+    entries = db.session.scalars(scoped_register(user).order_by(RegisterEntry.next_review_on).limit(2))
+    return [{"child_id": entry.child_id} for entry in entries]
+
+
+def _not_registered(user):
+    """A child with a case, not on the register: the page that adds them."""
+    from app.register.models import RegisterEntry
+
+    registered = set(db.session.scalars(db.select(RegisterEntry.child_id)))
+    return [{"child_id": case.child_id} for case in _cases_by_status(user) if case.child_id not in registered][:1]
+
+
 def _referrals(user):
     """One referral of each state that `user` may see."""
     found = {}
@@ -125,6 +142,9 @@ FILLERS = {
     "referrals.show": _referrals,
     "children.show": _children,
     "children.edit": _children,
+    "register.show": _registered,
+    "register.add": _not_registered,
+    "register.situation": _registered,
     "audit.detail": _audit_entries,
     "users.edit": _users,
     "users.password": _users,

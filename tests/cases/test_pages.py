@@ -343,8 +343,10 @@ def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user,
             assert (case.status, case.version) == ("reported", 1)
     # case, history and child pages (3 + edit), API get and patch, the case file's page and API route;
     # referring (page get and post, API) and escalating (page, API); a statutory form (page, API with and without
-    # ".pdf"); attaching a file (page, API) and the list of its files (API); and every step, page and API
-    assert len(checked) == 9 + 5 + 3 + 3 + len(STEPS) + len(STEP_FORMS)
+    # ".pdf"); attaching a file (page, API) and the list of its files (API); the child's register page, adding
+    # (get, post), the situation (get, post), a group, leaving it, support and a review, and the API's child; and
+    # every step, page and API
+    assert len(checked) == 9 + 5 + 3 + 3 + 10 + len(STEPS) + len(STEP_FORMS)
 
 
 def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):

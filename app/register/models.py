@@ -1,0 +1,116 @@
+"""The children's register: every child in special circumstances, or at risk, known to the commune (issue 18)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.audit.recorder import Audited
+from app.children.models import Child
+from app.extensions import db
+from app.orm import UTCDateTime, utcnow
+from app.units.models import Unit
+
+
+class RegisterEntry(Audited, db.Model):
+    """One per child: kept by the commune that registered the child."""
+
+    __tablename__ = "register_entries"
+    __table_args__ = (sa.Index("ix_register_entries_unit_review", "unit_id", "next_review_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), unique=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    registered_on: Mapped[date]
+    # Where and with whom the child lives (a place code of LIVING_PLACES, and the people, as the worker writes them).
+    # Not yet recorded for a child added over the API (API.md asks only the groups).
+    living_place: Mapped[str | None] = mapped_column(sa.String(30))
+    lives_with: Mapped[str | None] = mapped_column(sa.String(200))
+    health_insurance: Mapped[str | None] = mapped_column(sa.String(15))
+    disability_certificate: Mapped[str | None] = mapped_column(sa.String(30))
+    last_reviewed_on: Mapped[date | None]
+    next_review_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    child: Mapped[Child] = relationship()
+    unit: Mapped[Unit] = relationship()
+    groups: Mapped[list[RegisterGroup]] = relationship(back_populates="entry", order_by="RegisterGroup.since")
+    supports: Mapped[list[RegisterSupport]] = relationship(back_populates="entry",
+                                                           order_by="RegisterSupport.started_on.desc()")
+    reviews: Mapped[list[RegisterReview]] = relationship(back_populates="entry",
+                                                         order_by="RegisterReview.reviewed_on.desc()")
+
+    def audit_unit_path(self) -> str | None:
+        return self.unit.path if self.unit else None
+
+    @property
+    def current_groups(self) -> list[RegisterGroup]:
+        return [group for group in self.groups if group.left_on is None]
+
+    @property
+    def past_groups(self) -> list[RegisterGroup]:
+        return [group for group in self.groups if group.left_on is not None]
+
+
+class _Part(Audited):
+    """A part of an entry is filed under the entry's commune."""
+
+    def audit_unit_path(self) -> str | None:
+        return self.entry.unit.path if self.entry is not None else None
+
+
+class RegisterGroup(_Part, db.Model):
+    """A child's membership of one group, since a day; leaving it is recorded with a day and a reason, never by
+    deleting the row."""
+
+    __tablename__ = "register_groups"
+    __table_args__ = (sa.CheckConstraint("(left_on IS NULL) = (left_reason IS NULL)", name="left_with_reason"),
+                      sa.Index("ix_register_groups_entry", "entry_id"),
+                      sa.Index("ix_register_groups_group", "group_key", "entry_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entries.id"))
+    group_key: Mapped[str] = mapped_column(sa.String(40))
+    sub_case: Mapped[str | None] = mapped_column(sa.String(40))
+    since: Mapped[date]
+    left_on: Mapped[date | None]
+    left_reason: Mapped[str | None] = mapped_column(sa.String(300))
+
+    entry: Mapped[RegisterEntry] = relationship(back_populates="groups")
+
+
+class RegisterSupport(_Part, db.Model):
+    """Support the child receives: a cash allowance (Decree 20/2021), a service, alternative care."""
+
+    __tablename__ = "register_supports"
+    __table_args__ = (sa.Index("ix_register_supports_entry", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entries.id"))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    description: Mapped[str] = mapped_column(sa.String(300))
+    # Cash allowances only: đồng a month.
+    monthly_amount: Mapped[int | None]
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+
+    entry: Mapped[RegisterEntry] = relationship(back_populates="supports")
+
+
+class RegisterReview(_Part, db.Model):
+    __tablename__ = "register_reviews"
+    __table_args__ = (sa.Index("ix_register_reviews_entry", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entries.id"))
+    reviewed_on: Mapped[date]
+    reviewed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    notes: Mapped[str] = mapped_column(sa.Text)
+    next_review_on: Mapped[date]
+
+    entry: Mapped[RegisterEntry] = relationship(back_populates="reviews")
+    reviewed_by = relationship("User")

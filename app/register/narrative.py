@@ -1,0 +1,134 @@
+"""How the trail tells the register's changes and views (app/audit/narrative.py)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
+from app.audit.narrative import translate as _
+from app.audit.recorder import ACTIONS
+from app.children.models import Child
+from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
+from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport
+
+ACTIONS["register_viewed"] = _l("Register entry viewed")
+ALL_SUB_CASES = {key: label for cases in SUB_CASES.values() for key, label in cases.items()}
+
+
+def _name():
+    return sa.func.coalesce(sa.func.nullif(Child.full_name, ""), Child.description)
+
+
+def _entries(session, ids) -> dict[int, str]:
+    rows = session.execute(sa.select(RegisterEntry.id, _name()).join(Child, Child.id == RegisterEntry.child_id)
+                           .where(RegisterEntry.id.in_(ids)))
+    return dict(rows.all())
+
+
+def _parts(model):
+    def load(session, ids) -> dict[int, str]:
+        rows = session.execute(sa.select(model.id, _name()).join(RegisterEntry, RegisterEntry.id == model.entry_id)
+                               .join(Child, Child.id == RegisterEntry.child_id).where(model.id.in_(ids)))
+        return dict(rows.all())
+
+    return load
+
+
+class _InGroup(str):
+    """The child's name, knowing the group: a group's later changes (leaving it) do not name the group."""
+
+    group: str
+
+
+def _groups(session, ids) -> dict[int, str]:
+    rows = session.execute(sa.select(RegisterGroup.id, _name(), RegisterGroup.group_key)
+                           .join(RegisterEntry, RegisterEntry.id == RegisterGroup.entry_id)
+                           .join(Child, Child.id == RegisterEntry.child_id).where(RegisterGroup.id.in_(ids)))
+    found = {}
+    for group_id, name, key in rows:
+        found[group_id] = _InGroup(name or "")
+        found[group_id].group = key
+    return found
+
+
+def _child(reading: Reading) -> str:
+    return reading.subject or _("no. %(id)s", id=reading.entry.entity_id)
+
+
+def _entry_sentence(reading: Reading) -> str | None:
+    if reading.action == "create":
+        return _("%(actor)s put the child %(child)s on the commune's register of children in special circumstances.",
+                 actor=reading.actor, child=_child(reading))
+    return None
+
+
+def _group_name(reading: Reading) -> str:
+    key = reading.value("group_key") or getattr(reading.subject, "group", None)
+    return reading.narrator.label_of(GROUPS, key) if key else "–"
+
+
+def _group_sentence(reading: Reading) -> str | None:
+    if reading.action == "create":
+        return _("%(actor)s recorded the child %(child)s in the group “%(group)s” since %(since)s.",
+                 actor=reading.actor, child=_child(reading), group=_group_name(reading),
+                 since=reading.shown("since", reading.after("since")))
+    if reading.action == "update" and reading.changed("left_on") and reading.after("left_on"):
+        return _("%(actor)s recorded that the child %(child)s left the group “%(group)s” on %(day)s: %(reason)s.",
+                 actor=reading.actor, child=_child(reading), group=_group_name(reading),
+                 day=reading.shown("left_on", reading.after("left_on")), reason=reading.after("left_reason"))
+    return None
+
+
+def _support_sentence(reading: Reading) -> str | None:
+    if reading.action == "create":
+        return _("%(actor)s recorded support the child %(child)s receives: %(kind)s, %(description)s, from %(day)s.",
+                 actor=reading.actor, child=_child(reading), kind=reading.shown("kind", reading.after("kind")),
+                 description=reading.after("description"),
+                 day=reading.shown("started_on", reading.after("started_on")))
+    return None
+
+
+def _review_sentence(reading: Reading) -> str | None:
+    if reading.action == "create":
+        return _("%(actor)s recorded a review of the child %(child)s on %(day)s; the next is due on %(next)s.",
+                 actor=reading.actor, child=_child(reading),
+                 day=reading.shown("reviewed_on", reading.after("reviewed_on")),
+                 next=reading.shown("next_review_on", reading.after("next_review_on")))
+    return None
+
+
+describe_reference("register_child", _entries)
+describe_reference("register_group_child", _groups)
+describe_reference("register_support_child", _parts(RegisterSupport))
+describe_reference("register_review_child", _parts(RegisterReview))
+describe_table(
+    RegisterEntry, sentence=_entry_sentence, subject="register_child",
+    record=lambda reading: _("the register entry of the child %(child)s", child=_child(reading)),
+    fields={"registered_on": _l("Registered on"), "unit_id": _l("Commune"), "child_id": _l("Child"),
+            "living_place": _l("Lives"), "lives_with": _l("With whom"),
+            "health_insurance": _l("Health insurance card"), "disability_certificate": _l("Disability certificate"),
+            "last_reviewed_on": _l("Last reviewed on"), "next_review_on": _l("Next review due on")},
+    hidden=("id", "created_at", "version"),
+    values={"living_place": LIVING_PLACES},
+    references={"unit_id": "unit", "child_id": "child"})
+describe_table(
+    RegisterGroup, sentence=_group_sentence, subject="register_group_child",
+    record=lambda reading: _("a group of the child %(child)s on the register", child=_child(reading)),
+    fields={"group_key": _l("Group"), "sub_case": _l("Which case"), "since": _l("Since"),
+            "left_on": _l("Left on"), "left_reason": _l("Why the child left")},
+    hidden=("id", "entry_id"), values={"group_key": GROUPS, "sub_case": ALL_SUB_CASES})
+describe_table(
+    RegisterSupport, sentence=_support_sentence, subject="register_support_child",
+    record=lambda reading: _("support of the child %(child)s on the register", child=_child(reading)),
+    fields={"kind": _l("Kind of support"), "description": _l("Support"), "monthly_amount": _l("Amount a month (đồng)"),
+            "started_on": _l("From"), "ended_on": _l("Until")},
+    hidden=("id", "entry_id"), values={"kind": SUPPORT_KINDS})
+describe_table(
+    RegisterReview, sentence=_review_sentence, subject="register_review_child",
+    record=lambda reading: _("a review of the child %(child)s on the register", child=_child(reading)),
+    fields={"reviewed_on": _l("Reviewed on"), "notes": _l("What the review found"),
+            "next_review_on": _l("Next review due on"), "reviewed_by_id": _l("Reviewed by")},
+    hidden=("id", "entry_id"), references={"reviewed_by_id": "person"})
+describe_action("register_viewed", lambda reading: _("%(actor)s viewed the register entry of the child %(child)s.",
+                                                     actor=reading.actor, child=_child(reading)),
+                subject="register_child")

@@ -1,0 +1,299 @@
+"""The register's rules, which its pages and the API both call."""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.children.models import SPECIAL_CIRCUMSTANCES, Child
+from app.extensions import db
+from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
+from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport
+
+# Issue 18: a registered child's situation is looked at again every six months.
+REVIEW_MONTHS = 6
+HEALTH_INSURANCE_LENGTH = (10, 15)  # the card's social insurance number (10 digits) or its whole code (15)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (31 August → 28 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class RegisterRefused(Exception):
+    """What is wrong, by field; nothing was changed."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("register change refused")
+        self.fields = fields
+
+
+class RegisterChanged(Exception):
+    """Someone changed the entry after this person opened it: nothing is saved."""
+
+    def __init__(self):
+        super().__init__(_("Someone else changed this register entry after you opened it. Nothing was saved; look "
+                           "at it now, then make your change again."))
+
+
+@dataclass
+class Situation:
+    # None: not recorded yet (a child added over the API, as API.md has it); the pages ask for it.
+    living_place: str | None = ""
+    lives_with: str | None = None
+    school: str | None = None
+    health_insurance: str | None = None
+    disability_certificate: str | None = None
+
+
+@dataclass
+class Membership:
+    group: str = ""
+    sub_case: str | None = None
+    since: date | None = None
+
+
+@dataclass
+class Support:
+    kind: str = ""
+    description: str = ""
+    started_on: date | None = None
+    ended_on: date | None = None
+    monthly_amount: int | None = None
+
+
+@dataclass
+class Problems:
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.fields.setdefault(name, []).append(message)
+
+    def raise_any(self) -> None:
+        if self.fields:
+            raise RegisterRefused(self.fields)
+
+
+def _situation_problems(situation: Situation, problems: Problems) -> None:
+    if situation.living_place is not None and situation.living_place not in LIVING_PLACES:
+        problems.add("living_place", _("Choose where the child lives."))
+    for name, limit in (("lives_with", 200), ("school", 200), ("disability_certificate", 30)):
+        if len(getattr(situation, name) or "") > limit:
+            problems.add(name, _("At most %(count)d characters.", count=limit))
+    number = (situation.health_insurance or "").strip()
+    if number and not (number.isalnum() and len(number) in HEALTH_INSURANCE_LENGTH):
+        problems.add("health_insurance", _("A health insurance card number has 10 digits, or 15 characters with "
+                                           "the card's code."))
+
+
+def _membership_problems(membership: Membership, today: date, problems: Problems, name: str = "group") -> None:
+    if membership.group not in GROUPS:
+        problems.add(name, _("Choose a group."))
+    elif membership.sub_case and membership.sub_case not in SUB_CASES.get(membership.group, {}):
+        problems.add("sub_case", _("This case is not one of the group's."))
+    if membership.since is None:
+        problems.add("since", _("Enter the day the child has been in this group since."))
+    elif membership.since > today:
+        problems.add("since", _("The day cannot be in the future."))
+
+
+def register_new_child(user, details, situation: Situation, memberships: list[Membership],
+                       today: date) -> RegisterEntry:
+    """A child the commune knows but who is not on record yet, put on its register: the child's details are checked
+    as at intake (Mẫu 01, Law on Children art. 1), and the child lives in the commune."""
+    from app.children.services import child_problems, new_child
+
+    problems = Problems()
+    for name, messages in child_problems(details, today).items():
+        problems.fields[name] = messages
+    if details.address_unit is None or details.address_unit.id != user.unit_id:
+        problems.add("address_unit", _("A commune registers the children who live in it."))
+    if not memberships:
+        problems.add("group", _("Choose a group."))
+    problems.raise_any()
+    child = new_child(details.with_birth_year_on(today))
+    return register_child(user, child, situation, memberships[0], today, more=memberships[1:])
+
+
+def register_child(user, child: Child, situation: Situation, membership: Membership, today: date,
+                   more: list[Membership] = ()) -> RegisterEntry:
+    """Put `child` on the register of `user`'s commune, in a first group (and `more`); the first review is due six
+    months on. The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today."""
+    problems = Problems()
+    if user.unit.level != "commune":
+        problems.add("group", _("Children are registered by their commune."))
+    if db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None:
+        problems.add("group", _("This child is already on the register."))
+    _situation_problems(situation, problems)
+    _membership_problems(membership, today, problems)
+    for other in more:
+        _membership_problems(other, today, problems)
+    if len({membership.group, *(other.group for other in more)}) != 1 + len(more):
+        problems.add("group", _("The child is already in this group."))
+    problems.raise_any()
+    entry = RegisterEntry(child=child, unit=user.unit, registered_on=today,
+                          next_review_on=months_after(today, REVIEW_MONTHS))
+    _set_situation(entry, situation)
+    entry.groups.extend(_group(each) for each in (membership, *more))
+    for key in sorted(set(child.special_circumstances or []) - {each.group for each in (membership, *more)}):
+        entry.groups.append(RegisterGroup(group_key=key, since=today))
+    _sync_circumstances(entry)
+    db.session.add(entry)
+    return entry
+
+
+def update_situation(entry: RegisterEntry, situation: Situation, version: int | None) -> None:
+    if version != entry.version:
+        raise RegisterChanged()
+    problems = Problems()
+    _situation_problems(situation, problems)
+    problems.raise_any()
+    _set_situation(entry, situation)
+    _commit()
+
+
+def add_group(entry: RegisterEntry, membership: Membership, today: date) -> RegisterGroup:
+    problems = Problems()
+    _membership_problems(membership, today, problems)
+    if any(group.group_key == membership.group for group in entry.current_groups):
+        problems.add("group", _("The child is already in this group."))
+    problems.raise_any()
+    group = _group(membership)
+    entry.groups.append(group)
+    _sync_circumstances(entry)
+    _commit()
+    return group
+
+
+def leave_group(entry: RegisterEntry, group_id: int | None, left_on: date | None, reason: str, today: date) -> None:
+    """The child leaves a group: the day and the reason are kept, the membership is not deleted."""
+    problems = Problems()
+    group = next((group for group in entry.current_groups if group.id == group_id), None)
+    if group is None:
+        problems.add("membership", _("Choose a group the child is in now."))
+    if left_on is None:
+        problems.add("left_on", _("Enter the day the child left the group."))
+    elif left_on > today or (group is not None and left_on < group.since):
+        problems.add("left_on", _("The day must lie between the day the child joined the group and today."))
+    reason = (reason or "").strip()
+    if not reason:
+        problems.add("reason", _("Say why the child left the group."))
+    elif len(reason) > 300:
+        problems.add("reason", _("At most %(count)d characters.", count=300))
+    problems.raise_any()
+    group.left_on, group.left_reason = left_on, reason
+    _sync_circumstances(entry)
+    _commit()
+
+
+def add_support(entry: RegisterEntry, support: Support, today: date) -> RegisterSupport:
+    problems = Problems()
+    if support.kind not in SUPPORT_KINDS:
+        problems.add("kind", _("Choose the kind of support."))
+    description = (support.description or "").strip()
+    if not description:
+        problems.add("description", _("Say what the support is."))
+    elif len(description) > 300:
+        problems.add("description", _("At most %(count)d characters.", count=300))
+    if support.started_on is None:
+        problems.add("started_on", _("Enter the day the support began."))
+    elif support.started_on > today:
+        problems.add("started_on", _("The day cannot be in the future."))
+    if support.ended_on and support.started_on and support.ended_on < support.started_on:
+        problems.add("ended_on", _("The support cannot end before it began."))
+    if support.kind == "cash_allowance" and not support.monthly_amount:
+        problems.add("monthly_amount", _("Enter the allowance's amount a month."))
+    if support.monthly_amount is not None and not 0 < support.monthly_amount <= 100_000_000:
+        problems.add("monthly_amount", _("Enter an amount in đồng, more than 0."))
+    problems.raise_any()
+    row = RegisterSupport(kind=support.kind, description=description, started_on=support.started_on,
+                          ended_on=support.ended_on,
+                          monthly_amount=support.monthly_amount if support.kind == "cash_allowance" else None)
+    entry.supports.append(row)
+    _commit()
+    return row
+
+
+def record_review(user, entry: RegisterEntry, reviewed_on: date | None, notes: str, next_review_on: date | None,
+                  today: date) -> RegisterReview:
+    """The situation looked at again; the next review is due on the day chosen, six months on by default."""
+    problems = Problems()
+    if reviewed_on is None:
+        problems.add("reviewed_on", _("Enter the day of the review."))
+    elif reviewed_on > today or reviewed_on < entry.registered_on:
+        problems.add("reviewed_on", _("The review's day must lie between the registration and today."))
+    notes = (notes or "").strip()
+    if not notes:
+        problems.add("notes", _("Write what the review found."))
+    elif len(notes) > 4000:
+        problems.add("notes", _("At most %(count)d characters.", count=4000))
+    if reviewed_on is not None and next_review_on is None:
+        next_review_on = months_after(reviewed_on, REVIEW_MONTHS)
+    if next_review_on is not None and reviewed_on is not None and next_review_on <= reviewed_on:
+        problems.add("next_review_on", _("The next review comes after this one."))
+    problems.raise_any()
+    review = RegisterReview(reviewed_on=reviewed_on, reviewed_by_id=user.id, notes=notes,
+                            next_review_on=next_review_on)
+    entry.reviews.append(review)
+    entry.last_reviewed_on, entry.next_review_on = reviewed_on, next_review_on
+    _commit()
+    return review
+
+
+def _group(membership: Membership) -> RegisterGroup:
+    return RegisterGroup(group_key=membership.group, sub_case=membership.sub_case or None, since=membership.since)
+
+
+def _set_situation(entry: RegisterEntry, situation: Situation) -> None:
+    entry.living_place = situation.living_place
+    entry.lives_with = (situation.lives_with or "").strip() or None
+    entry.health_insurance = (situation.health_insurance or "").strip().upper() or None
+    entry.disability_certificate = (situation.disability_certificate or "").strip() or None
+    entry.child.school = (situation.school or "").strip() or None
+
+
+def _sync_circumstances(entry: RegisterEntry) -> None:
+    """The child's special circumstances (read at intake, in cases and statistics) are the art. 10 groups the
+    child is in now."""
+    current = sorted({group.group_key for group in entry.current_groups} & set(SPECIAL_CIRCUMSTANCES))
+    if sorted(entry.child.special_circumstances or []) != current:
+        entry.child.special_circumstances = current
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise RegisterChanged() from None
+
+
+def review_due(entry: RegisterEntry, today: date) -> bool:
+    return entry.next_review_on <= today
+
+
+def record_views(entries: list[RegisterEntry]) -> None:
+    """A register entry is as sensitive as a case file (issue 18): every reading of one is in the trail, one entry
+    each, committed on its own."""
+    from app.audit.recorder import record
+
+    for entry in entries:
+        record(db.session, "register_viewed", entity="register_entries", entity_id=entry.id,
+               unit_path=entry.unit.path)
+    db.session.commit()
+
+
+def registered_query(base: sa.Select, group: str | None = None, review_due_on=None) -> sa.Select:
+    """`base` (a scoped select of entries) narrowed to a group the child is in now, or to reviews due by a day."""
+    if group:
+        base = base.where(RegisterEntry.id.in_(sa.select(RegisterGroup.entry_id).where(
+            RegisterGroup.group_key == group, RegisterGroup.left_on.is_(None))))
+    if review_due_on is not None:
+        base = base.where(RegisterEntry.next_review_on <= review_due_on)
+    return base

@@ -1,0 +1,301 @@
+"""The commune's register of children in special circumstances and at risk (issue 18). Thin: the rules are in
+app/register/services.py, the scope in app/access.py."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.access import may_edit_register, refuse, requires, scoped_cases, scoped_children, scoped_register
+from app.cases.models import Case
+from app.cases.services import province_of
+from app.cases.workflow import STATUSES
+from app.children.models import SEXES, Child
+from app.children.services import check_for_duplicates, child_problems, named
+from app.deadlines.services import local_zone
+from app.extensions import db
+from app.input_guard import whole_number
+from app.orm import utcnow
+from app.register import services
+from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, ReviewForm,
+                                SituationForm, SupportForm)
+from app.register.groups import ARTICLES, GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
+from app.register.models import RegisterEntry
+from app.units.services import communes_under
+
+bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
+PAGE_SIZE = 50
+
+
+def _today():
+    return utcnow().astimezone(local_zone()).date()
+
+
+def labels() -> dict:
+    return {"groups": GROUPS, "articles": ARTICLES, "sub_cases": {key: label for cases in SUB_CASES.values()
+                                                                  for key, label in cases.items()},
+            "living_places": LIVING_PLACES, "support_kinds": SUPPORT_KINDS, "sexes": SEXES}
+
+
+@bp.route("/")
+@requires("register.read")
+def index():
+    """The register, reviews due first: the next duty at the top."""
+    form = RegisterFilterForm(request.args)
+    communes = communes_under(current_user.unit) if current_user.unit.level != "commune" else []
+    form.unit.choices = [("", _("All communes"))] + [(unit.code, unit.label) for unit in communes]
+    form.validate()
+    today = _today()
+    query = services.registered_query(scoped_register(current_user).join(Child, Child.id == RegisterEntry.child_id),
+                                      form.group.data if form.group.data in GROUPS else None,
+                                      today if form.due.data else None)
+    chosen = next((unit for unit in communes if unit.code == form.unit.data), None)
+    if chosen is not None:
+        query = query.where(RegisterEntry.unit_id == chosen.id)
+    if (form.q.data or "").strip():
+        query = query.where(Child.id.in_(named(form.q.data)))
+    due_count = db.session.scalar(query.where(RegisterEntry.next_review_on <= today)
+                                  .with_only_columns(sa.func.count()).order_by(None))
+    page = max(whole_number(request.args.get("page", "1")) or 1, 1)
+    # Each row shows the child, the groups and the commune: read for the page at once, not row by row.
+    shown = (selectinload(RegisterEntry.groups), selectinload(RegisterEntry.child), selectinload(RegisterEntry.unit))
+    entries = list(db.session.scalars(query.options(*shown).order_by(RegisterEntry.next_review_on, RegisterEntry.id)
+                                      .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    arguments = {key: value for key, value in (("group", form.group.data), ("due", "y" if form.due.data else None),
+                                               ("q", (form.q.data or "").strip() or None),
+                                               ("unit", chosen.code if chosen else None)) if value}
+    return render_template("register/index.html", form=form, entries=entries[:PAGE_SIZE], today=today,
+                           due_count=due_count, page=page, has_next=len(entries) > PAGE_SIZE, arguments=arguments,
+                           **labels())
+
+
+def _child(child_id: int) -> Child:
+    child = db.session.scalar(scoped_children(current_user).where(Child.id == child_id))
+    if child is None:
+        refuse(404, entity="children", entity_id=child_id)
+    return child
+
+
+def _entry(child: Child) -> RegisterEntry | None:
+    return db.session.scalar(scoped_register(current_user).where(RegisterEntry.child_id == child.id))
+
+
+def _editable(child_id: int) -> tuple[Child, RegisterEntry | None]:
+    """The child and the entry the reader's commune keeps; a child registered by another commune is not theirs to
+    change (404, as out of scope)."""
+    child = _child(child_id)
+    entry = _entry(child)
+    if entry is not None and not may_edit_register(current_user, entry):
+        refuse(404, entity="children", entity_id=child_id)
+    return child, entry
+
+
+def record_view(entry: RegisterEntry) -> None:
+    services.record_views([entry])
+
+
+@bp.route("/<int(max=2147483647):child_id>")
+@requires("register.read")
+def show(child_id):
+    return _shown(_child(child_id))
+
+
+def _shown(child: Child, status: int = 200, **forms):
+    entry = _entry(child)
+    editable = entry is not None and may_edit_register(current_user, entry)
+    cases = list(db.session.scalars(scoped_cases(current_user).where(Case.child_id == child.id)
+                                    .order_by(Case.received_at.desc())))
+    today = _today()
+    if editable:
+        forms.setdefault("group_form", GroupForm(formdata=None, since=today))
+        forms.setdefault("leave_form", LeaveForm(formdata=None, left_on=today))
+        forms.setdefault("support_form", SupportForm(formdata=None, started_on=today))
+        forms.setdefault("review_form", ReviewForm(formdata=None, reviewed_on=today))
+    page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
+                           today=today, statuses=STATUSES, **forms, **labels())
+    if entry is not None:
+        record_view(entry)
+    return page, status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("register.edit")
+def create():
+    """A child the commune knows but who has no record yet (a case's child is added from the child's page)."""
+    form = NewChildForm()
+    today = _today()
+    if request.method == "GET":
+        form.since.data = today
+    duplicates, elsewhere = [], 0
+    if form.validate_on_submit():
+        details = form.details(current_user.unit)
+        if not form.confirmed_new.data and not child_problems(details, today):
+            check = check_for_duplicates(current_user, details, province_of(current_user.unit),
+                                         scoped_children(current_user))
+            duplicates, elsewhere = check.found, check.elsewhere
+        if not duplicates and not elsewhere:
+            try:
+                entry = services.register_new_child(current_user, details, _situation(form), [_membership(form)],
+                                                    today)
+                db.session.commit()
+            except services.RegisterRefused as refusal:
+                db.session.rollback()
+                _show_problems(form, refusal.fields)
+            else:
+                flash(_("%(name)s is on the register. The first review is due on %(day)s.",
+                        name=entry.child.name_shown, day=_day(entry.next_review_on)), "success")
+                return redirect(url_for("register.show", child_id=entry.child_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("register/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere,
+                           **labels()), status
+
+
+def _day(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@bp.route("/<int(max=2147483647):child_id>/add", methods=["GET", "POST"])
+@requires("register.edit")
+def add(child_id):
+    """A child on record (with a case) put on the commune's register; their art. 10 groups are prefilled."""
+    child, entry = _editable(child_id)
+    if entry is not None:
+        return redirect(url_for("register.show", child_id=child.id))
+    form = RegisterForm()
+    today = _today()
+    if request.method == "GET":
+        form.school.data, form.since.data = child.school, today
+        if child.special_circumstances:
+            form.group.data = child.special_circumstances[0]
+    if form.validate_on_submit():
+        try:
+            entry = services.register_child(current_user, child, _situation(form), _membership(form), today)
+            db.session.commit()
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+        else:
+            flash(_("%(name)s is on the register. The first review is due on %(day)s.", name=child.name_shown,
+                    day=_day(entry.next_review_on)), "success")
+            return redirect(url_for("register.show", child_id=child.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("register/add.html", form=form, child=child, **labels()), status
+
+
+@bp.route("/<int(max=2147483647):child_id>/situation", methods=["GET", "POST"])
+@requires("register.edit")
+def situation(child_id):
+    child, entry = _editable(child_id)
+    if entry is None:
+        return redirect(url_for("register.add", child_id=child.id))
+    form = SituationForm(obj=None if request.method == "POST" else _SituationData(entry))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_situation(entry, _situation(form), whole_number(form.version.data or ""))
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+            status = 422
+        except services.RegisterChanged as refusal:
+            db.session.rollback()
+            db.session.refresh(entry)
+            flash(str(refusal), "error")
+            status = 409
+        else:
+            flash(_("The child's situation was saved."), "success")
+            return redirect(url_for("register.show", child_id=child.id))
+    elif request.method == "POST":
+        status = 422
+    page = render_template("register/situation.html", form=form, child=child, entry=entry, **labels())
+    record_view(entry)
+    return page, status
+
+
+class _SituationData:
+    def __init__(self, entry: RegisterEntry):
+        for name in ("living_place", "lives_with", "health_insurance", "disability_certificate", "version"):
+            setattr(self, name, getattr(entry, name))
+        self.school = entry.child.school
+
+
+def _part(child_id: int, form, act, done: str, form_name: str):
+    """A change to a part of the entry, from a form on the child's register page."""
+    child, entry = _editable(child_id)
+    if entry is None:
+        flash(_("This child is not on the register yet."), "error")
+        return redirect(url_for("register.add", child_id=child.id))
+    if form.validate_on_submit():
+        try:
+            act(entry)
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+        except services.RegisterChanged as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            return redirect(url_for("register.show", child_id=child.id))
+        else:
+            flash(done, "success")
+            return redirect(url_for("register.show", child_id=child.id))
+    db.session.refresh(entry)
+    return _shown(child, 422, **{form_name: form})
+
+
+@bp.route("/<int(max=2147483647):child_id>/groups", methods=["POST"])
+@requires("register.edit")
+def add_group(child_id):
+    form = GroupForm()
+    return _part(child_id, form, lambda entry: services.add_group(entry, _membership(form), _today()),
+                 _("The group was added."), "group_form")
+
+
+@bp.route("/<int(max=2147483647):child_id>/leave", methods=["POST"])
+@requires("register.edit")
+def leave(child_id):
+    form = LeaveForm()
+    return _part(child_id, form, lambda entry: services.leave_group(
+        entry, whole_number(form.membership.data or ""), form.left_on.data, form.reason.data, _today()),
+        _("The child's leaving the group was recorded."), "leave_form")
+
+
+@bp.route("/<int(max=2147483647):child_id>/supports", methods=["POST"])
+@requires("register.edit")
+def add_support(child_id):
+    form = SupportForm()
+    support = services.Support(kind=form.kind.data or "", description=form.description.data or "",
+                               started_on=form.started_on.data, ended_on=form.ended_on.data,
+                               monthly_amount=form.monthly_amount.data)
+    return _part(child_id, form, lambda entry: services.add_support(entry, support, _today()),
+                 _("The support was recorded."), "support_form")
+
+
+@bp.route("/<int(max=2147483647):child_id>/review", methods=["POST"])
+@requires("register.edit")
+def review(child_id):
+    form = ReviewForm()
+    return _part(child_id, form, lambda entry: services.record_review(
+        current_user, entry, form.reviewed_on.data, form.notes.data, form.next_review_on.data, _today()),
+        _("The review was recorded; the next one is on the register's list."), "review_form")
+
+
+def _situation(form) -> services.Situation:
+    return services.Situation(living_place=form.living_place.data or "", lives_with=form.lives_with.data,
+                              school=form.school.data, health_insurance=form.health_insurance.data,
+                              disability_certificate=form.disability_certificate.data)
+
+
+def _membership(form) -> services.Membership:
+    return services.Membership(group=form.group.data or "", sub_case=form.sub_case.data or None,
+                               since=form.since.data)
+
+
+def _show_problems(form, fields: dict[str, list[str]]) -> None:
+    for name, messages in fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + messages
+        else:
+            flash(" ".join(messages), "error")
