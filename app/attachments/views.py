@@ -48,13 +48,13 @@ def upload(reference):
     except services.AttachmentRefused as refusal:
         db.session.rollback()
         return _refused(case, "attach", refusal.message, refusal.status, attachment_form=form)
-    flash(_("Case %(reference)s: “%(description)s” is attached (%(size)s). It cannot be changed; if it is wrong, "
-            "withdraw it and attach the right one.", reference=case.reference, description=attachment.description,
+    flash(_("Case %(reference)s: “%(description)s” is attached (%(size)s) and listed under Files and photos. It "
+            "cannot be changed; if it is wrong, withdraw it and attach the right one.", reference=case.reference, description=attachment.description,
             size=size_label(attachment.size)), "success")
     if attachment.decision is not None:
         flash(_("The signed copy of decision no. %(number)s is now on record.", number=attachment.decision.label),
               "info")
-    return redirect(url_for("cases.show", reference=case.reference, _anchor="attachments"))
+    return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
 
 
 @bp.route(f"/attachments/{NUMBER}")
@@ -66,7 +66,7 @@ def download(number):
     except services.AttachmentRefused as refusal:
         db.session.rollback()
         flash(refusal.message, "error")
-        return redirect(url_for("cases.show", reference=attachment.case.reference, _anchor="attachments"))
+        return redirect(url_for("cases.show", reference=attachment.case.reference, _anchor="content"))
     return file_response(attachment, data)
 
 
@@ -102,7 +102,7 @@ def withdraw(number):
     flash(_("Case %(reference)s: “%(description)s” is withdrawn. It no longer shows on the case; inspectors still see "
             "it, with your reason. Attach the right file if one is needed.", reference=case.reference,
             description=attachment.description), "success")
-    return redirect(url_for("cases.show", reference=case.reference, _anchor="attachments"))
+    return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
 
 
 @bp.route("/attachments/usage")
