@@ -23,6 +23,7 @@ MENU = (
     ("referrals.providers", _l("Providers"), "providers.manage", False),
     ("reorganisation.overview", _l("Reorganisation"), "units.reorganise", False),
     ("reports.statistics_page", _l("Statistics"), "reports.statistics", False),
+    ("reporting.index", _l("Periodic reports"), "reporting.read", False),
     ("users.index", _l("Accounts"), "users.manage", False),
     ("holidays.index", _l("Holidays"), "holidays.manage", False),
     ("standards.standards", _l("Service standards"), "standards.manage", False),
