@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.platypus import Spacer
@@ -21,8 +22,6 @@ from app.reporting import figures as figure_groups
 from app.reporting.models import SECTION_LABELS, SECTIONS, Report
 from app.reports import pdf
 from app.spreadsheets import append_row
-
-from flask_babel import lazy_gettext as _l
 
 ACTIONS["unit_report_printed"] = _l("Report to the level above printed")
 ACTIONS["unit_report_exported"] = _l("Report figures exported")
@@ -56,6 +55,7 @@ def title_of(report: Report) -> str:
 
 
 def render_pdf(report: Report, by, at: datetime) -> bytes:
+    pdf.register_fonts()  # the dotted number is measured in the font before anything else is laid out
     with force_locale("vi"):
         page = layout.Page.of_a4()
         day = report.submitted_at.astimezone(local_zone()).date() if report.submitted_at else None
