@@ -1,10 +1,38 @@
 """How the trail tells reporting up the tree (app/audit/narrative.py). A sent report's figures and the parts a
 consolidation summed are in the entry as they were sent; the trail's page names them rather than print them."""
+import json
+
 from flask_babel import lazy_gettext as _l
 
 from app.audit.narrative import Reading, describe_action, describe_table
 from app.audit.narrative import translate as _
-from app.reporting.models import KINDS, RECURRENCES, STATUSES, Report, ReportComment, ReportEscalation, ReportRound
+from app.reporting.models import (KINDS, RECURRENCES, SECTION_LABELS, STATUSES, Report, ReportComment,
+                                  ReportEscalation, ReportRound)
+
+
+def _read(value):
+    try:
+        return json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return None
+
+
+def _sections(reading: Reading, value) -> str:
+    """Each section under its name, as the report reads."""
+    written = _read(value) or {}
+    return " · ".join(f"{SECTION_LABELS[key]}: {text}" for key, text in written.items()
+                      if key in SECTION_LABELS and text) or "–"
+
+
+def _figures(reading: Reading, value) -> str:
+    """The figures are in the entry as sent; the trail's page counts them, the report's page shows them."""
+    taken = _read(value) or {}
+    tables = sum(len(group.get("tables", [])) for group in taken.get("groups", []))
+    return _("%(count)d tables of figures, kept as sent", count=tables)
+
+
+def _parts(reading: Reading, value) -> str:
+    return ", ".join(part.get("unit", "") for part in _read(value) or []) or "–"
 
 
 def _report_sentence(reading: Reading) -> str | None:
@@ -35,9 +63,11 @@ describe_table(
             "signer_name": _l("Signed by"), "signer_title": _l("Signer's title"), "return_reason": _l("Why returned"),
             "sections_json": _l("Narrative"), "figures_json": _l("Figures as sent"),
             "parts_json": _l("Reports consolidated"), "due_at": _l("Due"), "submitted_at": _l("Sent at"),
-            "submitted_by_id": _l("Sent by"), "reviewed_at": _l("Reviewed at"), "reviewed_by_id": _l("Reviewed by"),
+            "submitted_by_id": _l("Person who sent it"), "reviewed_at": _l("Reviewed at"),
+            "reviewed_by_id": _l("Reviewed by"),
             "saved_at": _l("Saved at"), "saved_by_id": _l("Saved by")},
     hidden=("id", "version"), values={"status": STATUSES},
+    formats={"sections_json": _sections, "figures_json": _figures, "parts_json": _parts},
     references={"unit_id": "unit", "submitted_by_id": "person", "reviewed_by_id": "person",
                 "saved_by_id": "person"})
 describe_table(

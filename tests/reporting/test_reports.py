@@ -235,3 +235,14 @@ def test_the_existing_sweep_raises_late_reports(worker, round_):
 
     report = services.own_report(worker, round_)
     assert len(escalations.sweep(report.due_at + timedelta(hours=1)).reports) == 235
+
+
+def test_the_trail_tells_a_sent_report_in_words_not_its_raw_data(client, sign_in, make_user, worker, round_):
+    report = services.submit(worker, services.own_report(worker, round_), written())
+    sign_in(make_user("inspector"))
+    told = ""
+    for entry in audit_entries(entity="unit_reports", action="update", entity_id=str(report.id)):
+        page = client.get(f"/audit/{entry.id}").get_data(as_text=True)
+        told += page[page.index("<main"):page.index("</ul>", page.index('class="changes"'))]
+    assert "đã gửi báo cáo số" in told and "bảng số liệu, giữ nguyên như khi gửi" in told
+    assert "Kết quả thực hiện: Nội dung results." in told and '"groups"' not in told and "Người gửi" in told
