@@ -129,3 +129,33 @@ def test_the_reports_page_puts_the_next_duty_first(client, sign_in, worker, make
     sign_in(worker)
     page = client.get("/reporting/").get_data(as_text=True)
     assert page.index("Báo cáo cần gửi") < page.index("Các kỳ báo cáo")
+
+
+def test_the_district_sees_a_late_report_raised_and_acknowledges_it(client, sign_in, worker, supervisor, make_round):
+    from datetime import timedelta
+
+    from app.reporting.models import ReportEscalation
+
+    report = services.own_report(worker, make_round())
+    services.sweep_late(report.due_at + timedelta(hours=1))
+    escalation = db.session.query(ReportEscalation).filter_by(report_id=report.id).one()
+    sign_in(supervisor)
+    page = client.get("/reporting/").get_data(as_text=True)
+    assert "Báo cáo chưa gửi đúng hạn" in page and "Xã Cẩm Phúc" in page
+    client.post(f"/reporting/escalations/{escalation.id}/acknowledge")
+    db.session.expire_all()
+    assert escalation.acknowledged_by_id == supervisor.id
+
+
+def test_another_district_cannot_acknowledge_it(client, sign_in, make_user, worker, make_round):
+    from datetime import timedelta
+
+    from app.reporting.models import ReportEscalation
+
+    report = services.own_report(worker, make_round())
+    services.sweep_late(report.due_at + timedelta(hours=1))
+    escalation = db.session.query(ReportEscalation).filter_by(report_id=report.id).one()
+    sign_in(make_user("supervisor", unit="288"))
+    assert client.post(f"/reporting/escalations/{escalation.id}/acknowledge").status_code == 404
+    db.session.expire_all()
+    assert escalation.acknowledged_at is None
