@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.audit.recorder import Audited
@@ -29,7 +28,7 @@ SECTIONS = {"half_year": ("results", "difficulties", "proposals"),
             "year": ("results", "difficulties", "proposals"),
             "month_of_action": ("activities", "children_reached", "funds", "difficulties", "proposals")}
 STATUSES = {"draft": _l("Not yet sent"), "submitted": _l("Sent, awaiting review"),
-            "returned": _l("Returned for correction"), "accepted": _lp("report", "Accepted")}
+            "returned": _l("Returned for correction"), "accepted": _l("Accepted by the level above")}
 # A report still to be sent by its unit.
 OPEN_STATUSES = ("draft", "returned")
 
