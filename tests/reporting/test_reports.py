@@ -246,3 +246,14 @@ def test_the_trail_tells_a_sent_report_in_words_not_its_raw_data(client, sign_in
         told += page[page.index("<main"):page.index("</ul>", page.index('class="changes"'))]
     assert "đã gửi báo cáo số" in told and "bảng số liệu, giữ nguyên như khi gửi" in told
     assert "Kết quả thực hiện: Nội dung results." in told and '"groups"' not in told and "Người gửi" in told
+
+
+def test_the_sweep_command_says_how_many_late_reports_it_raised(app, worker, make_round):
+    from datetime import timedelta
+
+    from app.escalations.cli import escalate
+
+    report = services.own_report(worker, make_round())
+    services.sweep_late(report.due_at + timedelta(hours=1))  # raised already: the command raises none again
+    output = app.test_cli_runner().invoke(escalate).output
+    assert "Reports not sent in time raised: 0." in output or "Báo cáo chưa gửi đúng hạn đã báo lên: 0." in output
