@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.reorganisation.views import bp as reorganisation_bp
     from app.auth.views import bp as auth_bp
     from app.main.views import bp as main_bp
+    from app.reporting.views import bp as reporting_bp
     from app.reports.views import bp as reports_bp
     from app.users.views import bp as users_bp
 
@@ -77,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(escalations_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(reporting_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(attachments_bp)
     app.register_blueprint(api.bp)

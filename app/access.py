@@ -97,6 +97,12 @@ CAPABILITIES = {
     "attachments.add": {Role.WORKER, Role.COMMUNE_LEADER},
     "attachments.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     "attachments.usage": {Role.PROVINCE_OFFICER},
+    # Reporting up the tree (the plan's section III): the province sets the rounds; each unit's people prepare and
+    # send its report; the level above reviews; inspectors read what was sent.
+    "reporting.rounds": {Role.PROVINCE_OFFICER},
+    "reporting.prepare": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    "reporting.review": {Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    "reporting.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
 }
 
 
@@ -640,3 +646,45 @@ def statistics_units_for_reader(user) -> tuple[list[Unit], list[Unit]]:
                                                  .options(selectinload(Unit.ending)).order_by(Unit.path))
              if unit.id not in known]
     return current, ended
+
+
+def may_define_rounds(user) -> bool:
+    """The province's officer sets its reporting calendar."""
+    return can(user, "reporting.rounds") and user.unit.parent_id is None
+
+
+def scoped_report_rounds(user) -> sa.Select:
+    """The rounds of the province the reader works in."""
+    from app.reporting.models import ReportRound
+
+    if not can(user, "reporting.read"):
+        return sa.select(ReportRound).where(sa.false())
+    province_path = sa.select(Unit.path).where(Unit.id == ReportRound.province_id).scalar_subquery()
+    return sa.select(ReportRound).where(sa.literal(user.unit.path).startswith(province_path))
+
+
+def scoped_unit_reports(user) -> sa.Select:
+    """Reports of the reader's subtree: their own unit's at every stage; those below once sent (a draft is its unit's
+    own). Inspectors read only what was sent."""
+    from app.reporting.models import Report
+
+    if not can(user, "reporting.read"):
+        return sa.select(Report).where(sa.false())
+    below = Report.unit_id.in_(units_under(user.unit))
+    if user.role == Role.INSPECTOR:
+        return sa.select(Report).where(below, Report.submitted_at.isnot(None))
+    return sa.select(Report).where(below, sa.or_(Report.unit_id == user.unit_id, Report.submitted_at.isnot(None)))
+
+
+def may_prepare_report(user, report) -> bool:
+    """A unit's own people write and send its report."""
+    return can(user, "reporting.prepare") and report.unit_id == user.unit_id
+
+
+def may_review_report(user, report) -> bool:
+    """The level above the reporting unit (a district, or the province where districts are gone) reviews it."""
+    return can(user, "reporting.review") and report.unit.parent_id == user.unit_id
+
+
+def may_acknowledge_report_escalation(user, escalation) -> bool:
+    return can(user, "reporting.review") and escalation.to_unit_id == user.unit_id

@@ -10,6 +10,7 @@ from app.escalations import narrative as escalations  # noqa: F401
 from app.referrals import narrative as referrals  # noqa: F401
 from app.register import narrative as register  # noqa: F401
 from app.reorganisation import narrative as reorganisation  # noqa: F401
+from app.reporting import narrative as reporting  # noqa: F401
 from app.reports import narrative as reports  # noqa: F401
 from app.units import narrative as units  # noqa: F401
 from app.users import narrative as users  # noqa: F401

@@ -49,8 +49,8 @@ def upload(reference):
         db.session.rollback()
         return _refused(case, "attach", refusal.message, refusal.status, attachment_form=form)
     flash(_("Case %(reference)s: “%(description)s” is attached (%(size)s) and listed under Files and photos. It "
-            "cannot be changed; if it is wrong, withdraw it and attach the right one.", reference=case.reference, description=attachment.description,
-            size=size_label(attachment.size)), "success")
+            "cannot be changed; if it is wrong, withdraw it and attach the right one.", reference=case.reference,
+            description=attachment.description, size=size_label(attachment.size)), "success")
     if attachment.decision is not None:
         flash(_("The signed copy of decision no. %(number)s is now on record.", number=attachment.decision.label),
               "info")

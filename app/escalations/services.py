@@ -25,6 +25,7 @@ from app.extensions import db
 from app.notifications import mail
 from app.orm import utcnow
 from app.referrals.models import Referral
+from app.reporting import services as reporting
 from app.units.models import Unit
 from app.users.models import User
 
@@ -112,6 +113,8 @@ class SweepResult:
     raised: list[int] = field(default_factory=list)
     # Found raised by another sweep running at the same moment.
     already: int = 0
+    # Reports not sent in time, raised like a case's missed deadline (app/reporting).
+    reports: list[int] = field(default_factory=list)
 
 
 def _deadlines_missed(now: datetime) -> list[Missed]:
@@ -194,6 +197,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
                               level=escalation.level + 1, previous_id=escalation.id, raised_at=now)
 
         _record(result, _raise(higher))
+    result.reports = reporting.sweep_late(now)
     return result
 
 

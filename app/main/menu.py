@@ -25,6 +25,7 @@ MENU = (
     ("reorganisation.overview", _l("Reorganisation"), "units.reorganise", False),
     ("reports.statistics_page", _l("Statistics"), "reports.statistics", False),
     ("attachments.usage", _l("Space taken by files"), "attachments.usage", False),
+    ("reporting.index", _l("Periodic reports"), "reporting.read", False),
     ("users.index", _l("Accounts"), "users.manage", False),
     ("holidays.index", _l("Holidays"), "holidays.manage", False),
     ("standards.standards", _l("Service standards"), "standards.manage", False),

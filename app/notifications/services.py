@@ -19,6 +19,7 @@ from app.escalations.models import Escalation, explained
 from app.extensions import db
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
+from app.reporting import services as reporting
 from app.users.models import AccessGrant
 
 SOON = timedelta(hours=24)
@@ -39,6 +40,8 @@ class Notices:
     overdue: list[Deadline]  # the longest overdue first
     due_soon: list[Deadline]  # within SOON, the soonest first
     grants: list[AccessGrant]
+    # Reports to send up, to review, and late ones raised to the person's unit (app/reporting).
+    reports: reporting.Duties
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -47,7 +50,7 @@ class Notices:
     @property
     def total(self) -> int:
         return (len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
-                + len(self.grants))
+                + len(self.grants) + self.reports.total)
 
 
 # What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
@@ -95,14 +98,15 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
                    approvals=rows(_approvals(user), Case.updated_at),
                    overdue=[deadline for deadline in deadlines if deadline.due_at < now],
                    due_soon=[deadline for deadline in deadlines if deadline.due_at >= now],
-                   grants=rows(scoped_grants(user), AccessGrant.requested_at))
+                   grants=rows(scoped_grants(user), AccessGrant.requested_at),
+                   reports=reporting.duties_for(user, now, limit))
 
 
 def count_for(user, now: datetime) -> int:
     """The badge: every kind counted in a single round trip."""
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
               for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now),
-                            scoped_grants(user))]
+                            scoped_grants(user), *reporting.duty_queries(user, now))]
     return sum(db.session.execute(sa.select(*counts)).one())
 
 

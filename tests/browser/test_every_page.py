@@ -55,6 +55,7 @@ NOT_PAGES = {
     "attachments.download": "a download: a file attached to a case",
     "attachments.thumbnail": "an image the case page shows (tests/browser/test_attachments.py)",
     "reports.statistics_file": "the statistics as PDF, CSV, JSON or XLSX downloads",
+    "reporting.document": "a sent report as PDF or XLSX downloads",
 }
 NOT_PAGES_PREFIXES = {"api.": "the JSON API, for other systems"}
 
@@ -134,6 +135,25 @@ def _users(user):
     return [{"user_id": other.id}] if other else []
 
 
+def _report_rounds(user):
+    from app.access import scoped_report_rounds
+    from app.reporting.models import ReportRound
+
+    return [{"number": number} for number in db.session.scalars(
+        scoped_report_rounds(user).with_only_columns(ReportRound.id).order_by(ReportRound.id))]
+
+
+def _unit_reports(user):
+    """The reader's own unit's report in each round, and one report below it of each state."""
+    from app.access import scoped_unit_reports
+    from app.reporting.models import Report
+
+    found = {}
+    for report in db.session.scalars(scoped_unit_reports(user).order_by(Report.id)):
+        found.setdefault("own" if report.unit_id == user.unit_id else report.status, report)
+    return [{"number": report.id} for report in found.values()]
+
+
 # How to fill each route's arguments for a role: real ids that role may open (none: not the role's page).
 FILLERS = {
     "cases.show": _case_pages,
@@ -149,6 +169,8 @@ FILLERS = {
     "users.edit": _users,
     "users.password": _users,
     "users.deactivate": _users,
+    "reporting.round_board": _report_rounds,
+    "reporting.show": _unit_reports,
 }
 
 

@@ -1,0 +1,36 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Optional
+
+from app.children.forms import choices
+from app.dates import DayField
+from app.forms import Form
+from app.reporting.models import KINDS, RECURRENCES, SECTION_LABELS
+
+
+class RoundForm(Form):
+    """The rules (a period that ends after it starts, due days in order) are the service's."""
+
+    kind = SelectField(_l("Report"), choices=choices(KINDS), default="half_year")
+    period_start = DayField(_l("Period from"), validators=[Optional()])
+    period_end = DayField(_l("Period to"), validators=[Optional()])
+    due_on = DayField(_l("Communes' reports due on"), validators=[Optional()])
+    consolidation_due_on = DayField(_l("Consolidated reports (districts, province) due on"), validators=[Optional()])
+    recurrence = SelectField(_l("Recurs"), choices=choices(RECURRENCES), default="half")
+    submit = SubmitField(_l("Set the round"))
+
+
+class ReportForm(Form):
+    """Every section any report has; the page shows those of the round's report."""
+
+    results = TextAreaField(SECTION_LABELS["results"])
+    activities = TextAreaField(SECTION_LABELS["activities"])
+    children_reached = TextAreaField(SECTION_LABELS["children_reached"])
+    funds = TextAreaField(SECTION_LABELS["funds"])
+    difficulties = TextAreaField(SECTION_LABELS["difficulties"])
+    proposals = TextAreaField(SECTION_LABELS["proposals"])
+    number = StringField(_l("Document number (e.g. 15/BC-UBND)"))
+    signer_name = StringField(_l("Signed by (full name)"))
+    signer_title = StringField(_l("Signer's title (e.g. Chủ tịch, KT. Chủ tịch – Phó Chủ tịch)"))
+    save = SubmitField(_l("Save the draft"))
+    send = SubmitField(_l("Send the report"))

@@ -1,0 +1,427 @@
+"""The rules of reporting up the tree: rounds, preparing and sending a report, reviewing it, consolidating, and
+escalating what was not sent in time. The pages call these; they hold no rule of their own."""
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.access import (can, may_acknowledge_report_escalation, may_define_rounds, may_prepare_report,
+                        may_review_report, scoped_report_rounds, scoped_unit_reports)
+from app.cases.services import Invalid, NotAllowed, WrongState
+from app.deadlines.services import add_working_days, local_zone
+from app.extensions import db
+from app.orm import utcnow
+from app.reporting import figures
+from app.reporting.models import (KINDS, OPEN_STATUSES, RECURRENCES, SECTIONS, Report, ReportComment,
+                                  ReportEscalation, ReportRound)
+from app.units.models import Unit, UnitEnding
+from app.users.models import User
+
+LONGEST_SECTION = 20_000
+LONGEST_REASON = 5_000
+# What "Waiting for you" lists of a unit's own report: overdue, or due within this.
+DUE_SOON = timedelta(days=7)
+# A late report's escalation nobody acknowledged within this goes a level higher, as a case's does.
+UNANSWERED_WORKING_DAYS = 1
+RECURRENCE_MONTHS = {"half": 6, "year": 12}
+
+
+def end_of_day(day: date) -> datetime:
+    """A report due on `day` may be sent until that day ends, local time."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_zone())
+
+
+def _reporting_units(province: Unit) -> list[Unit]:
+    """Every unit of the province's list in force that reports: its communes, its districts where there are any,
+    and the province itself, which consolidates for the provincial People's Committee."""
+    ended = sa.select(UnitEnding.unit_id)
+    return list(db.session.scalars(sa.select(Unit).where(
+        Unit.edition == province.edition, Unit.path.startswith(province.path), Unit.id.not_in(ended))
+        .order_by(Unit.path)))
+
+
+def _check_round(kind, start, end, due_on, consolidation_due_on, recurrence) -> None:
+    errors: dict[str, list[str]] = {}
+    if kind not in KINDS:
+        errors["kind"] = [_("Choose which report.")]
+    if recurrence not in RECURRENCES:
+        errors["recurrence"] = [_("Choose how often the round recurs.")]
+    if start is None or end is None:
+        errors["period_end"] = [_("Give the first and the last day of the period.")]
+    elif end < start:
+        errors["period_end"] = [_("The end comes before the start.")]
+    if due_on is None:
+        errors["due_on"] = [_("Give the day the reports are due.")]
+    elif start is not None and due_on < start:
+        errors["due_on"] = [_("The reports cannot be due before the period starts.")]
+    if consolidation_due_on is None:
+        errors["consolidation_due_on"] = [_("Give the day the consolidated reports are due.")]
+    elif due_on is not None and consolidation_due_on < due_on:
+        errors["consolidation_due_on"] = [_("Consolidated reports are due on or after the units' reports.")]
+    if errors:
+        raise Invalid(errors)
+
+
+def create_round(user: User, kind: str, start: date | None, end: date | None, due_on: date | None,
+                 consolidation_due_on: date | None, recurrence: str = "none", previous: ReportRound | None = None
+                 ) -> ReportRound:
+    """A round for the officer's province, with a report waiting to be prepared at every unit that reports."""
+    if not may_define_rounds(user):
+        raise NotAllowed(_("Only the province's officer sets report rounds."))
+    _check_round(kind, start, end, due_on, consolidation_due_on, recurrence)
+    province = user.unit
+    round_ = ReportRound(province=province, kind=kind, period_start=start, period_end=end, due_on=due_on,
+                         consolidation_due_on=consolidation_due_on, recurrence=recurrence, created_by_id=user.id,
+                         created_at=utcnow(), previous_id=previous.id if previous else None)
+    db.session.add(round_)
+    try:
+        # A second repeat of the same round, even at the same moment, stops here.
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise WrongState(_("This round was already repeated.")) from None
+    for unit in _reporting_units(province):
+        consolidates = unit.level != "commune"
+        db.session.add(Report(round=round_, unit=unit, status="draft",
+                              due_at=end_of_day(consolidation_due_on if consolidates else due_on)))
+    db.session.commit()
+    return round_
+
+
+def _shift(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def repeat_round(user: User, round_: ReportRound) -> ReportRound:
+    """The next round of a recurring one: the same report for the next half-year or year, due as far after it."""
+    months = RECURRENCE_MONTHS.get(round_.recurrence)
+    if months is None:
+        raise WrongState(_("This round does not recur."))
+    end = _shift(round_.period_end + timedelta(days=1), months) - timedelta(days=1)
+    return create_round(user, round_.kind, _shift(round_.period_start, months), end, _shift(round_.due_on, months),
+                        _shift(round_.consolidation_due_on, months), round_.recurrence, previous=round_)
+
+
+def rounds_for(user: User) -> list[ReportRound]:
+    return list(db.session.scalars(scoped_report_rounds(user).order_by(ReportRound.period_end.desc(),
+                                                                         ReportRound.id.desc())))
+
+
+def get_round(user: User, number: int) -> ReportRound | None:
+    return db.session.scalar(scoped_report_rounds(user).where(ReportRound.id == number))
+
+
+def get_report(user: User, number: int) -> Report | None:
+    return db.session.scalar(scoped_unit_reports(user).where(Report.id == number))
+
+
+def own_report(user: User, round_: ReportRound) -> Report | None:
+    return db.session.scalar(sa.select(Report).where(Report.round_id == round_.id, Report.unit_id == user.unit_id))
+
+
+def consolidates(report: Report) -> bool:
+    """A unit with reporting units below it sums their reports rather than counting its own cases."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Report).join(Unit, Unit.id == Report.unit_id)
+                             .where(Report.round_id == report.round_id, Unit.parent_id == report.unit_id)) > 0
+
+
+def parts_of(report: Report) -> list[Report]:
+    """The reports of the units directly below, in the order of the tree."""
+    return list(db.session.scalars(sa.select(Report).join(Unit, Unit.id == Report.unit_id)
+                                   .where(Report.round_id == report.round_id, Unit.parent_id == report.unit_id)
+                                   .order_by(Unit.path)))
+
+
+def current_figures(user: User, report: Report, now: datetime) -> dict:
+    """The figures as sent; before that, as they stand now: the unit's statistics, or the sum of its accepted
+    parts for a consolidating unit."""
+    if report.figures_json:
+        return report.figures
+    if consolidates(report):
+        accepted = [part.figures for part in parts_of(report) if part.status == "accepted"]
+        return figures.total(accepted) if accepted else figures.empty_like()
+    return figures.snapshot(user, report.unit, report.round.period_start, report.round.period_end, now)
+
+
+def _lock(report: Report) -> None:
+    db.session.execute(sa.select(Report.id).where(Report.id == report.id).with_for_update())
+    db.session.refresh(report)
+
+
+def _clean_text(value, limit: int) -> str:
+    return (value or "").replace("\r\n", "\n").strip()[:limit + 1]
+
+
+def _write(report: Report, sections: dict, number, signer_name, signer_title) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    written = {}
+    for key in SECTIONS[report.round.kind]:
+        text = _clean_text(sections.get(key), LONGEST_SECTION)
+        if len(text) > LONGEST_SECTION:
+            errors[key] = [_("At most %(count)d characters.", count=LONGEST_SECTION)]
+        written[key] = text
+    for name, value, limit in (("number", number, 40), ("signer_name", signer_name, 120),
+                               ("signer_title", signer_title, 120)):
+        if len((value or "").strip()) > limit:
+            errors[name] = [_("At most %(count)d characters.", count=limit)]
+    if not errors:
+        report.sections_json = json.dumps(written, ensure_ascii=False)
+        report.number = (number or "").strip() or None
+        report.signer_name = (signer_name or "").strip() or None
+        report.signer_title = (signer_title or "").strip() or None
+    return errors
+
+
+def _may_write(user: User, report: Report) -> None:
+    if not may_prepare_report(user, report):
+        raise NotAllowed(_("Only the people of %(unit)s write its report.", unit=report.unit.name))
+    if not report.is_open:
+        raise WrongState(_("This report was sent on %(day)s; it changes only if it is returned.",
+                           day=report.submitted_at.astimezone(local_zone()).strftime("%d/%m/%Y")))
+
+
+def save_draft(user: User, report: Report, sections: dict, number=None, signer_name=None, signer_title=None,
+               now: datetime | None = None) -> Report:
+    """Keep what is written so far; nothing is sent."""
+    _lock(report)
+    _may_write(user, report)
+    errors = _write(report, sections, number, signer_name, signer_title)
+    if errors:
+        raise Invalid(errors)
+    report.saved_at, report.saved_by_id = now or utcnow(), user.id
+    _commit()
+    return report
+
+
+def submit(user: User, report: Report, sections: dict, number=None, signer_name=None, signer_title=None,
+           now: datetime | None = None) -> Report:
+    """Send the report up: its figures are taken now and kept as they are, whatever happens to the cases after."""
+    now = now or utcnow()
+    _lock(report)
+    _may_write(user, report)
+    errors = _write(report, sections, number, signer_name, signer_title)
+    missing = [key for key, text in report.sections.items() if not text] if not errors else []
+    for key in missing:
+        errors[key] = [_("Write this section before sending; write “Không có” where there is nothing to report.")]
+    if errors:
+        raise Invalid(errors)
+    if consolidates(report):
+        accepted = [part for part in parts_of(report) if part.status == "accepted"]
+        if not accepted:
+            raise WrongState(_("No report of the units below has been accepted yet: there is nothing to "
+                               "consolidate."))
+        report.figures_json = json.dumps(figures.total([part.figures for part in accepted]), ensure_ascii=False)
+        report.parts_json = json.dumps([{"unit": part.unit.name, "code": part.unit.code, "sections": part.sections}
+                                        for part in accepted], ensure_ascii=False)
+    else:
+        report.figures_json = json.dumps(figures.snapshot(user, report.unit, report.round.period_start,
+                                                          report.round.period_end, now), ensure_ascii=False)
+    report.status, report.submitted_at, report.submitted_by_id = "submitted", now, user.id
+    report.saved_at, report.saved_by_id = now, user.id
+    report.return_reason = None
+    _commit()
+    return report
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise WrongState(_("Someone else changed this report at the same moment; open it again.")) from None
+
+
+def _may_review(user: User, report: Report) -> None:
+    if not may_review_report(user, report):
+        raise NotAllowed(_("Only the unit above %(unit)s reviews its report.", unit=report.unit.name))
+    if report.status != "submitted":
+        raise WrongState(_("This report is not waiting for review (%(status)s).", status=report.status_label))
+
+
+def return_report(user: User, report: Report, reason: str, now: datetime | None = None) -> Report:
+    """Send it back to its unit, saying what to correct; it is due again at once."""
+    _lock(report)
+    _may_review(user, report)
+    reason = _clean_text(reason, LONGEST_REASON)
+    if not reason:
+        raise Invalid({"reason": [_("Say what must be corrected.")]})
+    if len(reason) > LONGEST_REASON:
+        raise Invalid({"reason": [_("At most %(count)d characters.", count=LONGEST_REASON)]})
+    now = now or utcnow()
+    report.status, report.return_reason, report.reviewed_at, report.reviewed_by_id = "returned", reason, now, user.id
+    db.session.add(ReportComment(report_id=report.id, author_id=user.id, body=reason, created_at=now))
+    _commit()
+    return report
+
+
+def accept(user: User, report: Report, now: datetime | None = None) -> Report:
+    _lock(report)
+    _may_review(user, report)
+    report.status, report.reviewed_at, report.reviewed_by_id = "accepted", now or utcnow(), user.id
+    _commit()
+    return report
+
+
+def comment(user: User, report: Report, body: str, now: datetime | None = None) -> ReportComment:
+    if not (may_prepare_report(user, report) or may_review_report(user, report)):
+        raise NotAllowed(_("Only the people of %(unit)s and of the unit above comment on its report.",
+                           unit=report.unit.name))
+    body = _clean_text(body, LONGEST_REASON)
+    if not body:
+        raise Invalid({"body": [_("Write the comment.")]})
+    if len(body) > LONGEST_REASON:
+        raise Invalid({"body": [_("At most %(count)d characters.", count=LONGEST_REASON)]})
+    note = ReportComment(report_id=report.id, author_id=user.id, body=body, created_at=now or utcnow())
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+# The receiver's board.
+
+BOARD_ORDER = {"late": 0, "submitted": 1, "returned": 2, "draft": 3, "accepted": 4}
+
+
+@dataclass
+class BoardLine:
+    report: Report
+    late: bool
+
+    @property
+    def state(self) -> str:
+        return "late" if self.late else self.report.status
+
+
+@dataclass
+class Board:
+    own: Report | None
+    lines: list[BoardLine]
+
+    def count(self, state: str) -> int:
+        return sum(1 for line in self.lines if line.state == state)
+
+
+def board(user: User, round_: ReportRound, now: datetime) -> Board:
+    """The reports of the units directly below the reader's, late first, then those waiting for review."""
+    below = list(db.session.scalars(sa.select(Report).join(Unit, Unit.id == Report.unit_id)
+                                    .where(Report.round_id == round_.id, Unit.parent_id == user.unit_id)
+                                    .order_by(Unit.path)))
+    lines = [BoardLine(report, report.late(now)) for report in below]
+    lines.sort(key=lambda line: BOARD_ORDER[line.state])
+    return Board(own_report(user, round_), lines)
+
+
+# What waits for a person ("Waiting for you").
+
+@dataclass
+class Duties:
+    to_send: list[Report]
+    to_review: list[Report]
+    escalations: list[ReportEscalation]
+
+    @property
+    def total(self) -> int:
+        return len(self.to_send) + len(self.to_review) + len(self.escalations)
+
+
+def _to_send(user: User, now: datetime) -> sa.Select:
+    if not can(user, "reporting.prepare"):
+        return sa.select(Report).where(sa.false())
+    return sa.select(Report).where(Report.unit_id == user.unit_id, Report.status.in_(OPEN_STATUSES),
+                                   Report.due_at < now + DUE_SOON)
+
+
+def _to_review(user: User) -> sa.Select:
+    if not can(user, "reporting.review"):
+        return sa.select(Report).where(sa.false())
+    return (sa.select(Report).join(Unit, Unit.id == Report.unit_id)
+            .where(Unit.parent_id == user.unit_id, Report.status == "submitted"))
+
+
+def _escalations(user: User) -> sa.Select:
+    if not can(user, "reporting.review"):
+        return sa.select(ReportEscalation).where(sa.false())
+    return (sa.select(ReportEscalation).join(Report, Report.id == ReportEscalation.report_id)
+            .where(ReportEscalation.to_unit_id == user.unit_id, ReportEscalation.acknowledged_at.is_(None),
+                   Report.status.in_(OPEN_STATUSES)))
+
+
+def duties_for(user: User, now: datetime, limit: int = 50) -> Duties:
+    return Duties(to_send=list(db.session.scalars(_to_send(user, now).order_by(Report.due_at).limit(limit))),
+                  to_review=list(db.session.scalars(_to_review(user).order_by(Report.submitted_at).limit(limit))),
+                  escalations=list(db.session.scalars(_escalations(user).order_by(ReportEscalation.raised_at)
+                                                      .limit(limit))))
+
+
+def duty_queries(user: User, now: datetime) -> list[sa.Select]:
+    """What "Waiting for you" counts in its badge."""
+    return [_to_send(user, now), _to_review(user), _escalations(user)]
+
+
+# Late reports, raised by the deadline sweep (app/escalations/services.py).
+
+def _raise(escalation: ReportEscalation) -> int | None:
+    try:
+        db.session.add(escalation)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return escalation.id
+
+
+def sweep_late(now: datetime) -> list[int]:
+    """Raise each report late at its unit to the unit above, once; and a level higher what nobody there
+    acknowledged within a working day. Safe to run twice: the table's constraints refuse a second copy."""
+    raised = []
+    first = aliased(ReportEscalation)
+    late = db.session.execute(
+        sa.select(Report.id, Report.unit_id, Unit.parent_id).join(Unit, Unit.id == Report.unit_id)
+        .where(Report.status.in_(OPEN_STATUSES), Report.due_at < now, Unit.parent_id.isnot(None),
+               ~sa.exists().where(first.report_id == Report.id, first.level == 1))).all()
+    for report_id, unit_id, parent_id in late:
+        escalation_id = _raise(ReportEscalation(report_id=report_id, from_unit_id=unit_id, to_unit_id=parent_id,
+                                                level=1, raised_at=now))
+        if escalation_id is not None:
+            raised.append(escalation_id)
+    higher = aliased(ReportEscalation)
+    waiting = db.session.scalars(
+        sa.select(ReportEscalation).join(Unit, Unit.id == ReportEscalation.to_unit_id)
+        .join(Report, Report.id == ReportEscalation.report_id)
+        .where(ReportEscalation.acknowledged_at.is_(None), Unit.parent_id.isnot(None),
+               Report.status.in_(OPEN_STATUSES), ~sa.exists().where(higher.previous_id == ReportEscalation.id))).all()
+    for escalation in waiting:
+        if add_working_days(escalation.raised_at, UNANSWERED_WORKING_DAYS) >= now:
+            continue
+        escalation_id = _raise(ReportEscalation(report_id=escalation.report_id, from_unit_id=escalation.to_unit_id,
+                                                to_unit_id=escalation.to_unit.parent_id, level=escalation.level + 1,
+                                                previous_id=escalation.id, raised_at=now))
+        if escalation_id is not None:
+            raised.append(escalation_id)
+    return raised
+
+
+def get_escalation(user: User, number: int) -> ReportEscalation | None:
+    return db.session.scalar(sa.select(ReportEscalation).where(ReportEscalation.id == number,
+                                                               ReportEscalation.to_unit_id == user.unit_id))
+
+
+def acknowledge(user: User, escalation: ReportEscalation, now: datetime | None = None) -> ReportEscalation:
+    if not may_acknowledge_report_escalation(user, escalation):
+        raise NotAllowed(_("Only someone of %(unit)s can acknowledge this escalation.", unit=escalation.to_unit.name))
+    if escalation.acknowledged_at is not None:
+        raise WrongState(_("This escalation was already acknowledged by %(name)s.",
+                           name=escalation.acknowledged_by.full_name))
+    escalation.acknowledged_at, escalation.acknowledged_by_id = now or utcnow(), user.id
+    db.session.commit()
+    return escalation
