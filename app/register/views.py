@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import may_edit_register, refuse, requires, scoped_cases, scoped_children, scoped_register
+from app.access import (can, may_confirm_register, may_edit_register, refuse, requires, scoped_cases,
+                        scoped_children, scoped_register)
 from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
@@ -19,10 +20,10 @@ from app.extensions import db
 from app.input_guard import whole_number
 from app.orm import utcnow
 from app.register import services
-from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, ReviewForm,
-                                SituationForm, SupportForm)
+from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, RejectForm,
+                                ReviewForm, SituationForm, SupportForm)
 from app.register.groups import ARTICLES, GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import RegisterEntry
+from app.register.models import AWAITING, CONFIRMED, RegisterEntry
 from app.units.services import communes_under
 
 bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
@@ -48,7 +49,20 @@ def index():
     form.unit.choices = [("", _("All communes"))] + [(unit.code, unit.label) for unit in communes]
     form.validate()
     today = _today()
-    query = services.registered_query(scoped_register(current_user).join(Child, Child.id == RegisterEntry.child_id),
+    scoped = scoped_register(current_user)
+    # A collaborator follows what they added, whatever the worker decided; others read the confirmed register, and
+    # the commune's worker and leader have what waits for them at the top: their next duty.
+    awaiting = []
+    if can(current_user, "register.confirm"):
+        awaiting = list(db.session.scalars(scoped.where(RegisterEntry.confirmation == AWAITING,
+                                                        RegisterEntry.unit_id == current_user.unit_id)
+                                           .options(selectinload(RegisterEntry.child),
+                                                    selectinload(RegisterEntry.groups),
+                                                    selectinload(RegisterEntry.added_by))
+                                           .order_by(RegisterEntry.created_at, RegisterEntry.id)))
+    if can(current_user, "register.edit") or not can(current_user, "register.add"):
+        scoped = scoped.where(RegisterEntry.confirmation == CONFIRMED)
+    query = services.registered_query(scoped.join(Child, Child.id == RegisterEntry.child_id),
                                       form.group.data if form.group.data in GROUPS else None,
                                       today if form.due.data else None)
     chosen = next((unit for unit in communes if unit.code == form.unit.data), None)
@@ -67,6 +81,7 @@ def index():
                                                ("q", (form.q.data or "").strip() or None),
                                                ("unit", chosen.code if chosen else None)) if value}
     return render_template("register/index.html", form=form, entries=entries[:PAGE_SIZE], today=today,
+                           awaiting=awaiting, reject_form=RejectForm(formdata=None),
                            due_count=due_count, page=page, has_next=len(entries) > PAGE_SIZE, arguments=arguments,
                            **labels())
 
@@ -113,7 +128,11 @@ def _shown(child: Child, status: int = 200, **forms):
         forms.setdefault("leave_form", LeaveForm(formdata=None, left_on=today))
         forms.setdefault("support_form", SupportForm(formdata=None, started_on=today))
         forms.setdefault("review_form", ReviewForm(formdata=None, reviewed_on=today))
+    confirmable = entry is not None and may_confirm_register(current_user, entry)
+    if confirmable:
+        forms.setdefault("reject_form", RejectForm(formdata=None))
     page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
+                           confirmable=confirmable,
                            today=today, statuses=STATUSES, **forms, **labels())
     if entry is not None:
         record_view(entry)
@@ -121,7 +140,7 @@ def _shown(child: Child, status: int = 200, **forms):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("register.edit")
+@requires("register.add")
 def create():
     """A child the commune knows but who has no record yet (a case's child is added from the child's page)."""
     form = NewChildForm()
@@ -144,8 +163,12 @@ def create():
                 db.session.rollback()
                 _show_problems(form, refusal.fields)
             else:
-                flash(_("%(name)s is on the register. The first review is due on %(day)s.",
-                        name=entry.child.name_shown, day=_day(entry.next_review_on)), "success")
+                if entry.awaiting:
+                    flash(_("%(name)s was added. The commune's child-protection worker will confirm the entry.",
+                            name=entry.child.name_shown), "success")
+                else:
+                    flash(_("%(name)s is on the register. The first review is due on %(day)s.",
+                            name=entry.child.name_shown, day=_day(entry.next_review_on)), "success")
                 return redirect(url_for("register.show", child_id=entry.child_id))
     status = 422 if request.method == "POST" else 200
     return render_template("register/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere,
@@ -279,6 +302,56 @@ def review(child_id):
     return _part(child_id, form, lambda entry: services.record_review(
         current_user, entry, form.reviewed_on.data, form.notes.data, form.next_review_on.data, _today()),
         _("The review was recorded; the next one is on the register's list."), "review_form")
+
+
+def _confirmable(child_id: int) -> tuple[Child, RegisterEntry | None]:
+    """The child (out of scope: 404) and their entry if it awaits the reader's confirmation."""
+    child = _child(child_id)
+    entry = _entry(child)
+    if entry is not None and may_confirm_register(current_user, entry):
+        return child, entry
+    flash(_("No entry for this child waits for your confirmation."), "info")
+    return child, None
+
+
+@bp.route("/<int(max=2147483647):child_id>/confirm", methods=["POST"])
+@requires("register.confirm")
+def confirm(child_id):
+    child, entry = _confirmable(child_id)
+    if entry is None:
+        return redirect(url_for("register.show", child_id=child.id))
+    try:
+        services.confirm(current_user, entry)
+    except services.RegisterChanged as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(_("%(name)s is on the commune's register. The first review is due on %(day)s.",
+                name=child.name_shown, day=_day(entry.next_review_on)), "success")
+    return redirect(url_for("register.index"))
+
+
+@bp.route("/<int(max=2147483647):child_id>/reject", methods=["POST"])
+@requires("register.confirm")
+def reject(child_id):
+    child, entry = _confirmable(child_id)
+    if entry is None:
+        return redirect(url_for("register.show", child_id=child.id))
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            services.reject(current_user, entry, form.reason.data)
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+        except services.RegisterChanged as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("register.index"))
+        else:
+            flash(_("The entry for %(name)s was rejected; the collaborator sees why.", name=child.name_shown),
+                  "success")
+            return redirect(url_for("register.index"))
+    db.session.refresh(entry)
+    return _shown(child, 422, reject_form=form)
 
 
 def _situation(form) -> services.Situation:
