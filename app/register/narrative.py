@@ -12,6 +12,7 @@ from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
 from app.register.models import AWAITING, CONFIRMED, RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport
 
 ACTIONS["register_viewed"] = _l("Register entry viewed")
+ACTIONS["register_exported"] = _l("Register exported")
 CONFIRMATION_LABELS = {"confirmed": _l("Confirmed"), "awaiting": _l("Waiting for confirmation"),
                        "rejected": _l("Rejected")}
 ALL_SUB_CASES = {key: label for cases in SUB_CASES.values() for key, label in cases.items()}
@@ -145,3 +146,5 @@ describe_table(
 describe_action("register_viewed", lambda reading: _("%(actor)s viewed the register entry of the child %(child)s.",
                                                      actor=reading.actor, child=_child(reading)),
                 subject="register_child")
+describe_action("register_exported", lambda reading: _("%(actor)s downloaded the register: %(count)s children.",
+                                                       actor=reading.actor, count=reading.after("children")))

@@ -86,6 +86,24 @@ def index():
                            **labels())
 
 
+@bp.route("/export.<any(csv, xlsx):kind>")
+@requires("register.read")
+def export(kind):
+    """The register the reader reads, in the import's columns (issue 18, point 3); recorded in the trail."""
+    from app.register import transfer
+    from app.reports.http import download
+
+    query = scoped_register(current_user)
+    if not can(current_user, "register.add") or can(current_user, "register.edit"):
+        query = query.where(RegisterEntry.confirmation == CONFIRMED)
+    entries = list(db.session.scalars(query.options(selectinload(RegisterEntry.child),
+                                                    selectinload(RegisterEntry.groups),
+                                                    selectinload(RegisterEntry.unit)).order_by(RegisterEntry.id)))
+    mimetype = "text/csv" if kind == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(transfer.export(current_user, entries, kind), mimetype, f"danh-sach-tre-em.{kind}")
+
+
 def _child(child_id: int) -> Child:
     child = db.session.scalar(scoped_children(current_user).where(Child.id == child_id))
     if child is None:
