@@ -91,6 +91,8 @@ CAPABILITIES = {
                       Role.COLLABORATOR},
     "register.add": {Role.WORKER, Role.COMMUNE_LEADER, Role.COLLABORATOR},
     "register.edit": {Role.WORKER, Role.COMMUNE_LEADER},
+    # Lists from schools, health stations and village heads, read into the commune's register (issue 18, point 3).
+    "register.import": {Role.WORKER, Role.COMMUNE_LEADER},
     # What a collaborator adds waits for the commune's worker or leader.
     "register.confirm": {Role.WORKER, Role.COMMUNE_LEADER},
     # Those who work cases refer them and raise them by hand; inspectors only read.

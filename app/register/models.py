@@ -131,3 +131,21 @@ class RegisterReview(_Part, db.Model):
 
     entry: Mapped[RegisterEntry] = relationship(back_populates="reviews")
     reviewed_by = relationship("User")
+
+
+class RegisterImport(db.Model):
+    """A file's rows as read and checked, kept between the preview and the confirmation: in the database, since the
+    application runs on several hosts and a session cookie cannot hold 5,000 rows. Not the register itself (no
+    child is changed until it is confirmed), so not audited; confirming it is."""
+
+    __tablename__ = "register_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    encoding: Mapped[str | None] = mapped_column(sa.String(10))
+    rows: Mapped[list] = mapped_column(sa.JSON)
+    warnings: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

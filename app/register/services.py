@@ -148,7 +148,7 @@ def register_child(user, child: Child, situation: Situation, membership: Members
     entry.groups.extend(_group(each) for each in (membership, *more))
     for key in sorted(set(child.special_circumstances or []) - {each.group for each in (membership, *more)}):
         entry.groups.append(RegisterGroup(group_key=key, since=today))
-    _sync_circumstances(entry)
+    sync_circumstances(entry)
     db.session.add(entry)
     return entry
 
@@ -171,7 +171,7 @@ def add_group(entry: RegisterEntry, membership: Membership, today: date) -> Regi
     problems.raise_any()
     group = _group(membership)
     entry.groups.append(group)
-    _sync_circumstances(entry)
+    sync_circumstances(entry)
     _commit()
     return group
 
@@ -193,7 +193,7 @@ def leave_group(entry: RegisterEntry, group_id: int | None, left_on: date | None
         problems.add("reason", _("At most %(count)d characters.", count=300))
     problems.raise_any()
     group.left_on, group.left_reason = left_on, reason
-    _sync_circumstances(entry)
+    sync_circumstances(entry)
     _commit()
 
 
@@ -284,7 +284,7 @@ def _set_situation(entry: RegisterEntry, situation: Situation) -> None:
     entry.child.school = (situation.school or "").strip() or None
 
 
-def _sync_circumstances(entry: RegisterEntry) -> None:
+def sync_circumstances(entry: RegisterEntry) -> None:
     """The child's special circumstances (read at intake, in cases and statistics) are the art. 10 groups the
     child is in now."""
     current = sorted({group.group_key for group in entry.current_groups} & set(SPECIAL_CIRCUMSTANCES))

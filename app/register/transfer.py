@@ -12,7 +12,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -24,7 +24,8 @@ from app.audit.recorder import record
 from app.children.models import SEXES, Child
 from app.extensions import db
 from app.register.groups import GROUPS, LIVING_PLACES
-from app.register.models import RegisterEntry
+from app.orm import utcnow
+from app.register.models import RegisterEntry, RegisterGroup, RegisterImport
 from app.spreadsheets import append_row, csv_row
 from app.text import fold
 
@@ -322,3 +323,89 @@ def _match(user, rows: list[Row]) -> None:
 def _conflict(row: Row, reason: str) -> None:
     row.status = CONFLICTING
     row.reasons.append(reason)
+
+
+# Import: the preview kept, then written all at once
+
+PREVIEW_KEPT = timedelta(hours=2)
+
+
+class ImportRefused(Exception):
+    """The import cannot be written as it stands: nothing was."""
+
+
+def stage(user, reading: Reading, filename: str) -> RegisterImport:
+    """The checked rows kept for the confirmation, in the database (the hosts share nothing else)."""
+    kept = RegisterImport(user_id=user.id, unit_id=user.unit_id, filename=filename[:200], encoding=reading.encoding,
+                          rows=[{"number": row.number, "values": row.values, "status": row.status,
+                                 "reasons": row.reasons} for row in reading.rows], warnings=reading.warnings)
+    db.session.add(kept)
+    db.session.commit()
+    return kept
+
+
+def staged(user, import_id: int | None) -> RegisterImport | None:
+    """The reader's own preview, not yet written nor too old; another person's is not theirs (None)."""
+    if import_id is None:
+        return None
+    return db.session.scalar(sa.select(RegisterImport).where(
+        RegisterImport.id == import_id, RegisterImport.user_id == user.id, RegisterImport.applied_at.is_(None),
+        RegisterImport.created_at > utcnow() - PREVIEW_KEPT))
+
+
+def rows_of(kept: RegisterImport) -> list[Row]:
+    return [Row(item["number"], item["values"], item["status"], list(item["reasons"])) for item in kept.rows]
+
+
+def born(row: Row) -> date | None:
+    return date.fromisoformat(row.values["date_of_birth"]) if row.values.get("date_of_birth") else None
+
+
+def apply(user, kept: RegisterImport, today: date) -> int:
+    """Write every row of the preview, or none: the rows are matched again (the register may have changed since),
+    and an invalid or conflicting row refuses the whole file. Each child added or changed has its entry in the
+    trail. Returns how many children were written."""
+    from app.children.services import ChildDetails, new_child
+    from app.register import services
+
+    rows = rows_of(kept)
+    for row in rows:
+        if row.status != INVALID:
+            row.status, row.reasons, row.child_id = NEW, [], None
+    _match(user, rows)
+    wrong = [row.number for row in rows if row.status in (INVALID, CONFLICTING)]
+    if wrong:
+        raise ImportRefused(_("Rows %(rows)s are invalid or conflict with the register: correct them in the file "
+                              "and send it again. Nothing was written.", rows=", ".join(map(str, wrong[:20]))))
+    written = 0
+    try:
+        for row in rows:
+            values = row.values
+            membership = services.Membership(values["group"], None, date.fromisoformat(values["since"]))
+            situation = services.Situation(values["living_place"] or "other", values["lives_with"])
+            if row.status == NEW:
+                child = new_child(ChildDetails(full_name=values["full_name"], sex=values["sex"],
+                                               date_of_birth=date.fromisoformat(values["date_of_birth"]),
+                                               id_number=values["id_number"], address_unit=user.unit))
+                services.register_child(user, child, situation, membership, today)
+            else:
+                child = db.session.get(Child, row.child_id)
+                entry = db.session.scalar(sa.select(RegisterEntry).where(RegisterEntry.child_id == child.id))
+                if values["id_number"] and not child.id_number:
+                    child.id_number = values["id_number"]
+                if entry is None:
+                    services.register_child(user, child, situation, membership, today)
+                elif all(group.group_key != values["group"] for group in entry.current_groups):
+                    entry.groups.append(RegisterGroup(group_key=values["group"], since=membership.since))
+                    services.sync_circumstances(entry)
+                else:
+                    continue
+            written += 1
+        kept.applied_at = utcnow()
+        db.session.commit()
+    except services.RegisterRefused as refusal:
+        db.session.rollback()
+        reasons = " ".join(message for messages in refusal.fields.values() for message in messages)
+        raise ImportRefused(_("Row %(number)d: %(reasons)s Nothing was written.", number=row.number,
+                              reasons=reasons)) from None
+    return written

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -102,6 +103,61 @@ def export(kind):
     mimetype = "text/csv" if kind == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return download(transfer.export(current_user, entries, kind), mimetype, f"danh-sach-tre-em.{kind}")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("register.import")
+def import_file():
+    """A list read and checked; nothing is written until the preview is confirmed."""
+    from app.register import transfer
+    from app.register.forms import ImportForm
+
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            reading = transfer.check(current_user, upload.read(), upload.filename or "", _today())
+        except transfer.FileRefused as refusal:
+            form.file.errors = [str(refusal)]
+        else:
+            kept = transfer.stage(current_user, reading, upload.filename or "")
+            return redirect(url_for("register.import_preview", import_id=kept.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("register/import.html", form=form), status
+
+
+@bp.route("/import/<int(max=2147483647):import_id>", methods=["GET", "POST"])
+@requires("register.import")
+def import_preview(import_id):
+    """The rows as they will be written, new, matched, conflicting and invalid, with the reasons; confirming writes
+    them all or none."""
+    from app.register import transfer
+    from app.register.forms import ConfirmImportForm
+
+    kept = transfer.staged(current_user, import_id)
+    if kept is None:
+        refuse(404, entity="register_imports", entity_id=import_id)
+    form = ConfirmImportForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            written = transfer.apply(current_user, kept, _today())
+        except transfer.ImportRefused as refusal:
+            flash(str(refusal), "error")
+            status = 422
+            kept = transfer.staged(current_user, import_id)
+        else:
+            flash(ngettext("%(num)d child was written to the register.", "%(num)d children were written to the "
+                           "register.", written), "success")
+            return redirect(url_for("register.index"))
+    rows = transfer.rows_of(kept)
+    order = {transfer.INVALID: 0, transfer.CONFLICTING: 1, transfer.NEW: 2, transfer.MATCHED: 3}
+    rows.sort(key=lambda row: (order[row.status], row.number))
+    counts = {status: sum(1 for row in rows if row.status == status) for status in order}
+    for row in rows[:500]:
+        row.born = transfer.born(row)
+    return render_template("register/import_preview.html", kept=kept, rows=rows[:500], shown=min(len(rows), 500),
+                           total=len(rows), counts=counts, form=form, **labels()), status
 
 
 def _child(child_id: int) -> Child:

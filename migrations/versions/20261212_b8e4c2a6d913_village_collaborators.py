@@ -1,5 +1,5 @@
 """Village collaborators (issue 18, point 2): the role, and who added a register entry and whether the commune
-worker confirmed it
+worker confirmed it; the imports' checked rows between the preview and the confirmation (point 3)
 
 Revision ID: b8e4c2a6d913
 Revises: 3a9d7e21c4b8
@@ -58,6 +58,21 @@ def upgrade():
                                     ['added_by_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_register_entries_decided_by_id_users'), 'users',
                                     ['decided_by_id'], ['id'])
+    op.create_table('register_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('encoding', sa.String(length=10), nullable=True),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('warnings', sa.JSON(), nullable=False),
+    sa.Column('created_at', app.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('applied_at', app.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_register_imports_unit_id_units')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_register_imports_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_register_imports'))
+    )
+    op.create_index(op.f('ix_register_imports_user_id'), 'register_imports', ['user_id'], unique=False)
 
 
 def downgrade():
@@ -65,6 +80,8 @@ def downgrade():
     held = bind.scalar(sa.text("SELECT count(*) FROM users WHERE role = 'collaborator'"))
     if held:
         raise RuntimeError(f"{held} accounts hold the collaborator role; move them to another role first.")
+    op.drop_index(op.f('ix_register_imports_user_id'), table_name='register_imports')
+    op.drop_table('register_imports')
     with op.batch_alter_table('register_entries', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_register_entries_decided_by_id_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_register_entries_added_by_id_users'), type_='foreignkey')

@@ -210,3 +210,66 @@ def test_5000_rows_with_50_bad_ones_are_read_and_the_bad_ones_named(worker):
     assert time.perf_counter() - started < 30
     assert reading.count("invalid") == 50 and reading.count("new") == 4950
     assert {row.number - 2 for row in reading.rows if row.status == "invalid"} == bad
+
+
+def upload(client, data, filename="danh-sach.csv"):
+    return client.post("/register/import", data={"file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def test_the_preview_is_kept_in_the_database_and_confirming_writes_every_row(app, sign_in, client, worker):
+    from app.register.models import RegisterEntry, RegisterImport
+
+    entry = register_child(worker, today=TODAY)
+    sign_in(worker)
+    rows = [HEADER, ["Đỗ Thị Hoa", "Nữ", "04/03/2017", "", "Trẻ em bị bỏ rơi", "", "", "", ""],
+            [entry.child.full_name, "Nam", entry.child.date_of_birth.strftime("%d/%m/%Y"), "", "Trẻ em khuyết tật",
+             "", "", "", ""]]
+    response = upload(client, csv_bytes(rows, "cp1258"))
+    kept = db.session.scalar(sa.select(RegisterImport))
+    assert response.status_code == 302 and response.headers["Location"] == f"/register/import/{kept.id}"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 1
+    page = client.get(f"/register/import/{kept.id}").get_data(as_text=True)
+    assert "Đỗ Thị Hoa" in page and "1258" in page
+    assert client.post(f"/register/import/{kept.id}").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 2
+    db.session.refresh(entry)
+    assert {group.group_key for group in entry.current_groups} == {"orphaned", "disabled"}
+
+
+def test_a_file_with_a_bad_row_writes_nothing(app, sign_in, client, worker):
+    from app.register.models import RegisterEntry, RegisterImport
+
+    sign_in(worker)
+    rows = [HEADER, ["Đỗ Thị Hoa", "Nữ", "04/03/2017", "", "Trẻ em bị bỏ rơi", "", "", "", ""],
+            ["Lê Văn Bình", "Nam", "không rõ", "", "Trẻ em bị bỏ rơi", "", "", "", ""]]
+    upload(client, csv_bytes(rows))
+    kept = db.session.scalar(sa.select(RegisterImport))
+    assert client.post(f"/register/import/{kept.id}").status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Child)) == 0
+
+
+def test_another_person_s_preview_is_not_found(app, make_user, sign_in, client, worker):
+    from app.register.models import RegisterImport
+
+    sign_in(worker)
+    upload(client, csv_bytes([HEADER, ["Đỗ Thị Hoa", "Nữ", "04/03/2017", "", "Trẻ em bị bỏ rơi", "", "", "", ""]]))
+    kept = db.session.scalar(sa.select(RegisterImport))
+    other = app.test_client()
+    other.post("/auth/sign-in", data={"username": make_user("worker").username, "password": "correct horse battery"})
+    assert other.post(f"/register/import/{kept.id}").status_code == 404
+
+
+def test_a_file_that_cannot_be_read_is_explained_and_nothing_kept(app, sign_in, client, worker):
+    from app.register.models import RegisterImport
+
+    sign_in(worker)
+    response = upload(client, b"PK\x03\x04broken", "danh-sach.xlsx")
+    assert response.status_code == 422 and 'id="file-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(RegisterImport)) is None
+
+
+def test_a_collaborator_does_not_import(app, make_user, sign_in, client):
+    sign_in(make_user("collaborator"))
+    assert client.get("/register/import").status_code == 403
