@@ -365,9 +365,6 @@ def apply(user, kept: RegisterImport, today: date) -> int:
     """Write every row of the preview, or none: the rows are matched again (the register may have changed since),
     and an invalid or conflicting row refuses the whole file. Each child added or changed has its entry in the
     trail. Returns how many children were written."""
-    from app.children.services import ChildDetails, new_child
-    from app.register import services
-
     rows = rows_of(kept)
     for row in rows:
         if row.status != INVALID:
@@ -378,8 +375,36 @@ def apply(user, kept: RegisterImport, today: date) -> int:
         raise ImportRefused(_("Rows %(rows)s are invalid or conflict with the register: correct them in the file "
                               "and send it again. Nothing was written.", rows=", ".join(map(str, wrong[:20]))))
     written = 0
+    matched = {row.child_id for row in rows if row.status == MATCHED}
+    children = {child.id: child for child in db.session.scalars(sa.select(Child).where(Child.id.in_(matched)))}
+    entries = {entry.child_id: entry for entry in db.session.scalars(
+        sa.select(RegisterEntry).where(RegisterEntry.child_id.in_(matched)))}
     try:
-        for row in rows:
+        # One flush at the end, not one per row: 5,000 rows flushed one by one took over two minutes.
+        with db.session.no_autoflush:
+            written = _write(user, rows, children, entries, today)
+        kept.applied_at = utcnow()
+        db.session.commit()
+    except _RowRefused as refusal:
+        db.session.rollback()
+        raise ImportRefused(_("Row %(number)d: %(reasons)s Nothing was written.", number=refusal.number,
+                              reasons=refusal.reasons)) from None
+    return written
+
+
+class _RowRefused(Exception):
+    def __init__(self, number: int, reasons: str):
+        super().__init__(reasons)
+        self.number, self.reasons = number, reasons
+
+
+def _write(user, rows: list[Row], children: dict, entries: dict, today: date) -> int:
+    from app.children.services import ChildDetails, new_child
+    from app.register import services
+
+    written = 0
+    for row in rows:
+        try:
             values = row.values
             membership = services.Membership(values["group"], None, date.fromisoformat(values["since"]))
             situation = services.Situation(values["living_place"] or "other", values["lives_with"])
@@ -389,8 +414,8 @@ def apply(user, kept: RegisterImport, today: date) -> int:
                                                id_number=values["id_number"], address_unit=user.unit))
                 services.register_child(user, child, situation, membership, today)
             else:
-                child = db.session.get(Child, row.child_id)
-                entry = db.session.scalar(sa.select(RegisterEntry).where(RegisterEntry.child_id == child.id))
+                child = children[row.child_id]
+                entry = entries.get(child.id)
                 if values["id_number"] and not child.id_number:
                     child.id_number = values["id_number"]
                 if entry is None:
@@ -400,12 +425,8 @@ def apply(user, kept: RegisterImport, today: date) -> int:
                     services.sync_circumstances(entry)
                 else:
                     continue
-            written += 1
-        kept.applied_at = utcnow()
-        db.session.commit()
-    except services.RegisterRefused as refusal:
-        db.session.rollback()
-        reasons = " ".join(message for messages in refusal.fields.values() for message in messages)
-        raise ImportRefused(_("Row %(number)d: %(reasons)s Nothing was written.", number=row.number,
-                              reasons=reasons)) from None
+        except services.RegisterRefused as refusal:
+            raise _RowRefused(row.number, " ".join(message for messages in refusal.fields.values()
+                                                   for message in messages)) from None
+        written += 1
     return written
