@@ -31,6 +31,10 @@ class Role(StrEnum):
     # Receives reports outside a commune (hotline 111, a police or labour office) and forwards them (Decree 56
     # art. 26.1).
     INTAKE = "intake"
+    # The village's child-protection collaborator (cộng tác viên trẻ em ở thôn; issue 18 names Decree 56/2017
+    # art. 51, not verified here): tells the commune of the children in special circumstances in the village and of
+    # the concerns heard there.
+    COLLABORATOR = "collaborator"
 
 
 ROLE_LABELS = {
@@ -41,6 +45,7 @@ ROLE_LABELS = {
     Role.INSPECTOR: _l("Inspector"),
     Role.ADMIN: _l("System administrator"),
     Role.INTAKE: _l("Report intake (hotline, police liaison)"),
+    Role.COLLABORATOR: _l("Village child-protection collaborator"),
 }
 # Since 1 July 2025 there are no districts: the supervisor sits at the province (the department's child-protection
 # office) and is named for it.
@@ -56,6 +61,8 @@ ROLE_LEVELS = {
     Role.ADMIN: ("province", "district", "commune"),
     # Hotline 111, and the police and the labour and health offices at every level (Decree 56 art. 26.1).
     Role.INTAKE: ("province", "district", "commune"),
+    # A village is not a unit of the list: the collaborator's account sits at the commune.
+    Role.COLLABORATOR: ("commune",),
 }
 # Where the list has no district level (2025), the supervisor sits at the province.
 ROLE_LEVELS_WITHOUT_DISTRICTS = {**ROLE_LEVELS, Role.SUPERVISOR: ("province",)}
@@ -72,14 +79,22 @@ CAPABILITIES = {
     "cases.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     # Anyone who receives a report records it (Mẫu 01); those outside a commune forward it at once to the commune
     # where it happened, within their subtree (Decree 56 art. 26.1).
-    "cases.create": {Role.WORKER, Role.COMMUNE_LEADER, Role.INTAKE, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    "cases.create": {Role.WORKER, Role.COMMUNE_LEADER, Role.INTAKE, Role.SUPERVISOR, Role.PROVINCE_OFFICER,
+                     Role.COLLABORATOR},
     "cases.forward": {Role.INTAKE, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     # The commune's own case work: "my work" and "to approve" on the home page.
     "cases.work": {Role.WORKER, Role.COMMUNE_LEADER},
     "children.edit": {Role.WORKER, Role.COMMUNE_LEADER},
     # The children's register (issue 18) is as sensitive as a case file: the commune keeps it, those above read it.
-    "register.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    # A collaborator reads only the entries they made (`scoped_register`).
+    "register.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR,
+                      Role.COLLABORATOR},
+    "register.add": {Role.WORKER, Role.COMMUNE_LEADER, Role.COLLABORATOR},
     "register.edit": {Role.WORKER, Role.COMMUNE_LEADER},
+    # Lists from schools, health stations and village heads, read into the commune's register (issue 18, point 3).
+    "register.import": {Role.WORKER, Role.COMMUNE_LEADER},
+    # What a collaborator adds waits for the commune's worker or leader.
+    "register.confirm": {Role.WORKER, Role.COMMUNE_LEADER},
     # Those who work cases refer them and raise them by hand; inspectors only read.
     "referrals.send": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     "escalations.raise": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
@@ -256,8 +271,9 @@ def scoped_users(user) -> sa.Select:
 
 def reads_cases(role: str) -> bool:
     """Whether giving an account `role` lets it read cases: such a grant waits for a second person. An intake
-    account reads the reports it recorded, children's names and all."""
-    return role_can(role, "cases.read") or role_can(role, "cases.forward")
+    account reads the reports it recorded, children's names and all; a village collaborator the register entries
+    they made, which are as sensitive as a case file (issue 18), so their grant waits too."""
+    return role_can(role, "cases.read") or role_can(role, "cases.forward") or role_can(role, "register.read")
 
 
 def may_approve(user, grant) -> bool:
@@ -526,17 +542,31 @@ def scoped_children(user) -> sa.Select:
 
 
 def scoped_register(user) -> sa.Select:
-    """The register entries `user` may read: those kept by a commune of their subtree (or one it succeeded)."""
+    """The register entries `user` may read: those kept by a commune of their subtree (or one it succeeded); a
+    collaborator's, only those they added themselves."""
     from app.register.models import RegisterEntry
 
     if not can(user, "register.read"):
         return sa.select(RegisterEntry).where(sa.false())
+    if user.role == Role.COLLABORATOR:
+        return sa.select(RegisterEntry).where(RegisterEntry.added_by_id == user.id,
+                                              RegisterEntry.unit_id == user.unit_id)
     return sa.select(RegisterEntry).where(_among(RegisterEntry.unit_id, subtree_unit_ids(user.unit)))
 
 
 def may_edit_register(user, entry) -> bool:
     """The commune that keeps the entry edits it; those above read it."""
     return can(user, "register.edit") and entry.unit_id == user.unit_id
+
+
+def may_confirm_register(user, entry) -> bool:
+    """The worker or leader of the entry's commune confirms (or rejects) what a collaborator added."""
+    return can(user, "register.confirm") and entry.unit_id == user.unit_id and entry.awaiting
+
+
+def added_unconfirmed(user) -> bool:
+    """Whether what `user` adds to the register waits for the commune's confirmation."""
+    return not can(user, "register.confirm")
 
 
 def may_open_case_in(user, unit: Unit) -> bool:

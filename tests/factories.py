@@ -17,6 +17,7 @@ HOME_UNIT = {
     Role.INSPECTOR: "30",
     Role.ADMIN: "30",
     Role.INTAKE: "30",
+    Role.COLLABORATOR: "10933",
 }
 
 

@@ -74,7 +74,8 @@ def test_every_demo_role_that_works_cases_finds_something_waiting(runner, app):
 
     runner.invoke(args=["seed", "demo"])
     for username, _name, role, _unit in HAI_DUONG_2024.accounts:
-        if role not in ("inspector", "admin", "intake"):  # those read, administer, or only record reports
+        # Those read, administer, or only record reports and children (intake, village collaborator).
+        if role not in ("inspector", "admin", "intake", "collaborator"):
             assert count_for(find_user(username), utcnow()) > 0, username
 
 

@@ -191,15 +191,23 @@ def create():
                 db.session.rollback()
                 _show_refusal(form, refusal)
             else:
-                flash(_("Report %(reference)s recorded and sent to %(unit)s: its worker and leader see it now.",
-                        reference=case.reference, unit=case.unit.name) if forwarding else opened_message(case),
-                      "success")
+                if forwarding:
+                    flash(_("Report %(reference)s recorded and sent to %(unit)s: its worker and leader see it now.",
+                            reference=case.reference, unit=case.unit.name), "success")
+                elif can(current_user, "cases.read"):
+                    flash(opened_message(case), "success")
+                else:
+                    # A village collaborator hands the report to the commune and reads nothing of the case.
+                    flash(_("Your report was recorded and sent to the commune's child-protection worker. Thank "
+                            "you."), "success")
                 if check.paused_until:
                     flash(_("You have made many duplicate checks this hour, so children on record outside your "
                             "commune were not checked; from %(time)s they will be again. Your district can find and "
                             "join two records of one child.", time=display_datetime(check.paused_until)), "info")
-                if not can(current_user, "cases.read"):
+                if forwarding and not can(current_user, "cases.read"):
                     return redirect(url_for("cases.received", _anchor="content"))
+                if not can(current_user, "cases.read"):
+                    return redirect(url_for("main.home"))
                 return redirect(url_for("cases.show", reference=case.reference, _anchor="content"))
     return render_template("cases/new.html", form=form, duplicates=check.found, elsewhere=check.elsewhere,
                            check_paused_until=check.paused_until, forwarding=forwarding, known_child=known,

@@ -14,7 +14,8 @@ class Demo:
     # The places the story happens in: "first" and "second" commune, the supervisor's unit ("above"), the province.
     places: dict[str, str]
     # Who plays each part: first_worker, first_leader, second_worker, second_leader, supervisor, officer, hotline;
-    # and who raises a case to the province by hand ("to_province": the supervisor where one sits below it).
+    # and who raises a case to the province by hand ("to_province": the supervisor where one sits below it); the
+    # first commune's village collaborator, where the demo has one.
     people: dict[str, str]
     providers: tuple[tuple[str, str, str, str], ...]  # place, kind, name, contact
 
@@ -36,13 +37,15 @@ HAI_DUONG_2024 = Demo(
         ("officer.haiduong", "Vũ Thị Mai", "province_officer", "30"),
         ("inspector.haiduong", "Đỗ Quang Huy", "inspector", "30"),
         ("hotline.haiduong", "Bùi Thị Thu", "intake", "30"),
+        ("collaborator.camphuc", "Đinh Thị Nga", "collaborator", "10933"),
         ("admin", "Quản trị hệ thống", "admin", "30"),
     ),
     offices={"leader.camphuc": "chairman", "leader.tanviet": "vice_chairman"},
     places={"first": "10933", "second": "10966", "above": "295", "province": "30"},
     people={"first_worker": "worker.camphuc", "first_leader": "leader.camphuc", "second_worker": "worker.tanviet",
             "second_leader": "leader.tanviet", "supervisor": "supervisor.camgiang", "officer": "officer.haiduong",
-            "hotline": "hotline.haiduong", "to_province": "supervisor.camgiang"},
+            "hotline": "hotline.haiduong", "to_province": "supervisor.camgiang",
+            "collaborator": "collaborator.camphuc"},
     providers=(
         ("above", "police", "Công an huyện Cẩm Giàng", "Thị trấn Cẩm Giang, 0220 3786 113"),
         ("above", "health", "Trung tâm Y tế huyện Cẩm Giàng", "0220 3786 115"),

@@ -28,6 +28,13 @@ WITHOUT_A_CASE = [
     ("Lê Thị Hồng", "female", 14, "at_risk", "trafficking", ("with_one_parent", "Mẹ, bố đi làm ăn xa"), None, None,
      None, 8),
 ]
+# Children the village collaborator added, waiting for the worker's confirmation: name, sex, years old, group,
+# sub-case, situation, days ago.
+BY_THE_COLLABORATOR = [
+    ("Vũ Văn Khôi", "male", 7, "at_risk", None, ("with_relatives", "Ông bà nội, bố mẹ làm ở Bình Dương"), 2),
+    ("Đinh Thị Ngọc", "female", 11, "seriously_ill_poor", None, ("with_one_parent", "Mẹ, hộ nghèo"), 1),
+    ("Hà Văn Tùng", "male", 4, "disabled", None, ("with_parents", "Bố mẹ"), 0),
+]
 # The demo cases' children who go on the register too: a category of their case, and the group it puts them in.
 WITH_A_CASE = [("abandonment", "abandoned", "by_parents"), ("exploitation", "exploited", None)]
 
@@ -64,5 +71,19 @@ def seed_register(demo: Demo) -> int:
                                 services.Membership(group, sub_case, today - timedelta(days=20)), today)
         db.session.commit()
         count += 1
-    return count
+    return count + _added_by_the_collaborator(demo, commune, today)
+
+
+def _added_by_the_collaborator(demo: Demo, commune, today: date) -> int:
+    collaborator = find_user(demo.people["collaborator"]) if "collaborator" in demo.people else None
+    if collaborator is None:
+        return 0
+    for name, sex, age, group, sub_case, (place, with_whom), days in BY_THE_COLLABORATOR:
+        child = new_child(ChildDetails(full_name=name, sex=sex, date_of_birth=date(today.year - age, 6, 1),
+                                       address_unit=commune, address_detail="Thôn 5"))
+        added_on = today - timedelta(days=days)
+        services.register_child(collaborator, child, services.Situation(place, with_whom),
+                                services.Membership(group, sub_case, added_on - timedelta(days=30)), added_on)
+        db.session.commit()
+    return len(BY_THE_COLLABORATOR)
 

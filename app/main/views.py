@@ -11,6 +11,7 @@ from app.escalations import services as escalations
 from app.notifications.services import notices_for
 from app.orm import utcnow
 from app.referrals.services import approving_level
+from app.register import services as register
 from app.reorganisation import services as reorganisation
 from app.reports import dashboard
 from app.auth.views import safe_next
@@ -27,6 +28,10 @@ def home():
         work = {"my_work": queries.my_work(current_user, now),
                 "to_approve": queries.awaiting_approval(current_user, now),
                 "overview": queries.overview(current_user, now), "approving_level": approving_level(current_user.unit)}
+    if can(current_user, "register.confirm"):
+        work["to_confirm"] = register.awaiting_confirmation(current_user)
+    if can(current_user, "register.add") and not can(current_user, "register.edit"):
+        work["my_entries"] = register.added_by(current_user)
     if can(current_user, "reports.dashboard"):
         work["board"] = dashboard.board(current_user, now)
     if can(current_user, "cases.place"):

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -64,6 +65,18 @@ class LeaveForm(Form):
     membership = HiddenField()
     left_on = DayField(_l("Left the group on"), validators=[InputRequired()])
     reason = StringField(_l("Why"), validators=[InputRequired(), Length(max=300)])
+
+
+class ImportForm(Form):
+    file = FileField(_l("The list (Excel .xlsx or CSV)"), validators=[FileRequired()])
+
+
+class ConfirmImportForm(Form):
+    pass
+
+
+class RejectForm(Form):
+    reason = StringField(_l("Why it is rejected"), validators=[InputRequired(), Length(max=300)])
 
 
 class SupportForm(Form):

@@ -13,6 +13,10 @@ from app.orm import UTCDateTime, utcnow
 from app.units.models import Unit
 
 
+CONFIRMED, AWAITING, REJECTED = "confirmed", "awaiting", "rejected"
+CONFIRMATIONS = (CONFIRMED, AWAITING, REJECTED)
+
+
 class RegisterEntry(Audited, db.Model):
     """One per child: kept by the commune that registered the child."""
 
@@ -33,11 +37,20 @@ class RegisterEntry(Audited, db.Model):
     next_review_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Who put the child on the register; a village collaborator's entry waits for the commune worker's confirmation
+    # (CONFIRMATIONS), and a rejected one stays, with its reason, rather than being deleted.
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    confirmation: Mapped[str] = mapped_column(sa.String(12), default=CONFIRMED, server_default=CONFIRMED)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     __mapper_args__ = {"version_id_col": version}
 
     child: Mapped[Child] = relationship()
     unit: Mapped[Unit] = relationship()
+    added_by = relationship("User", foreign_keys=[added_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
     groups: Mapped[list[RegisterGroup]] = relationship(back_populates="entry", order_by="RegisterGroup.since")
     supports: Mapped[list[RegisterSupport]] = relationship(back_populates="entry",
                                                            order_by="RegisterSupport.started_on.desc()")
@@ -46,6 +59,10 @@ class RegisterEntry(Audited, db.Model):
 
     def audit_unit_path(self) -> str | None:
         return self.unit.path if self.unit else None
+
+    @property
+    def awaiting(self) -> bool:
+        return self.confirmation == AWAITING
 
     @property
     def current_groups(self) -> list[RegisterGroup]:
@@ -114,3 +131,21 @@ class RegisterReview(_Part, db.Model):
 
     entry: Mapped[RegisterEntry] = relationship(back_populates="reviews")
     reviewed_by = relationship("User")
+
+
+class RegisterImport(db.Model):
+    """A file's rows as read and checked, kept between the preview and the confirmation: in the database, since the
+    application runs on several hosts and a session cookie cannot hold 5,000 rows. Not the register itself (no
+    child is changed until it is confirmed), so not audited; confirming it is."""
+
+    __tablename__ = "register_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    encoding: Mapped[str | None] = mapped_column(sa.String(10))
+    rows: Mapped[list] = mapped_column(sa.JSON)
+    warnings: Mapped[list] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

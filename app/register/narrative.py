@@ -9,9 +9,12 @@ from app.audit.narrative import translate as _
 from app.audit.recorder import ACTIONS
 from app.children.models import Child
 from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport
+from app.register.models import AWAITING, CONFIRMED, RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport
 
 ACTIONS["register_viewed"] = _l("Register entry viewed")
+ACTIONS["register_exported"] = _l("Register exported")
+CONFIRMATION_LABELS = {"confirmed": _l("Confirmed"), "awaiting": _l("Waiting for confirmation"),
+                       "rejected": _l("Rejected")}
 ALL_SUB_CASES = {key: label for cases in SUB_CASES.values() for key, label in cases.items()}
 
 
@@ -56,9 +59,18 @@ def _child(reading: Reading) -> str:
 
 
 def _entry_sentence(reading: Reading) -> str | None:
+    if reading.action == "create" and reading.after("confirmation") == AWAITING:
+        return _("%(actor)s, a village collaborator, added the child %(child)s to the commune's register, to be "
+                 "confirmed by the commune.", actor=reading.actor, child=_child(reading))
     if reading.action == "create":
         return _("%(actor)s put the child %(child)s on the commune's register of children in special circumstances.",
                  actor=reading.actor, child=_child(reading))
+    if reading.action == "update" and reading.changed("confirmation"):
+        if reading.after("confirmation") == CONFIRMED:
+            return _("%(actor)s confirmed the child %(child)s, added by a village collaborator, on the commune's "
+                     "register.", actor=reading.actor, child=_child(reading))
+        return _("%(actor)s rejected the entry of the child %(child)s a village collaborator added: %(reason)s.",
+                 actor=reading.actor, child=_child(reading), reason=reading.after("rejection_reason"))
     return None
 
 
@@ -107,10 +119,12 @@ describe_table(
     fields={"registered_on": _l("Registered on"), "unit_id": _l("Commune"), "child_id": _l("Child"),
             "living_place": _l("Lives"), "lives_with": _l("With whom"),
             "health_insurance": _l("Health insurance card"), "disability_certificate": _l("Disability certificate"),
-            "last_reviewed_on": _l("Last reviewed on"), "next_review_on": _l("Next review due on")},
-    hidden=("id", "created_at", "version"),
-    values={"living_place": LIVING_PLACES},
-    references={"unit_id": "unit", "child_id": "child"})
+            "last_reviewed_on": _l("Last reviewed on"), "next_review_on": _l("Next review due on"),
+            "added_by_id": _l("Added by"), "confirmation": _l("Confirmation"),
+            "decided_by_id": _l("Confirmed or rejected by"), "rejection_reason": _l("Why it was rejected")},
+    hidden=("id", "created_at", "version", "decided_at"),
+    values={"living_place": LIVING_PLACES, "confirmation": CONFIRMATION_LABELS},
+    references={"unit_id": "unit", "child_id": "child", "added_by_id": "person", "decided_by_id": "person"})
 describe_table(
     RegisterGroup, sentence=_group_sentence, subject="register_group_child",
     record=lambda reading: _("a group of the child %(child)s on the register", child=_child(reading)),
@@ -132,3 +146,5 @@ describe_table(
 describe_action("register_viewed", lambda reading: _("%(actor)s viewed the register entry of the child %(child)s.",
                                                      actor=reading.actor, child=_child(reading)),
                 subject="register_child")
+describe_action("register_exported", lambda reading: _("%(actor)s downloaded the register: %(count)s children.",
+                                                       actor=reading.actor, count=reading.after("children")))

@@ -12,7 +12,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.children.models import SPECIAL_CIRCUMSTANCES, Child
 from app.extensions import db
 from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport
+from app.orm import utcnow
+from app.register.models import AWAITING, CONFIRMED, REJECTED, RegisterEntry, RegisterGroup, RegisterReview, \
+    RegisterSupport
 
 # Issue 18: a registered child's situation is looked at again every six months.
 REVIEW_MONTHS = 6
@@ -125,6 +127,8 @@ def register_child(user, child: Child, situation: Situation, membership: Members
                    more: list[Membership] = ()) -> RegisterEntry:
     """Put `child` on the register of `user`'s commune, in a first group (and `more`); the first review is due six
     months on. The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today."""
+    from app.access import added_unconfirmed
+
     problems = Problems()
     if user.unit.level != "commune":
         problems.add("group", _("Children are registered by their commune."))
@@ -138,12 +142,13 @@ def register_child(user, child: Child, situation: Situation, membership: Members
         problems.add("group", _("The child is already in this group."))
     problems.raise_any()
     entry = RegisterEntry(child=child, unit=user.unit, registered_on=today,
-                          next_review_on=months_after(today, REVIEW_MONTHS))
+                          next_review_on=months_after(today, REVIEW_MONTHS), added_by_id=user.id,
+                          confirmation=AWAITING if added_unconfirmed(user) else CONFIRMED)
     _set_situation(entry, situation)
     entry.groups.extend(_group(each) for each in (membership, *more))
     for key in sorted(set(child.special_circumstances or []) - {each.group for each in (membership, *more)}):
         entry.groups.append(RegisterGroup(group_key=key, since=today))
-    _sync_circumstances(entry)
+    sync_circumstances(entry)
     db.session.add(entry)
     return entry
 
@@ -166,7 +171,7 @@ def add_group(entry: RegisterEntry, membership: Membership, today: date) -> Regi
     problems.raise_any()
     group = _group(membership)
     entry.groups.append(group)
-    _sync_circumstances(entry)
+    sync_circumstances(entry)
     _commit()
     return group
 
@@ -188,7 +193,7 @@ def leave_group(entry: RegisterEntry, group_id: int | None, left_on: date | None
         problems.add("reason", _("At most %(count)d characters.", count=300))
     problems.raise_any()
     group.left_on, group.left_reason = left_on, reason
-    _sync_circumstances(entry)
+    sync_circumstances(entry)
     _commit()
 
 
@@ -246,6 +251,27 @@ def record_review(user, entry: RegisterEntry, reviewed_on: date | None, notes: s
     return review
 
 
+def confirm(user, entry: RegisterEntry) -> None:
+    """The commune worker confirms a child a village collaborator added: the entry joins the commune's register
+    (the collaborator assists the commune's child-protection worker)."""
+    entry.confirmation, entry.decided_by_id, entry.decided_at = CONFIRMED, user.id, utcnow()
+    _commit()
+
+
+def reject(user, entry: RegisterEntry, reason: str) -> None:
+    """The worker rejects what a collaborator added, saying why; the entry is kept, marked, in the trail."""
+    reason = (reason or "").strip()
+    problems = Problems()
+    if not reason:
+        problems.add("reason", _("Say why this entry is rejected."))
+    elif len(reason) > 300:
+        problems.add("reason", _("At most %(count)d characters.", count=300))
+    problems.raise_any()
+    entry.confirmation, entry.decided_by_id, entry.decided_at = REJECTED, user.id, utcnow()
+    entry.rejection_reason = reason
+    _commit()
+
+
 def _group(membership: Membership) -> RegisterGroup:
     return RegisterGroup(group_key=membership.group, sub_case=membership.sub_case or None, since=membership.since)
 
@@ -258,7 +284,7 @@ def _set_situation(entry: RegisterEntry, situation: Situation) -> None:
     entry.child.school = (situation.school or "").strip() or None
 
 
-def _sync_circumstances(entry: RegisterEntry) -> None:
+def sync_circumstances(entry: RegisterEntry) -> None:
     """The child's special circumstances (read at intake, in cases and statistics) are the art. 10 groups the
     child is in now."""
     current = sorted({group.group_key for group in entry.current_groups} & set(SPECIAL_CIRCUMSTANCES))
@@ -297,3 +323,22 @@ def registered_query(base: sa.Select, group: str | None = None, review_due_on=No
     if review_due_on is not None:
         base = base.where(RegisterEntry.next_review_on <= review_due_on)
     return base
+
+
+def awaiting_confirmation(user) -> int:
+    """How many entries village collaborators added wait for `user`'s commune to confirm them."""
+    from app.access import can, scoped_register
+
+    if not can(user, "register.confirm"):
+        return 0
+    return db.session.scalar(scoped_register(user).where(RegisterEntry.confirmation == AWAITING,
+                                                         RegisterEntry.unit_id == user.unit_id)
+                             .with_only_columns(sa.func.count()).order_by(None))
+
+
+def added_by(user, limit: int = 50) -> list[RegisterEntry]:
+    """The entries `user` added, the newest first: a collaborator's own list."""
+    from app.access import scoped_register
+
+    return list(db.session.scalars(scoped_register(user).where(RegisterEntry.added_by_id == user.id)
+                                   .order_by(RegisterEntry.created_at.desc(), RegisterEntry.id.desc()).limit(limit)))

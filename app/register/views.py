@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import may_edit_register, refuse, requires, scoped_cases, scoped_children, scoped_register
+from app.access import (can, may_confirm_register, may_edit_register, refuse, requires, scoped_cases,
+                        scoped_children, scoped_register)
 from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
@@ -19,10 +21,10 @@ from app.extensions import db
 from app.input_guard import whole_number
 from app.orm import utcnow
 from app.register import services
-from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, ReviewForm,
-                                SituationForm, SupportForm)
+from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, RejectForm,
+                                ReviewForm, SituationForm, SupportForm)
 from app.register.groups import ARTICLES, GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import RegisterEntry
+from app.register.models import AWAITING, CONFIRMED, RegisterEntry
 from app.units.services import communes_under
 
 bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
@@ -48,7 +50,20 @@ def index():
     form.unit.choices = [("", _("All communes"))] + [(unit.code, unit.label) for unit in communes]
     form.validate()
     today = _today()
-    query = services.registered_query(scoped_register(current_user).join(Child, Child.id == RegisterEntry.child_id),
+    scoped = scoped_register(current_user)
+    # A collaborator follows what they added, whatever the worker decided; others read the confirmed register, and
+    # the commune's worker and leader have what waits for them at the top: their next duty.
+    awaiting = []
+    if can(current_user, "register.confirm"):
+        awaiting = list(db.session.scalars(scoped.where(RegisterEntry.confirmation == AWAITING,
+                                                        RegisterEntry.unit_id == current_user.unit_id)
+                                           .options(selectinload(RegisterEntry.child),
+                                                    selectinload(RegisterEntry.groups),
+                                                    selectinload(RegisterEntry.added_by))
+                                           .order_by(RegisterEntry.created_at, RegisterEntry.id)))
+    if can(current_user, "register.edit") or not can(current_user, "register.add"):
+        scoped = scoped.where(RegisterEntry.confirmation == CONFIRMED)
+    query = services.registered_query(scoped.join(Child, Child.id == RegisterEntry.child_id),
                                       form.group.data if form.group.data in GROUPS else None,
                                       today if form.due.data else None)
     chosen = next((unit for unit in communes if unit.code == form.unit.data), None)
@@ -67,8 +82,82 @@ def index():
                                                ("q", (form.q.data or "").strip() or None),
                                                ("unit", chosen.code if chosen else None)) if value}
     return render_template("register/index.html", form=form, entries=entries[:PAGE_SIZE], today=today,
+                           awaiting=awaiting, reject_form=RejectForm(formdata=None),
                            due_count=due_count, page=page, has_next=len(entries) > PAGE_SIZE, arguments=arguments,
                            **labels())
+
+
+@bp.route("/export.<any(csv, xlsx):kind>")
+@requires("register.read")
+def export(kind):
+    """The register the reader reads, in the import's columns (issue 18, point 3); recorded in the trail."""
+    from app.register import transfer
+    from app.reports.http import download
+
+    query = scoped_register(current_user)
+    if not can(current_user, "register.add") or can(current_user, "register.edit"):
+        query = query.where(RegisterEntry.confirmation == CONFIRMED)
+    entries = list(db.session.scalars(query.options(selectinload(RegisterEntry.child),
+                                                    selectinload(RegisterEntry.groups),
+                                                    selectinload(RegisterEntry.unit)).order_by(RegisterEntry.id)))
+    mimetype = "text/csv" if kind == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(transfer.export(current_user, entries, kind), mimetype, f"danh-sach-tre-em.{kind}")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("register.import")
+def import_file():
+    """A list read and checked; nothing is written until the preview is confirmed."""
+    from app.register import transfer
+    from app.register.forms import ImportForm
+
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            reading = transfer.check(current_user, upload.read(), upload.filename or "", _today())
+        except transfer.FileRefused as refusal:
+            form.file.errors = [str(refusal)]
+        else:
+            kept = transfer.stage(current_user, reading, upload.filename or "")
+            return redirect(url_for("register.import_preview", import_id=kept.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("register/import.html", form=form), status
+
+
+@bp.route("/import/<int(max=2147483647):import_id>", methods=["GET", "POST"])
+@requires("register.import")
+def import_preview(import_id):
+    """The rows as they will be written, new, matched, conflicting and invalid, with the reasons; confirming writes
+    them all or none."""
+    from app.register import transfer
+    from app.register.forms import ConfirmImportForm
+
+    kept = transfer.staged(current_user, import_id)
+    if kept is None:
+        refuse(404, entity="register_imports", entity_id=import_id)
+    form = ConfirmImportForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            written = transfer.apply(current_user, kept, _today())
+        except transfer.ImportRefused as refusal:
+            flash(str(refusal), "error")
+            status = 422
+            kept = transfer.staged(current_user, import_id)
+        else:
+            flash(ngettext("%(num)d child was written to the register.", "%(num)d children were written to the "
+                           "register.", written), "success")
+            return redirect(url_for("register.index"))
+    rows = transfer.rows_of(kept)
+    order = {transfer.INVALID: 0, transfer.CONFLICTING: 1, transfer.NEW: 2, transfer.MATCHED: 3}
+    rows.sort(key=lambda row: (order[row.status], row.number))
+    counts = {status: sum(1 for row in rows if row.status == status) for status in order}
+    for row in rows[:500]:
+        row.born = transfer.born(row)
+    return render_template("register/import_preview.html", kept=kept, rows=rows[:500], shown=min(len(rows), 500),
+                           total=len(rows), counts=counts, form=form, **labels()), status
 
 
 def _child(child_id: int) -> Child:
@@ -113,7 +202,11 @@ def _shown(child: Child, status: int = 200, **forms):
         forms.setdefault("leave_form", LeaveForm(formdata=None, left_on=today))
         forms.setdefault("support_form", SupportForm(formdata=None, started_on=today))
         forms.setdefault("review_form", ReviewForm(formdata=None, reviewed_on=today))
+    confirmable = entry is not None and may_confirm_register(current_user, entry)
+    if confirmable:
+        forms.setdefault("reject_form", RejectForm(formdata=None))
     page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
+                           confirmable=confirmable,
                            today=today, statuses=STATUSES, **forms, **labels())
     if entry is not None:
         record_view(entry)
@@ -121,7 +214,7 @@ def _shown(child: Child, status: int = 200, **forms):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("register.edit")
+@requires("register.add")
 def create():
     """A child the commune knows but who has no record yet (a case's child is added from the child's page)."""
     form = NewChildForm()
@@ -144,8 +237,12 @@ def create():
                 db.session.rollback()
                 _show_problems(form, refusal.fields)
             else:
-                flash(_("%(name)s is on the register. The first review is due on %(day)s.",
-                        name=entry.child.name_shown, day=_day(entry.next_review_on)), "success")
+                if entry.awaiting:
+                    flash(_("%(name)s was added. The commune's child-protection worker will confirm the entry.",
+                            name=entry.child.name_shown), "success")
+                else:
+                    flash(_("%(name)s is on the register. The first review is due on %(day)s.",
+                            name=entry.child.name_shown, day=_day(entry.next_review_on)), "success")
                 return redirect(url_for("register.show", child_id=entry.child_id))
     status = 422 if request.method == "POST" else 200
     return render_template("register/new.html", form=form, duplicates=duplicates, elsewhere=elsewhere,
@@ -279,6 +376,56 @@ def review(child_id):
     return _part(child_id, form, lambda entry: services.record_review(
         current_user, entry, form.reviewed_on.data, form.notes.data, form.next_review_on.data, _today()),
         _("The review was recorded; the next one is on the register's list."), "review_form")
+
+
+def _confirmable(child_id: int) -> tuple[Child, RegisterEntry | None]:
+    """The child (out of scope: 404) and their entry if it awaits the reader's confirmation."""
+    child = _child(child_id)
+    entry = _entry(child)
+    if entry is not None and may_confirm_register(current_user, entry):
+        return child, entry
+    flash(_("No entry for this child waits for your confirmation."), "info")
+    return child, None
+
+
+@bp.route("/<int(max=2147483647):child_id>/confirm", methods=["POST"])
+@requires("register.confirm")
+def confirm(child_id):
+    child, entry = _confirmable(child_id)
+    if entry is None:
+        return redirect(url_for("register.show", child_id=child.id))
+    try:
+        services.confirm(current_user, entry)
+    except services.RegisterChanged as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(_("%(name)s is on the commune's register. The first review is due on %(day)s.",
+                name=child.name_shown, day=_day(entry.next_review_on)), "success")
+    return redirect(url_for("register.index"))
+
+
+@bp.route("/<int(max=2147483647):child_id>/reject", methods=["POST"])
+@requires("register.confirm")
+def reject(child_id):
+    child, entry = _confirmable(child_id)
+    if entry is None:
+        return redirect(url_for("register.show", child_id=child.id))
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            services.reject(current_user, entry, form.reason.data)
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+        except services.RegisterChanged as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("register.index"))
+        else:
+            flash(_("The entry for %(name)s was rejected; the collaborator sees why.", name=child.name_shown),
+                  "success")
+            return redirect(url_for("register.index"))
+    db.session.refresh(entry)
+    return _shown(child, 422, reject_form=form)
 
 
 def _situation(form) -> services.Situation:

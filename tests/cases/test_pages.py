@@ -254,7 +254,7 @@ def test_the_filters_keep_their_choice_in_the_reader_s_language(client, worker):
 
 CASE_PAGES = [("get", "/cases/{ref}"), ("get", "/children/{child}"), ("post", "/cases/{ref}/log")]
 IN = {Role.WORKER: "10933", Role.COMMUNE_LEADER: "10933", Role.SUPERVISOR: "295", Role.PROVINCE_OFFICER: "30",
-      Role.INSPECTOR: "30"}
+      Role.INSPECTOR: "30", Role.COLLABORATOR: "10933"}
 OUT = {Role.WORKER: "10966", Role.COMMUNE_LEADER: "10966", Role.SUPERVISOR: "296", Role.INSPECTOR: "296"}
 
 
@@ -272,7 +272,8 @@ def test_every_case_page_answers_by_role_and_scope(app, make_user, role, method,
         client.post("/auth/sign-in", data={"username": user.username, "password": "correct horse battery"})
         response = getattr(client, method)(path.format(ref=case.reference, child=case.child_id),
                                            data={"kind": "note", "occurred_at": "2026-11-28T08:00", "text": "x"})
-        if role in (Role.ADMIN, Role.INTAKE):  # an intake account reads only its own list of reports
+        # An intake account reads only its own list of reports; a village collaborator nothing of a case.
+        if role in (Role.ADMIN, Role.INTAKE, Role.COLLABORATOR):
             assert response.status_code == 403, (role, where)
         elif where == "out":
             assert response.status_code == 404, (role, where, path)
@@ -294,7 +295,7 @@ def case_routes(app):
 # is another province, added for the province officer.
 SCOPE_UNITS = {Role.WORKER: ("10933", "10966"), Role.COMMUNE_LEADER: ("10933", "10966"),
                Role.SUPERVISOR: ("295", "296"), Role.PROVINCE_OFFICER: ("30", "31"), Role.INSPECTOR: ("30", "296"),
-               Role.ADMIN: ("30", "296"), Role.INTAKE: ("30", "296")}
+               Role.ADMIN: ("30", "296"), Role.INTAKE: ("30", "296"), Role.COLLABORATOR: ("10933", "10966")}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -333,7 +334,8 @@ def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user,
                 answer = (role, where, method, path, response.status_code)
                 if not capable:
                     assert response.status_code == 403, answer
-                elif where == "out":
+                elif where == "out" or role is Role.COLLABORATOR:
+                    # A collaborator reads only the register entries they made: not even their own commune's case.
                     assert response.status_code == 404, answer
                 else:
                     assert response.status_code not in (404, 500), answer
@@ -344,9 +346,9 @@ def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user,
     # case, history and child pages (3 + edit), API get and patch, the case file's page and API route;
     # referring (page get and post, API) and escalating (page, API); a statutory form (page, API with and without
     # ".pdf"); attaching a file (page, API) and the list of its files (API); the child's register page, adding
-    # (get, post), the situation (get, post), a group, leaving it, support and a review, and the API's child; and
-    # every step, page and API
-    assert len(checked) == 9 + 5 + 3 + 3 + 10 + len(STEPS) + len(STEP_FORMS)
+    # (get, post), the situation (get, post), a group, leaving it, support and a review, and the API's child;
+    # confirming or rejecting a collaborator's entry; and every step, page and API
+    assert len(checked) == 9 + 5 + 3 + 3 + 10 + 2 + len(STEPS) + len(STEP_FORMS)
 
 
 def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):

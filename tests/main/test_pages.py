@@ -17,6 +17,7 @@ HOME_HEADINGS = {
     Role.INSPECTOR: ("Inspection", None),
     Role.ADMIN: ("Administration", None),
     Role.INTAKE: ("Report intake", "Tiếp nhận tin báo"),
+    Role.COLLABORATOR: ("Children in your village", None),
 }
 
 

@@ -15,6 +15,8 @@ FITS = {
     Role.ADMIN: {"province", "district", "commune"},
     # Hotline 111 and the police, labour and health offices at every level receive reports (Decree 56 art. 26.1).
     Role.INTAKE: {"province", "district", "commune"},
+    # A village is no unit of the list: its collaborator's account sits at the commune (issue 18, point 2).
+    Role.COLLABORATOR: {"commune"},
 }
 UNIT_OF_LEVEL = {"province": "30", "district": "295", "commune": "10933"}
 
