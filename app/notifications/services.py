@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import Role, can, scoped_cases, scoped_grants
+from app.access import Role, can, scoped_cases, scoped_grants, scoped_register
 from app.cases.models import Case, Deadline
 from app.cases.services import decisions_for
 from app.deadlines.services import local_zone
@@ -26,6 +26,10 @@ from app.users.models import AccessGrant
 SOON = timedelta(hours=24)
 # A registered child's review falls on a day six months on (issue 18): a week's notice lets the worker plan the visit.
 REVIEW_NOTICE = timedelta(days=7)
+# A review a month overdue waits for the district supervisor too: the commune has then let a whole monthly reporting
+# cycle pass, on top of the week's notice, without looking at the child again; a case's missed deadline reaches the
+# unit above within a working day, but a review is less urgent than an emergency or an assessment.
+REVIEW_RAISED_AFTER = timedelta(days=30)
 KINDS = {
     "referral": _l("Referrals waiting for you"),
     "escalation": _l("Escalations to acknowledge"),
@@ -46,6 +50,8 @@ class Notices:
     # Registered children whose review is overdue (the longest first), and due within REVIEW_NOTICE.
     reviews_overdue: list[RegisterEntry] = field(default_factory=list)
     reviews_due: list[RegisterEntry] = field(default_factory=list)
+    # The overdue reviews are those of the communes below, overdue by REVIEW_RAISED_AFTER (a supervisor's list).
+    reviews_raised: bool = False
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -94,7 +100,10 @@ def _deadlines(user, now: datetime) -> sa.Select:
 
 def _reviews(user, now: datetime) -> sa.Select:
     """The register's reviews overdue or due within REVIEW_NOTICE, for the commune's workers and leaders, who keep
-    its register (Law on Children 2016 art. 10; issue 18). Overdue ones stay until the review is recorded."""
+    its register (Law on Children 2016 art. 10; issue 18). Overdue ones stay until the review is recorded; those overdue
+    by REVIEW_RAISED_AFTER wait for the district supervisor above too."""
+    if user.role == Role.SUPERVISOR:
+        return scoped_register(user).where(RegisterEntry.next_review_on < _today(now) - REVIEW_RAISED_AFTER)
     if user.role not in (Role.WORKER, Role.COMMUNE_LEADER):
         return sa.select(RegisterEntry).where(sa.false())
     return sa.select(RegisterEntry).where(RegisterEntry.unit_id == user.unit_id,
@@ -118,7 +127,8 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
                    due_soon=[deadline for deadline in deadlines if deadline.due_at >= now],
                    grants=rows(scoped_grants(user), AccessGrant.requested_at),
                    reviews_overdue=[entry for entry in reviews if entry.next_review_on < _today(now)],
-                   reviews_due=[entry for entry in reviews if entry.next_review_on >= _today(now)])
+                   reviews_due=[entry for entry in reviews if entry.next_review_on >= _today(now)],
+                   reviews_raised=user.role == Role.SUPERVISOR)
 
 
 def count_for(user, now: datetime) -> int:

@@ -1,12 +1,12 @@
 """Reviews of registered children are deadlines like a case's (issue 18, point 5): due and overdue ones wait for the
-commune's workers and leaders in "Việc chờ bạn"."""
+commune's workers and leaders in "Việc chờ bạn"; those a month overdue, the district supervisor too."""
 from datetime import timedelta
 
 import pytest
 
 from app.deadlines.services import local_zone
 from app.extensions import db
-from app.notifications.services import REVIEW_NOTICE, count_for, notices_for
+from app.notifications.services import REVIEW_NOTICE, REVIEW_RAISED_AFTER, count_for, notices_for
 from app.orm import utcnow
 from tests.factories import register_child
 
@@ -68,3 +68,19 @@ def test_the_home_page_lists_an_overdue_review_in_vietnamese(client, sign_in, wo
     page = client.get("/").text
     assert "Việc chờ bạn" in page and "Rà soát trẻ trong danh sách đã quá hạn" in page
     assert f"/register/{entry.child_id}" in page and entry.child.full_name in page
+
+
+def test_a_review_a_month_overdue_is_raised_to_the_district_supervisor(worker, make_user):
+    raised = review_on(register_child(worker), today() - REVIEW_RAISED_AFTER - timedelta(days=1))
+    review_on(register_child(worker), today() - REVIEW_RAISED_AFTER)
+    supervisor = make_user("supervisor", unit="295")
+    assert notices_for(supervisor, utcnow()).reviews_overdue == [raised]
+    assert count_for(supervisor, utcnow()) == 1
+    assert notices_for(make_user("supervisor", unit="288"), utcnow()).reviews_overdue == []
+
+
+def test_the_supervisors_home_page_names_the_commune_of_a_raised_review(client, sign_in, worker, make_user):
+    review_on(register_child(worker), today() - REVIEW_RAISED_AFTER - timedelta(days=5))
+    sign_in(make_user("supervisor", unit="295"))
+    page = client.get("/").text
+    assert "Rà soát trẻ trong danh sách quá hạn hơn 30 ngày trên địa bàn" in page and worker.unit.name in page
