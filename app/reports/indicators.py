@@ -1,11 +1,12 @@
 """The ministry's indicators on children, for a unit's subtree and a period: children, not cases.
 
 A child with several cases, or in several groups, is one child in each figure that counts children. The abused
-children are those of Circular 13/2021/TT-BLĐTBXH, indicator 0101 (trẻ em bị xâm hại): by form of abuse, sex, age,
-ethnicity and where it happened. The register's figures (Law on Children 2016 art. 10: the 14 groups; art. 49: at
-risk) come from app/register. The tables, their exports and their scope are those of the statistics
-(app/reports/statistics.py): the same page layout, PDF, CSV, JSON and XLSX, and the same reach across the 2025
-reorganisation (an ended unit's cases are those that were in its area).
+children are those of Circular 13/2021/TT-BLĐTBXH, annex IV, indicator 0101 (số trẻ em bị xâm hại): by form of
+abuse, sex, age group and setting ("môi trường xâm hại"), as it breaks them down, and by ethnicity. The register's
+figures (Law on Children 2016 art. 10: the 14 groups; art. 49: at risk) come from app/register. The tables, their
+exports and their scope are those of the statistics (app/reports/statistics.py): the same page layout, PDF, CSV,
+JSON and XLSX, and the same reach across the 2025 reorganisation (an ended unit's cases are those that were in its
+area).
 """
 from __future__ import annotations
 

@@ -159,7 +159,7 @@ def test_the_csv_xlsx_and_pdf_carry_the_same_figures_in_vietnamese(client, make_
     sheet = book.active
     assert "Chỉ số về trẻ em" in sheet["A1"].value
     labels = [row[0].value for row in sheet.iter_rows()]
-    assert "Trẻ em bị xâm hại theo nơi xảy ra" in labels
+    assert "Trẻ em bị xâm hại theo môi trường xâm hại (nơi xảy ra)" in labels
     text = pdf_text(client.get("/reports/indicators.pdf", query_string=query).data)
     assert "Chỉ số về trẻ em" in text and "Trẻ em bị xâm hại theo hình thức" in text
 
