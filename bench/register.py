@@ -141,6 +141,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=2_000_000)
     parser.add_argument("--skip-build", action="store_true", help="reuse the register already generated")
+    parser.add_argument("--list-only", action="store_true", help="time the register list, not the indicators")
     arguments = parser.parse_args()
     if not arguments.skip_build:
         fresh_database(URL)
@@ -164,6 +165,8 @@ def main() -> None:
         label = f"register list, first page, {role} of {unit} ({registered:,} on record)"
         print(f"{label:62} {statistics.median(times):9.3f} {p95(times):7.3f} {max(times):7.3f}  "
               f"p95 < 0.05 s {'met' if p95(times) < 0.05 else 'MISSED'}")
+    if arguments.list_only:
+        return
     client = app.test_client()
     token = client.post("/api/v1/tokens", json={"username": "bench.officer", "password": PASSWORD}).json["token"]
     headers = {"Authorization": f"Bearer {token}"}
