@@ -658,6 +658,17 @@ def _in_statistics(user, unit: Unit, case_id, unit_id) -> sa.ColumnElement:
     return sa.or_(unit_id.in_(ids), case_id.in_(moved_out_of(ids)))
 
 
+def register_for_statistics(user, unit: Unit) -> sa.ColumnElement:
+    """The criterion on `RegisterEntry` for the indicators of `unit`'s subtree (the ended communes it succeeded
+    included); nothing beyond `user`'s scope. Register entries stay with their commune's id through a
+    reorganisation, so an ended unit's are those it kept."""
+    from app.register.models import RegisterEntry
+
+    if not may_report_on(user, unit):
+        return sa.false()
+    return _among(RegisterEntry.unit_id, subtree_unit_ids(unit))
+
+
 def moved_out_of(unit_ids: list[int]) -> sa.Select:
     """The cases a reorganisation moved, while open, out of the units `unit_ids`."""
     from app.reorganisation.models import Move

@@ -36,7 +36,7 @@ def case_json(case: Case, now: datetime | None = None) -> dict:
         "risk_level": case.risk_level, "source": case.source, "received_at": case.received_at.isoformat(),
         "immediate_danger": case.immediate_danger, "description": case.description, "place": case.place,
         "assigned_worker": case.assigned_worker.username if case.assigned_worker else None,
-        "harm_status": case.harm_status, "harm_foreseen": case.harm_foreseen,
+        "harm_status": case.harm_status, "harm_foreseen": case.harm_foreseen, "abuse_setting": case.abuse_setting,
         # The reporter's identity only where they agreed to be named, as on the case page.
         "reporter": ({"name": case.reporter_name, "contact": case.reporter_contact}
                      if case.reporter_may_be_named else None),
@@ -219,7 +219,8 @@ def _report_from(fields: Fields) -> services.Report:
         reporter_contact=fields.text("reporter_contact"),
         reporter_may_be_named=fields.flag("reporter_may_be_named"), place=fields.text("place"),
         action_taken=fields.text("action_taken"), harm_status=fields.text("harm_status"),
-        harm_foreseen=fields.text("harm_foreseen"), child_consent=fields.text("child_consent"),
+        harm_foreseen=fields.text("harm_foreseen"), abuse_setting=fields.text("abuse_setting"),
+        child_consent=fields.text("child_consent"),
         carer_consent=fields.text("carer_consent"), data_ground=fields.text("data_ground"))
 
 
@@ -373,7 +374,8 @@ def _changes(fields: Fields) -> dict:
     """A PATCH body's changes, each read as its type; names the case does not let change go on to be refused."""
     readers = {"description": fields.text, "place": fields.text, "action_taken": fields.text,
                "reporter_name": fields.text, "reporter_contact": fields.text, "assigned_worker": fields.text,
-               "harm_status": fields.text, "harm_foreseen": fields.text, "child_consent": fields.text,
+               "harm_status": fields.text, "harm_foreseen": fields.text, "abuse_setting": fields.text,
+               "child_consent": fields.text,
                "carer_consent": fields.text, "data_ground": fields.text,
                "immediate_danger": fields.flag, "reporter_may_be_named": fields.flag, "categories": fields.strings}
     return {name: readers[name](name) if name in readers else value for name, value in fields.payload.items()}

@@ -657,6 +657,24 @@ DOCUMENT = {
              query("unit", TEXT, "Unit code; a unit a reorganisation ended as EDITION/CODE (2024/30)"),
              query("from", DAY, "First day, included", required=True),
              query("to", DAY, "Last day, included", required=True)])},
+        "/reports/indicators.{fmt}": {"get": operation(
+            "The ministry's indicators on children of a unit's subtree, each child counted once however many cases "
+            "they have (Circular 13/2021, indicator 0101): abused children by form, sex, age band, ethnicity and "
+            "where the abuse happened; children at risk; children in each of the 14 groups of the register and "
+            "those of them receiving support; children with a case, with a plan approved in time, whose case closed "
+            "safe. Scoped and recorded as the statistics. JSON: abused_children {total, by_form, by_sex, by_age "
+            "{under_6, 6_10, 11_15}, by_ethnicity, by_ethnic_group, by_setting}, at_risk, special_circumstances "
+            "{total, by_group, supported}, with_case, and the tables as the statistics' figures.",
+            {200: {"description": "The figures", "content": {
+                "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": TEXT},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}}}}},
+            (403, 404, 422),
+            [path("fmt", one_of(("pdf", "csv", "json", "xlsx"))),
+             query("unit", TEXT, "Unit code; a unit a reorganisation ended as EDITION/CODE (2024/30)"),
+             query("from", DAY, "First day, included", required=True),
+             query("to", DAY, "Last day, included", required=True)])},
         "/openapi.json": {"get": operation("This document.", {200: _json("OpenAPI 3 document", {"type": "object"})},
                                            (), public=True)},
     },

@@ -7,7 +7,7 @@ from app.api import bp
 from app.api.errors import ApiError
 from app.documents.http import form_download
 from app.reports import statistics
-from app.reports.http import case_file_download, statistics_download
+from app.reports.http import case_file_download, indicators_download, statistics_download
 
 
 @bp.get("/cases/<reference>/file.pdf")
@@ -32,6 +32,21 @@ def statistics_file(fmt):
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),
                        {"period": [str(refusal)]}) from None
     response = statistics_download(fmt, request.args.get("unit"), period)
+    if response is None:
+        refuse(404, entity="units", entity_id=request.args.get("unit"))
+    return response
+
+
+@bp.get("/reports/indicators.<any(pdf, csv, json, xlsx):fmt>")
+@requires("reports.statistics")
+def indicators_file(fmt):
+    """The indicators on children (API.md, Documents), in the statistics' formats."""
+    try:
+        period = statistics.period_from_arguments(request.args)
+    except statistics.PeriodRefused as refusal:
+        raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),
+                       {"period": [str(refusal)]}) from None
+    response = indicators_download(fmt, request.args.get("unit"), period)
     if response is None:
         refuse(404, entity="units", entity_id=request.args.get("unit"))
     return response

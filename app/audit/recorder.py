@@ -44,6 +44,7 @@ ACTIONS = {
     "case_viewed": _l("Case file viewed"),
     "child_viewed": _l("Child's page viewed"),
     "statistics_export": _l("Statistics exported"),
+    "indicators_export": _l("Indicators on children exported"),
     "attachment_viewed": _l("Attached file viewed or downloaded"),
     "attachment_files_verified": _l("Attached files checked against their hashes"),
     "attachment_orphans_removed": _l("Files of unfinished uploads removed"),

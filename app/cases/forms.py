@@ -5,7 +5,7 @@ from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.cases.checklist import QUESTIONS
-from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
+from app.cases.models import (ABUSE_SETTINGS, CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
                               HARM_STATUSES, REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS)
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildForm, MultiCheckboxField, choices
@@ -41,6 +41,8 @@ class IntakeForm(ChildForm):
                                                                   "abuse."))])
     harm_foreseen = TextAreaField(_l("Harm that may follow for the child"),
                                   validators=[Optional(), Length(max=20000)])
+    abuse_setting = SelectField(_l("Where the abuse happened"),
+                                choices=_choices(ABUSE_SETTINGS, _l("Not known yet")), validators=[Optional()])
     action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
     child_consent = RadioField(_l("Did the child agree to their data being kept?"), choices=_choices(CHILD_CONSENTS),
                                validators=[InputRequired(message=_l("Choose whether the child agreed."))])
@@ -64,6 +66,8 @@ class EditForm(VersionedForm):
                              validators=[Optional()])
     harm_foreseen = TextAreaField(_l("Harm that may follow for the child"),
                                   validators=[Optional(), Length(max=20000)])
+    abuse_setting = SelectField(_l("Where the abuse happened"),
+                                choices=_choices(ABUSE_SETTINGS, _l("Not known yet")), validators=[Optional()])
     place = StringField(_l("Where it happened"), validators=[Optional(), Length(max=300)])
     action_taken = TextAreaField(_l("Action already taken"), validators=[Optional(), Length(max=20000)])
     immediate_danger = BooleanField(_l("The child is in immediate danger"))

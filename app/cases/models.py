@@ -60,6 +60,10 @@ DEADLINES = {
 }
 # Decree 56/2017 art. 25.1 and Mẫu 01: a child abused, or at risk of abuse; the statistics count them apart.
 HARM_STATUSES = {"abused": _l("Abused"), "at_risk": _l("At risk of abuse")}
+# Where the abuse happened, as the ministry's statistics on abused children count it (Circular 13/2021, indicator
+# 0101); null on cases recorded before it was asked, counted as not known.
+ABUSE_SETTINGS = {"home": _l("At home"), "school": _l("At school"), "public_place": _l("In a public place"),
+                  "online": _l("Online"), "other": _l("Elsewhere")}
 # Whether the child and the carer agreed to their data being kept (Law on Children 2016 arts. 6.11 and 21: a child
 # of 7 or more is asked too; Personal Data Protection Law 2025 art. 9 on consent).
 CHILD_CONSENTS = {"agreed": _l("The child agreed"), "refused": _l("The child did not agree"),
@@ -134,6 +138,7 @@ class Case(Audited, db.Model):
         sa.CheckConstraint(sa.column("status").in_(list(STATUSES)), name="status"),
         sa.CheckConstraint(sa.column("risk_level").in_(list(RISK_LEVELS)), name="risk_level"),
         sa.CheckConstraint(sa.column("harm_status").in_(list(HARM_STATUSES)), name="harm_status"),
+        sa.CheckConstraint(sa.column("abuse_setting").in_(list(ABUSE_SETTINGS)), name="abuse_setting"),
         sa.CheckConstraint(sa.column("child_consent").in_(list(CHILD_CONSENTS)), name="child_consent"),
         sa.CheckConstraint(sa.column("carer_consent").in_(list(CARER_CONSENTS)), name="carer_consent"),
         sa.CheckConstraint(sa.column("data_ground").in_(list(DATA_GROUNDS)), name="data_ground"),
@@ -171,6 +176,7 @@ class Case(Audited, db.Model):
     # Mẫu 01: abused or at risk (null on reports recorded before it was asked), and the harm foreseen.
     harm_status: Mapped[str | None] = mapped_column(sa.String(8))
     harm_foreseen: Mapped[str | None] = mapped_column(sa.Text)
+    abuse_setting: Mapped[str | None] = mapped_column(sa.String(16))
     # Consent to the data being kept, null where it was not recorded (reports before issue 15, or over the API).
     child_consent: Mapped[str | None] = mapped_column(sa.String(12))
     carer_consent: Mapped[str | None] = mapped_column(sa.String(12))

@@ -9,9 +9,10 @@ from flask_babel import lazy_pgettext as _lp
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
 from app.audit.narrative import translate as _
 from app.cases import checklist, workflow
-from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS, DEADLINES,
-                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, ISOLATION_STATUSES, REVIEW_CRITERIA, RISK_LEVELS,
-                              SOURCES, STEP_DETAILS, TIMELINE_KINDS, WITHHELD_IN_HISTORY, Assessment, Case,
+from app.cases.models import (ABUSE_SETTINGS, CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS,
+                              DATA_GROUNDS, DEADLINES, FORMER_REVIEW_CRITERIA, HARM_STATUSES, ISOLATION_STATUSES,
+                              REVIEW_CRITERIA, RISK_LEVELS, SOURCES, STEP_DETAILS, TIMELINE_KINDS,
+                              WITHHELD_IN_HISTORY, Assessment, Case,
                               CaseCategory, CaseStep, Deadline, EmergencyMeasure, Plan, PlanAction, PlanAuthor, Review,
                               TimelineEntry)
 
@@ -35,6 +36,7 @@ FIELDS = {
     "isolation_ended_on": _l("Isolation ended on"),
     "isolation_end_note": _l("What followed for the child"),
     "harm_status": _l("Abused or at risk"), "harm_foreseen": _l("Harm that may follow for the child"),
+    "abuse_setting": _l("Where the abuse happened"),
     "child_consent": _l("The child's consent to keeping the data"),
     "carer_consent": _l("The carer's consent to keeping the data"),
     "data_ground": _l("Legal ground for keeping the data"),
@@ -256,13 +258,14 @@ describe_table(
     fields=_labelled("status", "risk_level", "source", "received_at", "description", "place", "immediate_danger",
                      "action_taken", "reporter_name", "reporter_contact", "reporter_may_be_named",
                      "assigned_worker_id", "closure_reason", "closure_note", "closed_at", "harm_status",
-                     "harm_foreseen", "child_consent", "carer_consent", "data_ground",
+                     "harm_foreseen", "abuse_setting", "child_consent", "carer_consent", "data_ground",
                      closure_proposed_by_id=_l("Closure proposed by"), unit_id=_l("Unit"), child_id=_l("Child"),
                      reference=_l("Reference"), created_by_id=_l("Recorded by"),
                      episode_started_at=_l("Reopened at")),
     hidden=("id", "created_at", "updated_at", "version"),
     values={"status": workflow.STATUSES, "risk_level": RISK_LEVELS, "source": SOURCES,
-            "closure_reason": CLOSURE_REASONS, "harm_status": HARM_STATUSES, "child_consent": CHILD_CONSENTS,
+            "closure_reason": CLOSURE_REASONS, "harm_status": HARM_STATUSES, "abuse_setting": ABUSE_SETTINGS,
+            "child_consent": CHILD_CONSENTS,
             "carer_consent": CARER_CONSENTS, "data_ground": DATA_GROUNDS},
     references={"assigned_worker_id": "person", "closure_proposed_by_id": "person", "created_by_id": "person",
                 "unit_id": "unit", "child_id": "child"},

@@ -20,7 +20,7 @@ from app.access import Role, can, may_open_case_in, scoped_children
 from app.audit.models import AuditEntry
 from app.audit.recorder import record
 from app.cases import checklist, workflow
-from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
+from app.cases.models import (ABUSE_SETTINGS, CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS,
                               HARM_STATUSES, REVIEW_CRITERIA, REVIEW_LEVELS, SOURCES, TIMELINE_KINDS,
                               Assessment, Case, CaseCategory, CaseSequence, CaseStep, Deadline, EmergencyMeasure,
                               Plan, PlanAction, PlanAuthor, Review, TimelineEntry)
@@ -217,6 +217,7 @@ class Report:
     action_taken: str | None = None
     harm_status: str | None = None
     harm_foreseen: str | None = None
+    abuse_setting: str | None = None
     child_consent: str | None = None
     carer_consent: str | None = None
     data_ground: str | None = None
@@ -243,6 +244,8 @@ def report_problems(report: Report, now: datetime) -> dict[str, list[str]]:
     _text_problem(problems, "action_taken", report.action_taken, required=False, limit=20000)
     if report.harm_status is not None and report.harm_status not in HARM_STATUSES:
         problems["harm_status"] = [_("Choose whether the child is abused or at risk of abuse.")]
+    if report.abuse_setting is not None and report.abuse_setting not in ABUSE_SETTINGS:
+        problems["abuse_setting"] = [_("Choose where the abuse happened, or leave it not known.")]
     _text_problem(problems, "harm_foreseen", report.harm_foreseen, required=False, limit=20000)
     problems.update(consent_problems(report))
     return problems
@@ -320,6 +323,7 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
                 description=report.description.strip(), immediate_danger=report.immediate_danger,
                 action_taken=report.action_taken or None, created_by_id=user.id,
                 harm_status=report.harm_status, harm_foreseen=(report.harm_foreseen or "").strip() or None,
+                abuse_setting=report.abuse_setting,
                 child_consent=report.child_consent, carer_consent=report.carer_consent,
                 data_ground=report.data_ground,
                 assigned_worker_id=user.id if user.role == Role.WORKER else None)
@@ -335,8 +339,8 @@ def open_case(user: User, unit: Unit, report: Report, *, child: Child | None = N
 
 # The report's own fields, as `Report` names them.
 REPORT_FIELDS = ("description", "place", "action_taken", "immediate_danger", "reporter_name", "reporter_contact",
-                 "reporter_may_be_named", "harm_status", "harm_foreseen", "child_consent", "carer_consent",
-                 "data_ground")
+                 "reporter_may_be_named", "harm_status", "harm_foreseen", "abuse_setting", "child_consent",
+                 "carer_consent", "data_ground")
 EDITABLE = (*REPORT_FIELDS, "categories", "assigned_worker")
 
 
@@ -350,7 +354,8 @@ def edit_case(case: Case, user: User, changes: dict, version: int | None) -> Non
                     **{name: getattr(case, name) for name in REPORT_FIELDS})
     for name, value in changes.items():
         if name != "assigned_worker":
-            setattr(report, name, value)
+            # A setting left "not known" is stored as not known.
+            setattr(report, name, value or None if name == "abuse_setting" else value)
     problems = report_problems(report, utcnow())
     if "child_consent" not in problems:
         age = youngest_age(case.child, case.received_at.astimezone(local_zone()).date())

@@ -24,9 +24,9 @@ from app.cases.forms import (AssessmentForm, CaseFilterForm, ClosureForm, Comple
                              EmergencyForm, EndIsolationForm, IntakeForm, IsolationForm, PlanForm, ReasonForm,
                              ReviewForm, TimelineForm, VersionedForm)
 from app.cases.history import history_items
-from app.cases.models import (CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS, DATA_GROUNDS, DEADLINES,
-                              FORMER_REVIEW_CRITERIA, HARM_STATUSES, ISOLATION_STATUSES, REVIEW_CRITERIA, RISK_LEVELS,
-                              SOURCES, TIMELINE_KINDS, Case)
+from app.cases.models import (ABUSE_SETTINGS, CARER_CONSENTS, CATEGORIES, CHILD_CONSENTS, CLOSURE_REASONS,
+                              DATA_GROUNDS, DEADLINES, FORMER_REVIEW_CRITERIA, HARM_STATUSES, ISOLATION_STATUSES,
+                              REVIEW_CRITERIA, RISK_LEVELS, SOURCES, TIMELINE_KINDS, Case)
 from app.cases.narrative import FIELDS
 from app.cases.story import case_story
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
@@ -52,6 +52,7 @@ LABEL_TABLES = {"statuses": workflow.STATUSES, "referral_statuses": REFERRAL_STA
                 "criteria": {key: rule.label for key, rule in REVIEW_CRITERIA.items()},
                 "former_criteria": FORMER_REVIEW_CRITERIA, "sexes": SEXES, "groups": SPECIAL_CIRCUMSTANCES,
                 "deadlines": DEADLINES, "field_labels": FIELDS, "harm_statuses": HARM_STATUSES,
+                "abuse_settings": ABUSE_SETTINGS,
                 "child_consents": CHILD_CONSENTS, "carer_consents": CARER_CONSENTS, "data_grounds": DATA_GROUNDS,
                 "isolation_statuses": ISOLATION_STATUSES}
 
@@ -127,7 +128,8 @@ def _report_from(form) -> services.Report:
         immediate_danger=bool(form.immediate_danger.data), reporter_name=form.reporter_name.data,
         reporter_contact=form.reporter_contact.data, reporter_may_be_named=bool(form.reporter_may_be_named.data),
         place=form.place.data, action_taken=form.action_taken.data, harm_status=form.harm_status.data or None,
-        harm_foreseen=form.harm_foreseen.data, child_consent=form.child_consent.data or None,
+        harm_foreseen=form.harm_foreseen.data,
+        abuse_setting=form.abuse_setting.data or None, child_consent=form.child_consent.data or None,
         carer_consent=form.carer_consent.data or None, data_ground=form.data_ground.data or None)
 
 
@@ -258,7 +260,7 @@ def _forms_for(case: Case) -> dict:
         "edit": EditForm(data={**version, "description": case.description, "place": case.place,
                                "action_taken": case.action_taken, "immediate_danger": case.immediate_danger,
                                "harm_status": case.harm_status, "harm_foreseen": case.harm_foreseen,
-                               "categories": case.categories,
+                               "abuse_setting": case.abuse_setting or "", "categories": case.categories,
                                "assigned_worker": case.assigned_worker.username if case.assigned_worker else ""}),
         "assess": AssessmentForm(data=version),
         "detail": DetailForm(data=version),
@@ -390,7 +392,7 @@ def _call(step: str, case: Case, form):
     if step == "edit":
         return services.edit_case(case, user, {name: getattr(form, name).data for name in (
             "description", "place", "action_taken", "immediate_danger", "categories", "assigned_worker",
-            "harm_status", "harm_foreseen")
+            "harm_status", "harm_foreseen", "abuse_setting")
             if name not in ("assigned_worker", "harm_status") or getattr(form, name).data}, version)
     if step == "assess":
         return services.assess(case, user, {key: True for key in form.answers.data or []}, form.summary.data,

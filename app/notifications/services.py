@@ -6,23 +6,31 @@ in one query.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import Role, can, scoped_cases, scoped_grants
+from app.access import Role, can, scoped_cases, scoped_grants, scoped_register
 from app.cases.models import Case, Deadline
 from app.cases.services import decisions_for
+from app.deadlines.services import local_zone
 from app.escalations.models import Escalation, explained
 from app.extensions import db
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
 from app.reporting import services as reporting
+from app.register.models import RegisterEntry
 from app.users.models import AccessGrant
 
 SOON = timedelta(hours=24)
+# A registered child's review falls on a day six months on (issue 18): a week's notice lets the worker plan the visit.
+REVIEW_NOTICE = timedelta(days=7)
+# A review a month overdue waits for the district supervisor too: the commune has then let a whole monthly reporting
+# cycle pass, on top of the week's notice, without looking at the child again; a case's missed deadline reaches the
+# unit above within a working day, but a review is less urgent than an emergency or an assessment.
+REVIEW_RAISED_AFTER = timedelta(days=30)
 KINDS = {
     "referral": _l("Referrals waiting for you"),
     "escalation": _l("Escalations to acknowledge"),
@@ -42,6 +50,11 @@ class Notices:
     grants: list[AccessGrant]
     # Reports to send up, to review, and late ones raised to the person's unit (app/reporting).
     reports: reporting.Duties
+    # Registered children whose review is overdue (the longest first), and due within REVIEW_NOTICE.
+    reviews_overdue: list[RegisterEntry] = field(default_factory=list)
+    reviews_due: list[RegisterEntry] = field(default_factory=list)
+    # The overdue reviews are those of the communes below, overdue by REVIEW_RAISED_AFTER (a supervisor's list).
+    reviews_raised: bool = False
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -50,7 +63,7 @@ class Notices:
     @property
     def total(self) -> int:
         return (len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
-                + len(self.grants) + self.reports.total)
+                + len(self.grants) + self.reports.total + len(self.reviews_overdue) + len(self.reviews_due))
 
 
 # What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
@@ -88,25 +101,45 @@ def _deadlines(user, now: datetime) -> sa.Select:
     return query.where(sa.or_(Case.assigned_worker_id == user.id, unassigned_here))
 
 
+def _reviews(user, now: datetime) -> sa.Select:
+    """The register's reviews overdue or due within REVIEW_NOTICE, for the commune's workers and leaders, who keep
+    its register (Law on Children 2016 art. 10; issue 18). Overdue ones stay until the review is recorded; those overdue
+    by REVIEW_RAISED_AFTER wait for the district supervisor above too."""
+    if user.role == Role.SUPERVISOR:
+        return scoped_register(user).where(RegisterEntry.next_review_on < _today(now) - REVIEW_RAISED_AFTER)
+    if user.role not in (Role.WORKER, Role.COMMUNE_LEADER):
+        return sa.select(RegisterEntry).where(sa.false())
+    return sa.select(RegisterEntry).where(RegisterEntry.unit_id == user.unit_id,
+                                          RegisterEntry.next_review_on <= _today(now) + REVIEW_NOTICE)
+
+
+def _today(now: datetime) -> date:
+    return now.astimezone(local_zone()).date()
+
+
 def notices_for(user, now: datetime, limit: int = 50) -> Notices:
     def rows(query, *order):
         return list(db.session.scalars(query.order_by(*order).limit(limit)))
 
     deadlines = rows(_deadlines(user, now), Deadline.due_at, Deadline.id)
+    reviews = rows(_reviews(user, now), RegisterEntry.next_review_on, RegisterEntry.id)
     return Notices(referrals=rows(_referrals(user), Referral.created_at),
                    escalations=rows(_escalations(user).options(*explained()), Escalation.raised_at),
                    approvals=rows(_approvals(user), Case.updated_at),
                    overdue=[deadline for deadline in deadlines if deadline.due_at < now],
                    due_soon=[deadline for deadline in deadlines if deadline.due_at >= now],
                    grants=rows(scoped_grants(user), AccessGrant.requested_at),
-                   reports=reporting.duties_for(user, now, limit))
+                   reports=reporting.duties_for(user, now, limit),
+                   reviews_overdue=[entry for entry in reviews if entry.next_review_on < _today(now)],
+                   reviews_due=[entry for entry in reviews if entry.next_review_on >= _today(now)],
+                   reviews_raised=user.role == Role.SUPERVISOR)
 
 
 def count_for(user, now: datetime) -> int:
     """The badge: every kind counted in a single round trip."""
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
               for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now),
-                            scoped_grants(user), *reporting.duty_queries(user, now))]
+                            scoped_grants(user), *reporting.duty_queries(user, now), _reviews(user, now))]
     return sum(db.session.execute(sa.select(*counts)).one())
 
 

@@ -21,7 +21,9 @@ class RegisterEntry(Audited, db.Model):
     """One per child: kept by the commune that registered the child."""
 
     __tablename__ = "register_entries"
-    __table_args__ = (sa.Index("ix_register_entries_unit_review", "unit_id", "next_review_on"),)
+    __table_args__ = (sa.Index("ix_register_entries_unit_review", "unit_id", "next_review_on"),
+                      # The list's order across a district or a province: read in order, not sorted (bench/register.py).
+                      sa.Index("ix_register_entries_review_order", "next_review_on", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), unique=True)

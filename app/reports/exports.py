@@ -1,4 +1,4 @@
-"""The statistics as JSON, CSV, XLSX and PDF: the same tables in each."""
+"""The statistics, and the indicators on children, as JSON, CSV, XLSX and PDF: the same tables in each."""
 from __future__ import annotations
 
 import csv
@@ -33,7 +33,8 @@ def _values(table: Table, row) -> dict:
 
 
 def as_json(statistics: Statistics) -> dict:
-    return {
+    summary = statistics.summary() if hasattr(statistics, "summary") else {}
+    return {**summary,
         "unit": {"code": statistics.unit.code, "edition": statistics.unit.edition, "name": statistics.unit.name},
         "from": statistics.period.start.isoformat(), "to": statistics.period.end.isoformat(),
         "generated_at": statistics.generated_at.isoformat(),
@@ -68,9 +69,9 @@ def as_xlsx(statistics: Statistics) -> bytes:
     """One sheet laid out as the paper report, so that office staff can copy it into the ministry's forms."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Statistics")[:31]
+    sheet.title = (_("Statistics") if statistics.kind == "statistics" else _("Indicators"))[:31]
     bold = Font(bold=True)
-    append_row(sheet, [_("Statistics of %(unit)s", unit=statistics.unit_label)])
+    append_row(sheet, [statistics.heading])
     sheet["A1"].font = Font(bold=True, size=13)
     append_row(sheet, [_period_label(statistics)])
     append_row(sheet, [])
@@ -99,7 +100,7 @@ def as_xlsx(statistics: Statistics) -> bytes:
 
 def as_pdf(statistics: Statistics, viewer, now) -> bytes:
     width = pdf.frame_width()
-    flowables = [pdf.para(_("Statistics of %(unit)s", unit=statistics.unit_label), "title"),
+    flowables = [pdf.para(statistics.heading, "title"),
                  pdf.para(_period_label(statistics))]
     for table in statistics.tables:
         flowables.append(pdf.para(table.title, "heading"))
@@ -111,7 +112,7 @@ def as_pdf(statistics: Statistics, viewer, now) -> bytes:
         if table.note:
             flowables.append(pdf.para(table.note, "small"))
     letterhead = pdf.Letterhead(
-        unit=statistics.unit.name, title=_("Statistics of %(unit)s", unit=statistics.unit_label), reference=None,
+        unit=statistics.unit.name, title=statistics.heading, reference=None,
         confidential=None,
         printed=_("Printed by %(name)s (%(username)s) on %(time)s", name=viewer.full_name, username=viewer.username,
                   time=display_datetime(now)),
@@ -126,7 +127,7 @@ def export(statistics: Statistics, fmt: str, viewer, now) -> dict | str | bytes:
         document = as_pdf(statistics, viewer, now)
     else:
         document = {"json": as_json, "csv": as_csv, "xlsx": as_xlsx}[fmt](statistics)
-    record(db.session, "statistics_export", entity="units", entity_id=statistics.unit.id,
+    record(db.session, f"{statistics.kind}_export", entity="units", entity_id=statistics.unit.id,
            unit_path=statistics.unit.path, changes={"format": fmt, "from": statistics.period.start.isoformat(),
                                                     "to": statistics.period.end.isoformat()})
     db.session.commit()

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from app.orm import utcnow
 from app.access import refuse
-from app.reports import case_file, exports, statistics
+from app.reports import case_file, exports, indicators, statistics
 
 
 def download(data: bytes | str, mimetype: str, filename: str, inline: bool = False) -> Response:
@@ -24,13 +24,15 @@ def case_file_download(reference: str, inline: bool) -> Response:
     return download(document, "application/pdf", f"{case.reference}.pdf", inline=inline)
 
 
-def statistics_download(fmt: str, unit_code: str | None, period: statistics.Period) -> Response | None:
-    """The statistics in `fmt`; None when the unit is not in the reader's scope."""
+def statistics_download(fmt: str, unit_code: str | None, period: statistics.Period,
+                        figures=statistics) -> Response | None:
+    """The statistics in `fmt` (or the indicators on children, `figures=indicators`); None when the unit is not in
+    the reader's scope."""
     now = utcnow()
-    result = statistics.report(current_user, unit_code, period, now)
+    result = figures.report(current_user, unit_code, period, now)
     if result is None:
         return None
-    name = f"statistics-{result.unit.code}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+    name = f"{result.kind}-{result.unit.code}-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
     document = exports.export(result, fmt, current_user, now)
     if fmt == "json":
         response = jsonify(document)
@@ -38,3 +40,7 @@ def statistics_download(fmt: str, unit_code: str | None, period: statistics.Peri
         return response
     mimetype = {"csv": "text/csv", "xlsx": exports.XLSX_MIMETYPE, "pdf": "application/pdf"}[fmt]
     return download(document, mimetype, name)
+
+
+def indicators_download(fmt: str, unit_code: str | None, period: statistics.Period) -> Response | None:
+    return statistics_download(fmt, unit_code, period, figures=indicators)

@@ -469,6 +469,13 @@ class Statistics:
     generated_at: datetime
     tables: list[Table]
 
+    # What the trail calls their export (`<kind>_export`) and the downloads' file names start with.
+    kind = "statistics"
+
+    @property
+    def heading(self) -> str:
+        return _("Statistics of %(unit)s", unit=self.unit_label)
+
     @property
     def unit_label(self) -> str:
         """The unit as it was called: an ended one with the day it ended."""

@@ -7,9 +7,9 @@ from app.access import refuse, requires
 from app.deadlines.services import local_zone
 from app.orm import utcnow
 from app.audit.views import filters_from_request
-from app.reports import audit_extract, exports, statistics
+from app.reports import audit_extract, exports, indicators, statistics
 from app.reports.forms import StatisticsForm, unit_choices
-from app.reports.http import case_file_download, download, statistics_download
+from app.reports.http import case_file_download, download, indicators_download, statistics_download
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -27,41 +27,65 @@ def _period(form: StatisticsForm) -> statistics.Period:
     return statistics.Period.of(form.kind.data, year, form.number.data or 1)
 
 
-@bp.route("/reports/statistics")
-@requires("reports.statistics")
-def statistics_page():
+def _figures_page(figures, endpoint: str):
+    """The statistics page, or its sibling of the indicators on children: the same form, tables and downloads."""
     # A first visit asks nothing yet: the form is shown with this year, and nothing is checked.
     form = StatisticsForm(request.args or None, year=utcnow().astimezone(local_zone()).year)
     form.unit.choices = unit_choices(current_user)
-    result, downloads = None, {}
+    result, downloads, arguments = None, {}, {}
     if request.args and form.validate():
         try:
             period = _period(form)
         except statistics.PeriodRefused as refusal:
             flash(str(refusal), "error")
         else:
-            result = statistics.report(current_user, form.unit.data or None, period, utcnow())
+            result = figures.report(current_user, form.unit.data or None, period, utcnow())
             if result is None:
                 refuse(404, entity="units", entity_id=form.unit.data)
             arguments = {"unit": result.unit_key, "from": period.start.isoformat(), "to": period.end.isoformat()}
-            downloads = {fmt: url_for("reports.statistics_file", fmt=fmt, **arguments) for fmt in exports.FORMATS}
-    return render_template("reports/statistics.html", form=form, result=result, downloads=downloads)
+            downloads = {fmt: url_for(endpoint, fmt=fmt, **arguments) for fmt in exports.FORMATS}
+    return render_template("reports/statistics.html", form=form, result=result, downloads=downloads,
+                           figures=figures.__name__.rsplit(".", 1)[-1], arguments=request.args)
 
 
-@bp.route("/reports/statistics.<any(pdf, csv, json, xlsx):fmt>")
-@requires("reports.statistics")
-def statistics_file(fmt):
+def _figures_file(fmt, answer, figures):
     try:
         period = statistics.period_from_arguments(request.args)
     except statistics.PeriodRefused as refusal:
         flash(str(refusal), "error")
         form = StatisticsForm()
         form.unit.choices = unit_choices(current_user)
-        return render_template("reports/statistics.html", form=form, result=None, downloads={}), 422
-    response = statistics_download(fmt, request.args.get("unit"), period)
+        return render_template("reports/statistics.html", form=form, result=None, downloads={},
+                               figures=figures, arguments={}), 422
+    response = answer(fmt, request.args.get("unit"), period)
     if response is None:
         refuse(404, entity="units", entity_id=request.args.get("unit"))
     return response
+
+
+@bp.route("/reports/statistics")
+@requires("reports.statistics")
+def statistics_page():
+    return _figures_page(statistics, "reports.statistics_file")
+
+
+@bp.route("/reports/statistics.<any(pdf, csv, json, xlsx):fmt>")
+@requires("reports.statistics")
+def statistics_file(fmt):
+    return _figures_file(fmt, statistics_download, "statistics")
+
+
+# Issue 18: the ministry's indicators counted per child, beside the statistics of cases; scoped as they are.
+@bp.route("/reports/indicators")
+@requires("reports.statistics")
+def indicators_page():
+    return _figures_page(indicators, "reports.indicators_file")
+
+
+@bp.route("/reports/indicators.<any(pdf, csv, json, xlsx):fmt>")
+@requires("reports.statistics")
+def indicators_file(fmt):
+    return _figures_file(fmt, indicators_download, "indicators")
 
 
 @bp.route("/audit/extract.pdf")

@@ -56,6 +56,7 @@ NOT_PAGES = {
     "attachments.thumbnail": "an image the case page shows (tests/browser/test_attachments.py)",
     "reports.statistics_file": "the statistics as PDF, CSV, JSON or XLSX downloads",
     "reporting.document": "a sent report as PDF or XLSX downloads",
+    "reports.indicators_file": "the indicators on children as PDF, CSV, JSON or XLSX downloads",
 }
 NOT_PAGES_PREFIXES = {"api.": "the JSON API, for other systems"}
 
@@ -64,6 +65,7 @@ VARIANTS = {
     "referrals.index": [{"box": "out"}, {"box": "approval"}],
     "escalations.index": [{"all": "1"}],
     "reports.statistics_page": [{"kind": "year", "year": date.today().year}],
+    "reports.indicators_page": [{"kind": "year", "year": date.today().year}],
 }
 
 
