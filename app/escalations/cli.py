@@ -12,3 +12,4 @@ def escalate():
     result = sweep()
     click.echo(_("Escalations raised: %(raised)d; raised meanwhile by another run: %(already)d.",
                  raised=len(result.raised), already=result.already))
+    click.echo(_("Facility corrections past their deadline raised: %(count)d.", count=len(result.corrections)))

@@ -22,6 +22,7 @@ from app.deadlines.services import add_working_days
 from app.escalations.models import (Escalation, deadline_trigger, deadline_trigger_in_sql, explain, explained,
                                     referral_trigger, referral_trigger_in_sql, unacknowledged)
 from app.extensions import db
+from app.facilities.services import escalate_overdue
 from app.notifications import mail
 from app.orm import utcnow
 from app.referrals.models import Referral
@@ -112,6 +113,8 @@ class SweepResult:
     raised: list[int] = field(default_factory=list)
     # Found raised by another sweep running at the same moment.
     already: int = 0
+    # Care facilities' corrections past their deadline, raised to the level above (issue 19, point 6).
+    corrections: list[int] = field(default_factory=list)
 
 
 def _deadlines_missed(now: datetime) -> list[Missed]:
@@ -194,6 +197,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
                               level=escalation.level + 1, previous_id=escalation.id, raised_at=now)
 
         _record(result, _raise(higher))
+    result.corrections = escalate_overdue(now)
     return result
 
 

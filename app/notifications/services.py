@@ -6,7 +6,7 @@ in one query.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -17,6 +17,8 @@ from app.cases.models import Case, Deadline
 from app.cases.services import decisions_for
 from app.escalations.models import Escalation, explained
 from app.extensions import db
+from app.facilities.models import Correction
+from app.facilities.services import waiting_for as facility_corrections
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
 from app.users.models import AccessGrant
@@ -28,6 +30,7 @@ KINDS = {
     "approval": _l("Plans and closures to approve"),
     "deadline": _l("Deadlines overdue or within 24 hours"),
     "grant": _l("Accounts waiting for approval"),
+    "correction": _l("Facility corrections past their deadline"),
 }
 
 
@@ -39,6 +42,8 @@ class Notices:
     overdue: list[Deadline]  # the longest overdue first
     due_soon: list[Deadline]  # within SOON, the soonest first
     grants: list[AccessGrant]
+    # Care facilities' corrections past their deadline, for the inspecting unit and the one they were raised to.
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -47,7 +52,7 @@ class Notices:
     @property
     def total(self) -> int:
         return (len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
-                + len(self.grants))
+                + len(self.grants) + len(self.corrections))
 
 
 # What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
@@ -95,14 +100,15 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
                    approvals=rows(_approvals(user), Case.updated_at),
                    overdue=[deadline for deadline in deadlines if deadline.due_at < now],
                    due_soon=[deadline for deadline in deadlines if deadline.due_at >= now],
-                   grants=rows(scoped_grants(user), AccessGrant.requested_at))
+                   grants=rows(scoped_grants(user), AccessGrant.requested_at),
+                   corrections=rows(facility_corrections(user, now), Correction.due_on, Correction.id))
 
 
 def count_for(user, now: datetime) -> int:
     """The badge: every kind counted in a single round trip."""
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
               for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now),
-                            scoped_grants(user))]
+                            scoped_grants(user), facility_corrections(user, now))]
     return sum(db.session.execute(sa.select(*counts)).one())
 
 

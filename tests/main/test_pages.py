@@ -34,9 +34,9 @@ def test_each_role_lands_on_its_own_home_page(client, make_user, sign_in, role):
 
 MENUS = {
     Role.WORKER: ["Home", "Cases", "Register of children", "Referrals", "Escalations", "Waiting for you",
-                  "Statistics"],
+                  "Care facilities", "Statistics"],
     Role.INSPECTOR: ["Home", "Cases", "Register of children", "Referrals", "Escalations", "Waiting for you",
-                     "Statistics", "Audit trail"],
+                     "Care facilities", "Statistics", "Audit trail"],
     Role.ADMIN: ["Home", "Waiting for you", "Providers", "Reorganisation", "Accounts", "Holidays",
                  "Service standards"],
     Role.INTAKE: ["Home", "Reports you recorded", "Waiting for you"],
