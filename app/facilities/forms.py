@@ -34,12 +34,12 @@ class CorrectionFields(Form):
     class Meta:
         csrf = False
 
-    description = StringField(_l("What must be corrected"), validators=[Optional(), Length(max=2000)])
+    what = StringField(_l("What must be corrected"), validators=[Optional(), Length(max=2000)])
     due_on = DayField(_l("By"), validators=[Optional()])
 
 
 def _checklist_fields():
-    return {key: RadioField(label, choices=list(RESULTS.items()), validators=[InputRequired()])
+    return {key: RadioField(label, choices=choices(RESULTS), validators=[InputRequired()])
             for key, label in CHECKLIST.items()}
 
 

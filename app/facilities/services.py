@@ -342,7 +342,7 @@ class Figures:
     corrections_overdue: int = 0
 
 
-def figures(user, unit: Unit, start: date, end: date) -> Figures:
+def figures(user, unit: Unit, start: date, end: date, now: datetime | None = None) -> Figures:
     """For the facilities of `unit`'s subtree: the inspections recorded between `start` and `end` (days of visit),
     the checklist items not met in them, the corrections they required and how many are done, and the corrections
     now past their day."""
@@ -363,5 +363,5 @@ def figures(user, unit: Unit, start: date, end: date) -> Figures:
             sa.func.count(), sa.func.count(Correction.done_on)).where(Correction.inspection_id.in_(inspected))).one()
     result.corrections_overdue = db.session.scalar(sa.select(sa.func.count()).select_from(Correction).join(
         Inspection).where(Inspection.facility_id.in_(facility_ids), Correction.done_on.is_(None),
-                          Correction.due_on < today()))
+                          Correction.due_on < (now or utcnow()).astimezone(local_zone()).date()))
     return result

@@ -208,8 +208,8 @@ def _record(inspection: Inspection, form: RecordForm) -> int:
     if not form.validate_on_submit():
         return 422
     findings = {key: form.checklist[key].data for key in CHECKLIST}
-    corrections = [services.NewCorrection(entry.description.data or "", entry.due_on.data)
-                   for entry in form.corrections if (entry.description.data or "").strip() or entry.due_on.data]
+    corrections = [services.NewCorrection(entry.what.data or "", entry.due_on.data)
+                   for entry in form.corrections if (entry.what.data or "").strip() or entry.due_on.data]
     try:
         services.record_inspection(current_user, inspection, findings, form.violations.data, corrections,
                                    form.resolved.data or [], whole_number(form.version.data or ""))
