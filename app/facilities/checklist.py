@@ -6,6 +6,7 @@ article numbers of Decree 103 could not be checked against its text here, so eac
 not an article.
 """
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 KINDS = {
     "social_assistance_centre": _l("Social assistance centre"),
@@ -29,7 +30,7 @@ CHECKLIST = {
                      "staff (Law on Children 2016)"),
     "schooling_health": _l("Children go to school and receive health care (Law on Children 2016)"),
 }
-RESULTS = {"met": _l("Met"), "not_met": _l("Not met"), "not_checked": _l("Not checked")}
+RESULTS = {"met": _lp("checklist", "Met"), "not_met": _lp("checklist", "Not met"), "not_checked": _l("Not checked")}
 
 PLACEMENT_KINDS = {
     "alternative_care": _l("Alternative care"),

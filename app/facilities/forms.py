@@ -71,7 +71,7 @@ class PlacementForm(Form):
 
 
 class EndPlacementForm(Form):
-    until = DayField(_l("Left on"), validators=[InputRequired()])
+    until = DayField(_l("Left the facility on"), validators=[InputRequired()])
 
 
 class FilterForm(Form):

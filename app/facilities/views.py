@@ -199,7 +199,7 @@ def inspection(number):
     elif request.method == "POST":
         refuse(403, entity="facility_inspections", entity_id=number)
     page = render_template("facilities/inspection.html", inspection=inspection, facility=facility, form=form,
-                           **labels())
+                           today=services.today(), **labels())
     services.record_views([facility])
     return page, status
 
