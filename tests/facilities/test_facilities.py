@@ -1,19 +1,24 @@
 """Care facilities (issue 19, point 6): the register, children placed there, inspections, corrections and their
 deadlines, scope in both structures, the trail."""
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask_babel import force_locale
 
 from app.access import may_manage_facility, scoped_facilities
+from app.audit.narrative import narrate
+from app.audit.recorder import act_as, actor_for
 from app.cases.services import NotAllowed
 from app.escalations import services as escalations
 from app.extensions import db
 from app.facilities import services
 from app.facilities.models import Correction, Facility
 from app.notifications.services import count_for, notices_for
-from tests.factories import (ALL_MET, audit_entries, inspect, isolate, load_two_levels, make_case, make_facility,
-                             make_user, unit)
+from tests.factories import (ALL_MET, audit_entries, inspect, isolate, last_audit_entry, load_two_levels, make_case,
+                             make_facility, make_user, unit)
 
 
 @pytest.fixture
@@ -294,3 +299,34 @@ def test_a_facility_viewed_is_in_the_trail(inspector):
     services.record_views([facility])
     [entry] = audit_entries(action="facility_viewed")
     assert entry.entity_id == str(facility.id)
+
+
+# History sentences
+
+def sentence(app, **criteria):
+    with app.test_request_context(), force_locale("vi"):
+        return narrate([last_audit_entry(**criteria)])[0].sentence
+
+
+@contextmanager
+def acting(app, user):
+    """Entries written meanwhile name `user`, as in one of their requests."""
+    with app.test_request_context():
+        act_as(actor_for(user))
+        try:
+            yield
+        finally:
+            g.pop("audit_actor", None)
+
+
+def test_the_trail_tells_an_inspection_and_its_correction_in_vietnamese_sentences(app, inspector, today):
+    with acting(app, inspector):
+        facility = make_facility(inspector, name="Mái ấm chùa Phúc Lâm")
+        inspect(facility, inspector, today, premises="not_met", violations="Bếp",
+                corrections=[("Sửa bếp ăn", today + timedelta(days=5))])
+    assert "đã đưa cơ sở chăm sóc Mái ấm chùa Phúc Lâm vào danh sách quản lý" in sentence(
+        app, entity="facilities", action="create")
+    assert "đã ghi kết quả kiểm tra cơ sở Mái ấm chùa Phúc Lâm" in sentence(
+        app, entity="facility_inspections", action="update")
+    assert "đã yêu cầu cơ sở Mái ấm chùa Phúc Lâm khắc phục trước ngày" in sentence(
+        app, entity="facility_corrections", action="create")
