@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.cases.views import bp as cases_bp
     from app.children.views import bp as children_bp
     from app.register.views import bp as register_bp
+    from app.facilities.views import bp as facilities_bp
     from app.deadlines.views import bp as holidays_bp
     from app.documents.views import bp as documents_bp
     from app.deadlines.views import standards_bp
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(children_bp)
     app.register_blueprint(register_bp)
+    app.register_blueprint(facilities_bp)
     app.register_blueprint(holidays_bp)
     app.register_blueprint(standards_bp)
     app.register_blueprint(referrals_bp)

@@ -118,6 +118,13 @@ CAPABILITIES = {
     "reporting.prepare": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     "reporting.review": {Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     "reporting.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    # Care facilities (issue 19, point 6): read by all who work with children, since a child of any commune may be
+    # placed in a facility anywhere in the province; kept and inspected by the province's and (2024) the
+    # districts' officers and inspectors, the state bodies that license and inspect them (Decree 103/2017).
+    "facilities.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    "facilities.manage": {Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    # Those who place a child (the commune, for a case's alternative care or isolation) record the placement.
+    "facilities.place": {Role.WORKER, Role.COMMUNE_LEADER, Role.PROVINCE_OFFICER, Role.INSPECTOR},
 }
 
 
@@ -729,3 +736,44 @@ def may_review_report(user, report) -> bool:
 
 def may_acknowledge_report_escalation(user, escalation) -> bool:
     return can(user, "reporting.review") and escalation.to_unit_id == user.unit_id
+
+
+def scoped_facilities(user) -> sa.Select:
+    """The facilities `user` may read: every one of their province (a child of any commune may live in any of
+    them), in both structures; none for roles without `facilities.read`."""
+    from app.deadlines.services import province_of
+    from app.facilities.models import Facility
+
+    if not can(user, "facilities.read"):
+        return sa.select(Facility).where(sa.false())
+    return sa.select(Facility).where(_among(Facility.unit_id, subtree_unit_ids(province_of(user.unit))))
+
+
+def may_manage_facility(user, facility) -> bool:
+    """A facility is registered, changed and inspected by an officer or inspector whose unit holds its unit: the
+    province's for every one; in 2024's structure, a district's for those of its communes."""
+    return can(user, "facilities.manage") and facility.unit_id in subtree_unit_ids(user.unit)
+
+
+def may_register_facility_in(user, unit: Unit) -> bool:
+    return can(user, "facilities.manage") and unit.id in subtree_unit_ids(user.unit)
+
+
+def may_place_at(user, facility, child) -> bool:
+    """A child is placed by someone who reads the child and the facility; the placement is seen with the child's
+    name only by those who read the child (`scoped_children`)."""
+    from app.children.models import Child
+    from app.facilities.models import Facility
+
+    if not can(user, "facilities.place"):
+        return False
+    readable = scoped_facilities(user).where(Facility.id == facility.id).with_only_columns(Facility.id)
+    if db.session.scalar(readable) is None:
+        return False
+    return db.session.scalar(scoped_children(user).where(Child.id == child.id).with_only_columns(Child.id)) is not None
+
+
+def facilities_for_statistics(user, unit: Unit) -> list[int]:
+    """The ids of `unit`'s subtree, for figures about facilities and their inspections; none beyond `user`'s
+    scope."""
+    return subtree_unit_ids(unit) if may_report_on(user, unit) else []

@@ -8,6 +8,7 @@ from app.children.models import Carer, Child, NameStart  # noqa: F401
 from app.deadlines.models import Holiday  # noqa: F401
 from app.documents.models import DecisionNumber, DecisionSequence  # noqa: F401
 from app.escalations.models import Escalation  # noqa: F401
+from app.facilities.models import Correction, Facility, Inspection, Placement  # noqa: F401
 from app.notifications.models import OutboxMessage  # noqa: F401
 from app.referrals.models import Provider, Referral  # noqa: F401
 from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport  # noqa: F401

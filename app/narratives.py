@@ -7,6 +7,7 @@ from app.children import narrative as children  # noqa: F401
 from app.deadlines import narrative as deadlines  # noqa: F401
 from app.documents import narrative as documents  # noqa: F401
 from app.escalations import narrative as escalations  # noqa: F401
+from app.facilities import narrative as facilities  # noqa: F401
 from app.referrals import narrative as referrals  # noqa: F401
 from app.register import narrative as register  # noqa: F401
 from app.reorganisation import narrative as reorganisation  # noqa: F401

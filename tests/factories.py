@@ -1,4 +1,5 @@
 """Test data with sensible defaults; pass only what a test is about."""
+from datetime import date
 from itertools import count
 
 from app.access import Role
@@ -337,3 +338,29 @@ def register_child(by, child=None, group="orphaned", since=None, today=None, **s
     entry = register(by, child, Situation(**values), Membership(group=group, since=since or today), today)
     db.session.commit()
     return entry
+
+
+def make_facility(by, unit_code="10933", edition="2024", name="Trung tâm Bảo trợ xã hội tỉnh", **details):
+    """A facility registered by `by` (an officer or inspector), in the commune coded `unit_code`."""
+    from app.facilities.services import Details, register_facility
+
+    values = {"kind": "social_assistance_centre", "name": name, "address": "Thôn Nghĩa Phú", "capacity": 40,
+              "licence_number": "12/GP-SLĐTBXH", "licence_issuer": "Sở Lao động - Thương binh và Xã hội",
+              "licence_issued_on": date(2022, 3, 1), "licence_expires_on": date(2027, 3, 1)}
+    values.update(details)
+    return register_facility(by, unit(unit_code, edition), Details(**values))
+
+
+ALL_MET = {"licence": "met", "capacity": "met", "staff": "met", "premises": "met", "records": "met",
+           "admission": "met", "care_plan": "met", "protection": "met", "schooling_health": "met"}
+
+
+def inspect(facility, by, day, corrections=(), violations=None, follows_up=None, resolved=(), **findings):
+    """An inspection planned and recorded on `day`: every item met unless `findings` says otherwise; `corrections`
+    are (what, due day) pairs."""
+    from app.facilities.services import NewCorrection, plan_inspection, record_inspection
+
+    inspection = plan_inspection(by, facility, day, "Đoàn kiểm tra Sở LĐTBXH: ông Phạm Văn Hùng (trưởng đoàn)",
+                                 follows_up)
+    return record_inspection(by, inspection, {**ALL_MET, **findings}, violations,
+                             [NewCorrection(what, due) for what, due in corrections], list(resolved))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from app.demo.cases import seed_cases
 from app.demo.editions import DEMOS, HAI_DUONG_2024, Demo
+from app.demo.facilities import seed_facilities
 from app.demo.referrals import seed_referrals
 from app.demo.register import seed_register
 from app.demo.reporting import seed_reporting
@@ -17,8 +18,8 @@ DEMO_PASSWORD = "ThuNghiem-2024"
 
 
 def seed_demo(demo: Demo = HAI_DUONG_2024) -> list[tuple[str, str, str]]:
-    """Load the demo units, accounts, cases, referrals, the register and report rounds, leaving what is already there
-    as it is."""
+    """Load the demo units, accounts, cases, referrals, the register, report rounds and the care facilities, leaving
+    what is already there as it is."""
     load_units((DATA_DIR / demo.units_file).read_bytes(), demo.edition)
     accounts = []
     for username, full_name, role, unit_code in demo.accounts:
@@ -30,6 +31,7 @@ def seed_demo(demo: Demo = HAI_DUONG_2024) -> list[tuple[str, str, str]]:
     seed_referrals(demo)
     seed_register(demo)
     seed_reporting(demo)
+    seed_facilities(demo)
     return accounts
 
 

@@ -13,3 +13,4 @@ def escalate():
     click.echo(_("Escalations raised: %(raised)d; raised meanwhile by another run: %(already)d.",
                  raised=len(result.raised), already=result.already))
     click.echo(_("Reports not sent in time raised: %(raised)d.", raised=len(result.reports)))
+    click.echo(_("Facility corrections past their deadline raised: %(count)d.", count=len(result.corrections)))

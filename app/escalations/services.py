@@ -22,6 +22,7 @@ from app.deadlines.services import add_working_days
 from app.escalations.models import (Escalation, deadline_trigger, deadline_trigger_in_sql, explain, explained,
                                     referral_trigger, referral_trigger_in_sql, unacknowledged)
 from app.extensions import db
+from app.facilities.services import escalate_overdue
 from app.notifications import mail
 from app.orm import utcnow
 from app.referrals.models import Referral
@@ -115,6 +116,8 @@ class SweepResult:
     already: int = 0
     # Reports not sent in time, raised like a case's missed deadline (app/reporting).
     reports: list[int] = field(default_factory=list)
+    # Care facilities' corrections past their deadline, raised to the level above (issue 19, point 6).
+    corrections: list[int] = field(default_factory=list)
 
 
 def _deadlines_missed(now: datetime) -> list[Missed]:
@@ -198,6 +201,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
 
         _record(result, _raise(higher))
     result.reports = reporting.sweep_late(now)
+    result.corrections = escalate_overdue(now)
     return result
 
 

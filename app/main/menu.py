@@ -22,6 +22,7 @@ MENU = (
     ("escalations.index", _l("Escalations"), "cases.read", False),
     ("notifications.index", _l("Waiting for you"), None, True),
     ("referrals.providers", _l("Providers"), "providers.manage", False),
+    ("facilities.index", _l("Care facilities"), "facilities.read", False),
     ("reorganisation.overview", _l("Reorganisation"), "units.reorganise", False),
     ("reports.statistics_page", _l("Statistics"), "reports.statistics", False),
     ("attachments.usage", _l("Space taken by files"), "attachments.usage", False),

@@ -39,9 +39,9 @@ def home():
             scoped_waiting_moves(current_user).with_only_columns(sa.func.count()))
     if can(current_user, "users.manage"):
         work["accounts_to_place"] = reorganisation.accounts_to_place(current_user)
-    if can(current_user, "escalations.raise"):
+    if can(current_user, "escalations.raise") or can(current_user, "facilities.manage"):
         work["notices"] = notices_for(current_user, now)
-    elif can(current_user, "cases.read"):
+    if not can(current_user, "escalations.raise") and can(current_user, "cases.read"):
         work["open_escalations"] = escalations.listing(current_user, only_open=True)
     return render_template(f"main/home_{current_user.role}.html", now=now, **labels(), **work)
 

@@ -18,6 +18,8 @@ from app.cases.services import decisions_for
 from app.deadlines.services import local_zone
 from app.escalations.models import Escalation, explained
 from app.extensions import db
+from app.facilities.models import Correction
+from app.facilities.services import waiting_for as facility_corrections
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
 from app.reporting import services as reporting
@@ -37,6 +39,7 @@ KINDS = {
     "approval": _l("Plans and closures to approve"),
     "deadline": _l("Deadlines overdue or within 24 hours"),
     "grant": _l("Accounts waiting for approval"),
+    "correction": _l("Facility corrections past their deadline"),
 }
 
 
@@ -55,6 +58,8 @@ class Notices:
     reviews_due: list[RegisterEntry] = field(default_factory=list)
     # The overdue reviews are those of the communes below, overdue by REVIEW_RAISED_AFTER (a supervisor's list).
     reviews_raised: bool = False
+    # Care facilities' corrections past their deadline, for the inspecting unit and the one they were raised to.
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -63,7 +68,8 @@ class Notices:
     @property
     def total(self) -> int:
         return (len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
-                + len(self.grants) + self.reports.total + len(self.reviews_overdue) + len(self.reviews_due))
+                + len(self.grants) + self.reports.total + len(self.reviews_overdue) + len(self.reviews_due)
+                + len(self.corrections))
 
 
 # What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
@@ -132,14 +138,16 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
                    reports=reporting.duties_for(user, now, limit),
                    reviews_overdue=[entry for entry in reviews if entry.next_review_on < _today(now)],
                    reviews_due=[entry for entry in reviews if entry.next_review_on >= _today(now)],
-                   reviews_raised=user.role == Role.SUPERVISOR)
+                   reviews_raised=user.role == Role.SUPERVISOR,
+                   corrections=rows(facility_corrections(user, now), Correction.due_on, Correction.id))
 
 
 def count_for(user, now: datetime) -> int:
     """The badge: every kind counted in a single round trip."""
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
               for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now),
-                            scoped_grants(user), *reporting.duty_queries(user, now), _reviews(user, now))]
+                            scoped_grants(user), *reporting.duty_queries(user, now), _reviews(user, now),
+                            facility_corrections(user, now))]
     return sum(db.session.execute(sa.select(*counts)).one())
 
 

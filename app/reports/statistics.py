@@ -457,9 +457,27 @@ def escalations(scope: Scope) -> Table:
                  rows, _total([sum(row.values[index] for row in rows) for index in range(3)]))
 
 
+def care_facilities(scope: Scope) -> Table:
+    """The care facilities of the area (issue 19, point 6): the inspections recorded in the period, the checklist
+    items they found not met, the corrections they required and how many are done; the corrections past their
+    deadline at the time of the report."""
+    from app.facilities.services import figures
+
+    found = figures(scope.viewer, scope.unit, scope.period.start, scope.period.end, scope.now)
+    rows = [Row("facilities", _("Care facilities registered"), [found.facilities]),
+            Row("inspections", _("Inspections recorded in the period"), [found.inspections]),
+            Row("violations", _("Checklist items not met"), [found.violations]),
+            Row("corrections", _("Corrections required"), [found.corrections]),
+            Row("corrections_done", _("of which done"), [found.corrections_done]),
+            Row("corrections_overdue", _("Corrections past their deadline now"), [found.corrections_overdue])]
+    return Table("facilities", _("Care facilities and their inspections"), [("number", _("Number"))], rows,
+                 note=_("Facilities that care for or shelter children (Decree 103/2017), inspected by the "
+                        "province or a district."))
+
+
 Figure = Callable[[Scope], Table]
 FIGURES: list[Figure] = [new_by_category, new_by_sex, new_by_age, new_by_harm, new_by_unit, status_at_end,
-                         deadlines, time_to_assessment, referrals, escalations, aged_16_or_over]
+                         deadlines, time_to_assessment, referrals, escalations, aged_16_or_over, care_facilities]
 
 
 @dataclass

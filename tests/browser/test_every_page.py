@@ -156,6 +156,35 @@ def _unit_reports(user):
     return [{"number": report.id} for report in found.values()]
 
 
+def _facilities(user):
+    """The facilities `user` may read, the one with open corrections first."""
+    from app.access import scoped_facilities
+    from app.facilities.models import Facility
+
+    return [{"facility_id": facility.id}
+            for facility in db.session.scalars(scoped_facilities(user).order_by(Facility.id))]
+
+
+def _managed_facilities(user):
+    from app.access import may_manage_facility, scoped_facilities
+
+    return [{"facility_id": facility.id} for facility in db.session.scalars(scoped_facilities(user))
+            if may_manage_facility(user, facility)][:1]
+
+
+def _inspections(user):
+    """A recorded inspection and a planned one, of the facilities `user` may read."""
+    from app.access import scoped_facilities
+    from app.facilities.models import Facility, Inspection
+
+    readable = scoped_facilities(user).with_only_columns(Facility.id)
+    found = {}
+    for inspection in db.session.scalars(db.select(Inspection).where(Inspection.facility_id.in_(readable))
+                                         .order_by(Inspection.id)):
+        found.setdefault(inspection.is_recorded, inspection)
+    return [{"number": inspection.id} for inspection in found.values()]
+
+
 # How to fill each route's arguments for a role: real ids that role may open (none: not the role's page).
 FILLERS = {
     "cases.show": _case_pages,
@@ -173,6 +202,9 @@ FILLERS = {
     "users.deactivate": _users,
     "reporting.round_board": _report_rounds,
     "reporting.show": _unit_reports,
+    "facilities.show": _facilities,
+    "facilities.edit": _managed_facilities,
+    "facilities.inspection": _inspections,
 }
 
 

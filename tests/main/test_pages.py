@@ -35,9 +35,9 @@ def test_each_role_lands_on_its_own_home_page(client, make_user, sign_in, role):
 
 MENUS = {
     Role.WORKER: ["Home", "Cases", "Register of children", "Referrals", "Escalations", "Waiting for you",
-                  "Statistics", "Periodic reports"],
+                  "Care facilities", "Statistics", "Periodic reports"],
     Role.INSPECTOR: ["Home", "Cases", "Register of children", "Referrals", "Escalations", "Waiting for you",
-                     "Statistics", "Periodic reports", "Audit trail"],
+                     "Care facilities", "Statistics", "Periodic reports", "Audit trail"],
     Role.ADMIN: ["Home", "Waiting for you", "Providers", "Reorganisation", "Accounts", "Holidays",
                  "Service standards"],
     Role.INTAKE: ["Home", "Reports you recorded", "Waiting for you"],
