@@ -43,9 +43,10 @@ def test_a_photo_attached_on_a_phone_shows_as_a_thumbnail_and_its_fingerprint_is
     worker.wait_for_load_state()
     assert "đã đính kèm “Vết bầm ở cánh tay trái”" in worker.locator(".flash").first.inner_text()
     thumbnail = worker.locator("#attachments img[alt='Vết bầm ở cánh tay trái']")
+    # The page opens at its top, where the message is; the thumbnail loads once scrolled to (loading="lazy").
     thumbnail.scroll_into_view_if_needed()
+    worker.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
     assert thumbnail.is_visible()
-    assert worker.evaluate("(img) => img.complete && img.naturalWidth > 0", thumbnail.element_handle())
     assert worker.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     worker.context.close()
 
