@@ -58,6 +58,20 @@ def test_intake_with_wrong_types_answers_422(client, auth):
     assert {"immediate_danger", "received_at"} <= set(response.json["error"]["fields"])
 
 
+def test_intake_naming_a_child_outside_the_worker_s_area_answers_422_and_creates_nothing(client, auth, make_user):
+    from app.cases.models import Case
+    from app.extensions import db
+
+    elsewhere = make_case(make_user("worker", unit="10966"))
+    cases = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+    body = {key: value for key, value in INTAKE.items() if key != "child"}
+
+    response = client.post("/api/v1/cases", json={**body, "child_id": elsewhere.child_id}, headers=auth)
+
+    assert response.status_code == 422 and "child_id" in response.json["error"]["fields"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == cases
+
+
 def test_an_inspector_cannot_open_a_case(client, make_user):
     response = client.post("/api/v1/cases", json=INTAKE, headers=token_for(client, make_user("inspector")))
     assert response.status_code == 403
