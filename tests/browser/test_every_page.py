@@ -57,6 +57,7 @@ NOT_PAGES = {
     "reports.statistics_file": "the statistics as PDF, CSV, JSON or XLSX downloads",
     "reporting.document": "a sent report as PDF or XLSX downloads",
     "reports.indicators_file": "the indicators on children as PDF, CSV, JSON or XLSX downloads",
+    "register.export": "the register as CSV or XLSX downloads",
 }
 NOT_PAGES_PREFIXES = {"api.": "the JSON API, for other systems"}
 
@@ -185,6 +186,21 @@ def _inspections(user):
     return [{"number": inspection.id} for inspection in found.values()]
 
 
+def _an_import_preview(user):
+    """A list of the person's own register read back as an import, to preview (for those who import)."""
+    from app.access import can, scoped_register
+    from app.register import transfer
+    from app.register.models import RegisterEntry
+
+    entries = list(db.session.scalars(scoped_register(user).order_by(RegisterEntry.id).limit(5)))
+    if not (can(user, "register.import") and entries):
+        return []
+    reading = transfer.check(user, transfer.export(user, entries, "csv"), "danh-sach.csv", date.today())
+    kept = transfer.stage(user, reading, "danh-sach.csv")
+    db.session.commit()
+    return [{"import_id": kept.id}]
+
+
 # How to fill each route's arguments for a role: real ids that role may open (none: not the role's page).
 FILLERS = {
     "cases.show": _case_pages,
@@ -196,6 +212,7 @@ FILLERS = {
     "register.show": _registered,
     "register.add": _not_registered,
     "register.situation": _registered,
+    "register.import_preview": _an_import_preview,
     "audit.detail": _audit_entries,
     "users.edit": _users,
     "users.password": _users,
