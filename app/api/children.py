@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import refuse, requires, scoped_cases, scoped_children, scoped_register, units_under
+from app.access import listed_register, refuse, requires, scoped_cases, scoped_children, units_under
 from app.api import bp
 from app.api.errors import ApiError, json_body, number_argument
 from app.cases.services import province_of
@@ -74,7 +74,7 @@ def _entries_of(child_ids: list[int]) -> dict[int, RegisterEntry]:
     if not child_ids:
         return {}
     return {entry.child_id: entry for entry in db.session.scalars(
-        scoped_register(current_user).where(RegisterEntry.child_id.in_(child_ids))
+        listed_register(current_user).where(RegisterEntry.child_id.in_(child_ids))
         .options(selectinload(RegisterEntry.groups), selectinload(RegisterEntry.unit)))}
 
 
@@ -94,18 +94,22 @@ def list_children():
         problems["unit"] = [_("No unit has the code %(code)s.", code=request.args["unit"])]
     if problems:
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
-    query = scoped_children(current_user)
+    # As on the register's page: the children with a case the caller reads, and those on the register as listed.
+    listed = listed_register(current_user)
+    query = sa.select(Child).where(sa.or_(
+        Child.id.in_(scoped_cases(current_user).with_only_columns(Case.child_id)),
+        Child.id.in_(listed.with_only_columns(RegisterEntry.child_id))))
     today = utcnow().astimezone(local_zone()).date()
     if group or overdue == "true":
         # Register filters: only registered children match.
-        entries = services.registered_query(scoped_register(current_user), group or None,
+        entries = services.registered_query(listed, group or None,
                                             today - timedelta(days=1) if overdue == "true" else None)
         query = query.where(Child.id.in_(entries.with_only_columns(RegisterEntry.child_id)))
     if unit is not None:
         # A unit's subtree: the children registered there, or with a case there.
         in_unit = units_under(unit)
         query = query.where(sa.or_(
-            Child.id.in_(sa.select(RegisterEntry.child_id).where(RegisterEntry.unit_id.in_(in_unit))),
+            Child.id.in_(listed.where(RegisterEntry.unit_id.in_(in_unit)).with_only_columns(RegisterEntry.child_id)),
             Child.id.in_(sa.select(Case.child_id).where(Case.unit_id.in_(in_unit)))))
     if request.args.get("q", "").strip():
         query = query.where(Child.id.in_(named(request.args["q"])))
