@@ -571,14 +571,23 @@ def listed_register(user) -> sa.Select:
     return scoped_register(user).where(RegisterEntry.confirmation == CONFIRMED)
 
 
+def register_kept_by(user) -> list[int]:
+    """The units whose register `user`'s commune keeps: its own and, after a reorganisation, those of the ended
+    communes it succeeded, whose entries keep their commune's id (`register_for_statistics`)."""
+    if user.unit.level != "commune":
+        return [user.unit_id]
+    return subtree_unit_ids(user.unit)
+
+
 def may_edit_register(user, entry) -> bool:
-    """The commune that keeps the entry edits it; those above read it."""
-    return can(user, "register.edit") and entry.unit_id == user.unit_id
+    """The commune that keeps the entry (or succeeded the one that did) edits it; those above read it."""
+    return can(user, "register.edit") and entry.unit_id in register_kept_by(user)
 
 
 def may_confirm_register(user, entry) -> bool:
-    """The worker or leader of the entry's commune confirms (or rejects) what a collaborator added."""
-    return can(user, "register.confirm") and entry.unit_id == user.unit_id and entry.awaiting
+    """The worker or leader of the entry's commune (or its successor) confirms or rejects what a collaborator
+    added."""
+    return can(user, "register.confirm") and entry.unit_id in register_kept_by(user) and entry.awaiting
 
 
 def added_unconfirmed(user) -> bool:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import Role, can, scoped_cases, scoped_grants, scoped_register
+from app.access import Role, can, register_kept_by, scoped_cases, scoped_grants, scoped_register
 from app.cases.models import Case, Deadline
 from app.cases.services import decisions_for
 from app.deadlines.services import local_zone
@@ -117,7 +117,7 @@ def _reviews(user, now: datetime) -> sa.Select:
                                            RegisterEntry.next_review_on < _today(now) - REVIEW_RAISED_AFTER)
     if user.role not in (Role.WORKER, Role.COMMUNE_LEADER):
         return sa.select(RegisterEntry).where(sa.false())
-    return sa.select(RegisterEntry).where(RegisterEntry.unit_id == user.unit_id,
+    return sa.select(RegisterEntry).where(RegisterEntry.unit_id.in_(register_kept_by(user)),
                                           RegisterEntry.confirmation == CONFIRMED,
                                           RegisterEntry.next_review_on <= _today(now) + REVIEW_NOTICE)
 

@@ -327,12 +327,12 @@ def registered_query(base: sa.Select, group: str | None = None, review_due_on=No
 
 def awaiting_confirmation(user) -> int:
     """How many entries village collaborators added wait for `user`'s commune to confirm them."""
-    from app.access import can, scoped_register
+    from app.access import can, register_kept_by, scoped_register
 
     if not can(user, "register.confirm"):
         return 0
     return db.session.scalar(scoped_register(user).where(RegisterEntry.confirmation == AWAITING,
-                                                         RegisterEntry.unit_id == user.unit_id)
+                                                         RegisterEntry.unit_id.in_(register_kept_by(user)))
                              .with_only_columns(sa.func.count()).order_by(None))
 
 

@@ -9,8 +9,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import (can, may_confirm_register, may_edit_register, refuse, requires, scoped_cases,
-                        scoped_children, scoped_register)
+from app.access import (can, may_confirm_register, may_edit_register, refuse, register_kept_by, requires,
+                        scoped_cases, scoped_children, scoped_register)
 from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
@@ -56,7 +56,7 @@ def index():
     awaiting = []
     if can(current_user, "register.confirm"):
         awaiting = list(db.session.scalars(scoped.where(RegisterEntry.confirmation == AWAITING,
-                                                        RegisterEntry.unit_id == current_user.unit_id)
+                                                        RegisterEntry.unit_id.in_(register_kept_by(current_user)))
                                            .options(selectinload(RegisterEntry.child),
                                                     selectinload(RegisterEntry.groups),
                                                     selectinload(RegisterEntry.added_by))
