@@ -579,6 +579,12 @@ def register_kept_by(user) -> list[int]:
     return subtree_unit_ids(user.unit)
 
 
+def may_read_register_details(user) -> bool:
+    """Whether `user` reads an entry's reviews and supports: a village collaborator follows the status, groups and
+    situation of what they added (and why it was rejected), not the commune's review notes or the payments."""
+    return can(user, "register.read") and user.role != Role.COLLABORATOR
+
+
 def may_edit_register(user, entry) -> bool:
     """The commune that keeps the entry (or succeeded the one that did) edits it; those above read it."""
     return can(user, "register.edit") and entry.unit_id in register_kept_by(user)

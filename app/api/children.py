@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import listed_register, refuse, requires, scoped_cases, scoped_children, units_under
+from app.access import (listed_register, may_read_register_details, refuse, requires, scoped_cases,
+                        scoped_children, units_under)
 from app.api import bp
 from app.api.errors import ApiError, json_body, number_argument
 from app.cases.services import province_of
@@ -48,7 +49,9 @@ def child_json(child: Child, entry: RegisterEntry | None, cases: list[str], whol
             "last_reviewed_on": _day(entry.last_reviewed_on), "next_review_on": _day(entry.next_review_on),
             "groups": [{"group": group.group_key, "sub_case": group.sub_case, "since": _day(group.since),
                         "left_on": _day(group.left_on), "left_reason": group.left_reason}
-                       for group in entry.groups],
+                       for group in entry.groups]}
+    if whole and entry is not None and may_read_register_details(current_user):
+        body["register"] |= {
             "supports": [{"kind": support.kind, "description": support.description,
                           "monthly_amount": support.monthly_amount, "started_on": _day(support.started_on),
                           "ended_on": _day(support.ended_on)} for support in entry.supports],

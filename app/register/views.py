@@ -9,8 +9,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import (can, may_confirm_register, may_edit_register, refuse, register_kept_by, requires,
-                        scoped_cases, scoped_children, scoped_register)
+from app.access import (can, may_confirm_register, may_edit_register, may_read_register_details, refuse,
+                        register_kept_by, requires, scoped_cases, scoped_children, scoped_register)
 from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
@@ -208,7 +208,7 @@ def _shown(child: Child, status: int = 200, **forms):
     if confirmable:
         forms.setdefault("reject_form", RejectForm(formdata=None))
     page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
-                           confirmable=confirmable,
+                           confirmable=confirmable, detailed=may_read_register_details(current_user),
                            today=today, statuses=STATUSES, **forms, **labels())
     if entry is not None:
         record_view(entry)
