@@ -163,7 +163,7 @@ def add_child():
         entry = services.register_new_child(current_user, details, services.Situation(living_place=None),
                                             [services.Membership(key, None, today) for key in dict.fromkeys(groups)],
                                             today)
-        db.session.commit()
+        services.commit_registration()
     except services.RegisterRefused as refusal:
         db.session.rollback()
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),

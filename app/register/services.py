@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.children.models import SPECIAL_CIRCUMSTANCES, Child
@@ -151,6 +152,16 @@ def register_child(user, child: Child, situation: Situation, membership: Members
     sync_circumstances(entry)
     db.session.add(entry)
     return entry
+
+
+def commit_registration() -> None:
+    """Commit a new entry: two people registering the same child at once pass the check above together, and the
+    database's uniqueness refuses the second."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise RegisterRefused({"group": [_("This child is already on the register.")]}) from None
 
 
 def update_situation(entry: RegisterEntry, situation: Situation, version: int | None) -> None:

@@ -390,6 +390,11 @@ def apply(user, kept: RegisterImport, today: date) -> int:
         db.session.rollback()
         raise ImportRefused(_("Row %(number)d: %(reasons)s Nothing was written.", number=refusal.number,
                               reasons=refusal.reasons)) from None
+    except sa.exc.IntegrityError:
+        # Someone registered one of the file's children meanwhile: the check above passed for both.
+        db.session.rollback()
+        raise ImportRefused(_("Someone put one of these children on the register while the file was being read. "
+                              "Nothing was written: send the file again.")) from None
     return written
 
 

@@ -234,7 +234,7 @@ def create():
             try:
                 entry = services.register_new_child(current_user, details, _situation(form), [_membership(form)],
                                                     today)
-                db.session.commit()
+                services.commit_registration()
             except services.RegisterRefused as refusal:
                 db.session.rollback()
                 _show_problems(form, refusal.fields)
@@ -271,7 +271,7 @@ def add(child_id):
     if form.validate_on_submit():
         try:
             entry = services.register_child(current_user, child, _situation(form), _membership(form), today)
-            db.session.commit()
+            services.commit_registration()
         except services.RegisterRefused as refusal:
             db.session.rollback()
             _show_problems(form, refusal.fields)
