@@ -561,14 +561,39 @@ def scoped_register(user) -> sa.Select:
     return sa.select(RegisterEntry).where(_among(RegisterEntry.unit_id, subtree_unit_ids(user.unit)))
 
 
+def listed_register(user) -> sa.Select:
+    """The register entries `user` is shown in lists: a collaborator follows what they added whatever the worker
+    decided; others, only the confirmed entries (one awaiting or rejected is no child on the register)."""
+    from app.register.models import CONFIRMED, RegisterEntry
+
+    if user.role == Role.COLLABORATOR:
+        return scoped_register(user)
+    return scoped_register(user).where(RegisterEntry.confirmation == CONFIRMED)
+
+
+def register_kept_by(user) -> list[int]:
+    """The units whose register `user`'s commune keeps: its own and, after a reorganisation, those of the ended
+    communes it succeeded, whose entries keep their commune's id (`register_for_statistics`)."""
+    if user.unit.level != "commune":
+        return [user.unit_id]
+    return subtree_unit_ids(user.unit)
+
+
+def may_read_register_details(user) -> bool:
+    """Whether `user` reads an entry's reviews and supports: a village collaborator follows the status, groups and
+    situation of what they added (and why it was rejected), not the commune's review notes or the payments."""
+    return can(user, "register.read") and user.role != Role.COLLABORATOR
+
+
 def may_edit_register(user, entry) -> bool:
-    """The commune that keeps the entry edits it; those above read it."""
-    return can(user, "register.edit") and entry.unit_id == user.unit_id
+    """The commune that keeps the entry (or succeeded the one that did) edits it; those above read it."""
+    return can(user, "register.edit") and entry.unit_id in register_kept_by(user)
 
 
 def may_confirm_register(user, entry) -> bool:
-    """The worker or leader of the entry's commune confirms (or rejects) what a collaborator added."""
-    return can(user, "register.confirm") and entry.unit_id == user.unit_id and entry.awaiting
+    """The worker or leader of the entry's commune (or its successor) confirms or rejects what a collaborator
+    added."""
+    return can(user, "register.confirm") and entry.unit_id in register_kept_by(user) and entry.awaiting
 
 
 def added_unconfirmed(user) -> bool:
@@ -669,11 +694,12 @@ def register_for_statistics(user, unit: Unit) -> sa.ColumnElement:
     """The criterion on `RegisterEntry` for the indicators of `unit`'s subtree (the ended communes it succeeded
     included); nothing beyond `user`'s scope. Register entries stay with their commune's id through a
     reorganisation, so an ended unit's are those it kept."""
-    from app.register.models import RegisterEntry
+    from app.register.models import CONFIRMED, RegisterEntry
 
     if not may_report_on(user, unit):
         return sa.false()
-    return _among(RegisterEntry.unit_id, subtree_unit_ids(unit))
+    # Only confirmed entries: a collaborator's awaiting or rejected one is no child on the register.
+    return sa.and_(_among(RegisterEntry.unit_id, subtree_unit_ids(unit)), RegisterEntry.confirmation == CONFIRMED)
 
 
 def moved_out_of(unit_ids: list[int]) -> sa.Select:

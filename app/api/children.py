@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import refuse, requires, scoped_cases, scoped_children, scoped_register, units_under
+from app.access import (listed_register, may_read_register_details, refuse, requires, scoped_cases,
+                        scoped_children, units_under)
 from app.api import bp
 from app.api.errors import ApiError, json_body, number_argument
 from app.cases.services import province_of
@@ -48,7 +49,9 @@ def child_json(child: Child, entry: RegisterEntry | None, cases: list[str], whol
             "last_reviewed_on": _day(entry.last_reviewed_on), "next_review_on": _day(entry.next_review_on),
             "groups": [{"group": group.group_key, "sub_case": group.sub_case, "since": _day(group.since),
                         "left_on": _day(group.left_on), "left_reason": group.left_reason}
-                       for group in entry.groups],
+                       for group in entry.groups]}
+    if whole and entry is not None and may_read_register_details(current_user):
+        body["register"] |= {
             "supports": [{"kind": support.kind, "description": support.description,
                           "monthly_amount": support.monthly_amount, "started_on": _day(support.started_on),
                           "ended_on": _day(support.ended_on)} for support in entry.supports],
@@ -74,7 +77,7 @@ def _entries_of(child_ids: list[int]) -> dict[int, RegisterEntry]:
     if not child_ids:
         return {}
     return {entry.child_id: entry for entry in db.session.scalars(
-        scoped_register(current_user).where(RegisterEntry.child_id.in_(child_ids))
+        listed_register(current_user).where(RegisterEntry.child_id.in_(child_ids))
         .options(selectinload(RegisterEntry.groups), selectinload(RegisterEntry.unit)))}
 
 
@@ -94,18 +97,22 @@ def list_children():
         problems["unit"] = [_("No unit has the code %(code)s.", code=request.args["unit"])]
     if problems:
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."), problems)
-    query = scoped_children(current_user)
+    # As on the register's page: the children with a case the caller reads, and those on the register as listed.
+    listed = listed_register(current_user)
+    query = sa.select(Child).where(sa.or_(
+        Child.id.in_(scoped_cases(current_user).with_only_columns(Case.child_id)),
+        Child.id.in_(listed.with_only_columns(RegisterEntry.child_id))))
     today = utcnow().astimezone(local_zone()).date()
     if group or overdue == "true":
         # Register filters: only registered children match.
-        entries = services.registered_query(scoped_register(current_user), group or None,
+        entries = services.registered_query(listed, group or None,
                                             today - timedelta(days=1) if overdue == "true" else None)
         query = query.where(Child.id.in_(entries.with_only_columns(RegisterEntry.child_id)))
     if unit is not None:
         # A unit's subtree: the children registered there, or with a case there.
         in_unit = units_under(unit)
         query = query.where(sa.or_(
-            Child.id.in_(sa.select(RegisterEntry.child_id).where(RegisterEntry.unit_id.in_(in_unit))),
+            Child.id.in_(listed.where(RegisterEntry.unit_id.in_(in_unit)).with_only_columns(RegisterEntry.child_id)),
             Child.id.in_(sa.select(Case.child_id).where(Case.unit_id.in_(in_unit)))))
     if request.args.get("q", "").strip():
         query = query.where(Child.id.in_(named(request.args["q"])))
@@ -156,7 +163,7 @@ def add_child():
         entry = services.register_new_child(current_user, details, services.Situation(living_place=None),
                                             [services.Membership(key, None, today) for key in dict.fromkeys(groups)],
                                             today)
-        db.session.commit()
+        services.commit_registration()
     except services.RegisterRefused as refusal:
         db.session.rollback()
         raise ApiError(422, "invalid_fields", _("Some fields are missing or invalid."),

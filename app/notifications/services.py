@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import Role, can, scoped_cases, scoped_grants, scoped_register
+from app.access import Role, can, register_kept_by, scoped_cases, scoped_grants, scoped_register
 from app.cases.models import Case, Deadline
 from app.cases.services import decisions_for
 from app.deadlines.services import local_zone
@@ -23,7 +23,7 @@ from app.facilities.services import waiting_for as facility_corrections
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
 from app.reporting import services as reporting
-from app.register.models import RegisterEntry
+from app.register.models import CONFIRMED, RegisterEntry
 from app.users.models import AccessGrant
 
 SOON = timedelta(hours=24)
@@ -111,11 +111,14 @@ def _reviews(user, now: datetime) -> sa.Select:
     """The register's reviews overdue or due within REVIEW_NOTICE, for the commune's workers and leaders, who keep
     its register (Law on Children 2016 art. 10; issue 18). Overdue ones stay until the review is recorded; those overdue
     by REVIEW_RAISED_AFTER wait for the district supervisor above too."""
+    # Only confirmed entries are reviewed: an awaiting one waits for its confirmation, a rejected one for nothing.
     if user.role == Role.SUPERVISOR:
-        return scoped_register(user).where(RegisterEntry.next_review_on < _today(now) - REVIEW_RAISED_AFTER)
+        return scoped_register(user).where(RegisterEntry.confirmation == CONFIRMED,
+                                           RegisterEntry.next_review_on < _today(now) - REVIEW_RAISED_AFTER)
     if user.role not in (Role.WORKER, Role.COMMUNE_LEADER):
         return sa.select(RegisterEntry).where(sa.false())
-    return sa.select(RegisterEntry).where(RegisterEntry.unit_id == user.unit_id,
+    return sa.select(RegisterEntry).where(RegisterEntry.unit_id.in_(register_kept_by(user)),
+                                          RegisterEntry.confirmation == CONFIRMED,
                                           RegisterEntry.next_review_on <= _today(now) + REVIEW_NOTICE)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.children.models import SPECIAL_CIRCUMSTANCES, Child
@@ -151,6 +152,16 @@ def register_child(user, child: Child, situation: Situation, membership: Members
     sync_circumstances(entry)
     db.session.add(entry)
     return entry
+
+
+def commit_registration() -> None:
+    """Commit a new entry: two people registering the same child at once pass the check above together, and the
+    database's uniqueness refuses the second."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise RegisterRefused({"group": [_("This child is already on the register.")]}) from None
 
 
 def update_situation(entry: RegisterEntry, situation: Situation, version: int | None) -> None:
@@ -327,12 +338,12 @@ def registered_query(base: sa.Select, group: str | None = None, review_due_on=No
 
 def awaiting_confirmation(user) -> int:
     """How many entries village collaborators added wait for `user`'s commune to confirm them."""
-    from app.access import can, scoped_register
+    from app.access import can, register_kept_by, scoped_register
 
     if not can(user, "register.confirm"):
         return 0
     return db.session.scalar(scoped_register(user).where(RegisterEntry.confirmation == AWAITING,
-                                                         RegisterEntry.unit_id == user.unit_id)
+                                                         RegisterEntry.unit_id.in_(register_kept_by(user)))
                              .with_only_columns(sa.func.count()).order_by(None))
 
 

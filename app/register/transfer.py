@@ -274,8 +274,9 @@ def _match(user, rows: list[Row]) -> None:
     """Each valid row matched to a child the reader may see: by the personal ID, else by the folded name and the
     birth date. A match that disagrees (the ID's child has another name or birth date, two rows or two children
     for one), or a child on another commune's register, is a conflict for a person to settle."""
-    from app.access import scoped_children
+    from app.access import register_kept_by, scoped_children
 
+    kept = register_kept_by(user)
     valid = [row for row in rows if row.status != INVALID]
     ids = {row.values["id_number"] for row in valid if row.values["id_number"]}
     births = {row.values["date_of_birth"] for row in valid}
@@ -310,7 +311,7 @@ def _match(user, rows: list[Row]) -> None:
                 continue
         if child is None:
             continue
-        if child.unit_id is not None and child.unit_id != user.unit_id:
+        if child.unit_id is not None and child.unit_id not in kept:
             _conflict(row, _("The child is on another commune's register."))
             continue
         if child.id in seen:
@@ -389,6 +390,11 @@ def apply(user, kept: RegisterImport, today: date) -> int:
         db.session.rollback()
         raise ImportRefused(_("Row %(number)d: %(reasons)s Nothing was written.", number=refusal.number,
                               reasons=refusal.reasons)) from None
+    except sa.exc.IntegrityError:
+        # Someone registered one of the file's children meanwhile: the check above passed for both.
+        db.session.rollback()
+        raise ImportRefused(_("Someone put one of these children on the register while the file was being read. "
+                              "Nothing was written: send the file again.")) from None
     return written
 
 

@@ -9,8 +9,8 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import (can, may_confirm_register, may_edit_register, refuse, requires, scoped_cases,
-                        scoped_children, scoped_register)
+from app.access import (can, may_confirm_register, may_edit_register, may_read_register_details, refuse,
+                        register_kept_by, requires, scoped_cases, scoped_children, scoped_register)
 from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
@@ -56,7 +56,7 @@ def index():
     awaiting = []
     if can(current_user, "register.confirm"):
         awaiting = list(db.session.scalars(scoped.where(RegisterEntry.confirmation == AWAITING,
-                                                        RegisterEntry.unit_id == current_user.unit_id)
+                                                        RegisterEntry.unit_id.in_(register_kept_by(current_user)))
                                            .options(selectinload(RegisterEntry.child),
                                                     selectinload(RegisterEntry.groups),
                                                     selectinload(RegisterEntry.added_by))
@@ -208,7 +208,7 @@ def _shown(child: Child, status: int = 200, **forms):
     if confirmable:
         forms.setdefault("reject_form", RejectForm(formdata=None))
     page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
-                           confirmable=confirmable,
+                           confirmable=confirmable, detailed=may_read_register_details(current_user),
                            today=today, statuses=STATUSES, **forms, **labels())
     if entry is not None:
         record_view(entry)
@@ -234,7 +234,7 @@ def create():
             try:
                 entry = services.register_new_child(current_user, details, _situation(form), [_membership(form)],
                                                     today)
-                db.session.commit()
+                services.commit_registration()
             except services.RegisterRefused as refusal:
                 db.session.rollback()
                 _show_problems(form, refusal.fields)
@@ -271,7 +271,7 @@ def add(child_id):
     if form.validate_on_submit():
         try:
             entry = services.register_child(current_user, child, _situation(form), _membership(form), today)
-            db.session.commit()
+            services.commit_registration()
         except services.RegisterRefused as refusal:
             db.session.rollback()
             _show_problems(form, refusal.fields)

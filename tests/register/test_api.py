@@ -141,3 +141,20 @@ def test_adding_a_child_already_on_record_answers_409(client, worker, auth):
 def test_a_supervisor_may_not_add_children_to_a_register(client, make_user):
     response = client.post("/api/v1/children", json=NEW, headers=token_for(client, make_user("supervisor")))
     assert response.status_code == 403
+
+
+def test_the_list_holds_only_confirmed_entries_and_the_collaborator_their_own(client, worker, auth, make_user):
+    from app.extensions import db
+
+    collaborator = make_user("collaborator", unit=worker.unit.code)
+    awaiting, rejected = register_child(collaborator), register_child(collaborator)
+    services.reject(worker, rejected, "Trẻ không sống ở xã.")
+    db.session.commit()
+    confirmed = register_child(worker)
+
+    def ids(headers, query=""):
+        return {item["id"] for item in client.get(f"/api/v1/children?{query}", headers=headers).json["items"]}
+
+    assert ids(auth) == ids(auth, "group=orphaned") == {confirmed.child_id}
+    assert ids(token_for(client, make_user("supervisor"))) == {confirmed.child_id}
+    assert ids(token_for(client, collaborator)) == {awaiting.child_id, rejected.child_id}

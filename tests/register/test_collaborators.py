@@ -185,3 +185,35 @@ def test_an_admin_s_new_collaborator_account_waits_for_approval(app, make_user, 
                                           "unit": "10933"})
     grant = approvals.open_grant(find_user("mai.le"))
     assert grant is not None and grant.role == "collaborator"
+
+
+@pytest.fixture
+def reviewed(make_user, collaborator):
+    """A collaborator's entry the worker confirmed, reviewed with notes, and supported."""
+    from app.register import services
+
+    worker = make_user("worker")
+    entry = register_child(collaborator, today=TODAY)
+    services.confirm(worker, entry)
+    services.record_review(worker, entry, TODAY, "Mẹ kế đánh trẻ, đã nhắc nhở gia đình.", None, TODAY)
+    services.add_support(entry, services.Support("cash_allowance", "Trợ cấp xã hội hằng tháng", TODAY, None,
+                                                 1_080_000), TODAY)
+    db.session.commit()
+    return worker, entry
+
+
+def test_a_collaborator_reads_neither_the_reviews_nor_the_supports_of_their_entry(app, collaborator, reviewed):
+    worker, entry = reviewed
+    page = signed_in(app, collaborator).get(f"/register/{entry.child_id}").get_data(as_text=True)
+    assert "Mẹ kế đánh trẻ" not in page and "Trợ cấp xã hội hằng tháng" not in page
+    assert "Mẹ kế đánh trẻ" in signed_in(app, worker).get(f"/register/{entry.child_id}").get_data(as_text=True)
+
+
+def test_a_collaborator_reads_neither_the_reviews_nor_the_supports_over_the_api(app, collaborator, reviewed):
+    from tests.register.test_api import token_for
+
+    _worker, entry = reviewed
+    client = app.test_client()
+    register = client.get(f"/api/v1/children/{entry.child_id}", headers=token_for(client, collaborator)).json
+    assert register["register"]["living_place"] == "with_relatives"
+    assert "reviews" not in register["register"] and "supports" not in register["register"]

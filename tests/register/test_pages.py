@@ -254,3 +254,22 @@ def test_a_province_officer_narrows_the_province_s_register_to_one_commune(clien
     sign_in(make_user("province_officer"))
     assert sorted(listed(client.get("/register/").get_data(as_text=True))) == sorted([here.child_id, there.child_id])
     assert listed(client.get("/register/?unit=10966").get_data(as_text=True)) == [there.child_id]
+
+
+def test_a_child_registered_by_someone_else_meanwhile_is_refused_not_a_server_error(client, worker, monkeypatch):
+    """Two people register the same child at once: both pass the check; the database refuses the second."""
+    from app.register import services
+
+    case = make_case(worker)
+    checked = services._situation_problems
+
+    def meanwhile(situation, problems):
+        checked(situation, problems)
+        db.session.add(RegisterEntry(child_id=case.child_id, unit_id=worker.unit_id, registered_on=date.today(),
+                                     next_review_on=date.today()))
+        db.session.flush()
+
+    monkeypatch.setattr(services, "_situation_problems", meanwhile)
+    response = client.post(f"/register/{case.child_id}/add", data=NEW_CHILD)
+    assert response.status_code == 422 and "Trẻ đã có trong danh sách." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 0

@@ -84,3 +84,15 @@ def test_the_supervisors_home_page_names_the_commune_of_a_raised_review(client, 
     sign_in(make_user("supervisor", unit="295"))
     page = client.get("/").text
     assert "Rà soát trẻ trong danh sách quá hạn hơn 30 ngày trên địa bàn" in page and worker.unit.name in page
+
+
+def test_a_rejected_or_unconfirmed_entry_waits_for_no_review(worker, make_user):
+    from app.register.services import reject
+
+    collaborator = make_user("collaborator", unit="10933")
+    review_on(register_child(collaborator), today() - timedelta(days=40))
+    rejected = review_on(register_child(collaborator), today() - timedelta(days=40))
+    reject(worker, rejected, "Trẻ không sống ở xã.")
+    db.session.commit()
+    assert count_for(worker, utcnow()) == 0
+    assert notices_for(make_user("supervisor"), utcnow()).reviews_overdue == []

@@ -273,3 +273,29 @@ def test_a_file_that_cannot_be_read_is_explained_and_nothing_kept(app, sign_in, 
 def test_a_collaborator_does_not_import(app, make_user, sign_in, client):
     sign_in(make_user("collaborator"))
     assert client.get("/register/import").status_code == 403
+
+
+def test_a_child_of_the_file_registered_by_someone_else_meanwhile_refuses_the_file(app, sign_in, client, worker,
+                                                                                    monkeypatch):
+    """Both pass the check: the database refuses the second, and the import says so; nothing is written."""
+    from app.register.models import RegisterEntry, RegisterImport
+    from tests.factories import make_case
+
+    child = make_case(worker).child
+    sign_in(worker)
+    upload(client, csv_bytes([HEADER, [child.full_name, "Nam", child.date_of_birth.strftime("%d/%m/%Y"), "",
+                                       "Trẻ em khuyết tật", "", "", "", ""]]))
+    kept = db.session.scalar(sa.select(RegisterImport))
+    written = transfer._write
+
+    def meanwhile(*arguments):
+        count = written(*arguments)
+        db.session.add(RegisterEntry(child_id=child.id, unit_id=worker.unit_id, registered_on=TODAY,
+                                     next_review_on=TODAY))
+        return count
+
+    monkeypatch.setattr(transfer, "_write", meanwhile)
+    response = client.post(f"/register/import/{kept.id}")
+    assert response.status_code == 422 and "có người đã đưa một trẻ trong tệp vào danh sách" in response.get_data(
+        as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 0

@@ -189,3 +189,19 @@ def test_one_ethnic_groups_spellings_are_one_group():
 def test_a_membership_that_ended_before_the_period_is_not_counted(client, make_user, known):
     result = indicators(client, make_user("commune_leader", unit="10894"), known, unit="10894")
     assert result["special_circumstances"]["by_group"]["orphaned"] == 0
+
+
+def test_a_collaborator_s_entry_awaiting_or_rejected_is_not_counted(client, make_user, known):
+    from app.extensions import db
+
+    today = utcnow().astimezone(local_zone()).date()
+    collaborator, worker = make_user("collaborator", unit="10933"), make_user("worker", unit="10933")
+    register_child(collaborator, group="orphaned", since=today - timedelta(days=30))
+    rejected = register_child(collaborator, group="orphaned", since=today - timedelta(days=30))
+    register.add_support(rejected, register.Support("cash_allowance", "Trợ cấp xã hội hằng tháng",
+                                                    today - timedelta(days=30), None, 1_080_000), today)
+    register.reject(worker, rejected, "Trẻ không sống ở xã.")
+    db.session.commit()
+    figures = indicators(client, make_user("supervisor"), known)["figures"]
+    assert cells(figures["special_by_group"], "children")["orphaned"] == 1
+    assert cells(figures["special_supported"], "children")["cash_allowance"] == 1
