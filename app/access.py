@@ -124,7 +124,7 @@ CAPABILITIES = {
     "facilities.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     "facilities.manage": {Role.PROVINCE_OFFICER, Role.INSPECTOR},
     # Those who place a child (the commune, for a case's alternative care or isolation) record the placement.
-    "facilities.place": {Role.WORKER, Role.COMMUNE_LEADER, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    "facilities.place": {Role.WORKER, Role.COMMUNE_LEADER, Role.PROVINCE_OFFICER},
 }
 
 

@@ -165,6 +165,20 @@ def test_a_stay_ends_on_a_day_not_before_it_began(inspector, make_user, today):
     assert services.current_placements(worker, placement.facility)[1] == 0
 
 
+def test_an_inspector_reads_a_child_s_stay_but_neither_records_nor_ends_it(inspector, make_user, today):
+    worker = make_user("worker")
+    case = make_case(worker)
+    facility = make_facility(inspector)
+    with pytest.raises(NotAllowed):
+        services.place_child(inspector, facility, case.child, "alternative_care", today, case)
+    db.session.rollback()
+    placement = services.place_child(worker, facility, case.child, "alternative_care", today, case)
+    with pytest.raises(NotAllowed):
+        services.end_placement(inspector, placement, today)
+    db.session.rollback()
+    assert services.current_placements(inspector, facility) == ([placement], 1)
+
+
 # Inspections and corrections
 
 def test_an_inspection_records_findings_violations_and_corrections(inspector, today):
