@@ -537,6 +537,17 @@ def subtree_unit_ids(unit: Unit) -> list[int]:
     return _reach(unit)[0]
 
 
+def held_unit_ids(unit: Unit) -> list[int]:
+    """The ids of `unit` and of the ended units whose records it holds: what was addressed to a predecessor (a
+    2024 province, its districts) is now addressed to its successor. Live units below are not included: what is
+    addressed to them is theirs."""
+    from app.units.models import UnitEnding
+
+    ended = db.session.scalars(sa.select(UnitEnding.unit_id).where(_among(UnitEnding.unit_id,
+                                                                          subtree_unit_ids(unit))))
+    return [unit.id, *sorted(ended)]
+
+
 def scoped_children(user) -> sa.Select:
     """The children `user` may read: those with a case they may read, and those on a register they may read."""
     from app.cases.models import Case
