@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import (can, facilities_for_statistics, held_unit_ids, may_manage_facility, may_place_at,
@@ -177,7 +178,13 @@ def place_child(user, facility: Facility, child: Child, kind: str, since: date |
     placement = Placement(facility=facility, child=child, case=case, measure=measure, kind=kind, since=since,
                           recorded_by_id=user.id)
     db.session.add(placement)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The check above passed, but another request (a double submit) recorded a stay in between.
+        db.session.rollback()
+        raise FacilityRefused({"child": [_("The child already lives at a facility: record the day they left it "
+                                           "before recording a new stay.")]}) from None
     return placement
 
 

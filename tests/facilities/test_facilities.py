@@ -144,6 +144,19 @@ def test_a_child_is_not_placed_twice_at_once(inspector, make_user, today):
         services.place_child(worker, facility, case.child, "alternative_care", today, case)
 
 
+def test_a_double_submit_records_one_open_stay_and_says_why_the_second_is_refused(inspector, make_user, today,
+                                                                                   monkeypatch):
+    worker = make_user("worker")
+    case = make_case(worker)
+    facility = make_facility(inspector)
+    services.place_child(worker, facility, case.child, "alternative_care", today, case)
+    # The second request checked before the first had recorded its stay.
+    monkeypatch.setattr(services, "_living_at", lambda child, facility: False)
+    with pytest.raises(services.FacilityRefused) as refusal:
+        services.place_child(worker, facility, case.child, "alternative_care", today, case)
+    assert "child" in refusal.value.fields
+    assert services.current_placements(worker, facility)[1] == 1
+
 def test_a_child_outside_the_reader_s_area_is_counted_not_named(inspector, make_user, today):
     worker = make_user("worker")
     case = make_case(worker)
