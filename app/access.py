@@ -124,7 +124,7 @@ CAPABILITIES = {
     "facilities.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     "facilities.manage": {Role.PROVINCE_OFFICER, Role.INSPECTOR},
     # Those who place a child (the commune, for a case's alternative care or isolation) record the placement.
-    "facilities.place": {Role.WORKER, Role.COMMUNE_LEADER, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    "facilities.place": {Role.WORKER, Role.COMMUNE_LEADER, Role.PROVINCE_OFFICER},
 }
 
 
@@ -537,6 +537,17 @@ def subtree_unit_ids(unit: Unit) -> list[int]:
     return _reach(unit)[0]
 
 
+def held_unit_ids(unit: Unit) -> list[int]:
+    """The ids of `unit` and of the ended units whose records it holds: what was addressed to a predecessor (a
+    2024 province, its districts) is now addressed to its successor. Live units below are not included: what is
+    addressed to them is theirs."""
+    from app.units.models import UnitEnding
+
+    ended = db.session.scalars(sa.select(UnitEnding.unit_id).where(_among(UnitEnding.unit_id,
+                                                                          subtree_unit_ids(unit))))
+    return [unit.id, *sorted(ended)]
+
+
 def scoped_children(user) -> sa.Select:
     """The children `user` may read: those with a case they may read, and those on a register they may read."""
     from app.cases.models import Case
@@ -728,23 +739,24 @@ def may_define_rounds(user) -> bool:
 
 
 def scoped_report_rounds(user) -> sa.Select:
-    """The rounds of the province the reader works in."""
+    """The rounds of the province the reader works in and of the provinces it succeeded: a round set before a
+    reorganisation is still read after it."""
+    from app.deadlines.services import province_of
     from app.reporting.models import ReportRound
 
     if not can(user, "reporting.read"):
         return sa.select(ReportRound).where(sa.false())
-    province_path = sa.select(Unit.path).where(Unit.id == ReportRound.province_id).scalar_subquery()
-    return sa.select(ReportRound).where(sa.literal(user.unit.path).startswith(province_path))
+    return sa.select(ReportRound).where(_among(ReportRound.province_id, subtree_unit_ids(province_of(user.unit))))
 
 
 def scoped_unit_reports(user) -> sa.Select:
     """Reports of the reader's subtree: their own unit's at every stage; those below once sent (a draft is its unit's
-    own). Inspectors read only what was sent."""
+    own), with those of the units it succeeded. Inspectors read only what was sent."""
     from app.reporting.models import Report
 
     if not can(user, "reporting.read"):
         return sa.select(Report).where(sa.false())
-    below = Report.unit_id.in_(units_under(user.unit))
+    below = _among(Report.unit_id, subtree_unit_ids(user.unit))
     if user.role == Role.INSPECTOR:
         return sa.select(Report).where(below, Report.submitted_at.isnot(None))
     return sa.select(Report).where(below, sa.or_(Report.unit_id == user.unit_id, Report.submitted_at.isnot(None)))

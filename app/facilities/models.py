@@ -72,7 +72,11 @@ class Placement(_Part, db.Model):
     __table_args__ = (sa.CheckConstraint(sa.column("kind").in_(list(PLACEMENT_KINDS)), name="kind"),
                       sa.CheckConstraint("until IS NULL OR until >= since", name="until_after_since"),
                       sa.Index("ix_facility_placements_facility", "facility_id", "until"),
-                      sa.Index("ix_facility_placements_child", "child_id"))
+                      sa.Index("ix_facility_placements_child", "child_id"),
+                      # A child lives in one place at a time: a second open stay, even from a double submit, stops
+                      # here.
+                      sa.Index("uq_facility_placements_child_open", "child_id", unique=True,
+                               sqlite_where=sa.text("until IS NULL"), postgresql_where=sa.text("until IS NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(sa.ForeignKey("facilities.id"))

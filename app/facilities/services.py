@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import (can, facilities_for_statistics, may_manage_facility, may_place_at, may_register_facility_in,
-                        scoped_children, scoped_facilities)
+from app.access import (can, facilities_for_statistics, held_unit_ids, may_manage_facility, may_place_at,
+                        may_register_facility_in, scoped_children, scoped_facilities)
 from app.audit.recorder import record
 from app.cases.models import Case, EmergencyMeasure
 from app.cases.services import NotAllowed
@@ -177,7 +178,13 @@ def place_child(user, facility: Facility, child: Child, kind: str, since: date |
     placement = Placement(facility=facility, child=child, case=case, measure=measure, kind=kind, since=since,
                           recorded_by_id=user.id)
     db.session.add(placement)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The check above passed, but another request (a double submit) recorded a stay in between.
+        db.session.rollback()
+        raise FacilityRefused({"child": [_("The child already lives at a facility: record the day they left it "
+                                           "before recording a new stay.")]}) from None
     return placement
 
 
@@ -321,13 +328,15 @@ def escalate_overdue(now: datetime | None = None) -> list[int]:
 
 def waiting_for(user, now: datetime) -> sa.Select:
     """The overdue corrections the person must act on: those their unit's inspection required, and those raised
-    to their unit."""
+    to their unit; after a reorganisation, also those of the units it succeeded (a 2024 district's correction
+    raised to the ended province waits for the new one)."""
     if not can(user, "facilities.manage"):
         return sa.select(Correction).where(sa.false())
     day = now.astimezone(local_zone()).date()
+    held = held_unit_ids(user.unit)
     return sa.select(Correction).join(Inspection).where(
         Correction.done_on.is_(None), Correction.due_on < day,
-        sa.or_(Inspection.unit_id == user.unit_id, Correction.escalated_to_id == user.unit_id))
+        sa.or_(Inspection.unit_id.in_(held), Correction.escalated_to_id.in_(held)))
 
 
 # Statistics

@@ -144,6 +144,19 @@ def test_a_child_is_not_placed_twice_at_once(inspector, make_user, today):
         services.place_child(worker, facility, case.child, "alternative_care", today, case)
 
 
+def test_a_double_submit_records_one_open_stay_and_says_why_the_second_is_refused(inspector, make_user, today,
+                                                                                   monkeypatch):
+    worker = make_user("worker")
+    case = make_case(worker)
+    facility = make_facility(inspector)
+    services.place_child(worker, facility, case.child, "alternative_care", today, case)
+    # The second request checked before the first had recorded its stay.
+    monkeypatch.setattr(services, "_living_at", lambda child, facility: False)
+    with pytest.raises(services.FacilityRefused) as refusal:
+        services.place_child(worker, facility, case.child, "alternative_care", today, case)
+    assert "child" in refusal.value.fields
+    assert services.current_placements(worker, facility)[1] == 1
+
 def test_a_child_outside_the_reader_s_area_is_counted_not_named(inspector, make_user, today):
     worker = make_user("worker")
     case = make_case(worker)
@@ -163,6 +176,20 @@ def test_a_stay_ends_on_a_day_not_before_it_began(inspector, make_user, today):
     db.session.rollback()
     services.end_placement(worker, placement, today)
     assert services.current_placements(worker, placement.facility)[1] == 0
+
+
+def test_an_inspector_reads_a_child_s_stay_but_neither_records_nor_ends_it(inspector, make_user, today):
+    worker = make_user("worker")
+    case = make_case(worker)
+    facility = make_facility(inspector)
+    with pytest.raises(NotAllowed):
+        services.place_child(inspector, facility, case.child, "alternative_care", today, case)
+    db.session.rollback()
+    placement = services.place_child(worker, facility, case.child, "alternative_care", today, case)
+    with pytest.raises(NotAllowed):
+        services.end_placement(inspector, placement, today)
+    db.session.rollback()
+    assert services.current_placements(inspector, facility) == ([placement], 1)
 
 
 # Inspections and corrections

@@ -244,7 +244,7 @@ def test_the_trail_tells_a_sent_report_in_words_not_its_raw_data(client, sign_in
     for entry in audit_entries(entity="unit_reports", action="update", entity_id=str(report.id)):
         page = client.get(f"/audit/{entry.id}").get_data(as_text=True)
         told += page[page.index("<main"):page.index("</ul>", page.index('class="changes"'))]
-    assert "đã gửi báo cáo số" in told and "bảng số liệu, giữ nguyên như khi gửi" in told
+    assert "đã gửi báo cáo của Xã Cẩm Phúc kỳ" in told and "bảng số liệu, giữ nguyên như khi gửi" in told
     assert "Kết quả thực hiện: Nội dung results." in told and '"groups"' not in told and "Người gửi" in told
 
 
@@ -257,3 +257,25 @@ def test_the_sweep_command_says_how_many_late_reports_it_raised(app, worker, mak
     services.sweep_late(report.due_at + timedelta(hours=1))  # raised already: the command raises none again
     output = app.test_cli_runner().invoke(escalate).output
     assert "Reports not sent in time raised: 0." in output or "Báo cáo chưa gửi đúng hạn đã báo lên: 0." in output
+
+
+def test_the_trail_names_a_report_and_its_round_as_people_do_never_by_number(app, worker, supervisor, round_):
+    from flask_babel import force_locale
+
+    from app.audit.narrative import narrate
+    from tests.factories import last_audit_entry
+
+    report = services.submit(worker, services.own_report(worker, round_), written())
+    services.comment(supervisor, report, "Bổ sung số liệu.")
+    period = f"{round_.period_start:%d/%m/%Y} – {round_.period_end:%d/%m/%Y}"
+    with app.test_request_context(), force_locale("en"):
+        told = {entity: narrate([last_audit_entry(entity=entity)])[0].sentence
+                for entity in ("report_rounds", "unit_reports", "unit_report_comments")}
+    assert f"the report of {report.unit.name} for Six-monthly child-protection report {period}" in told[
+        "unit_reports"]
+    assert f"Six-monthly child-protection report {period}" in told["report_rounds"]
+    assert report.unit.name in told["unit_report_comments"]
+    assert not any(f"report {report.id}" in text or f"round {round_.id}" in text for text in told.values())
+    with app.test_request_context(), force_locale("vi"):
+        in_vietnamese = narrate([last_audit_entry(entity="unit_reports")])[0].sentence
+    assert f"đã gửi báo cáo của {report.unit.name} kỳ Báo cáo sáu tháng" in in_vietnamese
