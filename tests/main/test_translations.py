@@ -52,12 +52,15 @@ def test_translations_keep_every_placeholder():
 # Vietnamese says them differently: "The child" is a source of reports (trẻ em tự thông báo) and the heading of
 # the intake's section on the child; "Kind" is the kind of a timeline entry and of a service provider; "School"
 # is an institution and the school a child attends; "Action" is what someone did in the audit trail and an
-# activity of the support plan. Found by reading every message used in more than one place (issue 13).
+# activity of the support plan; "Inspection" is a visit to a care facility and the inspector's home page; "Met" is a
+# checklist item passed and a deadline kept. Found by reading every message used in more than one place (issue 13).
 SEVERAL_MEANINGS = {
     "The child": {"report source", "intake section"},
     "Kind": {"timeline entry", "service provider"},
     "School": {"institution", "child's school"},
     "Action": {"audit", "support plan"},
+    "Inspection": {"facility visit", "inspector home"},
+    "Met": {"checklist", "deadline"},
 }
 
 
