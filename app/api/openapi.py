@@ -299,6 +299,21 @@ ATTACHMENT_UPLOAD = {
 }
 
 
+
+# The statistics and the indicators answer alike: the figures of a unit's subtree for a period, in four formats.
+FIGURES_OF_A_PERIOD = (
+    {200: {"description": "The figures", "content": {
+        "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": TEXT},
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}}}}},
+    (403, 404, 422),
+    [path("fmt", one_of(("pdf", "csv", "json", "xlsx"))),
+     query("unit", TEXT, "Unit code; a unit a reorganisation ended as EDITION/CODE (2024/30)"),
+     query("from", DAY, "First day, included", required=True),
+     query("to", DAY, "Last day, included", required=True)],
+)
+
 def _file_answer(description: str) -> dict:
     return {"description": description,
             "headers": {"Content-Disposition": {"description": "attachment; filename=\"<case>-<id>.<ext>\"",
@@ -647,16 +662,7 @@ DOCUMENT = {
             "and commune workers and leaders for their commune. JSON: {unit, from, to, generated_at, figures: {key: "
             "{title, note, columns, rows: [{key, label, values}], total}}}; CSV: one line per cell, text that "
             "would start a formula after a single quote. Each download is recorded in the audit trail.",
-            {200: {"description": "The figures", "content": {
-                "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": TEXT},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                    "schema": {"type": "string", "format": "binary"}}}}},
-            (403, 404, 422),
-            [path("fmt", one_of(("pdf", "csv", "json", "xlsx"))),
-             query("unit", TEXT, "Unit code; a unit a reorganisation ended as EDITION/CODE (2024/30)"),
-             query("from", DAY, "First day, included", required=True),
-             query("to", DAY, "Last day, included", required=True)])},
+            *FIGURES_OF_A_PERIOD)},
         "/reports/indicators.{fmt}": {"get": operation(
             "The ministry's indicators on children of a unit's subtree, each child counted once however many cases "
             "they have (Circular 13/2021, indicator 0101): abused children by form, sex, age band, ethnicity and "
@@ -665,16 +671,7 @@ DOCUMENT = {
             "safe. Scoped and recorded as the statistics. JSON: abused_children {total, by_form, by_sex, by_age "
             "{under_6, 6_10, 11_15}, by_ethnicity, by_ethnic_group, by_setting}, at_risk, special_circumstances "
             "{total, by_group, supported}, with_case, and the tables as the statistics' figures.",
-            {200: {"description": "The figures", "content": {
-                "application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": TEXT},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                    "schema": {"type": "string", "format": "binary"}}}}},
-            (403, 404, 422),
-            [path("fmt", one_of(("pdf", "csv", "json", "xlsx"))),
-             query("unit", TEXT, "Unit code; a unit a reorganisation ended as EDITION/CODE (2024/30)"),
-             query("from", DAY, "First day, included", required=True),
-             query("to", DAY, "Last day, included", required=True)])},
+            *FIGURES_OF_A_PERIOD)},
         "/openapi.json": {"get": operation("This document.", {200: _json("OpenAPI 3 document", {"type": "object"})},
                                            (), public=True)},
     },
