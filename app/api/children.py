@@ -17,7 +17,7 @@ from app.api.errors import ApiError, json_body, number_argument
 from app.cases.services import province_of
 from app.cases.models import Case
 from app.children.models import Child
-from app.children.services import named, probable_duplicates
+from app.children.services import named, probable_duplicates, record_views
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.input_guard import MAX_ID
@@ -127,7 +127,7 @@ def list_children():
         next_url = url_for("api.list_children", page=page + 1, _external=True, **arguments)
     response = jsonify({"items": [child_json(child, entries.get(child.id), cases.get(child.id, []))
                                   for child in children], "next": next_url})
-    services.record_views(list(entries.values()))
+    record_views(current_user, children, entries)
     return response
 
 
@@ -187,6 +187,5 @@ def get_child(child_id):
         refuse(404, entity="children", entity_id=child_id)
     entry = _entries_of([child.id]).get(child.id)
     response = jsonify(child_json(child, entry, _cases_of([child.id]).get(child.id, []), whole=True))
-    if entry is not None:
-        services.record_views([entry])
+    record_views(current_user, [child], {child.id: entry} if entry is not None else {})
     return response

@@ -1,23 +1,20 @@
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import refuse, requires, scoped_cases, scoped_children, scoped_register
-from app.audit.recorder import record
 from app.cases.models import Case
 from app.cases.workflow import STATUSES
 from app.children.forms import ChildEditForm
 from app.children.models import Child
 from app.cases.services import province_of
-from app.children.services import ChildChanged, ChildRejected, check_for_duplicates, update_child
+from app.children.services import ChildChanged, ChildRejected, check_for_duplicates, record_views, update_child
 from app.deadlines.services import local_zone
 from app.extensions import db
 from app.input_guard import whole_number
 from app.orm import utcnow
 from app.register.models import RegisterEntry
 from app.register.views import labels as register_labels
-from app.register.views import record_view as record_register_view
 
 
 def local_today():
@@ -45,25 +42,8 @@ def show(child_id):
     # The register's groups are the 14 of art. 10 and "at risk": they label the child's special circumstances too.
     page = render_template("children/show.html", child=child, cases=cases, entry=entry, statuses=STATUSES,
                            today=local_today(), **register_labels())
-    _record_view(child, cases[0] if cases else None, entry)
+    record_views(current_user, [child], {child.id: entry} if entry is not None else {})
     return page
-
-
-def _newest_case(child: Child) -> Case | None:
-    return db.session.scalars(scoped_cases(current_user).where(Case.child_id == child.id)
-                              .order_by(Case.received_at.desc()).limit(1)).first()
-
-
-def _record_view(child: Child, newest: Case | None, entry: RegisterEntry | None = None) -> None:
-    # Filed under the unit of the child's newest case the reader may see, so that unit's inspectors find it; for a
-    # child with no case, under the commune whose register holds the child.
-    if newest is None and entry is None:
-        entry = db.session.scalar(scoped_register(current_user).where(RegisterEntry.child_id == child.id))
-    unit_path = newest.unit.path if newest is not None else entry.unit.path
-    record(db.session, "child_viewed", entity="children", entity_id=child.id, unit_path=unit_path)
-    if entry is not None:
-        record_register_view(entry)
-    db.session.commit()
 
 
 @bp.route("/<int(max=2147483647):child_id>/edit", methods=["GET", "POST"])
@@ -94,9 +74,9 @@ def edit(child_id):
             return redirect(url_for("children.show", child_id=child.id))
     elif request.method == "POST":
         status = 422
-    registered = db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None
-    page = render_template("children/edit.html", child=child, form=form, registered=registered)
-    _record_view(child, _newest_case(child))
+    page = render_template("children/edit.html", child=child, form=form)
+    entry = db.session.scalar(scoped_register(current_user).where(RegisterEntry.child_id == child.id))
+    record_views(current_user, [child], {child.id: entry} if entry is not None else {})
     return page, status
 
 

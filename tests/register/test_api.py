@@ -86,6 +86,15 @@ def test_reading_a_child_over_the_api_records_the_register_entry_read(client, wo
     assert len(audit_entries(action="register_viewed", entity_id=str(entry.id))) == 2
 
 
+def test_reading_children_over_the_api_records_each_child_read_as_the_page_does(client, worker, auth):
+    case = make_case(worker)
+    entry = register_child(worker)
+    client.get(f"/api/v1/children/{case.child_id}", headers=auth)
+    client.get("/api/v1/children", headers=auth)
+    viewed = [reading.entity_id for reading in audit_entries(action="child_viewed")]
+    assert sorted(viewed) == sorted([str(case.child_id), str(case.child_id), str(entry.child_id)])
+
+
 def test_a_child_out_of_scope_answers_404(client, make_user, auth):
     entry = register_child(make_user("worker", unit="10966"))
     response = client.get(f"/api/v1/children/{entry.child_id}", headers=auth)
