@@ -125,15 +125,19 @@ def register_new_child(user, details, situation: Situation, memberships: list[Me
 
 
 def register_child(user, child: Child, situation: Situation, membership: Membership, today: date,
-                   more: list[Membership] = ()) -> RegisterEntry:
+                   more: list[Membership] = (), registered: bool | None = None) -> RegisterEntry:
     """Put `child` on the register of `user`'s commune, in a first group (and `more`); the first review is due six
-    months on. The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today."""
+    months on. The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today.
+    `registered` says whether the child has an entry, when the caller looked it up for many children at once."""
     from app.access import added_unconfirmed
 
     problems = Problems()
     if user.unit.level != "commune":
         problems.add("group", _("Children are registered by their commune."))
-    if db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None:
+    if registered is None and child.id is not None:
+        registered = db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) \
+            is not None
+    if registered:
         problems.add("group", _("This child is already on the register."))
     _situation_problems(situation, problems)
     _membership_problems(membership, today, problems)

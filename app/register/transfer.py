@@ -19,8 +19,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
+from sqlalchemy.orm import selectinload
 
-from app.audit.recorder import record
+from app.audit.recorder import one_entry_each, record
 from app.children.models import SEXES, Child
 from app.extensions import db
 from app.register.groups import GROUPS, LIVING_PLACES
@@ -364,8 +365,9 @@ def born(row: Row) -> date | None:
 
 def apply(user, kept: RegisterImport, today: date) -> int:
     """Write every row of the preview, or none: the rows are matched again (the register may have changed since),
-    and an invalid or conflicting row refuses the whole file. Each child added or changed has its entry in the
-    trail. Returns how many children were written."""
+    and an invalid or conflicting row refuses the whole file. Each child added or changed has ONE entry in the
+    trail, naming the file and carrying every field it set; a child the file leaves as it was has none. Returns how
+    many children were written."""
     rows = rows_of(kept)
     for row in rows:
         if row.status != INVALID:
@@ -375,15 +377,26 @@ def apply(user, kept: RegisterImport, today: date) -> int:
     if wrong:
         raise ImportRefused(_("Rows %(rows)s are invalid or conflict with the register: correct them in the file "
                               "and send it again. Nothing was written.", rows=", ".join(map(str, wrong[:20]))))
-    written = 0
+    # Looked up once for the whole file, not child by child.
     matched = {row.child_id for row in rows if row.status == MATCHED}
     children = {child.id: child for child in db.session.scalars(sa.select(Child).where(Child.id.in_(matched)))}
     entries = {entry.child_id: entry for entry in db.session.scalars(
-        sa.select(RegisterEntry).where(RegisterEntry.child_id.in_(matched)))}
+        sa.select(RegisterEntry).where(RegisterEntry.child_id.in_(matched))
+        .options(selectinload(RegisterEntry.groups), selectinload(RegisterEntry.unit)))}
+    owners: dict[Child, RegisterEntry] = {}
+
+    def owner(row):
+        if isinstance(row, RegisterEntry):
+            return row
+        if isinstance(row, RegisterGroup):
+            return row.entry
+        return owners.get(row)
+
     try:
         # One flush at the end, not one per row: 5,000 rows flushed one by one took over two minutes.
-        with db.session.no_autoflush:
-            written = _write(user, rows, children, entries, today)
+        with db.session.no_autoflush, one_entry_each(db.session, "register_imported", owner,
+                                                     {"file": kept.filename}):
+            written = _write(user, rows, children, entries, today, owners)
         kept.applied_at = utcnow()
         db.session.commit()
     except _RowRefused as refusal:
@@ -404,7 +417,9 @@ class _RowRefused(Exception):
         self.number, self.reasons = number, reasons
 
 
-def _write(user, rows: list[Row], children: dict, entries: dict, today: date) -> int:
+def _write(user, rows: list[Row], children: dict, entries: dict, today: date, owners: dict) -> int:
+    """The rows written, without a query per row; `owners` learns each child's register entry, under which the
+    child's changes are told."""
     from app.children.services import ChildDetails, new_child
     from app.register import services
 
@@ -418,21 +433,35 @@ def _write(user, rows: list[Row], children: dict, entries: dict, today: date) ->
                 child = new_child(ChildDetails(full_name=values["full_name"], sex=values["sex"],
                                                date_of_birth=date.fromisoformat(values["date_of_birth"]),
                                                id_number=values["id_number"], address_unit=user.unit))
-                services.register_child(user, child, situation, membership, today)
+                entry = services.register_child(user, child, situation, membership, today, registered=False)
             else:
                 child = children[row.child_id]
                 entry = entries.get(child.id)
                 if values["id_number"] and not child.id_number:
                     child.id_number = values["id_number"]
                 if entry is None:
-                    services.register_child(user, child, situation, membership, today)
-                elif all(group.group_key != values["group"] for group in entry.current_groups):
-                    entry.groups.append(RegisterGroup(group_key=values["group"], since=membership.since))
-                    services.sync_circumstances(entry)
+                    entry = services.register_child(user, child, situation, membership, today, registered=False)
                 else:
-                    continue
+                    if all(group.group_key != values["group"] for group in entry.current_groups):
+                        entry.groups.append(RegisterGroup(group_key=values["group"], since=membership.since))
+                        services.sync_circumstances(entry)
+                    _update_situation(entry, values)
         except services.RegisterRefused as refusal:
             raise _RowRefused(row.number, " ".join(message for messages in refusal.fields.values()
                                                    for message in messages)) from None
-        written += 1
+        owners[child] = entry
+        written += _changed(child) or _changed(entry) or any(_changed(group) for group in entry.groups)
     return written
+
+
+def _update_situation(entry: RegisterEntry, values: dict) -> None:
+    """Where and with whom the child lives, as the file says it; what the file leaves empty stays as recorded."""
+    if values["living_place"] and values["living_place"] != entry.living_place:
+        entry.living_place = values["living_place"]
+    if values["lives_with"] and values["lives_with"] != entry.lives_with:
+        entry.lives_with = values["lives_with"]
+
+
+def _changed(row) -> bool:
+    state = sa.inspect(row)
+    return state.transient or state.pending or state.modified
