@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.recorder import one_entry_each, record
 from app.children.models import SEXES, Child
 from app.extensions import db
+from app.register import services
 from app.register.groups import GROUPS, LIVING_PLACES
 from app.orm import utcnow
 from app.register.models import RegisterEntry, RegisterGroup, RegisterImport
@@ -198,8 +199,21 @@ def check(user, data: bytes, filename: str, today: date) -> Reading:
     if len(body) > MAX_ROWS:
         raise FileRefused(_("The file has more than %(count)d rows: split it.", count=MAX_ROWS))
     parsed = [_parse(number, keys, cells, today) for number, cells in body]
-    _match(user, parsed)
+    _record_found_elsewhere(user, _match(user, parsed), filename)
     return Reading(encoding, parsed, warnings)
+
+
+def _record_found_elsewhere(user, found: dict[str, services.Elsewhere], filename: str) -> None:
+    """Naming the commune that registers a personal ID tells that the ID is known there: as at intake
+    (`check_for_duplicates`), every such match is in the trail, under the reader and under the other commune's
+    entry, so that the inspectors of both see it."""
+    if not found:
+        return
+    record(db.session, "register_import_found_elsewhere", unit_path=user.unit.path,
+           changes={"file": filename[:200], "matches": len(found)})
+    for elsewhere in found.values():
+        record(db.session, "register_import_found_elsewhere", entity="register_entries", entity_id=elsewhere.entry_id,
+               unit_path=elsewhere.unit_path, changes={"file": filename[:200]})
 
 
 def _text(value) -> str:
@@ -271,10 +285,11 @@ def _date(value) -> date | None:
     return None
 
 
-def _match(user, rows: list[Row]) -> None:
+def _match(user, rows: list[Row]) -> dict[str, services.Elsewhere]:
     """Each valid row matched to a child the reader may see: by the personal ID, else by the folded name and the
     birth date. A match that disagrees (the ID's child has another name or birth date, two rows or two children
-    for one), or a child on another commune's register, is a conflict for a person to settle."""
+    for one), or a child on another commune's register (by the ID, as a hand entry: `registered_elsewhere`, even
+    one the reader does not see), is a conflict for a person to settle. Returns the IDs found elsewhere."""
     from app.access import register_kept_by, scoped_children
 
     kept = register_kept_by(user)
@@ -288,12 +303,16 @@ def _match(user, rows: list[Row]) -> None:
         .where(Child.id.in_(visible), sa.or_(Child.id_number.in_(ids) if ids else sa.false(),
                                              Child.date_of_birth.in_([date.fromisoformat(day) for day in births])))))
     by_id = {child.id_number: child for child in known if child.id_number}
+    elsewhere = services.registered_elsewhere(user, ids)
     by_name: dict[tuple, list] = {}
     for child in known:
         by_name.setdefault((fold(child.full_name), child.date_of_birth.isoformat() if child.date_of_birth else None),
                            []).append(child)
     seen: dict[int, int] = {}
     for row in valid:
+        if row.values["id_number"] in elsewhere:
+            _conflict(row, elsewhere[row.values["id_number"]].reason())
+            continue
         key = (fold(row.values["full_name"]), row.values["date_of_birth"])
         child = by_id.get(row.values["id_number"]) if row.values["id_number"] else None
         if child is not None and (fold(child.full_name), child.date_of_birth.isoformat()
@@ -320,6 +339,7 @@ def _match(user, rows: list[Row]) -> None:
             continue
         seen[child.id] = row.number
         row.status, row.child_id = MATCHED, child.id
+    return elsewhere
 
 
 def _conflict(row: Row, reason: str) -> None:
@@ -421,7 +441,6 @@ def _write(user, rows: list[Row], children: dict, entries: dict, today: date, ow
     """The rows written, without a query per row; `owners` learns each child's register entry, under which the
     child's changes are told."""
     from app.children.services import ChildDetails, new_child
-    from app.register import services
 
     written = 0
     for row in rows:

@@ -373,3 +373,40 @@ def test_a_situation_the_file_changes_is_told_in_the_child_s_one_entry(app, sign
         [told] = narrate([written])
     assert "changed the register entry of the child Nguyễn Văn An, from the imported file “danh-sach.csv”: Lives, " \
         "With whom" in told.sentence
+
+
+def registered_in_tan_viet(make_user, id_number="030215001234"):
+    from app.children.services import new_child
+    from tests.factories import child_details
+
+    other = make_user("worker", unit="10966")
+    return register_child(other, child=new_child(child_details(address_unit=other.unit, id_number=id_number)),
+                          today=TODAY)
+
+
+def test_a_personal_id_on_another_commune_s_register_is_a_conflict_naming_that_commune_and_nothing_of_the_child(
+        make_user, worker):
+    elsewhere = registered_in_tan_viet(make_user)
+    row = ["Trần Thị Bích", "Nữ", "01/01/2016", "030215001234", "Trẻ em khuyết tật", "", "", "", ""]
+    [read] = transfer.check(worker, csv_bytes([HEADER, row]), "a.csv", TODAY).rows
+    assert read.status == "conflicting"
+    assert elsewhere.unit.name in read.reasons[0] and elsewhere.child.full_name not in read.reasons[0]
+    db.session.commit()
+    [mine] = audit_entries(action="register_import_found_elsewhere", unit_path=worker.unit.path)
+    [theirs] = audit_entries(action="register_import_found_elsewhere", entity_id=str(elsewhere.id))
+    assert json.loads(mine.changes) == {"file": "a.csv", "matches": 1} and theirs.unit_path == elsewhere.unit.path
+
+
+def test_a_child_registered_elsewhere_between_the_preview_and_the_confirmation_refuses_the_file(
+        app, make_user, sign_in, client, worker):
+    from app.register.models import RegisterEntry, RegisterImport
+
+    sign_in(worker)
+    upload(client, csv_bytes([HEADER, ["Nguyễn Văn An", "Nam", "02/04/2015", "030215001234", "Trẻ em khuyết tật",
+                                       "", "", "", ""]]))
+    kept = db.session.scalar(sa.select(RegisterImport))
+    registered_in_tan_viet(make_user)
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Child))
+    assert client.post(f"/register/import/{kept.id}").status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Child)) == before
