@@ -351,6 +351,9 @@ def test_a_confirmed_import_is_one_entry_per_child_changed_and_none_for_a_child_
         "imported file “danh-sach.csv”" in told[str(given_group.id)].sentence
     assert ("Group", None, "Abandoned") in {(change.label, change.before, change.after)
                                                      for change in told[added.entity_id].changes}
+    with force_locale("vi"):
+        [vietnamese] = narrate([added])
+    assert "đã đưa trẻ Đỗ Thị Hoa vào danh sách trẻ em của xã khi nhập tệp “danh-sach.csv”" in vietnamese.sentence
     assert verify_chain().ok
 
 
