@@ -413,3 +413,4 @@ def test_a_child_registered_elsewhere_between_the_preview_and_the_confirmation_r
     assert client.post(f"/register/import/{kept.id}").status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Child)) == before
+    assert audit_entries(action="register_imported") == []
