@@ -5,7 +5,8 @@ missing; refuses `test` and `postgres`), loads Hải Dương's units, creates a 
 children (so that part of the list matches), then writes a CSV of 5,000 rows (1,000 of the registered children in
 another group, 3,950 new ones, 50 wrong) and times, through the pages: reading and checking the file
 (POST /register/import, the preview kept in the database), showing the preview, and, with the 50 wrong rows taken
-out, confirming it (every row written in one transaction).
+out, confirming it (every row written in one transaction); then counts the trail's entries the confirmation wrote
+(one per child changed) and verifies the whole chain, as `flask audit verify` does.
 
 Run by hand from the project root:  .venv/bin/python bench/register_import.py [--rows N]
 """
@@ -21,7 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import sqlalchemy as sa  # noqa: E402
+
 from app import create_app  # noqa: E402
+from app.audit.models import AuditEntry  # noqa: E402
+from app.audit.services import verify_chain  # noqa: E402
+from app.extensions import db  # noqa: E402
 from app.units.services import DATA_DIR, load_units  # noqa: E402
 from app.users.services import create_user  # noqa: E402
 from bench.database import fresh_database  # noqa: E402
@@ -62,7 +68,6 @@ def main() -> None:
         from flask_migrate import upgrade
 
         from app.children.services import ChildDetails, new_child
-        from app.extensions import db
         from app.register.services import Membership, Situation, register_child
         from app.users.services import find_user
 
@@ -93,10 +98,19 @@ def main() -> None:
         shown = time.perf_counter() - started
         print(f"{label}: read and checked {arguments.rows} rows in {read:.2f} s; preview page {shown:.2f} s "
               f"({len(page.data) // 1024} KB)")
+    with app.app_context():
+        last = db.session.scalar(sa.select(sa.func.max(AuditEntry.id)))
     started = time.perf_counter()
     response = client.post(preview)
     written = time.perf_counter() - started
     print(f"confirmed: {response.status_code}, written in {written:.2f} s")
+    with app.app_context():
+        told = db.session.execute(sa.select(AuditEntry.action, sa.func.count()).where(AuditEntry.id > last)
+                                  .group_by(AuditEntry.action).order_by(AuditEntry.action)).all()
+        started = time.perf_counter()
+        verdict = verify_chain()
+        print(f"trail: {', '.join(f'{count} {action}' for action, count in told)}; chain of {verdict.entries} "
+              f"entries {'whole' if verdict.ok else 'BROKEN'} ({time.perf_counter() - started:.2f} s)")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from flask_babel import lazy_pgettext as _lp
 
 from app.access import ROLE_LABELS_AT_LEVEL, role_labels
 from app.audit.recorder import ACTIONS as ACTION_LABELS
-from app.audit.recorder import REDACTED
+from app.audit.recorder import FOLDED_ROWS, REDACTED
 from app.extensions import db
 from app.input_guard import whole_number
 
@@ -193,24 +193,44 @@ def as_changes(text: str | None) -> dict:
     return changes if isinstance(changes, dict) else {}
 
 
+@dataclass(frozen=True)
+class _FoldedRow:
+    """A row change an entry of `one_entry_each` carries (app/audit/recorder.py), read as the row's own entry
+    would be: under the entry's actor, case and unit."""
+
+    entry: Any
+    action: str
+    entity: str | None
+    entity_id: str | None
+    changes: dict
+
+    def __getattr__(self, name):
+        return getattr(self.entry, name)
+
+
 class Reading:
     """One entry while it is told: what the areas' sentences read of it.
 
     `person` (who acted, by name), `role` (their role's label) and `actor` (both, as a sentence names them:
     "Nguyễn Văn Bình (Commune leader)") are set once the records the batch names are read (`introduce`).
+    An entry that tells several rows at once has a reading of each in `rows`.
     """
 
-    def __init__(self, narrator: Narrator, entry):
+    def __init__(self, narrator: Narrator, entry, changes: dict | None = None):
         self.narrator = narrator
         self.entry = entry
         self.action = entry.action
         self.row = entry.action in ROW_ACTIONS
         self.table = TABLES.get(entry.entity) if self.row else None
         self.described = ACTIONS.get(entry.action)
-        self.changes = as_changes(entry.changes)
+        self.changes = as_changes(entry.changes) if changes is None else changes
         self.case = entry.case_ref or ""
         self.entity_id = whole_number(entry.entity_id) if entry.entity_id else None
         self.person = self.role = self.actor = ""
+        folded = [] if self.row else self.changes.get(FOLDED_ROWS)
+        self.rows = [Reading(narrator, _FoldedRow(entry, row["action"], row.get("entity"), row.get("entity_id"), {}),
+                             changes=row["changes"])
+                     for row in folded if _is_folded_row(row)] if isinstance(folded, list) else []
 
     def introduce(self) -> None:
         entry = self.entry
@@ -302,6 +322,8 @@ class Reading:
                 for value in (self.before(name), self.after(name)):
                     if isinstance(value, int) and not isinstance(value, bool):
                         yield kind, value
+        for row in self.rows:
+            yield from row.wanted()
 
     @property
     def unit_level(self) -> str | None:
@@ -319,6 +341,10 @@ class Reading:
         path = self.entry.unit_path or ""
         edition = path.split("/", 1)[0] if "/" in path else current_app.config["UNITS_EDITION"]
         return edition, self.entry.actor_unit
+
+
+def _is_folded_row(row) -> bool:
+    return isinstance(row, dict) and row.get("action") in ROW_ACTIONS and isinstance(row.get("changes"), dict)
 
 
 def describe_actor_name(actor: str | None) -> str:
@@ -405,8 +431,11 @@ class Narrator:
         if reading.row:
             return self._row_changes(reading)
         labels = reading.described.fields if reading.described else {}
-        return [Change(self.label(label), None, self.shown(reading, name, reading.after(name)))
+        told = [Change(self.label(label), None, self.shown(reading, name, reading.after(name)))
                 for name, label in labels.items() if reading.changes.get(name) not in (None, "")]
+        for row in reading.rows:
+            told.extend(self._row_changes(row))
+        return told
 
     def _row_changes(self, reading: Reading) -> list[Change]:
         table, changes = reading.table, reading.changes

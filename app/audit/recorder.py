@@ -12,10 +12,12 @@ import getpass
 import json
 import re
 import uuid
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import Callable, Iterator
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -63,6 +65,9 @@ _PG_APPEND = ("SELECT audit_append(%(at)s, %(actor)s, %(actor_id)s, %(actor_role
               "%(request_id)s, %(action)s, %(entity)s, %(entity_id)s, %(case_ref)s, %(unit_path)s, %(changes)s)")
 _IN_FLUSH = "audit_in_flush"
 _FLUSH_MEMO = "audit_flush_memo"
+_FOLDING = "audit_folding"
+# The key under which an entry of `one_entry_each` carries the changes of every row it tells.
+FOLDED_ROWS = "rows"
 
 
 class AuditBypassRefused(RuntimeError):
@@ -176,6 +181,7 @@ def _row_changes(obj: Audited, action: str) -> dict:
 
 def _collect_row_changes(session: Session, flush_context) -> None:
     pending = session.info.setdefault(_PENDING, [])
+    folding = session.info.get(_FOLDING)
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
             if not isinstance(obj, Audited):
@@ -183,17 +189,25 @@ def _collect_row_changes(session: Session, flush_context) -> None:
             changes = _row_changes(obj, action)
             if action == "update" and not changes:
                 continue
-            pending.append(_entry(obj, action, changes, obj))
+            about = folding.owner(obj) if folding is not None else None
+            if about is None:
+                pending.append(_entry(obj, action, changes, obj))
+            else:
+                folding.rows.setdefault(about, []).append(
+                    {"action": action, "entity": obj.__tablename__, "entity_id": _key(obj), "changes": changes})
 
 
 def _entry(obj: Audited, action: str, changes: dict, about: Audited) -> dict:
     """A pending entry for `obj`, filed under the case and unit of `about` (`obj` itself, or the parent that
     dropped it)."""
-    # The identity key is set only after the flush; the primary key is already known here.
-    key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
-    return {"action": action, "entity": obj.__tablename__, "entity_id": ",".join(map(str, key)),
+    return {"action": action, "entity": obj.__tablename__, "entity_id": _key(obj),
             "case_ref": about.audit_case_ref(), "unit_path": about.audit_unit_path(), "changes": changes,
             "actor": None}
+
+
+def _key(obj: Audited) -> str:
+    # The identity key is set only after the flush; the primary key is already known here.
+    return ",".join(map(str, sa.inspect(obj).mapper.primary_key_from_instance(obj)))
 
 
 def _collect_dropped_rows(session: Session) -> None:
@@ -213,6 +227,42 @@ def _collect_dropped_rows(session: Session) -> None:
                 moved = relationship.back_populates and getattr(row, relationship.back_populates) is not None
                 if isinstance(row, Audited) and row_state.persistent and row not in session.deleted and not moved:
                     pending.append(_entry(row, "delete", _row_changes(row, "delete"), parent))
+
+
+@dataclass
+class _Folding:
+    action: str
+    owner: Callable[[Audited], Audited | None]
+    details: dict
+    rows: dict = field(default_factory=dict)  # owner -> the changes of its rows, in the order they were flushed
+
+
+@contextmanager
+def one_entry_each(session: Session, action: str, owner: Callable[[Audited], Audited | None],
+                   details: dict | None = None) -> Iterator[None]:
+    """Within the block, the rows that `owner(row)` assigns to a record are told together, as ONE entry `action`
+    about that record (filed under its case and unit), rather than one entry per row: a child put on the register
+    by an import is one act, not three. The entry carries `details` and, under FOLDED_ROWS, every row's changes as
+    its own entry would have (secret columns redacted alike), so nothing is told less; a row `owner` leaves
+    (None) keeps its own entry, and an owner none of whose rows changed gets none. The block ends with a flush,
+    so that every row it changed is told here; blocks do not nest."""
+    if _FOLDING in session.info:
+        raise RuntimeError("one_entry_each blocks do not nest")
+    if action in ("create", "update", "delete"):
+        raise ValueError("an entry telling several rows has an action of its own, not a row's")
+    if FOLDED_ROWS in (details or {}):
+        raise ValueError(f"details may not use the key {FOLDED_ROWS!r}")
+    folding = session.info[_FOLDING] = _Folding(action, owner, dict(details or {}))
+    try:
+        yield
+        session.flush()
+    finally:
+        # Also after a failure: rows already flushed stay told, should the caller commit all the same.
+        session.info.pop(_FOLDING, None)
+        pending = session.info.setdefault(_PENDING, [])
+        for about, rows in folding.rows.items():
+            pending.append({**_entry(about, action, {**folding.details, FOLDED_ROWS: rows}, about),
+                            "action": action})
 
 
 def _mark_flush(session: Session, flush_context, instances) -> None:
@@ -281,6 +331,7 @@ def _append_here(connection: sa.Connection, entries: list[dict]) -> None:
 
 def _forget(session: Session, *args) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_FOLDING, None)
     session.info.pop(_FLUSH_MEMO, None)
 
 

@@ -13,6 +13,8 @@ from app.register.models import AWAITING, CONFIRMED, RegisterEntry, RegisterGrou
 
 ACTIONS["register_viewed"] = _l("Register entry viewed")
 ACTIONS["register_exported"] = _l("Register exported")
+ACTIONS["register_imported"] = _l("Register entry written from an imported file")
+ACTIONS["register_import_found_elsewhere"] = _l("Imported file matched a child on another commune's register")
 CONFIRMATION_LABELS = {"confirmed": _l("Confirmed"), "awaiting": _l("Waiting for confirmation"),
                        "rejected": _l("Rejected")}
 ALL_SUB_CASES = {key: label for cases in SUB_CASES.values() for key, label in cases.items()}
@@ -148,3 +150,40 @@ describe_action("register_viewed", lambda reading: _("%(actor)s viewed the regis
                 subject="register_child")
 describe_action("register_exported", lambda reading: _("%(actor)s downloaded the register: %(count)s children.",
                                                        actor=reading.actor, count=reading.after("children")))
+
+
+def _imported(reading: Reading) -> str:
+    """One entry per child an import changed (app/register/transfer.py): the child put on the register, or given
+    a group, or their situation changed; the entry's details list every field the file set."""
+    file, child = reading.after("file") or "–", _child(reading)
+    if any(row.entry.entity == "register_entries" and row.action == "create" for row in reading.rows):
+        return _("%(actor)s put the child %(child)s on the commune's register, from the imported file “%(file)s”.",
+                 actor=reading.actor, child=child, file=file)
+    groups = [row for row in reading.rows if row.entry.entity == "register_groups" and row.action == "create"]
+    if groups:
+        return _("%(actor)s recorded the child %(child)s in the group “%(group)s” since %(since)s, from the imported "
+                 "file “%(file)s”.", actor=reading.actor, child=child, file=file,
+                 group=", ".join(_group_name(row) for row in groups),
+                 since=groups[0].shown("since", groups[0].after("since")))
+    fields = ", ".join(label for label in (row.field_labels() for row in reading.rows) if label)
+    return _("%(actor)s changed the register entry of the child %(child)s, from the imported file “%(file)s”: "
+             "%(fields)s.", actor=reading.actor, child=child, file=file, fields=fields or "–")
+
+
+describe_action("register_imported", _imported, subject="register_child", fields={"file": _l("Imported file")})
+
+
+def _found_elsewhere(reading: Reading) -> str:
+    """Two kinds of entry per file read (app/register/transfer.py): one under the reader, naming no child, and one
+    per match under the other commune's entry, for the inspectors of each side."""
+    if reading.entry.entity == "register_entries":
+        return _("%(actor)s read the file “%(file)s” into another commune's register: one of its rows bore the "
+                 "personal ID of the child %(child)s, who is on this register, and was refused, naming this commune.",
+                 actor=reading.actor, file=reading.after("file") or "–", child=_child(reading))
+    return _("%(actor)s read the file “%(file)s” into the register: %(count)s of its personal IDs are on other "
+             "communes' registers, and those rows were refused, naming the communes.", actor=reading.actor,
+             file=reading.after("file") or "–", count=reading.after("matches"))
+
+
+describe_action("register_import_found_elsewhere", _found_elsewhere, subject="register_child",
+                fields={"file": _l("Imported file"), "matches": _l("Children matched")})

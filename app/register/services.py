@@ -106,15 +106,52 @@ def _membership_problems(membership: Membership, today: date, problems: Problems
         problems.add("since", _("The day cannot be in the future."))
 
 
+@dataclass(frozen=True)
+class Elsewhere:
+    """A child on another commune's register: the commune is told, nothing of the child."""
+
+    commune: str
+    entry_id: int
+    unit_path: str
+
+    def reason(self) -> str:
+        return _("A child with this personal ID is already on the register of %(commune)s: a child is on one "
+                 "commune's register. Ask that commune about the child rather than registering them again.",
+                 commune=self.commune)
+
+
+def registered_elsewhere(user, id_numbers) -> dict[str, Elsewhere]:
+    """Of these personal IDs, those of children on the register of a commune other than those `user`'s commune
+    keeps, anywhere in the province: a child is registered by one commune (issue 18), and the ID (Law on
+    Identification 2023 art. 12) is the child's wherever the worker sees the child's file or not. A rejected entry
+    does not count. One query for a hand entry or a whole file; the rule both use."""
+    from app.access import register_kept_by
+    from app.units.models import Unit
+
+    numbers = sorted({number for number in id_numbers if number})
+    if not numbers:
+        return {}
+    rows = db.session.execute(
+        sa.select(Child.id_number, Unit.name, RegisterEntry.id, Unit.path)
+        .join(RegisterEntry, RegisterEntry.child_id == Child.id).join(Unit, Unit.id == RegisterEntry.unit_id)
+        .where(Child.id_number.in_(numbers), RegisterEntry.confirmation != REJECTED,
+               RegisterEntry.unit_id.not_in(register_kept_by(user))))
+    return {number: Elsewhere(name, entry_id, path) for number, name, entry_id, path in rows}
+
+
 def register_new_child(user, details, situation: Situation, memberships: list[Membership],
                        today: date) -> RegisterEntry:
     """A child the commune knows but who is not on record yet, put on its register: the child's details are checked
-    as at intake (Mẫu 01, Law on Children art. 1), and the child lives in the commune."""
+    as at intake (Mẫu 01, Law on Children art. 1), the child lives in the commune, and is on no other commune's
+    register (`registered_elsewhere`)."""
     from app.children.services import child_problems, new_child
 
     problems = Problems()
     for name, messages in child_problems(details, today).items():
         problems.fields[name] = messages
+    elsewhere = registered_elsewhere(user, [details.id_number]).get(details.id_number)
+    if elsewhere is not None:
+        problems.add("id_number", elsewhere.reason())
     if details.address_unit is None or details.address_unit.id != user.unit_id:
         problems.add("address_unit", _("A commune registers the children who live in it."))
     if not memberships:
@@ -125,15 +162,19 @@ def register_new_child(user, details, situation: Situation, memberships: list[Me
 
 
 def register_child(user, child: Child, situation: Situation, membership: Membership, today: date,
-                   more: list[Membership] = ()) -> RegisterEntry:
+                   more: list[Membership] = (), registered: bool | None = None) -> RegisterEntry:
     """Put `child` on the register of `user`'s commune, in a first group (and `more`); the first review is due six
-    months on. The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today."""
+    months on. The groups of art. 10 the child was already recorded in (at a case's intake) join too, since today.
+    `registered` says whether the child has an entry, when the caller looked it up for many children at once."""
     from app.access import added_unconfirmed
 
     problems = Problems()
     if user.unit.level != "commune":
         problems.add("group", _("Children are registered by their commune."))
-    if db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None:
+    if registered is None and child.id is not None:
+        registered = db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) \
+            is not None
+    if registered:
         problems.add("group", _("This child is already on the register."))
     _situation_problems(situation, problems)
     _membership_problems(membership, today, problems)

@@ -19,10 +19,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
+from sqlalchemy.orm import selectinload
 
-from app.audit.recorder import record
+from app.audit.recorder import one_entry_each, record
 from app.children.models import SEXES, Child
 from app.extensions import db
+from app.register import services
 from app.register.groups import GROUPS, LIVING_PLACES
 from app.orm import utcnow
 from app.register.models import RegisterEntry, RegisterGroup, RegisterImport
@@ -197,8 +199,21 @@ def check(user, data: bytes, filename: str, today: date) -> Reading:
     if len(body) > MAX_ROWS:
         raise FileRefused(_("The file has more than %(count)d rows: split it.", count=MAX_ROWS))
     parsed = [_parse(number, keys, cells, today) for number, cells in body]
-    _match(user, parsed)
+    _record_found_elsewhere(user, _match(user, parsed), filename)
     return Reading(encoding, parsed, warnings)
+
+
+def _record_found_elsewhere(user, found: dict[str, services.Elsewhere], filename: str) -> None:
+    """Naming the commune that registers a personal ID tells that the ID is known there: as at intake
+    (`check_for_duplicates`), every such match is in the trail, under the reader and under the other commune's
+    entry, so that the inspectors of both see it."""
+    if not found:
+        return
+    record(db.session, "register_import_found_elsewhere", unit_path=user.unit.path,
+           changes={"file": filename[:200], "matches": len(found)})
+    for elsewhere in found.values():
+        record(db.session, "register_import_found_elsewhere", entity="register_entries", entity_id=elsewhere.entry_id,
+               unit_path=elsewhere.unit_path, changes={"file": filename[:200]})
 
 
 def _text(value) -> str:
@@ -270,10 +285,11 @@ def _date(value) -> date | None:
     return None
 
 
-def _match(user, rows: list[Row]) -> None:
+def _match(user, rows: list[Row]) -> dict[str, services.Elsewhere]:
     """Each valid row matched to a child the reader may see: by the personal ID, else by the folded name and the
     birth date. A match that disagrees (the ID's child has another name or birth date, two rows or two children
-    for one), or a child on another commune's register, is a conflict for a person to settle."""
+    for one), or a child on another commune's register (by the ID, as a hand entry: `registered_elsewhere`, even
+    one the reader does not see), is a conflict for a person to settle. Returns the IDs found elsewhere."""
     from app.access import register_kept_by, scoped_children
 
     kept = register_kept_by(user)
@@ -287,12 +303,16 @@ def _match(user, rows: list[Row]) -> None:
         .where(Child.id.in_(visible), sa.or_(Child.id_number.in_(ids) if ids else sa.false(),
                                              Child.date_of_birth.in_([date.fromisoformat(day) for day in births])))))
     by_id = {child.id_number: child for child in known if child.id_number}
+    elsewhere = services.registered_elsewhere(user, ids)
     by_name: dict[tuple, list] = {}
     for child in known:
         by_name.setdefault((fold(child.full_name), child.date_of_birth.isoformat() if child.date_of_birth else None),
                            []).append(child)
     seen: dict[int, int] = {}
     for row in valid:
+        if row.values["id_number"] in elsewhere:
+            _conflict(row, elsewhere[row.values["id_number"]].reason())
+            continue
         key = (fold(row.values["full_name"]), row.values["date_of_birth"])
         child = by_id.get(row.values["id_number"]) if row.values["id_number"] else None
         if child is not None and (fold(child.full_name), child.date_of_birth.isoformat()
@@ -319,6 +339,7 @@ def _match(user, rows: list[Row]) -> None:
             continue
         seen[child.id] = row.number
         row.status, row.child_id = MATCHED, child.id
+    return elsewhere
 
 
 def _conflict(row: Row, reason: str) -> None:
@@ -364,8 +385,9 @@ def born(row: Row) -> date | None:
 
 def apply(user, kept: RegisterImport, today: date) -> int:
     """Write every row of the preview, or none: the rows are matched again (the register may have changed since),
-    and an invalid or conflicting row refuses the whole file. Each child added or changed has its entry in the
-    trail. Returns how many children were written."""
+    and an invalid or conflicting row refuses the whole file. Each child added or changed has ONE entry in the
+    trail, naming the file and carrying every field it set; a child the file leaves as it was has none. Returns how
+    many children were written."""
     rows = rows_of(kept)
     for row in rows:
         if row.status != INVALID:
@@ -375,15 +397,26 @@ def apply(user, kept: RegisterImport, today: date) -> int:
     if wrong:
         raise ImportRefused(_("Rows %(rows)s are invalid or conflict with the register: correct them in the file "
                               "and send it again. Nothing was written.", rows=", ".join(map(str, wrong[:20]))))
-    written = 0
+    # Looked up once for the whole file, not child by child.
     matched = {row.child_id for row in rows if row.status == MATCHED}
     children = {child.id: child for child in db.session.scalars(sa.select(Child).where(Child.id.in_(matched)))}
     entries = {entry.child_id: entry for entry in db.session.scalars(
-        sa.select(RegisterEntry).where(RegisterEntry.child_id.in_(matched)))}
+        sa.select(RegisterEntry).where(RegisterEntry.child_id.in_(matched))
+        .options(selectinload(RegisterEntry.groups), selectinload(RegisterEntry.unit)))}
+    owners: dict[Child, RegisterEntry] = {}
+
+    def owner(row):
+        if isinstance(row, RegisterEntry):
+            return row
+        if isinstance(row, RegisterGroup):
+            return row.entry
+        return owners.get(row)
+
     try:
         # One flush at the end, not one per row: 5,000 rows flushed one by one took over two minutes.
-        with db.session.no_autoflush:
-            written = _write(user, rows, children, entries, today)
+        with db.session.no_autoflush, one_entry_each(db.session, "register_imported", owner,
+                                                     {"file": kept.filename}):
+            written = _write(user, rows, children, entries, today, owners)
         kept.applied_at = utcnow()
         db.session.commit()
     except _RowRefused as refusal:
@@ -404,9 +437,10 @@ class _RowRefused(Exception):
         self.number, self.reasons = number, reasons
 
 
-def _write(user, rows: list[Row], children: dict, entries: dict, today: date) -> int:
+def _write(user, rows: list[Row], children: dict, entries: dict, today: date, owners: dict) -> int:
+    """The rows written, without a query per row; `owners` learns each child's register entry, under which the
+    child's changes are told."""
     from app.children.services import ChildDetails, new_child
-    from app.register import services
 
     written = 0
     for row in rows:
@@ -418,21 +452,35 @@ def _write(user, rows: list[Row], children: dict, entries: dict, today: date) ->
                 child = new_child(ChildDetails(full_name=values["full_name"], sex=values["sex"],
                                                date_of_birth=date.fromisoformat(values["date_of_birth"]),
                                                id_number=values["id_number"], address_unit=user.unit))
-                services.register_child(user, child, situation, membership, today)
+                entry = services.register_child(user, child, situation, membership, today, registered=False)
             else:
                 child = children[row.child_id]
                 entry = entries.get(child.id)
                 if values["id_number"] and not child.id_number:
                     child.id_number = values["id_number"]
                 if entry is None:
-                    services.register_child(user, child, situation, membership, today)
-                elif all(group.group_key != values["group"] for group in entry.current_groups):
-                    entry.groups.append(RegisterGroup(group_key=values["group"], since=membership.since))
-                    services.sync_circumstances(entry)
+                    entry = services.register_child(user, child, situation, membership, today, registered=False)
                 else:
-                    continue
+                    if all(group.group_key != values["group"] for group in entry.current_groups):
+                        entry.groups.append(RegisterGroup(group_key=values["group"], since=membership.since))
+                        services.sync_circumstances(entry)
+                    _update_situation(entry, values)
         except services.RegisterRefused as refusal:
             raise _RowRefused(row.number, " ".join(message for messages in refusal.fields.values()
                                                    for message in messages)) from None
-        written += 1
+        owners[child] = entry
+        written += _changed(child) or _changed(entry) or any(_changed(group) for group in entry.groups)
     return written
+
+
+def _update_situation(entry: RegisterEntry, values: dict) -> None:
+    """Where and with whom the child lives, as the file says it; what the file leaves empty stays as recorded."""
+    if values["living_place"] and values["living_place"] != entry.living_place:
+        entry.living_place = values["living_place"]
+    if values["lives_with"] and values["lives_with"] != entry.lives_with:
+        entry.lives_with = values["lives_with"]
+
+
+def _changed(row) -> bool:
+    state = sa.inspect(row)
+    return state.transient or state.pending or state.modified

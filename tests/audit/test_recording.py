@@ -272,3 +272,39 @@ def test_a_child_s_unit_for_the_trail_is_looked_up_once_per_save_not_once_per_ro
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(lookups) <= 2  # not once per row (11 here)
+
+
+def test_rows_told_as_one_entry_carry_every_change_and_the_rows_left_out_keep_their_own(make_user):
+    from app.audit.recorder import one_entry_each
+    from app.audit.services import verify_chain
+
+    lan, binh = make_user("worker"), make_user("worker")
+    last = last_audit_entry().id
+    with one_entry_each(db.session, "register_imported", lambda row: lan if row is lan else None, {"file": "a.csv"}):
+        lan.full_name, lan.password_hash, binh.full_name = "Nguyễn Thị Lan", "a new hash", "Trần Văn Bình"
+    db.session.commit()
+    folded, own = sorted((entry for entry in audit_entries() if entry.id > last), key=lambda entry: entry.action)
+    assert (folded.action, folded.entity, folded.entity_id) == ("register_imported", "users", str(lan.id))
+    assert changes(folded) == {"file": "a.csv", "rows": [
+        {"action": "update", "entity": "users", "entity_id": str(lan.id),
+         "changes": {"full_name": [changes(audit_entries(entity="users", action="create")[0])["full_name"][1],
+                                   "Nguyễn Thị Lan"], "password_hash": ["[redacted]", "[redacted]"]}}]}
+    assert (own.action, own.entity_id) == ("update", str(binh.id)) and verify_chain().ok
+
+
+def test_a_record_none_of_whose_rows_changed_gets_no_entry(make_user):
+    from app.audit.recorder import one_entry_each
+
+    lan = make_user("worker")
+    last = last_audit_entry().id
+    with one_entry_each(db.session, "register_imported", lambda row: lan):
+        lan.full_name = lan.full_name
+    db.session.commit()
+    assert [entry for entry in audit_entries() if entry.id > last] == []
+
+
+def test_rows_told_as_one_entry_take_an_action_of_their_own(make_user):
+    from app.audit.recorder import one_entry_each
+
+    with pytest.raises(ValueError), one_entry_each(db.session, "update", lambda row: row):
+        pass

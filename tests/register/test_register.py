@@ -228,3 +228,20 @@ def test_the_register_s_migration_goes_down_to_the_schema_before_it_and_up_again
     assert "register_entries" not in sa.inspect(db.engine).get_table_names()
     upgrade()
     assert register_child(make_user("worker"), today=TODAY).id is not None
+
+
+def test_a_child_whose_personal_id_is_on_another_commune_s_register_is_not_registered_again(make_user):
+    """The rule the import applies too (tests/register/test_transfer.py)."""
+    from app.children.services import new_child
+    from app.register.services import Membership, RegisterRefused, Situation, register_new_child
+    from tests.factories import child_details
+
+    other = make_user("worker", unit="10966")
+    register_child(other, child=new_child(child_details(address_unit=other.unit, id_number="030215001234")),
+                   today=date(2026, 11, 28))
+    worker = make_user("worker")
+    with pytest.raises(RegisterRefused) as refused:
+        register_new_child(worker, child_details(address_unit=worker.unit, id_number="030215001234"),
+                           Situation("with_parents"), [Membership("disabled", None, date(2026, 11, 1))],
+                           date(2026, 11, 28))
+    assert other.unit.name in refused.value.fields["id_number"][0]

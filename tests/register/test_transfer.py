@@ -299,3 +299,118 @@ def test_a_child_of_the_file_registered_by_someone_else_meanwhile_refuses_the_fi
     assert response.status_code == 422 and "có người đã đưa một trẻ trong tệp vào danh sách" in response.get_data(
         as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 0
+
+
+def confirmed(client, rows, filename="danh-sach.csv"):
+    from app.register.models import RegisterImport
+
+    upload(client, csv_bytes(rows), filename)
+    kept = db.session.scalar(sa.select(RegisterImport).order_by(RegisterImport.id.desc()).limit(1))
+    return client.post(f"/register/import/{kept.id}")
+
+
+def entries_after(last_id):
+    return [entry for entry in audit_entries() if entry.id > last_id and entry.action != "register_viewed"]
+
+
+def test_a_confirmed_import_is_one_entry_per_child_changed_and_none_for_a_child_it_leaves_as_it_was(
+        app, sign_in, client, worker):
+    from flask_babel import force_locale
+
+    from app.audit.narrative import narrate
+    from app.audit.services import verify_chain
+    from app.children.services import new_child
+    from tests.factories import child_details, last_audit_entry
+
+    given_group = register_child(worker, today=TODAY)
+    unchanged = register_child(worker, child=new_child(child_details(address_unit=worker.unit, full_name="Lê Thị Mai",
+                                                                     sex="female")), group="disabled", today=TODAY)
+    sign_in(worker)
+    last = last_audit_entry().id
+    rows = [HEADER, ["Đỗ Thị Hoa", "Nữ", "04/03/2017", "", "Trẻ em bị bỏ rơi", "", "", "", ""],
+            ["Nguyễn Văn An", "Nam", "02/04/2015", "", "Trẻ em khuyết tật", "01/09/2026", "", "", ""],
+            ["Lê Thị Mai", "Nữ", "02/04/2015", "", "Trẻ em khuyết tật", "", "", "", ""]]
+    assert confirmed(client, rows).status_code == 302
+    written = entries_after(last)
+    assert [entry.action for entry in written] == ["register_imported"] * 2
+    hoa = db.session.scalar(sa.select(Child).where(Child.full_name == "Đỗ Thị Hoa"))
+    added = next(entry for entry in written if entry.entity_id != str(given_group.id))
+    assert added.unit_path == worker.unit.path
+    details = json.loads(added.changes)
+    assert details["file"] == "danh-sach.csv"
+    assert {(row["entity"], row["action"]) for row in details["rows"]} == {
+        ("children", "create"), ("register_entries", "create"), ("register_groups", "create")}
+    assert next(row for row in details["rows"] if row["entity"] == "children")["changes"]["full_name"] == \
+        [None, "Đỗ Thị Hoa"] and hoa is not None
+    assert str(unchanged.id) not in {entry.entity_id for entry in written}
+    with force_locale("en"):
+        told = {entry.entity_id: item for entry, item in zip(written, narrate(written), strict=True)}
+    assert "put the child Đỗ Thị Hoa on the commune's register, from the imported file “danh-sach.csv”" in \
+        told[added.entity_id].sentence
+    assert "recorded the child Nguyễn Văn An in the group “With a disability” since 01/09/2026, from the " \
+        "imported file “danh-sach.csv”" in told[str(given_group.id)].sentence
+    assert ("Group", None, "Abandoned") in {(change.label, change.before, change.after)
+                                                     for change in told[added.entity_id].changes}
+    with force_locale("vi"):
+        [vietnamese] = narrate([added])
+    assert "đã đưa trẻ Đỗ Thị Hoa vào danh sách trẻ em của xã khi nhập tệp “danh-sach.csv”" in vietnamese.sentence
+    assert verify_chain().ok
+
+
+def test_a_situation_the_file_changes_is_told_in_the_child_s_one_entry(app, sign_in, client, worker):
+    from flask_babel import force_locale
+
+    from app.audit.narrative import narrate
+    from tests.factories import last_audit_entry
+
+    entry = register_child(worker, group="disabled", today=TODAY)
+    sign_in(worker)
+    last = last_audit_entry().id
+    assert confirmed(client, [HEADER, ["Nguyễn Văn An", "Nam", "02/04/2015", "", "Trẻ em khuyết tật", "",
+                                       "Ở với gia đình nhận chăm sóc thay thế", "Bà Lê Thị Năm", ""]]).status_code \
+        == 302
+    [written] = entries_after(last)
+    db.session.refresh(entry)
+    assert (entry.living_place, entry.lives_with) == ("foster_family", "Bà Lê Thị Năm")
+    with force_locale("en"):
+        [told] = narrate([written])
+    assert "changed the register entry of the child Nguyễn Văn An, from the imported file “danh-sach.csv”: Lives, " \
+        "With whom" in told.sentence
+
+
+def registered_in_tan_viet(make_user, id_number="030215001234"):
+    from app.children.services import new_child
+    from tests.factories import child_details
+
+    other = make_user("worker", unit="10966")
+    return register_child(other, child=new_child(child_details(address_unit=other.unit, id_number=id_number)),
+                          today=TODAY)
+
+
+def test_a_personal_id_on_another_commune_s_register_is_a_conflict_naming_that_commune_and_nothing_of_the_child(
+        make_user, worker):
+    elsewhere = registered_in_tan_viet(make_user)
+    row = ["Trần Thị Bích", "Nữ", "01/01/2016", "030215001234", "Trẻ em khuyết tật", "", "", "", ""]
+    [read] = transfer.check(worker, csv_bytes([HEADER, row]), "a.csv", TODAY).rows
+    assert read.status == "conflicting"
+    assert elsewhere.unit.name in read.reasons[0] and elsewhere.child.full_name not in read.reasons[0]
+    db.session.commit()
+    [mine] = audit_entries(action="register_import_found_elsewhere", unit_path=worker.unit.path)
+    [theirs] = audit_entries(action="register_import_found_elsewhere", entity_id=str(elsewhere.id))
+    assert json.loads(mine.changes) == {"file": "a.csv", "matches": 1} and theirs.unit_path == elsewhere.unit.path
+
+
+def test_a_child_registered_elsewhere_between_the_preview_and_the_confirmation_refuses_the_file(
+        app, make_user, sign_in, client, worker):
+    from app.register.models import RegisterEntry, RegisterImport
+
+    sign_in(worker)
+    upload(client, csv_bytes([HEADER, ["Nguyễn Văn An", "Nam", "02/04/2015", "030215001234", "Trẻ em khuyết tật",
+                                       "", "", "", ""]]))
+    kept = db.session.scalar(sa.select(RegisterImport))
+    registered_in_tan_viet(make_user)
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Child))
+    assert client.post(f"/register/import/{kept.id}").status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Child)) == before
+    assert audit_entries(action="register_imported") == []
