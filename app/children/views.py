@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -74,7 +75,9 @@ def edit(child_id):
             return redirect(url_for("children.show", child_id=child.id))
     elif request.method == "POST":
         status = 422
-    page = render_template("children/edit.html", child=child, form=form)
+    # Whichever commune keeps the entry, the child's circumstances follow its groups (children/services.py).
+    registered = db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None
+    page = render_template("children/edit.html", child=child, form=form, registered=registered)
     entry = db.session.scalar(scoped_register(current_user).where(RegisterEntry.child_id == child.id))
     record_views(current_user, [child], {child.id: entry} if entry is not None else {})
     return page, status
