@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
 from app.audit.narrative import translate as _
@@ -19,7 +20,7 @@ FIELDS = {
     "stored_sha256": _l("Fingerprint of the file kept (SHA-256)"),
     "original_sha256": _l("Fingerprint of the file as sent (SHA-256)"),
     "has_thumbnail": _l("Has a thumbnail"), "pdf_has_script": _l("PDF holds scripts"),
-    "added_by_id": _l("Added by"), "added_at": _l("Added at"), "withdrawn_at": _l("Withdrawn at"),
+    "added_by_id": _lp("attached file", "Added by"), "added_at": _l("Added at"), "withdrawn_at": _l("Withdrawn at"),
     "withdrawn_by_id": _l("Withdrawn by"), "withdrawal_reason": _l("Reason for withdrawal"),
 }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
 from app.audit.narrative import translate as _
@@ -122,7 +123,7 @@ describe_table(
             "living_place": _l("Lives"), "lives_with": _l("With whom"),
             "health_insurance": _l("Health insurance card"), "disability_certificate": _l("Disability certificate"),
             "last_reviewed_on": _l("Last reviewed on"), "next_review_on": _l("Next review due on"),
-            "added_by_id": _l("Added by"), "confirmation": _l("Confirmation"),
+            "added_by_id": _lp("register entry", "Added by"), "confirmation": _l("Confirmation"),
             "decided_by_id": _l("Confirmed or rejected by"), "rejection_reason": _l("Why it was rejected")},
     hidden=("id", "created_at", "version", "decided_at"),
     values={"living_place": LIVING_PLACES, "confirmation": CONFIRMATION_LABELS},

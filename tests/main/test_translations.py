@@ -61,6 +61,7 @@ SEVERAL_MEANINGS = {
     "Action": {"audit", "support plan"},
     "Inspection": {"facility visit", "inspector home"},
     "Met": {"checklist", "deadline"},
+    "Added by": {"register entry", "attached file"},
 }
 
 
