@@ -713,6 +713,16 @@ def register_for_statistics(user, unit: Unit) -> sa.ColumnElement:
     return sa.and_(_among(RegisterEntry.unit_id, subtree_unit_ids(unit)), RegisterEntry.confirmation == CONFIRMED)
 
 
+def register_facts_for_statistics(user, unit: Unit) -> sa.ColumnElement:
+    """`register_for_statistics` on the register's facts (app/reports/register_facts.py), which carry the entry's
+    commune and confirmation."""
+    from app.reports.register_facts import RegisterFacts
+
+    if not may_report_on(user, unit):
+        return sa.false()
+    return sa.and_(_among(RegisterFacts.unit_id, subtree_unit_ids(unit)), RegisterFacts.confirmed.is_(True))
+
+
 def moved_out_of(unit_ids: list[int]) -> sa.Select:
     """The cases a reorganisation moved, while open, out of the units `unit_ids`."""
     from app.reorganisation.models import Move

@@ -1,0 +1,47 @@
+"""register_facts: the register's memberships and supports, each in one narrow row carrying the entry's child,
+commune and confirmation, for the indicators (bench/register.py); filled from the register
+
+Revision ID: 4f6b2d8e1a93
+Revises: e5a2c7d93f18
+Create Date: 2026-12-07 07:40:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '4f6b2d8e1a93'
+down_revision = 'e5a2c7d93f18'
+branch_labels = None
+depends_on = None
+
+BACKFILL = """
+INSERT INTO register_facts (part, part_id, entry_id, child_id, unit_id, confirmed, key, first_on, last_on)
+SELECT 'group', g.id, e.id, e.child_id, e.unit_id, e.confirmation = 'confirmed', g.group_key, g.since, g.left_on
+  FROM register_groups g JOIN register_entries e ON e.id = g.entry_id
+UNION ALL
+SELECT 'support', s.id, e.id, e.child_id, e.unit_id, e.confirmation = 'confirmed', s.kind, s.started_on, s.ended_on
+  FROM register_supports s JOIN register_entries e ON e.id = s.entry_id
+"""
+
+
+def upgrade():
+    op.create_table(
+        "register_facts",
+        sa.Column("part", sa.String(8), primary_key=True),
+        sa.Column("part_id", sa.Integer(), primary_key=True),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("child_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("confirmed", sa.Boolean(), nullable=False),
+        sa.Column("key", sa.String(40), nullable=False),
+        sa.Column("first_on", sa.Date(), nullable=False),
+        sa.Column("last_on", sa.Date(), nullable=True),
+    )
+    op.execute(BACKFILL)
+    op.create_index("ix_register_facts_unit_child", "register_facts", ["unit_id", "child_id"],
+                    postgresql_include=["confirmed", "part", "key", "first_on", "last_on"])
+    op.create_index("ix_register_facts_child", "register_facts", ["child_id"])
+    op.create_index("ix_register_facts_entry", "register_facts", ["entry_id"])
+
+
+def downgrade():
+    op.drop_table("register_facts")
