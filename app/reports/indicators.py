@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -26,7 +26,8 @@ from app.children.services import CHILD_AGE_LIMIT
 from app.register.groups import AT_RISK, SUPPORT_KINDS
 from app.reports import sql
 from app.reports.facts import CATEGORY_BITS, CaseFacts
-from app.reports.register_facts import GROUP, SUPPORT, RegisterFacts
+from app.reports.register_facts import ANY_SUPPORT_BITS, GROUP_BITS, SPECIAL_BITS, SUPPORT_BITS, \
+    RegisterFacts
 from app.reports.statistics import AGE_GROUPS, Period, Row, Scope, Statistics, Table, age_group
 from app.units.models import Unit
 from app.units.services import find_unit_by_key
@@ -98,12 +99,6 @@ def _at_risk_by_case(scope: Scope) -> sa.Select:
             .where(scope.in_period(), CaseFacts.harm_status == "at_risk"))
 
 
-def _on_register(scope: Scope, part: str, *keys: str) -> sa.ColumnElement:
-    """A register facts row of the period: a membership of one of `keys`, or a support."""
-    condition = RegisterFacts.part == part
-    return sa.and_(condition, RegisterFacts.key.in_(keys)) if keys else condition
-
-
 def _distinct(query: sa.Select) -> sa.Select:
     return sa.select(sa.func.count()).select_from(query.distinct().subquery())
 
@@ -113,34 +108,22 @@ def _count_at_risk(scope: Scope) -> sa.Select:
     (the register's own figure is counted with the others, `_count_register`)."""
     registered = (sa.select(RegisterFacts.child_id)
                   .where(RegisterFacts.child_id == Case.child_id,
-                         register_facts_for_statistics(scope.viewer, scope.unit), _on_register(scope, GROUP, AT_RISK),
+                         register_facts_for_statistics(scope.viewer, scope.unit),
+                         RegisterFacts.bit == GROUP_BITS[AT_RISK],
                          _overlaps(RegisterFacts.first_on, RegisterFacts.last_on, scope)))
     return sa.select(_distinct(_at_risk_by_case(scope)).scalar_subquery(),
                      _distinct(_at_risk_by_case(scope).where(registered.exists())).scalar_subquery())
 
 
 def _count_register(scope: Scope) -> sa.Select:
-    """One row, every register figure in one pass over the register's facts of the period, child by child: at
-    risk; in special circumstances; in each group; and of those in special circumstances, receiving each kind of
-    support, and any support. A child's rows share its commune, so they come together in the index's order."""
-    special_keys = list(SPECIAL_CIRCUMSTANCES)
-    per_child = (sa.select(_flag(_on_register(scope, GROUP, AT_RISK)).label("at_risk"),
-                           _flag(_on_register(scope, GROUP, *special_keys)).label("special"),
-                           *[_flag(_on_register(scope, GROUP, key)).label(f"group_{n}")
-                             for n, key in enumerate(special_keys)],
-                           *[_flag(_on_register(scope, SUPPORT, kind)).label(f"support_{n}")
-                             for n, kind in enumerate(SUPPORT_KINDS)],
-                           _flag(_on_register(scope, SUPPORT)).label("any_support"))
+    """Every register figure in one pass over the register's facts of the period: each child's bits (which groups
+    and supports they had in it), then how many children have each combination. A child's rows share their
+    commune, so they come together in the index's order, and are combined without sorting."""
+    per_child = (sa.select(sql.bit_or(RegisterFacts.bit).label("bits"))
                  .where(register_facts_for_statistics(scope.viewer, scope.unit),
                         _overlaps(RegisterFacts.first_on, RegisterFacts.last_on, scope))
                  .group_by(RegisterFacts.unit_id, RegisterFacts.child_id).subquery())
-    columns = per_child.c
-    supports = [column for column in columns if column.name.startswith("support_")]
-    return sa.select(sa.func.count().filter(columns.at_risk == 1), sa.func.count().filter(columns.special == 1),
-                     *[sa.func.count().filter(column == 1) for column in columns
-                       if column.name.startswith("group_")],
-                     *[sa.func.count().filter(sa.and_(columns.special == 1, column == 1))
-                       for column in (*supports, columns.any_support)])
+    return sa.select(per_child.c.bits, sa.func.count()).group_by(per_child.c.bits)
 
 
 def _count_with_case(scope: Scope) -> sa.Select:
@@ -173,7 +156,7 @@ def _abused_tables(rows) -> list[Table]:
     """The tables of the abused children from `_count_abused`'s rows."""
     forms, settings = list(CATEGORY_BITS), [*ABUSE_SETTINGS, NOT_KNOWN]
     total = 0
-    by_form, by_setting, by_sex, by_age, by_ethnicity, groups = (Counter() for _ in range(6))
+    by_form, by_setting, by_sex, by_age, by_ethnicity, groups = (Counter() for table in range(6))
     names: dict[str, str] = {}
     for sex, ethnicity, age, number, *flags in rows:
         total += number
@@ -207,19 +190,29 @@ def _abused_tables(rows) -> list[Table]:
 
 @dataclass
 class RegisterFigures:
-    """`_count_register`'s row, by name."""
+    """`_count_register`'s children by figure: at risk, in special circumstances, in each group, and of those in
+    special circumstances, receiving each kind of support and any (None)."""
 
-    at_risk: int
-    special: int
-    groups: dict[str, int]
-    supported: dict[str | None, int]
+    at_risk: int = 0
+    special: int = 0
+    groups: Counter = field(default_factory=Counter)
+    supported: Counter = field(default_factory=Counter)
 
     @classmethod
-    def of(cls, row) -> RegisterFigures:
-        values = [int(value or 0) for value in row]
-        groups = dict(zip(SPECIAL_CIRCUMSTANCES, values[2:2 + len(SPECIAL_CIRCUMSTANCES)], strict=True))
-        supported = dict(zip([*SUPPORT_KINDS, None], values[2 + len(groups):], strict=True))
-        return cls(values[0], values[1], groups, supported)
+    def of(cls, rows) -> RegisterFigures:
+        figures = cls()
+        for bits, number in rows:
+            bits = int(bits or 0)
+            figures.at_risk += number if bits & GROUP_BITS[AT_RISK] else 0
+            for key in SPECIAL_CIRCUMSTANCES:
+                figures.groups[key] += number if bits & GROUP_BITS[key] else 0
+            if not bits & SPECIAL_BITS:
+                continue
+            figures.special += number
+            for kind, bit in SUPPORT_BITS.items():
+                figures.supported[kind] += number if bits & bit else 0
+            figures.supported[None] += number if bits & ANY_SUPPORT_BITS else 0
+        return figures
 
 
 def at_risk(scope: Scope, register: RegisterFigures) -> Table:
@@ -293,7 +286,7 @@ def compute(viewer, unit: Unit, period: Period, now: datetime) -> Indicators:
     """The indicators of `unit`'s subtree; the caller has checked `may_report_on(viewer, unit)`."""
     scope = Scope(viewer, unit, period, now)
     scope.answers = sql.count_all({name: count(scope) for name, count in COUNTS.items()})
-    register = RegisterFigures.of(scope.answers["register"][0])
+    register = RegisterFigures.of(scope.answers["register"])
     tables = [*_abused_tables(scope.answers["abused"]), at_risk(scope, register), by_group(register),
               supported(register), with_case(scope)]
     return Indicators(unit, period, now, tables)
