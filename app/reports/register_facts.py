@@ -43,7 +43,9 @@ class RegisterFacts(db.Model):
     # counted without sorting (SQLite ignores INCLUDE).
     __table_args__ = (sa.Index("ix_register_facts_unit_child", "unit_id", "child_id",
                                postgresql_include=["confirmed", "bit", "first_on", "last_on"]),
-                      sa.Index("ix_register_facts_child", "child_id"),
+                      # Is a child of a case on the register as at risk: answered from the index alone.
+                      sa.Index("ix_register_facts_child", "child_id", "bit",
+                               postgresql_include=["unit_id", "confirmed", "first_on", "last_on"]),
                       sa.Index("ix_register_facts_entry", "entry_id"))
 
     # GROUP or SUPPORT, and the id of the membership or the support.

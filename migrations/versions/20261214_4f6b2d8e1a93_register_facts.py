@@ -57,7 +57,8 @@ def upgrade():
     op.execute(BACKFILL)
     op.create_index("ix_register_facts_unit_child", "register_facts", ["unit_id", "child_id"],
                     postgresql_include=["confirmed", "bit", "first_on", "last_on"])
-    op.create_index("ix_register_facts_child", "register_facts", ["child_id"])
+    op.create_index("ix_register_facts_child", "register_facts", ["child_id", "bit"],
+                    postgresql_include=["unit_id", "confirmed", "first_on", "last_on"])
     op.create_index("ix_register_facts_entry", "register_facts", ["entry_id"])
     op.create_index("ix_register_entries_awaiting", "register_entries", ["unit_id", "created_at", "id"],
                     postgresql_where=sa.text("confirmation = 'awaiting'"),
