@@ -1,6 +1,6 @@
 """register_facts: the register's memberships and supports, each in one narrow row carrying the entry's child,
 commune and confirmation, for the indicators (bench/register.py); filled from the register. The entries awaiting
-confirmation indexed apart, for the commune's list.
+confirmation indexed apart, for the commune's list; the children's index for the statistics holds their ethnicity.
 
 Revision ID: 4f6b2d8e1a93
 Revises: e5a2c7d93f18
@@ -60,11 +60,17 @@ def upgrade():
     op.create_index("ix_register_facts_child", "register_facts", ["child_id", "bit"],
                     postgresql_include=["unit_id", "confirmed", "first_on", "last_on"])
     op.create_index("ix_register_facts_entry", "register_facts", ["entry_id"])
+    op.drop_index("ix_children_id_for_statistics", table_name="children")
+    op.create_index("ix_children_id_for_statistics", "children", ["id"],
+                    postgresql_include=["sex", "date_of_birth", "birth_year", "ethnicity"])
     op.create_index("ix_register_entries_awaiting", "register_entries", ["unit_id", "created_at", "id"],
                     postgresql_where=sa.text("confirmation = 'awaiting'"),
                     sqlite_where=sa.text("confirmation = 'awaiting'"))
 
 
 def downgrade():
+    op.drop_index("ix_children_id_for_statistics", table_name="children")
+    op.create_index("ix_children_id_for_statistics", "children", ["id"],
+                    postgresql_include=["sex", "date_of_birth", "birth_year"])
     op.drop_index("ix_register_entries_awaiting", table_name="register_entries")
     op.drop_table("register_facts")
