@@ -128,15 +128,20 @@ def _count_register(scope: Scope) -> sa.Select:
 
 def _count_with_case(scope: Scope) -> sa.Select:
     """One row: children with a case open in the period; with a plan approved in time in the period; whose case
-    closed safe in the period."""
+    closed safe in the period. One pass over the area's cases, each child's three flags gathered, then summed: half
+    the time of three passes (bench/register.py)."""
     start, end = scope.bounds
-    cases = sa.select(Case.child_id).select_from(CaseFacts).join(Case, _children_cases(scope))
-    open_in_period = cases.where(Case.received_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= start))
-    in_time = (cases.join(Deadline, Deadline.case_id == Case.id)
-               .where(Deadline.name == "plan_approval", Deadline.met_at >= start, Deadline.met_at < end,
-                      Deadline.met_at <= Deadline.due_at))
-    closed_safe = cases.where(Case.closure_reason == CLOSED_SAFE, Case.closed_at >= start, Case.closed_at < end)
-    return sa.select(*[_distinct(query).scalar_subquery() for query in (open_in_period, in_time, closed_safe)])
+    open_in_period = sa.and_(Case.received_at < end, sa.or_(Case.closed_at.is_(None), Case.closed_at >= start))
+    in_time = Case.id.in_(sa.select(Deadline.case_id)
+                          .where(Deadline.name == "plan_approval", Deadline.met_at >= start, Deadline.met_at < end,
+                                 Deadline.met_at <= Deadline.due_at))
+    closed_safe = sa.and_(Case.closure_reason == CLOSED_SAFE, Case.closed_at >= start, Case.closed_at < end)
+    per_child = (sa.select(*[_flag(condition).label(name) for name, condition in
+                             (("open", open_in_period), ("in_time", in_time), ("closed_safe", closed_safe))])
+                 .select_from(CaseFacts).join(Case, _children_cases(scope))
+                 .where(sa.or_(open_in_period, in_time, closed_safe))
+                 .group_by(Case.child_id).subquery())
+    return sa.select(*[sa.func.coalesce(sa.func.sum(column), 0) for column in per_child.c])
 
 
 COUNTS = {"abused": _count_abused, "at_risk": _count_at_risk, "register": _count_register,
