@@ -152,7 +152,13 @@ def main() -> None:
         if arguments.skip_build:
             from flask_migrate import upgrade
 
+            from app.extensions import db
+
+            # A register built before register_facts is filled by the migration; its index is read alone only
+            # once vacuumed.
             upgrade()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE register_facts"))
         else:
             build(arguments.children)
         from app.extensions import db

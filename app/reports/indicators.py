@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.access import may_report_on, register_facts_for_statistics
+from app.access import may_report_on, register_for_statistics
 from app.cases.models import ABUSE_SETTINGS, CATEGORIES, Case, Deadline
 from app.children.models import SEXES, SPECIAL_CIRCUMSTANCES, Child
 from app.children.services import CHILD_AGE_LIMIT
@@ -108,7 +108,7 @@ def _count_at_risk(scope: Scope) -> sa.Select:
     (the register's own figure is counted with the others, `_count_register`)."""
     registered = (sa.select(RegisterFacts.child_id)
                   .where(RegisterFacts.child_id == Case.child_id,
-                         register_facts_for_statistics(scope.viewer, scope.unit),
+                         register_for_statistics(scope.viewer, scope.unit),
                          RegisterFacts.bit == GROUP_BITS[AT_RISK],
                          _overlaps(RegisterFacts.first_on, RegisterFacts.last_on, scope)))
     return sa.select(_distinct(_at_risk_by_case(scope)).scalar_subquery(),
@@ -120,7 +120,7 @@ def _count_register(scope: Scope) -> sa.Select:
     and supports they had in it), then how many children have each combination. A child's rows share their
     commune, so they come together in the index's order, and are combined without sorting."""
     per_child = (sa.select(sql.bit_or(RegisterFacts.bit).label("bits"))
-                 .where(register_facts_for_statistics(scope.viewer, scope.unit),
+                 .where(register_for_statistics(scope.viewer, scope.unit),
                         _overlaps(RegisterFacts.first_on, RegisterFacts.last_on, scope))
                  .group_by(RegisterFacts.unit_id, RegisterFacts.child_id).subquery())
     return sa.select(per_child.c.bits, sa.func.count()).group_by(per_child.c.bits)

@@ -96,14 +96,6 @@ def rewrite_all(connection: sa.Connection) -> None:
     connection.execute(table.insert().from_select(COLUMNS, facts_of()))
 
 
-def drifted(connection: sa.Connection) -> int:
-    """How many rows differ from a fresh reading of the register (missing or extra rows included)."""
-    stored = sa.select(*[RegisterFacts.__table__.c[name] for name in COLUMNS])
-    fresh = facts_of()
-    return sum(connection.scalar(sa.select(sa.func.count()).select_from(difference.subquery()))
-               for difference in (stored.except_(fresh), fresh.except_(stored)))
-
-
 @lru_cache(maxsize=2)
 def _statements(dialect: str) -> tuple[sa.Executable, ...]:
     table = RegisterFacts.__table__

@@ -96,3 +96,31 @@ def test_rebuild_facts_reads_the_register_again(runner, worker):
     db.session.commit()
     assert runner.invoke(args=["reports", "rebuild-facts"]).exit_code == 0
     assert stored() == read_afresh() and stored()[0][6] == "orphaned"
+
+
+@pytest.mark.postgresql_only
+def test_two_transactions_rewriting_one_entrys_rows_do_not_collide(app, worker):
+    import threading
+
+    from app.reports.register_facts import rewrite
+
+    entry = register_child(worker)
+    with db.engine.connect() as first, db.engine.connect() as second:
+        first.begin()
+        rewrite(first, [entry.id])
+        second.begin()
+        done = []
+
+        def rewrite_second():
+            with app.app_context():
+                rewrite(second, [entry.id])
+            done.append(True)
+
+        waiting = threading.Thread(target=rewrite_second)
+        waiting.start()
+        waiting.join(0.3)
+        assert not done, "the second waits for the first"
+        first.commit()
+        waiting.join(5)
+        second.commit()
+    assert done and stored() == read_afresh()
