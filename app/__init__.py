@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import api, models, narratives  # noqa: F401  (models: for the metadata; narratives: for the trail)
     from app.reports import facts as report_facts
+    from app.reports import register_facts
     from app.attachments.views import bp as attachments_bp
     from app.audit.views import bp as audit_bp
     from app.cases.views import bp as cases_bp
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.users.views import bp as users_bp
 
     report_facts.install()
+    register_facts.install()
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -702,15 +702,16 @@ def _in_statistics(user, unit: Unit, case_id, unit_id) -> sa.ColumnElement:
 
 
 def register_for_statistics(user, unit: Unit) -> sa.ColumnElement:
-    """The criterion on `RegisterEntry` for the indicators of `unit`'s subtree (the ended communes it succeeded
-    included); nothing beyond `user`'s scope. Register entries stay with their commune's id through a
+    """The criterion on the register's facts (app/reports/register_facts.py, one row per membership and support,
+    carrying the entry's commune and confirmation) for the indicators of `unit`'s subtree (the ended communes it
+    succeeded included); nothing beyond `user`'s scope. Register entries stay with their commune's id through a
     reorganisation, so an ended unit's are those it kept."""
-    from app.register.models import CONFIRMED, RegisterEntry
+    from app.reports.register_facts import RegisterFacts
 
     if not may_report_on(user, unit):
         return sa.false()
     # Only confirmed entries: a collaborator's awaiting or rejected one is no child on the register.
-    return sa.and_(_among(RegisterEntry.unit_id, subtree_unit_ids(unit)), RegisterEntry.confirmation == CONFIRMED)
+    return sa.and_(_among(RegisterFacts.unit_id, subtree_unit_ids(unit)), RegisterFacts.confirmed.is_(True))
 
 
 def moved_out_of(unit_ids: list[int]) -> sa.Select:

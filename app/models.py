@@ -15,5 +15,6 @@ from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, Re
 from app.reorganisation.models import Move, Reorganisation  # noqa: F401
 from app.reporting.models import Report, ReportComment, ReportEscalation, ReportRound  # noqa: F401
 from app.reports.facts import CaseFacts  # noqa: F401
+from app.reports.register_facts import RegisterFacts  # noqa: F401
 from app.units.models import Succession, Unit, UnitEnding  # noqa: F401
 from app.users.models import AccessGrant, User  # noqa: F401

@@ -23,7 +23,12 @@ class RegisterEntry(Audited, db.Model):
     __tablename__ = "register_entries"
     __table_args__ = (sa.Index("ix_register_entries_unit_review", "unit_id", "next_review_on"),
                       # The list's order across a district or a province: read in order, not sorted (bench/register.py).
-                      sa.Index("ix_register_entries_review_order", "next_review_on", "id"))
+                      sa.Index("ix_register_entries_review_order", "next_review_on", "id"),
+                      # What waits for the commune worker's confirmation, at the top of their list: a handful among
+                      # the commune's thousands (bench/register.py).
+                      sa.Index("ix_register_entries_awaiting", "unit_id", "created_at", "id",
+                               postgresql_where=sa.text("confirmation = 'awaiting'"),
+                               sqlite_where=sa.text("confirmation = 'awaiting'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(sa.ForeignKey("children.id"), unique=True)

@@ -19,7 +19,10 @@ from app.register.models import AWAITING, CONFIRMED, REJECTED, RegisterEntry, Re
 
 # Issue 18: a registered child's situation is looked at again every six months.
 REVIEW_MONTHS = 6
-HEALTH_INSURANCE_LENGTH = (10, 15)  # the card's social insurance number (10 digits) or its whole code (15)
+HEALTH_INSURANCE_LENGTH = (10, 15)
+# The list counts the reviews due up to this many, then says "more than": a province's count read half a million
+# index entries on each page (bench/register.py), a figure nobody acts on to the unit.
+DUE_COUNT_CAP = 1000  # the card's social insurance number (10 digits) or its whole code (15)
 
 
 def months_after(day: date, months: int) -> date:
@@ -375,6 +378,13 @@ def registered_query(base: sa.Select, group: str | None = None, review_due_on=No
     if review_due_on is not None:
         base = base.where(RegisterEntry.next_review_on <= review_due_on)
     return base
+
+
+def count_due(query: sa.Select, today: date) -> int:
+    """How many entries of `query` are due for a review by `today`, counted no further than DUE_COUNT_CAP + 1."""
+    due = (query.where(RegisterEntry.next_review_on <= today).with_only_columns(RegisterEntry.id).order_by(None)
+           .limit(DUE_COUNT_CAP + 1))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(due.subquery()))
 
 
 def awaiting_confirmation(user) -> int:

@@ -2,7 +2,6 @@
 app/register/services.py, the scope in app/access.py."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -73,11 +72,11 @@ def index():
         query = query.where(RegisterEntry.unit_id == chosen.id)
     if (form.q.data or "").strip():
         query = query.where(RegisterEntry.child_id.in_(named(form.q.data)))
-    due_count = db.session.scalar(query.where(RegisterEntry.next_review_on <= today)
-                                  .with_only_columns(sa.func.count()).order_by(None))
+    due_count = services.count_due(query, today)
     page = max(whole_number(request.args.get("page", "1")) or 1, 1)
-    # Each row shows the child, the groups and the commune: read for the page at once, not row by row.
-    shown = (selectinload(RegisterEntry.groups), selectinload(RegisterEntry.child), selectinload(RegisterEntry.unit))
+    # Each row shows the child, the groups and the commune: the first two read for the page at once, not row by row;
+    # the communes are those of the chooser above, or the reader's own, already read.
+    shown = (selectinload(RegisterEntry.groups), selectinload(RegisterEntry.child))
     entries = list(db.session.scalars(query.options(*shown).order_by(RegisterEntry.next_review_on, RegisterEntry.id)
                                       .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     arguments = {key: value for key, value in (("group", form.group.data), ("due", "y" if form.due.data else None),
@@ -85,8 +84,10 @@ def index():
                                                ("unit", chosen.code if chosen else None)) if value}
     return render_template("register/index.html", form=form, entries=entries[:PAGE_SIZE], today=today,
                            awaiting=awaiting, reject_form=RejectForm(formdata=None),
-                           due_count=due_count, page=page, has_next=len(entries) > PAGE_SIZE, arguments=arguments,
-                           **labels())
+                           due_count=due_count, due_cap=services.DUE_COUNT_CAP, page=page,
+                           has_next=len(entries) > PAGE_SIZE, arguments=arguments,
+                           # The groups translated once for the page's fifty rows.
+                           **{**labels(), "groups": {key: str(label) for key, label in GROUPS.items()}})
 
 
 @bp.route("/export.<any(csv, xlsx):kind>")

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.reports import register_facts
 from app.reports.facts import CaseFacts, drifted, rewrite_all
 
 reports_cli = AppGroup("reports", help="Reports.")
@@ -12,8 +13,9 @@ reports_cli = AppGroup("reports", help="Reports.")
 
 @reports_cli.command("rebuild-facts")
 def rebuild_facts() -> None:
-    """After cases were changed outside the application, or APP_TIMEZONE changed."""
+    """After cases or the register were changed outside the application, or APP_TIMEZONE changed."""
     rewrite_all(db.session.connection())
+    register_facts.rewrite_all(db.session.connection())
     count = db.session.scalar(sa.select(sa.func.count()).select_from(CaseFacts))
     db.session.commit()
     click.echo(_("Statistics facts rewritten for %(count)d cases.", count=count))

@@ -64,6 +64,14 @@ def local_month(moment) -> sa.ColumnElement:
     return sa.func.strftime("%Y-%m", _sqlite_local(moment))
 
 
+def bit_or(column) -> sa.ColumnElement:
+    """The bits of `column` over a group's rows, each row holding a single bit (or none): SQLite has no bit_or,
+    and there the sum of the distinct values is the same."""
+    if _dialect() == "postgresql":
+        return sa.func.bit_or(column)
+    return sa.func.sum(sa.distinct(column))
+
+
 def _tune(connection: sa.Connection) -> None:
     """For the rest of this transaction on PostgreSQL: memory to hash and sort a province's year of cases
     without spilling to disk, and no JIT, whose compilation costs more than it saves on these aggregates.

@@ -113,6 +113,18 @@ def test_the_list_puts_the_reviews_due_first_and_says_how_many(client, worker):
     assert listed(client.get("/register/?due=y").get_data(as_text=True)) == [overdue.child_id]
 
 
+def test_the_list_counts_the_reviews_due_up_to_a_cap_then_says_more_than(client, worker, monkeypatch):
+    from app.register import services
+
+    monkeypatch.setattr(services, "DUE_COUNT_CAP", 2)
+    for _ in range(2):
+        register_child(worker, today=today() - timedelta(days=200))
+    assert "2 trẻ đến hạn rà soát" in client.get("/register/").get_data(as_text=True)
+    register_child(worker, today=today() - timedelta(days=200))
+    english(client)
+    assert "More than 2 children are due for a review" in client.get("/register/").get_data(as_text=True)
+
+
 def test_the_list_filters_by_group(client, worker):
     orphan = register_child(worker, group="orphaned")
     from app.children.services import new_child
