@@ -54,7 +54,7 @@ class Department(Audited, db.Model):
     province: Mapped[Unit] = relationship(lazy="joined")
 
     def audit_unit_path(self) -> str:
-        return self.province.path
+        return db.session.get(Unit, self.province_id).path
 
 
 class ReportRound(Audited, db.Model):
