@@ -31,9 +31,6 @@ STATUSES = {"draft": _l("Not yet sent"), "submitted": _l("Sent, awaiting review"
             "returned": _l("Returned for correction"), "accepted": _l("Accepted by the level above")}
 # A report still to be sent by its unit.
 OPEN_STATUSES = ("draft", "returned")
-# Who a round asks to report besides the province itself: its communes, its districts where the list has them, and
-# its departments and agencies (the plan's section III: "các sở, ban, ngành, đoàn thể và địa phương").
-REPORTERS = {"communes": _l("Communes"), "districts": _l("Districts"), "departments": _l("Departments and agencies")}
 
 
 class Department(Audited, db.Model):
