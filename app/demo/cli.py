@@ -54,4 +54,4 @@ def demo(edition):
     accounts = seed_demo(DEMOS[edition])
     click.echo(_("Demo sign-ins (password for all: %(password)s):", password=DEMO_PASSWORD))
     for username, role, unit in accounts:
-        click.echo(f"  {username:<22} {role:<17} {unit}")
+        click.echo(f"  {username:<27} {role:<19} {unit}")
