@@ -69,7 +69,8 @@ def render_pdf(report: Report, by, at: datetime) -> bytes:
         number = (f"Số: {report.number}" if report.number
                   else f"Số: {layout.dots(40)}/BC" if report.department else f"Số: {layout.dots(40)}/BC-UBND")
         heading = layout.Heading(committee=report.reporter_name, number=number,
-                                 place=layout.place_name(report.unit.name), day=day)
+                                 place=layout.place_name(report.unit.name), day=day,
+                                 superior=None if report.department else "ỦY BAN NHÂN DÂN")
         round_ = report.round
         flowables = [layout.national_header(page, heading), Spacer(0, 4),
                      *layout.title(title_of(report),

@@ -172,3 +172,9 @@ def test_the_trail_tells_a_department_s_report_by_its_name(app, health_officer, 
         added = narrate([last_audit_entry(entity="departments", action="create")])[0].sentence
     assert "sent the report of Sở Y tế tỉnh Hải Dương for Six-monthly child-protection report" in told
     assert "Tỉnh đoàn Hải Dương to the departments and agencies that report" in added
+
+
+def test_a_department_s_report_prints_under_its_own_name_without_the_committee_s(officer, health_officer, round_):
+    report = services.submit(health_officer, services.own_report(health_officer, round_), written())
+    text = pdf_text(services_pdf(report, officer))
+    assert "SỞ Y TẾ TỈNH HẢI DƯƠNG" in text and "ỦY BAN NHÂN DÂN" not in text and "SỐ LIỆU" not in text
