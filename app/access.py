@@ -35,6 +35,9 @@ class Role(StrEnum):
     # art. 51, not verified here): tells the commune of the children in special circumstances in the village and of
     # the concerns heard there.
     COLLABORATOR = "collaborator"
+    # A department or agency of the province (Sở Y tế, Công an tỉnh, Tỉnh đoàn…) reporting on the plan to the
+    # province (the plan's section III): writes its department's reports, reads no case, child or register.
+    DEPARTMENT_OFFICER = "department_officer"
 
 
 ROLE_LABELS = {
@@ -46,6 +49,7 @@ ROLE_LABELS = {
     Role.ADMIN: _l("System administrator"),
     Role.INTAKE: _l("Report intake (hotline, police liaison)"),
     Role.COLLABORATOR: _l("Village child-protection collaborator"),
+    Role.DEPARTMENT_OFFICER: _l("Department or agency officer"),
 }
 # Since 1 July 2025 there are no districts: the supervisor sits at the province (the department's child-protection
 # office) and is named for it.
@@ -63,6 +67,8 @@ ROLE_LEVELS = {
     Role.INTAKE: ("province", "district", "commune"),
     # A village is not a unit of the list: the collaborator's account sits at the commune.
     Role.COLLABORATOR: ("commune",),
+    # The account sits at the province; its department is `User.department`.
+    Role.DEPARTMENT_OFFICER: ("province",),
 }
 # Where the list has no district level (2025), the supervisor sits at the province.
 ROLE_LEVELS_WITHOUT_DISTRICTS = {**ROLE_LEVELS, Role.SUPERVISOR: ("province",)}
@@ -112,12 +118,15 @@ CAPABILITIES = {
     "attachments.add": {Role.WORKER, Role.COMMUNE_LEADER},
     "attachments.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     "attachments.usage": {Role.PROVINCE_OFFICER},
-    # Reporting up the tree (the plan's section III): the province sets the rounds; each unit's people prepare and
-    # send its report; the level above reviews; inspectors read what was sent.
+    # Reporting up the tree (the plan's section III): the province sets the rounds and keeps the list of its
+    # departments that report; each unit's (or department's) people prepare and send its report; the level above
+    # reviews; inspectors read what was sent.
     "reporting.rounds": {Role.PROVINCE_OFFICER},
-    "reporting.prepare": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
+    "reporting.prepare": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER,
+                          Role.DEPARTMENT_OFFICER},
     "reporting.review": {Role.SUPERVISOR, Role.PROVINCE_OFFICER},
-    "reporting.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    "reporting.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR,
+                       Role.DEPARTMENT_OFFICER},
     # Care facilities (issue 19, point 6): read by all who work with children, since a child of any commune may be
     # placed in a facility anywhere in the province; kept and inspected by the province's and (2024) the
     # districts' officers and inspectors, the state bodies that license and inspect them (Decree 103/2017).
@@ -741,36 +750,92 @@ def may_define_rounds(user) -> bool:
 
 def scoped_report_rounds(user) -> sa.Select:
     """The rounds of the province the reader works in and of the provinces it succeeded: a round set before a
-    reorganisation is still read after it."""
+    reorganisation is still read after it. A department officer reads the rounds that ask their department."""
     from app.deadlines.services import province_of
     from app.reporting.models import ReportRound
 
     if not can(user, "reporting.read"):
         return sa.select(ReportRound).where(sa.false())
+    if user.role == Role.DEPARTMENT_OFFICER:
+        # Only the rounds that ask their department.
+        from app.reporting.models import Report
+
+        return sa.select(ReportRound).where(ReportRound.id.in_(sa.select(Report.round_id).where(own_reports(user))))
     return sa.select(ReportRound).where(_among(ReportRound.province_id, subtree_unit_ids(province_of(user.unit))))
 
 
 def scoped_unit_reports(user) -> sa.Select:
-    """Reports of the reader's subtree: their own unit's at every stage; those below once sent (a draft is its unit's
-    own), with those of the units it succeeded. Inspectors read only what was sent."""
+    """Reports of the reader's subtree: their own unit's at every stage; those below, and its departments', once sent
+    (a draft is its writer's own), with those of the units it succeeded. Inspectors read only what was sent. A
+    department officer reads only their department's reports: nothing of the units."""
     from app.reporting.models import Report
 
     if not can(user, "reporting.read"):
         return sa.select(Report).where(sa.false())
+    if user.role == Role.DEPARTMENT_OFFICER:
+        return sa.select(Report).where(own_reports(user))
     below = _among(Report.unit_id, subtree_unit_ids(user.unit))
     if user.role == Role.INSPECTOR:
         return sa.select(Report).where(below, Report.submitted_at.isnot(None))
-    return sa.select(Report).where(below, sa.or_(Report.unit_id == user.unit_id, Report.submitted_at.isnot(None)))
+    return sa.select(Report).where(below, sa.or_(own_reports(user), Report.submitted_at.isnot(None)))
+
+
+def own_reports(user) -> sa.ColumnElement:
+    """The criterion on `Report` for the reports `user` writes: their department's, or their unit's own."""
+    from app.reporting.models import Report
+
+    if user.role == Role.DEPARTMENT_OFFICER:
+        return Report.department_id == user.department_id if user.department_id else sa.false()
+    return sa.and_(Report.unit_id == user.unit_id, Report.department_id.is_(None))
+
+
+def reports_addressed_to(user) -> sa.ColumnElement:
+    """The criterion on `Report` for the reports sent to `user`'s unit: those of the units directly below it and, at
+    a province, those of its departments (through the department of labour, the plan's section III)."""
+    from app.reporting.models import Report
+
+    if not can(user, "reporting.review"):
+        return sa.false()
+    below = sa.select(Unit.id).where(Unit.parent_id == user.unit_id)
+    units = sa.and_(Report.unit_id.in_(below), Report.department_id.is_(None))
+    if user.unit.parent_id is not None:
+        return units
+    return sa.or_(units, sa.and_(Report.unit_id == user.unit_id, Report.department_id.isnot(None)))
 
 
 def may_prepare_report(user, report) -> bool:
-    """A unit's own people write and send its report."""
-    return can(user, "reporting.prepare") and report.unit_id == user.unit_id
+    """A unit's own people write and send its report; a department's officers, their department's."""
+    if not can(user, "reporting.prepare"):
+        return False
+    if user.role == Role.DEPARTMENT_OFFICER:
+        return user.department_id is not None and report.department_id == user.department_id
+    return report.department_id is None and report.unit_id == user.unit_id
 
 
 def may_review_report(user, report) -> bool:
-    """The level above the reporting unit (a district, or the province where districts are gone) reviews it."""
-    return can(user, "reporting.review") and report.unit.parent_id == user.unit_id
+    """The level above the reporting unit (a district, or the province where districts are gone) reviews it; the
+    province reviews its departments'."""
+    if not can(user, "reporting.review"):
+        return False
+    if report.department_id is not None:
+        return report.unit_id == user.unit_id and user.unit.parent_id is None
+    return report.unit.parent_id == user.unit_id
+
+
+def may_keep_departments(user) -> bool:
+    """The province's officer keeps the list of its departments and agencies that report."""
+    return can(user, "reporting.rounds") and user.unit.parent_id is None
+
+
+def scoped_departments(user) -> sa.Select:
+    """The departments of the province `user` works in: for the officer who keeps them and the administrator who
+    gives them accounts."""
+    from app.deadlines.services import province_of
+    from app.reporting.models import Department
+
+    if not (may_keep_departments(user) or can(user, "users.manage")):
+        return sa.select(Department).where(sa.false())
+    return sa.select(Department).where(Department.province_id == province_of(user.unit).id)
 
 
 def may_acknowledge_report_escalation(user, escalation) -> bool:

@@ -13,7 +13,7 @@ from app.notifications.models import OutboxMessage  # noqa: F401
 from app.referrals.models import Provider, Referral  # noqa: F401
 from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport  # noqa: F401
 from app.reorganisation.models import Move, Reorganisation  # noqa: F401
-from app.reporting.models import Report, ReportComment, ReportEscalation, ReportRound  # noqa: F401
+from app.reporting.models import Department, Report, ReportComment, ReportEscalation, ReportRound  # noqa: F401
 from app.reports.facts import CaseFacts  # noqa: F401
 from app.reports.register_facts import RegisterFacts  # noqa: F401
 from app.units.models import Succession, Unit, UnitEnding  # noqa: F401

@@ -19,6 +19,7 @@ HOME_UNIT = {
     Role.ADMIN: "30",
     Role.INTAKE: "30",
     Role.COLLABORATOR: "10933",
+    Role.DEPARTMENT_OFFICER: "30",
 }
 
 
@@ -38,10 +39,33 @@ def load_two_levels():
     return load_units(TWO_LEVELS.encode(), "2025")
 
 
-def make_user(role="worker", unit=None, username=None, password=PASSWORD, full_name="Nguyễn Văn Thử"):
+def make_user(role="worker", unit=None, username=None, password=PASSWORD, full_name="Nguyễn Văn Thử",
+              department=None):
+    """An account; a department officer's belongs to `department` (by default the health department of its
+    province)."""
     role = Role(role)
+    unit = unit or HOME_UNIT[role]
+    if role == Role.DEPARTMENT_OFFICER and department is None:
+        department = make_department("Sở Y tế", unit)
     return create_user(username=username or f"{role.value}{next(_numbers)}", full_name=full_name,
-                       role=role.value, unit_code=unit or HOME_UNIT[role], password=password)
+                       role=role.value, unit_code=unit, password=password, department=department)
+
+
+def make_department(name="Sở Y tế", province="30", edition="2024"):
+    """The department `name` of the province, made once."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.reporting.models import Department
+
+    place = find_unit(province, edition)
+    found = db.session.scalar(sa.select(Department).where(Department.province_id == place.id,
+                                                          Department.name == name))
+    if found is None:
+        found = Department(province_id=place.id, name=name)
+        db.session.add(found)
+        db.session.commit()
+    return found
 
 
 def unit(code, edition="2024"):

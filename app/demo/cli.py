@@ -8,7 +8,7 @@ from app.demo.editions import DEMOS, HAI_DUONG_2024, Demo
 from app.demo.facilities import seed_facilities
 from app.demo.referrals import seed_referrals
 from app.demo.register import seed_register
-from app.demo.reporting import seed_reporting
+from app.demo.reporting import seed_departments, seed_reporting
 from app.units.services import DATA_DIR, active_edition, load_units
 from app.users.services import create_user, find_user
 
@@ -21,11 +21,13 @@ def seed_demo(demo: Demo = HAI_DUONG_2024) -> list[tuple[str, str, str]]:
     """Load the demo units, accounts, cases, referrals, the register, report rounds and the care facilities, leaving
     what is already there as it is."""
     load_units((DATA_DIR / demo.units_file).read_bytes(), demo.edition)
+    departments = seed_departments(demo)
     accounts = []
     for username, full_name, role, unit_code in demo.accounts:
+        department = departments.get(demo.department_of.get(username))
         user = find_user(username) or create_user(username=username, full_name=full_name, role=role,
                                                   unit_code=unit_code, password=DEMO_PASSWORD,
-                                                  office=demo.offices.get(username))
+                                                  office=demo.offices.get(username), department=department)
         accounts.append((user.username, user.role, user.unit.label))
     seed_cases(demo)
     seed_referrals(demo)
@@ -52,4 +54,4 @@ def demo(edition):
     accounts = seed_demo(DEMOS[edition])
     click.echo(_("Demo sign-ins (password for all: %(password)s):", password=DEMO_PASSWORD))
     for username, role, unit in accounts:
-        click.echo(f"  {username:<22} {role:<17} {unit}")
+        click.echo(f"  {username:<27} {role:<19} {unit}")

@@ -2,7 +2,7 @@
 after it (two levels, Hải Dương merged into it). The cases and referrals are the same story told in each."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,10 @@ class Demo:
     # first commune's village collaborator, where the demo has one.
     people: dict[str, str]
     providers: tuple[tuple[str, str, str, str], ...]  # place, kind, name, contact
+    # The province's departments and agencies that report (the plan's section III), and the department of each
+    # department officer's account.
+    departments: tuple[str, ...] = ()
+    department_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def seed(self) -> int:
@@ -38,6 +42,7 @@ HAI_DUONG_2024 = Demo(
         ("inspector.haiduong", "Đỗ Quang Huy", "inspector", "30"),
         ("hotline.haiduong", "Bùi Thị Thu", "intake", "30"),
         ("collaborator.camphuc", "Đinh Thị Nga", "collaborator", "10933"),
+        ("department.health.haiduong", "Nguyễn Thị Thu Hà", "department_officer", "30"),
         ("admin", "Quản trị hệ thống", "admin", "30"),
     ),
     offices={"leader.camphuc": "chairman", "leader.tanviet": "vice_chairman"},
@@ -52,6 +57,9 @@ HAI_DUONG_2024 = Demo(
         ("province", "social_work_centre", "Trung tâm Công tác xã hội tỉnh Hải Dương", "0220 3852 111"),
         ("first", "health", "Trạm Y tế xã Cẩm Phúc", "0220 3786 200"),
     ),
+    departments=("Sở Y tế tỉnh Hải Dương", "Sở Giáo dục và Đào tạo tỉnh Hải Dương", "Công an tỉnh Hải Dương",
+                 "Tỉnh đoàn Hải Dương", "Hội Liên hiệp Phụ nữ tỉnh Hải Dương"),
+    department_of={"department.health.haiduong": "Sở Y tế tỉnh Hải Dương"},
 )
 
 # Two levels: the supervisor sits at the city (app/access.py, ROLE_LEVELS_WITHOUT_DISTRICTS). Usernames differ from
@@ -68,6 +76,7 @@ HAI_PHONG_2025 = Demo(
         ("officer.haiphong", "Đặng Văn Toàn", "province_officer", "31"),
         ("inspector.haiphong", "Ngô Thị Thanh", "inspector", "31"),
         ("hotline.haiphong", "Hoàng Thị Liên", "intake", "31"),
+        ("department.health.haiphong", "Trần Văn Phúc", "department_officer", "31"),
         ("admin.haiphong", "Quản trị hệ thống Hải Phòng", "admin", "31"),
     ),
     offices={"leader.maodien": "chairman", "leader.tuetinh": "vice_chairman"},
@@ -81,6 +90,9 @@ HAI_PHONG_2025 = Demo(
         ("province", "social_work_centre", "Trung tâm Công tác xã hội thành phố Hải Phòng", "0225 3852 111"),
         ("first", "health", "Trạm Y tế xã Mao Điền", "0220 3786 200"),
     ),
+    departments=("Sở Y tế thành phố Hải Phòng", "Sở Giáo dục và Đào tạo thành phố Hải Phòng",
+                 "Công an thành phố Hải Phòng", "Thành đoàn Hải Phòng", "Hội Liên hiệp Phụ nữ thành phố Hải Phòng"),
+    department_of={"department.health.haiphong": "Sở Y tế thành phố Hải Phòng"},
 )
 
 DEMOS = {demo.edition: demo for demo in (HAI_DUONG_2024, HAI_PHONG_2025)}

@@ -12,7 +12,7 @@ from app.demo.editions import Demo
 from app.extensions import db
 from app.orm import utcnow
 from app.reporting import figures, services
-from app.reporting.models import SECTIONS, Report, ReportRound
+from app.reporting.models import SECTIONS, Department, Report, ReportRound
 from app.units.models import Unit
 from app.units.services import find_unit
 from app.users.services import find_user
@@ -28,6 +28,29 @@ TEXTS = {"results": "Đã tổ chức 4 buổi truyền thông về phòng, ch�
 
 def _written(kind: str) -> dict:
     return {key: TEXTS[key] for key in SECTIONS[kind]}
+
+
+# The health department's draft, and what the other departments sent.
+HEALTH_RESULTS = ("Tổ chức khám sàng lọc, tư vấn dinh dưỡng cho 1.200 trẻ em tại 12 trường mầm non; hướng dẫn các trạm "
+                  "y tế xã phát hiện, báo cáo trẻ em bị xâm hại.")
+DEPARTMENT_TEXTS = {
+    "results": "Phối hợp tổ chức 6 buổi truyền thông về phòng, chống xâm hại trẻ em cho hội viên, đoàn viên và phụ "
+               "huynh; tiếp nhận, chuyển cho xã nơi xảy ra 3 thông tin về trẻ em cần bảo vệ.",
+    "difficulties": "Kinh phí cho công tác bảo vệ trẻ em của ngành còn hạn chế.",
+    "proposals": "Đề nghị Sở Lao động – Thương binh và Xã hội tổ chức tập huấn kỹ năng cho cán bộ đầu mối của ngành."}
+
+
+def seed_departments(demo: Demo) -> dict[str, Department]:
+    """The province's departments and agencies that report, by name; made once."""
+    province = find_unit(demo.places["province"], demo.edition)
+    kept = {department.name: department for department in db.session.scalars(
+        sa.select(Department).where(Department.province_id == province.id))}
+    for name in demo.departments:
+        if name not in kept:
+            kept[name] = Department(province_id=province.id, name=name, active=True, created_at=utcnow())
+            db.session.add(kept[name])
+    db.session.commit()
+    return kept
 
 
 def seed_reporting(demo: Demo) -> int:
@@ -51,7 +74,28 @@ def seed_reporting(demo: Demo) -> int:
     services.save_draft(first, services.own_report(first, current), {"results": TEXTS["results"]})
     services.submit(second, services.own_report(second, current), _written(current.kind), number="08/BC-UBND")
     _others_below(demo, current, supervisor)
+    _departments_report(demo, current, officer)
     return 2
+
+
+def _departments_report(demo: Demo, round_: ReportRound, officer) -> None:
+    """The health department's officer has a draft; the police sent theirs, accepted; the education department's
+    waits for review (as if sent by people without a demo account)."""
+    writer = next((find_user(username) for username in demo.department_of), None)
+    if writer is not None:
+        services.save_draft(writer, services.own_report(writer, round_), {"results": HEALTH_RESULTS})
+    others = [report for report in db.session.scalars(
+        sa.select(Report).join(Department, Department.id == Report.department_id)
+        .where(Report.round_id == round_.id).order_by(Department.name))
+        if writer is None or report.department_id != writer.department_id][:2]
+    now = utcnow()
+    for report, status in zip(others, ("accepted", "submitted"), strict=False):
+        report.sections_json = json.dumps({key: DEPARTMENT_TEXTS.get(key, TEXTS[key]) for key in SECTIONS[round_.kind]},
+                                          ensure_ascii=False)
+        report.status, report.submitted_at = status, now - timedelta(days=1)
+        if status == "accepted":
+            report.reviewed_at, report.reviewed_by_id = now, officer.id
+    db.session.commit()
 
 
 def _others_below(demo: Demo, round_: ReportRound, supervisor) -> None:

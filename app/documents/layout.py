@@ -141,12 +141,15 @@ class Heading:
     number: str | None  # "Số: 12/QĐ-UBND"; None for a form that carries no number
     place: str | None
     day: date | None
+    # The line above the issuing body: the People's Committee for a unit; none for a department or agency, whose
+    # superior body (a ministry, a mass organisation's central body) the system does not know.
+    superior: str | None = "ỦY BAN NHÂN DÂN"
 
 
 def national_header(page: Page, heading: Heading) -> Table:
     """The issuing committee on the left, the national header on the right, as on every administrative document."""
     st = styles()
-    left = [Paragraph("ỦY BAN NHÂN DÂN", st["centre-bold"]),
+    left = [*([Paragraph(heading.superior, st["centre-bold"])] if heading.superior else []),
             Paragraph(pdf.text(heading.committee.upper()), st["centre-bold"]),
             Paragraph("–––––––", st["centre"])]
     if heading.number is not None:

@@ -54,14 +54,23 @@ def title_of(report: Report) -> str:
     return report.round.kind_label.upper()
 
 
+def _recipient(report: Report) -> str:
+    """Where it goes: the unit above; a department's, to the province through the department that consolidates."""
+    if report.department is not None:
+        return "UBND tỉnh (qua Sở Lao động – Thương binh và Xã hội);"
+    return f"{report.unit.parent.name};" if report.unit.parent else "UBND tỉnh;"
+
+
 def render_pdf(report: Report, by, at: datetime) -> bytes:
     pdf.register_fonts()  # the dotted number is measured in the font before anything else is laid out
     with force_locale("vi"):
         page = layout.Page.of_a4()
         day = report.submitted_at.astimezone(local_zone()).date() if report.submitted_at else None
-        number = f"Số: {report.number}" if report.number else f"Số: {layout.dots(40)}/BC-UBND"
-        heading = layout.Heading(committee=report.unit.name, number=number,
-                                 place=layout.place_name(report.unit.name), day=day)
+        number = (f"Số: {report.number}" if report.number
+                  else f"Số: {layout.dots(40)}/BC" if report.department else f"Số: {layout.dots(40)}/BC-UBND")
+        heading = layout.Heading(committee=report.reporter_name, number=number,
+                                 place=layout.place_name(report.unit.name), day=day,
+                                 superior=None if report.department else "ỦY BAN NHÂN DÂN")
         round_ = report.round
         flowables = [layout.national_header(page, heading), Spacer(0, 4),
                      *layout.title(title_of(report),
@@ -69,28 +78,36 @@ def render_pdf(report: Report, by, at: datetime) -> bytes:
                                    f"đến ngày {round_.period_end:%d/%m/%Y}")]
         taken = report.figures or figure_groups.empty_like()
         number_of = iter(ROMAN)
-        flowables.append(layout.section(f"{next(number_of)}. SỐ LIỆU"))
-        if report.parts:
-            flowables.append(layout.body(f"Tổng hợp từ báo cáo đã được chấp nhận của {len(report.parts)} đơn vị."))
-        flowables += _tables(page, taken)
+        # A department reports in words only: it holds no cases to count.
+        if report.department is None:
+            flowables.append(layout.section(f"{next(number_of)}. SỐ LIỆU"))
+            units = [part for part in report.parts if not part.get("department")]
+            if units:
+                flowables.append(layout.body(f"Tổng hợp từ báo cáo đã được chấp nhận của {len(units)} đơn vị."))
+            flowables += _tables(page, taken)
         sections = report.sections
         for key in SECTIONS[round_.kind]:
             flowables.append(layout.section(f"{next(number_of)}. {str(SECTION_LABELS[key]).upper()}"))
             flowables += layout.text_block(page, None, sections.get(key), lines=3)
-        if report.parts:
-            flowables.append(layout.section(f"{next(number_of)}. BÁO CÁO CỦA CÁC ĐƠN VỊ"))
-            for part in report.parts:
+        for heading_text, listed in (("BÁO CÁO CỦA CÁC ĐƠN VỊ", [p for p in report.parts if not p.get("department")]),
+                                     ("BÁO CÁO CỦA CÁC SỞ, BAN, NGÀNH, ĐOÀN THỂ",
+                                      [p for p in report.parts if p.get("department")])):
+            if not listed:
+                continue
+            flowables.append(layout.section(f"{next(number_of)}. {heading_text}"))
+            for part in listed:
                 flowables.append(pdf.para(part["unit"], "subheading"))
                 for key, text in part["sections"].items():
                     if text:
                         flowables.append(pdf.para(text, bold_prefix=f"{SECTION_LABELS.get(key, key)}:"))
-        signer_title = report.signer_title or ("CHỦ TỊCH" if report.unit.level == "commune" else "")
+        signer_title = report.signer_title or ("CHỦ TỊCH" if report.unit.level == "commune" and not report.department
+                                               else "")
         flowables.append(layout.signature_block(
             page, layout.Signature(titles=(signer_title.upper(),), note="(Ký, ghi rõ họ tên, đóng dấu)",
                                    name=report.signer_name),
-            recipients=(f"{report.unit.parent.name};" if report.unit.parent else "UBND tỉnh;", "Lưu: VT.")))
+            recipients=(_recipient(report), "Lưu: VT.")))
         letterhead = pdf.Letterhead(
-            unit=report.unit.name, title=title_of(report), reference=None, confidential=None,
+            unit=report.reporter_name, title=title_of(report), reference=None, confidential=None,
             printed=_("Printed by %(name)s (%(username)s) on %(time)s", name=by.full_name, username=by.username,
                       time=display_datetime(at)),
             page_label=lambda page_number, pages: _("Page %(page)d of %(pages)d", page=page_number, pages=pages))
@@ -103,7 +120,7 @@ def render_xlsx(report: Report) -> bytes:
         sheet = book.active
         sheet.title = "Số liệu"
         bold = Font(bold=True)
-        append_row(sheet, [f"{title_of(report)} – {report.unit.name}"])[0].font = Font(bold=True, size=13)
+        append_row(sheet, [f"{title_of(report)} – {report.reporter_name}"])[0].font = Font(bold=True, size=13)
         append_row(sheet, [f"Từ ngày {report.round.period_start:%d/%m/%Y} đến ngày {report.round.period_end:%d/%m/%Y}"])
         append_row(sheet, [])
         for group in (report.figures or figure_groups.empty_like())["groups"]:

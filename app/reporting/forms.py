@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.children.forms import choices
 from app.dates import DayField
@@ -17,7 +18,20 @@ class RoundForm(Form):
     due_on = DayField(_l("Communes' reports due on"), validators=[Optional()])
     consolidation_due_on = DayField(_l("Consolidated reports (districts, province) due on"), validators=[Optional()])
     recurrence = SelectField(_l("Recurs"), choices=choices(RECURRENCES), default="half")
+    communes = BooleanField(_l("The communes report"), default=True)
+    districts = BooleanField(_l("The districts report"), default=True)
+    # Choices: the province's active departments, set by the view; all ticked at first.
+    departments = SelectMultipleField(_l("Departments and agencies that report"), coerce=int, choices=[],
+                                      option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+                                      description=_l("They report to the province by the communes' due day, in "
+                                                     "words: they hold no cases to count."))
     submit = SubmitField(_l("Set the round"))
+
+
+class DepartmentForm(Form):
+    name = StringField(_l("Name of the department or agency"),
+                       description=_l("As it signs its reports, e.g. Sở Y tế tỉnh Hải Dương, Tỉnh đoàn Hải Dương."))
+    submit = SubmitField(_l("Add to the list"))
 
 
 class ReportForm(Form):

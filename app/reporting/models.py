@@ -33,6 +33,27 @@ STATUSES = {"draft": _l("Not yet sent"), "submitted": _l("Sent, awaiting review"
 OPEN_STATUSES = ("draft", "returned")
 
 
+class Department(Audited, db.Model):
+    """A department or agency of a province (Sở Y tế, Công an tỉnh, Tỉnh đoàn…) that reports on the plan's
+    implementation to the province, through the department of labour that consolidates. It holds no cases: its
+    people write its reports and nothing else."""
+
+    __tablename__ = "departments"
+    __table_args__ = (sa.UniqueConstraint("province_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # A department merged or dissolved is asked for no more reports; its past ones stay.
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    province: Mapped[Unit] = relationship(lazy="joined")
+
+    def audit_unit_path(self) -> str:
+        return db.session.get(Unit, self.province_id).path
+
+
 class ReportRound(Audited, db.Model):
     """One report asked of every unit of a province for one period, due on a day; consolidating units (districts,
     the province) are due later, once their units' reports are in."""
@@ -48,6 +69,9 @@ class ReportRound(Audited, db.Model):
     due_on: Mapped[date] = mapped_column(sa.Date)
     consolidation_due_on: Mapped[date] = mapped_column(sa.Date)
     recurrence: Mapped[str] = mapped_column(sa.String(8), default="none")
+    # Whether the communes and the districts report; the departments asked are those with a report in the round.
+    communes_report: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    districts_report: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # The round this one repeats: each round is repeated once.
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("report_rounds.id"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -69,16 +93,23 @@ class ReportRound(Audited, db.Model):
 
 
 class Report(Audited, db.Model):
-    """A unit's report in a round. Its figures are a snapshot of named figure groups (app/reporting/figures.py),
-    written when it is sent and never again; until then the page shows them as they stand."""
+    """A unit's report in a round, or a department's (filed at its province, `department_id` set). A unit's figures
+    are a snapshot of named figure groups (app/reporting/figures.py), written when it is sent and never again; until
+    then the page shows them as they stand. A department's report is narrative only: it holds no cases to count."""
 
     __tablename__ = "unit_reports"
-    __table_args__ = (sa.UniqueConstraint("round_id", "unit_id"),
+    __table_args__ = (sa.Index("uq_unit_reports_round_id_unit_id", "round_id", "unit_id", unique=True,
+                               sqlite_where=sa.text("department_id IS NULL"),
+                               postgresql_where=sa.text("department_id IS NULL")),
+                      sa.Index("uq_unit_reports_round_id_department_id", "round_id", "department_id", unique=True,
+                               sqlite_where=sa.text("department_id IS NOT NULL"),
+                               postgresql_where=sa.text("department_id IS NOT NULL")),
                       sa.Index("ix_unit_reports_status_due_at", "status", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("report_rounds.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     status: Mapped[str] = mapped_column(sa.String(12), default="draft")
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sections_json: Mapped[str] = mapped_column(sa.Text, default="{}")
@@ -101,6 +132,7 @@ class Report(Audited, db.Model):
 
     round: Mapped[ReportRound] = relationship(lazy="joined")
     unit: Mapped[Unit] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     saved_by: Mapped[User | None] = relationship(foreign_keys=[saved_by_id])
@@ -108,6 +140,11 @@ class Report(Audited, db.Model):
 
     def audit_unit_path(self) -> str:
         return self.unit.path
+
+    @property
+    def reporter_name(self) -> str:
+        """Who sends it: the department, or the unit."""
+        return self.department.name if self.department else self.unit.name
 
     @property
     def sections(self) -> dict:

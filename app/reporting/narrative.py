@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
 from app.audit.narrative import translate as _
-from app.reporting.models import (KINDS, RECURRENCES, SECTION_LABELS, STATUSES, Report, ReportComment,
+from app.reporting.models import (KINDS, RECURRENCES, SECTION_LABELS, STATUSES, Department, Report, ReportComment,
                                   ReportEscalation, ReportRound)
 from app.units.models import Unit
 
@@ -44,12 +44,15 @@ def _rounds(session, ids) -> dict[int, tuple]:
 
 
 def _reports_of(model, *joins):
-    """Each record of `model` (a report, or a record about one) as its report's unit and round."""
+    """Each record of `model` (a report, or a record about one) as its report's sender (unit or department) and
+    round."""
     def load(session, ids) -> dict[int, tuple]:
-        query = sa.select(model.id, Unit.name, ReportRound.kind, ReportRound.period_start, ReportRound.period_end)
+        query = sa.select(model.id, sa.func.coalesce(Department.name, Unit.name), ReportRound.kind,
+                          ReportRound.period_start, ReportRound.period_end)
         for join in joins:
             query = query.join(join)
-        rows = session.execute(query.join(Report.unit).join(Report.round).where(model.id.in_(ids)))
+        rows = session.execute(query.join(Report.unit).join(Report.round).outerjoin(Report.department)
+                               .where(model.id.in_(ids)))
         return {number: (unit, (kind, start, end)) for number, unit, kind, start, end in rows}
 
     return load
@@ -65,7 +68,7 @@ def _round_title(reading: Reading, known: tuple | None) -> str:
 
 
 def _report(reading: Reading) -> str:
-    """The entry's report as people name it: the unit that sends it and the round it answers."""
+    """The entry's report as people name it: the unit (or department) that sends it and the round it answers."""
     known = reading.subject
     if known is None:
         return _("a report no longer kept")
@@ -86,6 +89,30 @@ def _report_sentence(reading: Reading) -> str | None:
     return None
 
 
+def _departments(session, ids) -> dict[int, str]:
+    return dict(session.execute(sa.select(Department.id, Department.name).where(Department.id.in_(ids))).all())
+
+
+def _department_sentence(reading: Reading) -> str | None:
+    name = reading.subject or reading.value("name")
+    if reading.action == "create":
+        return _("%(actor)s added %(department)s to the departments and agencies that report.", actor=reading.actor,
+                 department=name)
+    if reading.action == "update" and reading.changed("active"):
+        if reading.after("active"):
+            return _("%(actor)s asked %(department)s for its reports again.", actor=reading.actor, department=name)
+        return _("%(actor)s stopped asking %(department)s for reports.", actor=reading.actor, department=name)
+    return None
+
+
+describe_reference("department", _departments)
+describe_table(
+    Department, subject="department", sentence=_department_sentence,
+    record=lambda reading: _("the department or agency %(department)s",
+                             department=reading.subject or reading.value("name") or "–"),
+    fields={"name": _l("Name"), "active": _l("Asked for reports"), "province_id": _l("Province"),
+            "created_at": _l("Added at")},
+    hidden=("id",), references={"province_id": "unit"})
 describe_reference("report_round", _rounds)
 describe_reference("unit_report", _reports_of(Report))
 describe_reference("unit_report_comment", _reports_of(ReportComment, ReportComment.report))
@@ -96,12 +123,14 @@ describe_table(
     fields={"kind": _l("Report"), "period_start": _l("Period from"), "period_end": _l("Period to"),
             "due_on": _l("Due on"), "consolidation_due_on": _l("Consolidated reports due on"),
             "recurrence": _l("Recurs"), "province_id": _l("Province"), "created_by_id": _l("Set by"),
-            "created_at": _l("Set at")},
+            "created_at": _l("Set at"), "communes_report": _l("The communes report"),
+            "districts_report": _l("The districts report")},
     hidden=("id", "previous_id"), values={"kind": KINDS, "recurrence": RECURRENCES},
     references={"province_id": "unit", "created_by_id": "person"})
 describe_table(
     Report, subject="unit_report", record=_report, sentence=_report_sentence,
-    fields={"status": _l("State"), "unit_id": _l("Unit"), "round_id": _l("Round"), "number": _l("Number"),
+    fields={"status": _l("State"), "unit_id": _l("Unit"), "department_id": _l("Department or agency"),
+            "round_id": _l("Round"), "number": _l("Number"),
             "signer_name": _l("Signed by"), "signer_title": _l("Signer's title"), "return_reason": _l("Why returned"),
             "sections_json": _l("Narrative"), "figures_json": _l("Figures as sent"),
             "parts_json": _l("Reports consolidated"), "due_at": _l("Due"), "submitted_at": _l("Sent at"),
@@ -110,8 +139,8 @@ describe_table(
             "saved_at": _l("Saved at"), "saved_by_id": _l("Saved by")},
     hidden=("id", "version"), values={"status": STATUSES},
     formats={"sections_json": _sections, "figures_json": _figures, "parts_json": _parts},
-    references={"unit_id": "unit", "submitted_by_id": "person", "reviewed_by_id": "person",
-                "saved_by_id": "person"})
+    references={"unit_id": "unit", "department_id": "department", "submitted_by_id": "person",
+                "reviewed_by_id": "person", "saved_by_id": "person"})
 describe_table(
     ReportComment, subject="unit_report_comment",
     record=lambda reading: _("a comment on %(report)s", report=_report(reading)),

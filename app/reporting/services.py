@@ -13,14 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import (can, may_acknowledge_report_escalation, may_define_rounds, may_prepare_report,
-                        may_review_report, scoped_report_rounds, scoped_unit_reports)
+from app.access import (can, may_acknowledge_report_escalation, may_define_rounds, may_keep_departments,
+                        may_prepare_report, may_review_report, own_reports, reports_addressed_to, scoped_departments,
+                        scoped_report_rounds, scoped_unit_reports)
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
 from app.orm import utcnow
 from app.reporting import figures
-from app.reporting.models import (KINDS, OPEN_STATUSES, RECURRENCES, SECTIONS, Report, ReportComment,
+from app.reporting.models import (KINDS, OPEN_STATUSES, RECURRENCES, SECTIONS, Department, Report, ReportComment,
                                   ReportEscalation, ReportRound)
 from app.units.models import Unit, UnitEnding
 from app.users.models import User
@@ -39,13 +40,60 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=local_zone())
 
 
-def _reporting_units(province: Unit) -> list[Unit]:
-    """Every unit of the province's list in force that reports: its communes, its districts where there are any,
-    and the province itself, which consolidates for the provincial People's Committee."""
+def _reporting_units(province: Unit, communes: bool, districts: bool) -> list[Unit]:
+    """The units of the province's list in force that the round asks to report: its communes, its districts where
+    there are any, and always the province itself, which consolidates for the provincial People's Committee."""
     ended = sa.select(UnitEnding.unit_id)
+    levels = ["province", *(["commune"] if communes else []), *(["district"] if districts else [])]
     return list(db.session.scalars(sa.select(Unit).where(
-        Unit.edition == province.edition, Unit.path.startswith(province.path), Unit.id.not_in(ended))
-        .order_by(Unit.path)))
+        Unit.edition == province.edition, Unit.path.startswith(province.path), Unit.id.not_in(ended),
+        Unit.level.in_(levels)).order_by(Unit.path)))
+
+
+def departments_of(user: User, only_active: bool = False) -> list[Department]:
+    """The departments and agencies of the user's province, by name."""
+    query = scoped_departments(user)
+    if only_active:
+        query = query.where(Department.active.is_(True))
+    return list(db.session.scalars(query.order_by(Department.name)))
+
+
+def get_department(user: User, number: int) -> Department | None:
+    return db.session.scalar(scoped_departments(user).where(Department.id == number))
+
+
+LONGEST_DEPARTMENT_NAME = 200
+
+
+def add_department(user: User, name: str) -> Department:
+    """A department or agency of the officer's province that reports (the plan's section III)."""
+    if not may_keep_departments(user):
+        raise NotAllowed(_("Only the province's officer keeps the list of departments and agencies."))
+    name = " ".join((name or "").split())
+    if not name:
+        raise Invalid({"name": [_("Give the department's or agency's name.")]})
+    if len(name) > LONGEST_DEPARTMENT_NAME:
+        raise Invalid({"name": [_("At most %(count)d characters.", count=LONGEST_DEPARTMENT_NAME)]})
+    taken = db.session.scalar(scoped_departments(user).where(sa.func.lower(Department.name) == name.lower()))
+    if taken is not None:
+        raise Invalid({"name": [_("%(name)s is already on the list.", name=taken.name)]})
+    department = Department(province_id=user.unit_id, name=name, active=True, created_at=utcnow())
+    db.session.add(department)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Invalid({"name": [_("%(name)s is already on the list.", name=name)]}) from None
+    return department
+
+
+def set_department_active(user: User, department: Department, active: bool) -> Department:
+    """A department merged or dissolved is asked for no more reports; its past reports and accounts stay."""
+    if not may_keep_departments(user):
+        raise NotAllowed(_("Only the province's officer keeps the list of departments and agencies."))
+    department.active = active
+    db.session.commit()
+    return department
 
 
 def _check_round(kind, start, end, due_on, consolidation_due_on, recurrence) -> None:
@@ -70,17 +118,29 @@ def _check_round(kind, start, end, due_on, consolidation_due_on, recurrence) -> 
         raise Invalid(errors)
 
 
+def _chosen_departments(user: User, chosen) -> list[Department]:
+    """The departments the round asks: every active one when not said; else those named, of the province only."""
+    active = departments_of(user, only_active=True)
+    if chosen is None:
+        return active
+    wanted = {department.id if isinstance(department, Department) else department for department in chosen}
+    return [department for department in active if department.id in wanted]
+
+
 def create_round(user: User, kind: str, start: date | None, end: date | None, due_on: date | None,
-                 consolidation_due_on: date | None, recurrence: str = "none", previous: ReportRound | None = None
-                 ) -> ReportRound:
-    """A round for the officer's province, with a report waiting to be prepared at every unit that reports."""
+                 consolidation_due_on: date | None, recurrence: str = "none", previous: ReportRound | None = None,
+                 communes: bool = True, districts: bool = True, departments=None) -> ReportRound:
+    """A round for the officer's province, with a report waiting to be prepared at every unit and department it
+    asks (`departments`: ids or departments; None, every active one). Departments report by the units' due day:
+    the province consolidates their reports."""
     if not may_define_rounds(user):
         raise NotAllowed(_("Only the province's officer sets report rounds."))
     _check_round(kind, start, end, due_on, consolidation_due_on, recurrence)
     province = user.unit
     round_ = ReportRound(province=province, kind=kind, period_start=start, period_end=end, due_on=due_on,
                          consolidation_due_on=consolidation_due_on, recurrence=recurrence, created_by_id=user.id,
-                         created_at=utcnow(), previous_id=previous.id if previous else None)
+                         created_at=utcnow(), previous_id=previous.id if previous else None,
+                         communes_report=communes, districts_report=districts)
     db.session.add(round_)
     try:
         # A second repeat of the same round, even at the same moment, stops here.
@@ -88,10 +148,13 @@ def create_round(user: User, kind: str, start: date | None, end: date | None, du
     except IntegrityError:
         db.session.rollback()
         raise WrongState(_("This round was already repeated.")) from None
-    for unit in _reporting_units(province):
+    for unit in _reporting_units(province, communes, districts):
         consolidates = unit.level != "commune"
         db.session.add(Report(round=round_, unit=unit, status="draft",
                               due_at=end_of_day(consolidation_due_on if consolidates else due_on)))
+    for department in _chosen_departments(user, departments):
+        db.session.add(Report(round=round_, unit=province, department=department, status="draft",
+                              due_at=end_of_day(due_on)))
     db.session.commit()
     return round_
 
@@ -108,8 +171,11 @@ def repeat_round(user: User, round_: ReportRound) -> ReportRound:
     if months is None:
         raise WrongState(_("This round does not recur."))
     end = _shift(round_.period_end + timedelta(days=1), months) - timedelta(days=1)
+    asked = db.session.scalars(sa.select(Report.department_id).where(Report.round_id == round_.id,
+                                                                    Report.department_id.isnot(None)))
     return create_round(user, round_.kind, _shift(round_.period_start, months), end, _shift(round_.due_on, months),
-                        _shift(round_.consolidation_due_on, months), round_.recurrence, previous=round_)
+                        _shift(round_.consolidation_due_on, months), round_.recurrence, previous=round_,
+                        communes=round_.communes_report, districts=round_.districts_report, departments=list(asked))
 
 
 def rounds_for(user: User) -> list[ReportRound]:
@@ -126,11 +192,14 @@ def get_report(user: User, number: int) -> Report | None:
 
 
 def own_report(user: User, round_: ReportRound) -> Report | None:
-    return db.session.scalar(sa.select(Report).where(Report.round_id == round_.id, Report.unit_id == user.unit_id))
+    """The report the reader writes in the round: their unit's, or their department's."""
+    return db.session.scalar(sa.select(Report).where(Report.round_id == round_.id, own_reports(user)))
 
 
 def consolidates(report: Report) -> bool:
     """A unit with reporting units below it sums their reports rather than counting its own cases."""
+    if report.department_id is not None:
+        return False
     return db.session.scalar(sa.select(sa.func.count()).select_from(Report).join(Unit, Unit.id == Report.unit_id)
                              .where(Report.round_id == report.round_id, Unit.parent_id == report.unit_id)) > 0
 
@@ -142,9 +211,20 @@ def parts_of(report: Report) -> list[Report]:
                                    .order_by(Unit.path)))
 
 
-def current_figures(user: User, report: Report, now: datetime) -> dict:
+def department_parts_of(report: Report) -> list[Report]:
+    """The departments' reports a province's own report lists, by department; none for any other report."""
+    if report.department_id is not None or report.unit.parent_id is not None:
+        return []
+    return list(db.session.scalars(sa.select(Report).join(Department, Department.id == Report.department_id)
+                                   .where(Report.round_id == report.round_id, Report.unit_id == report.unit_id)
+                                   .order_by(Department.name)))
+
+
+def current_figures(user: User, report: Report, now: datetime) -> dict | None:
     """The figures as sent; before that, as they stand now: the unit's statistics, or the sum of its accepted
-    parts for a consolidating unit."""
+    parts for a consolidating unit. None for a department: it reports in words, holding no cases to count."""
+    if report.department_id is not None:
+        return None
     if report.figures_json:
         return report.figures
     if consolidates(report):
@@ -184,7 +264,7 @@ def _write(report: Report, sections: dict, number, signer_name, signer_title) ->
 
 def _may_write(user: User, report: Report) -> None:
     if not may_prepare_report(user, report):
-        raise NotAllowed(_("Only the people of %(unit)s write its report.", unit=report.unit.name))
+        raise NotAllowed(_("Only the people of %(unit)s write its report.", unit=report.reporter_name))
     if not report.is_open:
         raise WrongState(_("This report was sent on %(day)s; it changes only if it is returned.",
                            day=report.submitted_at.astimezone(local_zone()).strftime("%d/%m/%Y")))
@@ -215,22 +295,33 @@ def submit(user: User, report: Report, sections: dict, number=None, signer_name=
         errors[key] = [_("Write this section before sending; write “Không có” where there is nothing to report.")]
     if errors:
         raise Invalid(errors)
-    if consolidates(report):
-        accepted = [part for part in parts_of(report) if part.status == "accepted"]
-        if not accepted:
-            raise WrongState(_("No report of the units below has been accepted yet: there is nothing to "
-                               "consolidate."))
-        report.figures_json = json.dumps(figures.total([part.figures for part in accepted]), ensure_ascii=False)
-        report.parts_json = json.dumps([{"unit": part.unit.name, "code": part.unit.code, "sections": part.sections}
-                                        for part in accepted], ensure_ascii=False)
-    else:
-        report.figures_json = json.dumps(figures.snapshot(user, report.unit, report.round.period_start,
-                                                          report.round.period_end, now), ensure_ascii=False)
+    # A department's report is in words only (it holds no cases to count); a unit's figures are taken now.
+    if report.department_id is None:
+        _take_figures(user, report, now)
     report.status, report.submitted_at, report.submitted_by_id = "submitted", now, user.id
     report.saved_at, report.saved_by_id = now, user.id
     report.return_reason = None
     _commit()
     return report
+
+
+def _take_figures(user: User, report: Report, now: datetime) -> None:
+    """A unit's figures, and for a consolidating one the accepted reports it sums and lists (its units', then at a
+    province its departments', whose narratives it lists without figures)."""
+    units = [part for part in parts_of(report) if part.status == "accepted"] if consolidates(report) else []
+    departments = [part for part in department_parts_of(report) if part.status == "accepted"]
+    if consolidates(report) and not units:
+        raise WrongState(_("No report of the units below has been accepted yet: there is nothing to consolidate."))
+    if units:
+        report.figures_json = json.dumps(figures.total([part.figures for part in units]), ensure_ascii=False)
+    else:
+        report.figures_json = json.dumps(figures.snapshot(user, report.unit, report.round.period_start,
+                                                          report.round.period_end, now), ensure_ascii=False)
+    if units or departments:
+        report.parts_json = json.dumps(
+            [{"unit": part.unit.name, "code": part.unit.code, "sections": part.sections} for part in units]
+            + [{"unit": part.department.name, "department": True, "sections": part.sections}
+               for part in departments], ensure_ascii=False)
 
 
 def _commit() -> None:
@@ -243,7 +334,7 @@ def _commit() -> None:
 
 def _may_review(user: User, report: Report) -> None:
     if not may_review_report(user, report):
-        raise NotAllowed(_("Only the unit above %(unit)s reviews its report.", unit=report.unit.name))
+        raise NotAllowed(_("Only the unit above %(unit)s reviews its report.", unit=report.reporter_name))
     if report.status != "submitted":
         raise WrongState(_("This report is not waiting for review (%(status)s).", status=report.status_label))
 
@@ -275,7 +366,7 @@ def accept(user: User, report: Report, now: datetime | None = None) -> Report:
 def comment(user: User, report: Report, body: str, now: datetime | None = None) -> ReportComment:
     if not (may_prepare_report(user, report) or may_review_report(user, report)):
         raise NotAllowed(_("Only the people of %(unit)s and of the unit above comment on its report.",
-                           unit=report.unit.name))
+                           unit=report.reporter_name))
     body = _clean_text(body, LONGEST_REASON)
     if not body:
         raise Invalid({"body": [_("Write the comment.")]})
@@ -306,19 +397,24 @@ class BoardLine:
 class Board:
     own: Report | None
     lines: list[BoardLine]
+    # At a province, its departments' reports, apart from the units'.
+    departments: list[BoardLine]
 
-    def count(self, state: str) -> int:
-        return sum(1 for line in self.lines if line.state == state)
+    def count(self, state: str, departments: bool = False) -> int:
+        return sum(1 for line in (self.departments if departments else self.lines) if line.state == state)
 
 
 def board(user: User, round_: ReportRound, now: datetime) -> Board:
-    """The reports of the units directly below the reader's, late first, then those waiting for review."""
-    below = list(db.session.scalars(sa.select(Report).join(Unit, Unit.id == Report.unit_id)
-                                    .where(Report.round_id == round_.id, Unit.parent_id == user.unit_id)
-                                    .order_by(Unit.path)))
-    lines = [BoardLine(report, report.late(now)) for report in below]
+    """The reports sent to the reader's unit (the units directly below it; at a province, its departments' too),
+    late first, then those waiting for review."""
+    received = list(db.session.scalars(
+        sa.select(Report).join(Unit, Unit.id == Report.unit_id).outerjoin(Department, Department.id ==
+                                                                           Report.department_id)
+        .where(Report.round_id == round_.id, reports_addressed_to(user)).order_by(Unit.path, Department.name)))
+    lines = [BoardLine(report, report.late(now)) for report in received]
     lines.sort(key=lambda line: BOARD_ORDER[line.state])
-    return Board(own_report(user, round_), lines)
+    return Board(own_report(user, round_), [line for line in lines if line.report.department_id is None],
+                 [line for line in lines if line.report.department_id is not None])
 
 
 # What waits for a person ("Waiting for you").
@@ -337,15 +433,14 @@ class Duties:
 def _to_send(user: User, now: datetime) -> sa.Select:
     if not can(user, "reporting.prepare"):
         return sa.select(Report).where(sa.false())
-    return sa.select(Report).where(Report.unit_id == user.unit_id, Report.status.in_(OPEN_STATUSES),
+    return sa.select(Report).where(own_reports(user), Report.status.in_(OPEN_STATUSES),
                                    Report.due_at < now + DUE_SOON)
 
 
 def _to_review(user: User) -> sa.Select:
     if not can(user, "reporting.review"):
         return sa.select(Report).where(sa.false())
-    return (sa.select(Report).join(Unit, Unit.id == Report.unit_id)
-            .where(Unit.parent_id == user.unit_id, Report.status == "submitted"))
+    return sa.select(Report).where(reports_addressed_to(user), Report.status == "submitted")
 
 
 def _escalations(user: User) -> sa.Select:
@@ -388,9 +483,15 @@ def sweep_late(now: datetime) -> list[int]:
     late = db.session.execute(
         sa.select(Report.id, Report.unit_id, Unit.parent_id).join(Unit, Unit.id == Report.unit_id)
         .where(Report.status.in_(OPEN_STATUSES), Report.due_at < now, Unit.parent_id.isnot(None),
+               Report.department_id.is_(None),
                ~sa.exists().where(first.report_id == Report.id, first.level == 1))).all()
-    for report_id, unit_id, parent_id in late:
-        escalation_id = _raise(ReportEscalation(report_id=report_id, from_unit_id=unit_id, to_unit_id=parent_id,
+    # A department's report goes to its province, where the report is filed: raised there, and no higher.
+    late_departments = db.session.execute(
+        sa.select(Report.id, Report.unit_id, Report.unit_id)
+        .where(Report.status.in_(OPEN_STATUSES), Report.due_at < now, Report.department_id.isnot(None),
+               ~sa.exists().where(first.report_id == Report.id, first.level == 1))).all()
+    for report_id, unit_id, receiver_id in [*late, *late_departments]:
+        escalation_id = _raise(ReportEscalation(report_id=report_id, from_unit_id=unit_id, to_unit_id=receiver_id,
                                                 level=1, raised_at=now))
         if escalation_id is not None:
             raised.append(escalation_id)

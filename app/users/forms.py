@@ -24,6 +24,10 @@ class UserPlacementForm(Form):
     office = SelectField(_l("Office (commune leaders only)"), choices=_office_choices, default="",
                          description=_l("The title under which a commune leader signs decisions: the chairman's own, "
                                         "or a vice-chairman's on the chairman's behalf."))
+    # Choices: the departments and agencies of the admin's province, set by the view.
+    department = SelectField(_l("Department or agency (department officers only)"), choices=[], default="",
+                             description=_l("The department whose reports the account writes; the province officer "
+                                            "keeps the list."))
     email = StringField(_l("Email (optional)"), validators=[Length(max=254)],
                         description=_l("Where notices go when the system sends email."),
                         render_kw={"type": "email", "autocomplete": "off"})
@@ -31,7 +35,7 @@ class UserPlacementForm(Form):
 
 
 class UserCreateForm(UserPlacementForm):
-    field_order = ("username", "full_name", "role", "office", "unit", "email")
+    field_order = ("username", "full_name", "role", "office", "department", "unit", "email")
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocapitalize": "none"})
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])

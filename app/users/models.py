@@ -55,8 +55,11 @@ class User(Audited, UserMixin, db.Model):
     awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # For a commune leader, a key of OFFICES: the title under which they sign decisions. None: not recorded.
     office: Mapped[str | None] = mapped_column(sa.String(16))
+    # For a department officer, the department of the province whose reports they write (app/reporting/models.py).
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
 
     unit: Mapped[Unit] = relationship(lazy="joined")
+    department: Mapped[Department | None] = relationship(lazy="joined")  # noqa: F821 (app/reporting/models.py)
 
     __audit_secret__ = frozenset({"password_hash", "activation_code_hash"})
 

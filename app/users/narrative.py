@@ -153,7 +153,7 @@ describe_table(
             "locked_until": _l("Locked until"), "activation_code_hash": _l("Activation code"),
             "activation_expires_at": _l("Activation code valid until"),
             "awaiting_approval": _l("Waiting for a second person's approval"),
-            "office": _l("Office (signs decisions as)")},
+            "office": _l("Office (signs decisions as)"), "department_id": _l("Department or agency")},
     hidden=("id", "session_version", "created_at"),
     values={"locale": LANGUAGES, "office": OFFICES}, formats={"role": _role}, reads_unit_level=True,
-    references={"unit_id": "unit"})
+    references={"unit_id": "unit", "department_id": "department"})

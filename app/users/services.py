@@ -59,10 +59,11 @@ def check_role_fits_unit(role: str, unit: Unit) -> Role:
 
 
 def create_user(*, username: str, full_name: str, role: str, unit_code: str, password: str,
-                email: str | None = None, office: str | None = None) -> User:
+                email: str | None = None, office: str | None = None, department=None) -> User:
     """An account with a password, made by the operator on the server (command line, demo data)."""
     user = _new_user(username, full_name, role, unit_code, email, by=None)
     user.office = checked_office(user.role, office)
+    user.department = checked_department(user.role, user.unit, department)
     problems = password_problems(password, user.username, user.unit)
     if problems:
         raise UserRejected("password", problems[0])
@@ -83,11 +84,12 @@ class Issued:
 
 
 def create_account(*, username: str, full_name: str, role: str, unit_code: str, email: str | None,
-                   by: User, office: str | None = None) -> Issued:
+                   by: User, office: str | None = None, department=None) -> Issued:
     """An account an administrator creates: its owner chooses the password with an activation code, and a role that
     reads cases waits for a second person's approval."""
     user = _new_user(username, full_name, role, unit_code, email, by)
     user.office = checked_office(user.role, office)
+    user.department = checked_department(user.role, user.unit, department)
     db.session.add(user)
     grant = request_access(user, "new_account", user.role, user.unit, by) if reads_cases(user.role) else None
     return _give_code(user, grant)
@@ -157,8 +159,38 @@ def checked_office(role: str, office: str | None) -> str | None:
     return office
 
 
+def checked_department(role: str, unit: Unit, department):
+    """A department officer belongs to one department of the province their account sits at; no other role belongs
+    to one. `department`: a Department, its id, or None."""
+    from app.reporting.models import Department
+
+    if department in (None, ""):
+        if role == Role.DEPARTMENT_OFFICER.value:
+            raise UserRejected("department", _("Choose the department or agency whose reports the account writes."))
+        return None
+    if role != Role.DEPARTMENT_OFFICER.value:
+        raise UserRejected("department", _("Only a department or agency officer belongs to a department."))
+    if isinstance(department, Department):
+        found = department
+    else:
+        number = _whole(department)
+        found = db.session.get(Department, number) if number else None
+    if found is None or found.province_id != unit.id:
+        raise UserRejected("department", _("Choose one of the departments and agencies of %(unit)s that report.",
+                                           unit=unit.name))
+    return found
+
+
+def _whole(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP,
-                         by: User | None = None, office=KEEP) -> AccessGrant | None:
+                         by: User | None = None, office=KEEP, department=KEEP) -> AccessGrant | None:
     """Move the account to another role or unit (which ends its sessions and API tokens), and set its email
     address. A move to a role that reads cases, asked by an administrator, waits for a second person: the grant
     is answered, and the account stays where it is until then."""
@@ -167,6 +199,9 @@ def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP,
     role = check_role_fits_unit(role, unit)
     if office is not KEEP:
         user.office = checked_office(role.value, office)
+    if department is KEEP:
+        department = user.department if role == Role.DEPARTMENT_OFFICER else None
+    department = checked_department(role.value, unit, department)
     if email is not KEEP:
         user.email = checked_email(email)
     moves = (user.role, user.unit_id) != (role.value, unit.id)
@@ -184,6 +219,11 @@ def change_role_and_unit(user: User, *, role: str, unit_code: str, email=KEEP,
         withdraw_open_grant(user, by)
         if moves:
             _place(user, role, unit)
+    if user.role == role.value and user.department != department:
+        # Another department's reports are another's to read: the sessions end, as on a move. (A move that waits
+        # for approval keeps the department until it takes effect.)
+        user.department = department
+        end_sessions_and_tokens(user)
     db.session.commit()
     return grant
 

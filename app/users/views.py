@@ -3,10 +3,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import can, reads_cases, refuse, requires, scoped_grants, scoped_users, units_under
+from app.access import (can, reads_cases, refuse, requires, scoped_departments, scoped_grants, scoped_users,
+                        units_under)
 from app.extensions import db
 from app.forms import unit_choices
 from app.orm import utcnow
+from app.reporting.models import Department
 from app.units.models import Unit
 from app.users import approvals
 from app.units.services import edition_has_districts
@@ -34,6 +36,9 @@ def _placeable_units(form: UserPlacementForm) -> UserPlacementForm:
     units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(units_under(current_user.unit))).order_by(Unit.path))
     form.unit.choices = unit_choices(list(units), _("Choose…"))
     form.role.choices = role_choices(edition_has_districts(current_user.unit.edition))
+    departments = db.session.scalars(scoped_departments(current_user).order_by(Department.name))
+    form.department.choices = [("", _("None")), *((str(department.id), department.name) for department in departments
+                                                  if department.active or str(department.id) == form.department.data)]
     return form
 
 
@@ -67,7 +72,7 @@ def create():
         try:
             issued = create_account(username=form.username.data, full_name=form.full_name.data,
                                     role=form.role.data, unit_code=form.unit.data, email=form.email.data,
-                                    office=form.office.data, by=current_user)
+                                    office=form.office.data, department=form.department.data, by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:
@@ -81,11 +86,12 @@ def create():
 def edit(user_id):
     user = _get_user(user_id)
     form = _placeable_units(UserPlacementForm(data={"role": user.role, "unit": user.unit.code,
-                                                    "email": user.email or "", "office": user.office or ""}))
+                                                    "email": user.email or "", "office": user.office or "",
+                                                    "department": str(user.department_id or "")}))
     if form.validate_on_submit():
         try:
             grant = change_role_and_unit(user, role=form.role.data, unit_code=form.unit.data, email=form.email.data,
-                                         office=form.office.data, by=current_user)
+                                         office=form.office.data, department=form.department.data, by=current_user)
         except UserRejected as rejection:
             _show_rejection(form, rejection)
         else:

@@ -298,13 +298,14 @@ OUT_OF_SCOPE = {Role.WORKER: "10966", Role.COMMUNE_LEADER: "10966", Role.SUPERVI
 @pytest.mark.parametrize("method, path, body, action", CASE_ROUTES)
 @pytest.mark.parametrize("role", list(Role))
 def test_every_case_route_answers_by_role_and_scope(client, make_user, worker, role, method, path, body, action):
-    """Admins, intake accounts (which read only the reports they recorded, on their own list) and village
-    collaborators are refused everything (403); out of scope is 404; in scope, the state machine decides."""
+    """Admins, intake accounts (which read only the reports they recorded, on their own list), village
+    collaborators and department officers are refused everything (403); out of scope is 404; in scope, the state
+    machine decides."""
     from app.cases.workflow import allowed
 
     case = make_case(worker)
     for where, units in (("in", IN_SCOPE), ("out", OUT_OF_SCOPE)):
-        if role in (Role.ADMIN, Role.INTAKE):
+        if role in (Role.ADMIN, Role.INTAKE, Role.DEPARTMENT_OFFICER):
             unit_code = "30"
         elif role is Role.COLLABORATOR:
             unit_code = "10933"  # the case's own commune: a collaborator reads no case even there
@@ -314,7 +315,7 @@ def test_every_case_route_answers_by_role_and_scope(client, make_user, worker, r
             unit_code = units[role]
         headers = {**token_for(client, make_user(role, unit=unit_code)), "If-Match": f'"{case.version}"'}
         response = getattr(client, method)(path.format(ref=case.reference), json=body, headers=headers)
-        if role in (Role.ADMIN, Role.INTAKE, Role.COLLABORATOR):
+        if role in (Role.ADMIN, Role.INTAKE, Role.COLLABORATOR, Role.DEPARTMENT_OFFICER):
             assert response.status_code == 403, (role, where)
         elif where == "out":
             assert response.status_code == 404, (role, where)

@@ -43,7 +43,7 @@ SIZES = ({"width": 360, "height": 740}, {"width": 1280, "height": 800})
 PAGE_BUDGET = 60 * 1024
 ROLES = {"worker": "worker.camphuc", "commune_leader": "leader.camphuc", "supervisor": "supervisor.camgiang",
          "province_officer": "officer.haiduong", "inspector": "inspector.haiduong", "admin": "admin",
-         "intake": "hotline.haiduong"}
+         "intake": "hotline.haiduong", "department_officer": "department.health.haiduong"}
 
 # GET routes that are not pages for people, or that the test cannot fill, each with the reason.
 NOT_PAGES = {
@@ -153,7 +153,8 @@ def _unit_reports(user):
 
     found = {}
     for report in db.session.scalars(scoped_unit_reports(user).order_by(Report.id)):
-        found.setdefault("own" if report.unit_id == user.unit_id else report.status, report)
+        own = report.unit_id == user.unit_id and report.department_id == user.department_id
+        found.setdefault("own" if own else report.status, report)
     return [{"number": report.id} for report in found.values()]
 
 

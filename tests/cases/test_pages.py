@@ -272,8 +272,9 @@ def test_every_case_page_answers_by_role_and_scope(app, make_user, role, method,
         client.post("/auth/sign-in", data={"username": user.username, "password": "correct horse battery"})
         response = getattr(client, method)(path.format(ref=case.reference, child=case.child_id),
                                            data={"kind": "note", "occurred_at": "2026-11-28T08:00", "text": "x"})
-        # An intake account reads only its own list of reports; a village collaborator nothing of a case.
-        if role in (Role.ADMIN, Role.INTAKE, Role.COLLABORATOR):
+        # An intake account reads only its own list of reports; a village collaborator and a department's officer
+        # nothing of a case.
+        if role in (Role.ADMIN, Role.INTAKE, Role.COLLABORATOR, Role.DEPARTMENT_OFFICER):
             assert response.status_code == 403, (role, where)
         elif where == "out":
             assert response.status_code == 404, (role, where, path)
@@ -295,7 +296,8 @@ def case_routes(app):
 # is another province, added for the province officer.
 SCOPE_UNITS = {Role.WORKER: ("10933", "10966"), Role.COMMUNE_LEADER: ("10933", "10966"),
                Role.SUPERVISOR: ("295", "296"), Role.PROVINCE_OFFICER: ("30", "31"), Role.INSPECTOR: ("30", "296"),
-               Role.ADMIN: ("30", "296"), Role.INTAKE: ("30", "296"), Role.COLLABORATOR: ("10933", "10966")}
+               Role.ADMIN: ("30", "296"), Role.INTAKE: ("30", "296"), Role.COLLABORATOR: ("10933", "10966"),
+               Role.DEPARTMENT_OFFICER: ("30", "31")}
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -18,6 +18,8 @@ HOME_HEADINGS = {
     Role.ADMIN: ("Administration", None),
     Role.INTAKE: ("Report intake", "Tiếp nhận tin báo"),
     Role.COLLABORATOR: ("Children in your village", None),
+    # The department's own name (tests/factories.py gives a department officer the health department).
+    Role.DEPARTMENT_OFFICER: ("Sở Y tế", None),
 }
 
 
@@ -41,6 +43,8 @@ MENUS = {
     Role.ADMIN: ["Home", "Waiting for you", "Providers", "Reorganisation", "Accounts", "Holidays",
                  "Service standards"],
     Role.INTAKE: ["Home", "Reports you recorded", "Waiting for you"],
+    # A department's officer writes its reports and reads nothing of cases or the register.
+    Role.DEPARTMENT_OFFICER: ["Home", "Waiting for you", "Periodic reports"],
 }
 
 

@@ -231,3 +231,26 @@ def test_only_a_commune_leader_holds_an_office(client, admin):
 def test_an_unknown_office_is_refused_next_to_the_field(client, admin):
     page = new_account(client, role="commune_leader", office="mayor").get_data(as_text=True)
     assert 'id="office-error"' in page and find_user("hoa.pham") is None
+
+
+def test_an_admin_creates_a_department_officer_for_a_department_of_the_province(client, admin):
+    from tests.factories import make_department
+
+    health = make_department("Sở Y tế tỉnh Hải Dương")
+    assert str(health.id) in client.get("/admin/users/new").get_data(as_text=True)
+    new_account(client, role="department_officer", unit="30", department=str(health.id))
+    user = find_user("hoa.pham")
+    assert (user.role, user.department.name, user.awaiting_approval) == ("department_officer", health.name, False)
+
+
+def test_a_department_officer_without_a_department_is_refused_at_the_field(client, admin):
+    page = new_account(client, role="department_officer", unit="30").get_data(as_text=True)
+    assert 'id="department-error"' in page and find_user("hoa.pham") is None
+
+
+def test_a_department_of_another_province_or_for_another_role_is_refused(client, admin, units):
+    from tests.factories import make_department
+
+    health = make_department("Sở Y tế tỉnh Hải Dương")
+    page = new_account(client, role="worker", unit="10966", department=str(health.id)).get_data(as_text=True)
+    assert 'id="department-error"' in page and find_user("hoa.pham") is None

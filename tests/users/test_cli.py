@@ -67,3 +67,18 @@ def test_create_records_a_commune_leader_s_office(runner, units):
 def test_create_refuses_an_office_to_anyone_but_a_commune_leader(runner, units):
     result = create(runner, "--office", "chairman", role="worker")
     assert result.exit_code != 0 and "office" in result.output and find_user("lan.nguyen") is None
+
+
+def test_create_places_a_department_officer_in_a_department_named_as_on_the_province_s_list(runner, units):
+    from tests.factories import make_department
+
+    make_department("Tỉnh đoàn Hải Dương")
+    result = runner.invoke(args=["users", "create", "--username", "doan", "--role", "department_officer", "--unit",
+                                 "30", "--department", "Tỉnh đoàn Hải Dương", "--password-stdin"],
+                           input="correct horse battery\n")
+    assert result.exit_code == 0, result.output
+    assert find_user("doan").department.name == "Tỉnh đoàn Hải Dương"
+    refused = runner.invoke(args=["users", "create", "--username", "doan2", "--role", "department_officer", "--unit",
+                                  "30", "--department", "Sở Không Có", "--password-stdin"],
+                            input="correct horse battery\n")
+    assert refused.exit_code != 0 and find_user("doan2") is None

@@ -17,6 +17,8 @@ FITS = {
     Role.INTAKE: {"province", "district", "commune"},
     # A village is no unit of the list: its collaborator's account sits at the commune (issue 18, point 2).
     Role.COLLABORATOR: {"commune"},
+    # A department or agency of the province reports to the province (the plan's section III).
+    Role.DEPARTMENT_OFFICER: {"province"},
 }
 UNIT_OF_LEVEL = {"province": "30", "district": "295", "commune": "10933"}
 
