@@ -330,7 +330,8 @@ def escalate_overdue(now: datetime | None = None) -> list[int]:
     inspecting = aliased(Unit)
     overdue = db.session.execute(
         sa.select(Correction.id, Inspection.unit_id, inspecting.parent_id).select_from(Correction)
-        .join(Inspection, Inspection.id == Correction.inspection_id).join(inspecting, inspecting.id == Inspection.unit_id)
+        .join(Inspection, Inspection.id == Correction.inspection_id)
+        .join(inspecting, inspecting.id == Inspection.unit_id)
         .where(Correction.done_on.is_(None), Correction.due_on < day,
                ~sa.exists().where(first.correction_id == Correction.id, first.level == 1))).all()
     for correction_id, unit_id, parent_id in overdue:
