@@ -118,7 +118,7 @@ class SweepResult:
     reports: list[int] = field(default_factory=list)
     # Care facilities' corrections past their deadline, raised to the level above (issue 19, point 6).
     corrections: list[int] = field(default_factory=list)
-    # Report rounds set as the next of a recurring round whose period ended (issue 19, point 1).
+    # Report rounds set as the next of a recurring round, on their first day (issue 19, point 1).
     rounds: list[int] = field(default_factory=list)
 
 
@@ -177,7 +177,7 @@ def _raise(make) -> int | None:
 
 def sweep(now: datetime | None = None) -> SweepResult:
     """Raise every missed deadline once, and raise again, a level higher, what nobody acknowledged in time; set the
-    next round of a recurring report round whose period ended."""
+    next round of a recurring report round when its period starts."""
     now = now or utcnow()
     result = SweepResult()
     for missed in _deadlines_missed(now) + _referrals_late(now):

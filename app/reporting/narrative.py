@@ -88,8 +88,8 @@ def _report_sentence(reading: Reading) -> str | None:
 
 def _round_sentence(reading: Reading) -> str | None:
     if reading.action == "create" and not reading.after("created_by_id"):
-        return _("The deadline sweep set the report round %(round)s, the next of a recurring round whose period "
-                 "ended.", round=_round_title(reading, reading.subject))
+        return _("The deadline sweep set the report round %(round)s on its first day, the next of a recurring round.",
+                 round=_round_title(reading, reading.subject))
     return None
 
 

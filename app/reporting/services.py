@@ -146,18 +146,21 @@ def repeat_round(user: User, round_: ReportRound) -> ReportRound:
 
 
 def recur(now: datetime) -> list[int]:
-    """Set the next round of each recurring round whose period has ended, so that the next period's round exists
-    from its first day; the officer need not remember. Once: a round is repeated once (the unique `previous_id`),
-    so a round set early by hand, or by another sweep at the same moment, is not set again. A province ended by a
-    reorganisation sets no more rounds: its successor does."""
+    """Set the next round of each recurring round on the first day of the next period, so that it exists from its
+    start without the officer remembering: the day after a half-year or a year ends; the Month of Action's 1 June.
+    Once: a round is repeated once (the unique `previous_id`), so a round set early by hand, or by another sweep at
+    the same moment, is not set again. A province ended by a reorganisation sets no more rounds: its successor
+    does."""
     today = now.astimezone(local_zone()).date()
     following = aliased(ReportRound)
-    due = db.session.scalars(sa.select(ReportRound).where(
+    ended = db.session.scalars(sa.select(ReportRound).where(
         ReportRound.recurrence.in_(list(RECURRENCE_MONTHS)), ReportRound.period_end < today,
         ~sa.exists().where(following.previous_id == ReportRound.id),
         ReportRound.province_id.not_in(sa.select(UnitEnding.unit_id))).order_by(ReportRound.period_end)).all()
     made = []
-    for round_ in due:
+    for round_ in ended:
+        if next_dates(round_).start > today:
+            continue
         try:
             made.append(_repeat(round_, None).id)
         except WrongState:

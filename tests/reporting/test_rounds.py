@@ -115,7 +115,7 @@ def test_units_of_the_list_are_all_in_a_round_of_the_province(make_round):
         sa.select(sa.func.count()).select_from(Unit).where(Unit.edition == "2024"))
 
 
-# Recurring on schedule: the deadline sweep sets the next round when a round's period ends.
+# Recurring on schedule: the deadline sweep sets the next round on its first day.
 
 def at(day, hour=8):
     return datetime.combine(day, time(hour), tzinfo=local_zone())
@@ -144,6 +144,14 @@ def test_the_sweep_sets_the_next_round_once(officer):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportRound)) == 2
 
 
+def test_the_next_month_of_action_is_set_on_1_june_not_when_the_last_one_ended(officer):
+    june = services.create_round(officer, "month_of_action", date(2026, 6, 1), date(2026, 6, 30), date(2026, 7, 5),
+                                 date(2026, 7, 10), "year")
+    assert services.recur(at(date(2027, 5, 31), 23)) == []
+    [number] = services.recur(at(date(2027, 6, 1)))
+    assert db.session.get(ReportRound, number).previous_id == june.id
+
+
 def test_a_round_set_early_by_hand_is_not_set_again_by_the_sweep(officer):
     first = half_year(officer)
     services.repeat_round(officer, first)
@@ -164,6 +172,7 @@ def test_the_trail_tells_that_the_sweep_set_the_round(app, officer):
     with app.test_request_context(), force_locale("vi"):
         told = narrate([last_audit_entry(entity="report_rounds", action="create")])[0].sentence
     assert "Hệ thống rà soát thời hạn đã đặt kỳ báo cáo" in told and "01/07/2026 – 31/12/2026" in told
+    assert "vào ngày đầu kỳ" in told
 
 
 def test_the_round_page_says_when_the_next_round_is_set_and_that_it_was(client, sign_in, officer):
@@ -171,11 +180,11 @@ def test_the_round_page_says_when_the_next_round_is_set_and_that_it_was(client, 
     sign_in(officer)
     client.post("/language", data={"locale": "vi"})
     page = client.get(f"/reporting/rounds/{first.id}").get_data(as_text=True)
-    assert "sẽ được đặt tự động vào ngày 01/07/2026" in page
+    assert "từ 01/07/2026 đến 31/12/2026, sẽ được đặt tự động vào ngày đầu kỳ" in page
     assert f"/reporting/rounds/{first.id}/repeat" in page
     [number] = services.recur(at(date(2026, 7, 1)))
     page = client.get(f"/reporting/rounds/{first.id}").get_data(as_text=True)
-    assert "được đặt tự động khi kỳ này kết thúc" in page and f"/reporting/rounds/{number}" in page
+    assert "được đặt tự động vào ngày đầu kỳ" in page and f"/reporting/rounds/{number}" in page
     assert f"/reporting/rounds/{first.id}/repeat" not in page
     following = client.get(f"/reporting/rounds/{number}").get_data(as_text=True)
-    assert "Được đặt tự động khi kỳ của" in following
+    assert "Được đặt tự động vào ngày đầu kỳ, là kỳ tiếp theo của" in following
