@@ -359,8 +359,15 @@ def waiting_for(user, now: datetime) -> sa.Select:
     if not can(user, "facilities.manage"):
         return sa.select(Correction).where(sa.false())
     day = now.astimezone(local_zone()).date()
-    return sa.select(Correction).join(Inspection).where(
-        Correction.done_on.is_(None), Correction.due_on < day, Inspection.unit_id.in_(held_unit_ids(user.unit)))
+    held = held_unit_ids(user.unit)
+    query = sa.select(Correction).join(Inspection).where(
+        Correction.done_on.is_(None), Correction.due_on < day, Inspection.unit_id.in_(held))
+    if not can(user, "facilities.escalations"):
+        return query
+    # One raised to the officer's own unit (the province that inspected) waits once, in the list to acknowledge.
+    return query.where(~sa.exists().where(CorrectionEscalation.correction_id == Correction.id,
+                                          CorrectionEscalation.to_unit_id.in_(held),
+                                          CorrectionEscalation.acknowledged_at.is_(None)))
 
 
 def escalations_waiting_for(user) -> sa.Select:

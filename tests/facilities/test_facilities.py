@@ -309,6 +309,17 @@ def test_a_raised_correction_waits_for_the_officers_of_the_unit_raised_to(make_u
     assert notices_for(district, now()).corrections == [correction]
 
 
+def test_a_correction_raised_to_the_officer_s_own_unit_waits_once_until_acknowledged(officer, inspector, today):
+    correction = overdue_correction(inspector, today)
+    escalations.sweep(now())
+    [escalation] = raised(correction)
+    notices = notices_for(officer, now())
+    assert (notices.corrections, notices.correction_escalations) == ([], [escalation])
+    assert notices_for(inspector, now()).corrections == [correction]
+    services.acknowledge(officer, escalation, now())
+    assert notices_for(officer, now()).corrections == [correction]
+
+
 def test_a_correction_not_yet_past_its_deadline_is_not_raised(inspector, today):
     facility = make_facility(inspector)
     inspect(facility, inspector, today, premises="not_met", violations="Bếp",
