@@ -132,6 +132,9 @@ CAPABILITIES = {
     # districts' officers and inspectors, the state bodies that license and inspect them (Decree 103/2017).
     "facilities.read": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER, Role.INSPECTOR},
     "facilities.manage": {Role.PROVINCE_OFFICER, Role.INSPECTOR},
+    # A correction past its deadline is raised to the department's officers, who license the facility and may
+    # suspend it (Decree 103/2017); the inspecting team still sees it overdue in its own list.
+    "facilities.escalations": {Role.PROVINCE_OFFICER},
     # Those who place a child (the commune, for a case's alternative care or isolation) record the placement.
     "facilities.place": {Role.WORKER, Role.COMMUNE_LEADER, Role.PROVINCE_OFFICER},
 }
@@ -875,6 +878,11 @@ def may_place_at(user, facility, child) -> bool:
     if db.session.scalar(readable) is None:
         return False
     return db.session.scalar(scoped_children(user).where(Child.id == child.id).with_only_columns(Child.id)) is not None
+
+
+def may_acknowledge_correction_escalation(user, escalation) -> bool:
+    """An officer of the unit a correction was raised to, or of its successor after a reorganisation."""
+    return can(user, "facilities.escalations") and escalation.to_unit_id in held_unit_ids(user.unit)
 
 
 def facilities_for_statistics(user, unit: Unit) -> list[int]:

@@ -14,3 +14,4 @@ def escalate():
                  raised=len(result.raised), already=result.already))
     click.echo(_("Reports not sent in time raised: %(raised)d.", raised=len(result.reports)))
     click.echo(_("Facility corrections past their deadline raised: %(count)d.", count=len(result.corrections)))
+    click.echo(_("Report rounds set as the next of a recurring round: %(count)d.", count=len(result.rounds)))

@@ -118,6 +118,8 @@ class SweepResult:
     reports: list[int] = field(default_factory=list)
     # Care facilities' corrections past their deadline, raised to the level above (issue 19, point 6).
     corrections: list[int] = field(default_factory=list)
+    # Report rounds set as the next of a recurring round, on their first day (issue 19, point 1).
+    rounds: list[int] = field(default_factory=list)
 
 
 def _deadlines_missed(now: datetime) -> list[Missed]:
@@ -174,7 +176,8 @@ def _raise(make) -> int | None:
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
-    """Raise every missed deadline once, and raise again, a level higher, what nobody acknowledged in time."""
+    """Raise every missed deadline once, and raise again, a level higher, what nobody acknowledged in time; set the
+    next round of a recurring report round when its period starts."""
     now = now or utcnow()
     result = SweepResult()
     for missed in _deadlines_missed(now) + _referrals_late(now):
@@ -200,6 +203,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
                               level=escalation.level + 1, previous_id=escalation.id, raised_at=now)
 
         _record(result, _raise(higher))
+    result.rounds = reporting.recur(now)
     result.reports = reporting.sweep_late(now)
     result.corrections = escalate_overdue(now)
     return result

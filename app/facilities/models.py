@@ -136,7 +136,7 @@ class Inspection(_Part, db.Model):
 
 class Correction(Audited, db.Model):
     """What the facility must put right after an inspection, by a day; done when a follow-up visit finds it so.
-    Past its day and not done, the sweep raises it to the unit above the inspecting one (`escalated_to_id`)."""
+    Past its day and not done, the sweep raises it (`CorrectionEscalation`)."""
 
     __tablename__ = "facility_corrections"
     __table_args__ = (sa.Index("ix_facility_corrections_open", "done_on", "due_on"),
@@ -148,14 +148,52 @@ class Correction(Audited, db.Model):
     due_on: Mapped[date]
     done_on: Mapped[date | None]
     done_note: Mapped[str | None] = mapped_column(sa.Text)
-    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    escalated_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
 
     inspection: Mapped[Inspection] = relationship(back_populates="corrections")
-    escalated_to: Mapped[Unit | None] = relationship()
+    escalations: Mapped[list[CorrectionEscalation]] = relationship(back_populates="correction",
+                                                                   order_by="CorrectionEscalation.level")
 
     def audit_unit_path(self) -> str | None:
         return self.inspection.facility.unit.path if self.inspection is not None else None
+
+    @property
+    def raised_to(self) -> Unit | None:
+        """The unit it was last raised to, while it is not done."""
+        return self.escalations[-1].to_unit if self.escalations and self.done_on is None else None
+
+
+class CorrectionEscalation(Audited, db.Model):
+    """A correction past its deadline and not found done, raised by the deadline sweep to the unit above the
+    inspecting one (the province itself when the province inspected), and a level higher while nobody there
+    acknowledges it within a working day, as a late report is. It waits for the province officers there: their
+    department licenses the facility and may suspend it (Decree 103/2017), which the inspecting team cannot.
+    It closes when a follow-up visit finds the correction done. The constraints make the sweep safe to run twice."""
+
+    __tablename__ = "facility_correction_escalations"
+    __table_args__ = (sa.UniqueConstraint("correction_id", "to_unit_id"), sa.UniqueConstraint("previous_id"),
+                      sa.Index("ix_facility_correction_escalations_to_unit", "to_unit_id", "acknowledged_at"),
+                      sa.Index("ix_facility_correction_escalations_correction", "correction_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    correction_id: Mapped[int] = mapped_column(sa.ForeignKey("facility_corrections.id"))
+    from_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    to_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    level: Mapped[int] = mapped_column(default=1)
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facility_correction_escalations.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    correction: Mapped[Correction] = relationship(back_populates="escalations", lazy="joined")
+    from_unit: Mapped[Unit] = relationship(foreign_keys=[from_unit_id])
+    to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id], lazy="joined")
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+
+    def audit_unit_path(self) -> str | None:
+        return self.correction.audit_unit_path() if self.correction is not None else None

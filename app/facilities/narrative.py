@@ -8,7 +8,7 @@ from app.audit.narrative import Reading, describe_action, describe_reference, de
 from app.audit.narrative import translate as _
 from app.audit.recorder import ACTIONS
 from app.facilities.checklist import CHECKLIST, KINDS, PLACEMENT_KINDS, RESULTS
-from app.facilities.models import Correction, Facility, Inspection, Placement
+from app.facilities.models import Correction, CorrectionEscalation, Facility, Inspection, Placement
 
 ACTIONS["facility_viewed"] = _l("Facility viewed")
 
@@ -73,9 +73,20 @@ def _correction_sentence(reading: Reading) -> str | None:
     if reading.action == "update" and reading.after("done_on"):
         return _("%(actor)s recorded a correction of the facility %(facility)s done on %(day)s.",
                  actor=reading.actor, facility=_name(reading), day=reading.shown("done_on", reading.after("done_on")))
-    if reading.action == "update" and reading.after("escalated_at"):
-        return _("A correction of the facility %(facility)s was past its deadline and was raised to the level "
-                 "above.", facility=_name(reading))
+    return None
+
+
+def _escalation_sentence(reading: Reading) -> str | None:
+    words = {"actor": reading.actor, "facility": _name(reading),
+             "unit": reading.shown("to_unit_id", reading.after("to_unit_id"))}
+    if reading.action == "create" and (reading.after("level") or 1) > 1:
+        return _("Nobody acknowledged in time a correction of the facility %(facility)s past its deadline; the "
+                 "deadline sweep raised it to %(unit)s.", **words)
+    if reading.action == "create":
+        return _("A correction of the facility %(facility)s was past its deadline and not found done; the deadline "
+                 "sweep raised it to %(unit)s.", **words)
+    if reading.action == "update" and reading.after("acknowledged_at") and not reading.before("acknowledged_at"):
+        return _("%(actor)s acknowledged that the facility %(facility)s had not made a correction in time.", **words)
     return None
 
 
@@ -83,6 +94,8 @@ describe_reference("facility", _facilities)
 describe_reference("facility_placement", _parts(Placement, Placement.facility))
 describe_reference("facility_inspection", _parts(Inspection, Inspection.facility))
 describe_reference("facility_correction", _parts(Correction, Correction.inspection, Inspection.facility))
+describe_reference("facility_correction_escalation", _parts(CorrectionEscalation, CorrectionEscalation.correction,
+                                                            Correction.inspection, Inspection.facility))
 describe_table(
     Facility, sentence=_facility_sentence, subject="facility",
     record=lambda reading: _("the care facility %(facility)s", facility=_name(reading)),
@@ -113,9 +126,17 @@ describe_table(
     Correction, sentence=_correction_sentence, subject="facility_correction",
     record=lambda reading: _("a correction required of the facility %(facility)s", facility=_name(reading)),
     fields={"description": _l("What must be corrected"), "due_on": _l("Deadline"), "done_on": _l("Done on"),
-            "done_note": _l("Note"), "escalated_at": _l("Raised to the level above at"),
-            "escalated_to_id": _l("Raised to")},
-    hidden=("id", "inspection_id", "version"), references={"escalated_to_id": "unit"})
+            "done_note": _l("Note")},
+    hidden=("id", "inspection_id", "version"))
+describe_table(
+    CorrectionEscalation, sentence=_escalation_sentence, subject="facility_correction_escalation",
+    record=lambda reading: _("a correction of the facility %(facility)s, past its deadline, raised to the level "
+                             "above", facility=_name(reading)),
+    fields={"to_unit_id": _l("Raised to"), "from_unit_id": _l("From the unit"), "level": _l("Level"),
+            "raised_at": _l("Raised at"), "acknowledged_at": _l("Acknowledged at"),
+            "acknowledged_by_id": _l("Acknowledged by")},
+    hidden=("id", "correction_id", "previous_id", "version"),
+    references={"to_unit_id": "unit", "from_unit_id": "unit", "acknowledged_by_id": "person"})
 describe_action("facility_viewed", lambda reading: _("%(actor)s viewed the facility %(facility)s.",
                                                      actor=reading.actor, facility=_name(reading)),
                 subject="facility")

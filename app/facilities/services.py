@@ -7,18 +7,20 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.access import (can, facilities_for_statistics, held_unit_ids, may_manage_facility, may_place_at,
-                        may_register_facility_in, scoped_children, scoped_facilities)
+from app.access import (can, facilities_for_statistics, held_unit_ids, may_acknowledge_correction_escalation,
+                        may_manage_facility, may_place_at, may_register_facility_in, scoped_children,
+                        scoped_facilities)
 from app.audit.recorder import record
 from app.cases.models import Case, EmergencyMeasure
-from app.cases.services import NotAllowed
+from app.cases.services import NotAllowed, WrongState
 from app.children.models import Child
-from app.deadlines.services import local_zone
+from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
 from app.facilities.checklist import CHECKLIST, KINDS, PLACEMENT_KINDS, RESULTS
-from app.facilities.models import Correction, Facility, Inspection, Placement
+from app.facilities.models import Correction, CorrectionEscalation, Facility, Inspection, Placement
 from app.orm import utcnow
 from app.units.models import Unit
 
@@ -302,41 +304,109 @@ def open_corrections(facility: Facility) -> list[Correction]:
 
 # Overdue corrections: waiting for the inspecting unit, then raised by the sweep
 
+# A raised correction nobody acknowledged within this goes a level higher, as a late report does.
+UNANSWERED_WORKING_DAYS = 1
+
+
+def _raise(escalation: CorrectionEscalation) -> int | None:
+    """Insert one escalation in its own transaction; None when another sweep already raised it."""
+    try:
+        db.session.add(escalation)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return escalation.id
+
+
 def escalate_overdue(now: datetime | None = None) -> list[int]:
-    """Raise each correction past its day, not done, once: to the unit above the inspecting one (the province
-    itself when it inspected). A conditional update, so that two sweeps at once raise it once."""
+    """Raise each correction past its day and not found done, once, to the unit above the inspecting one (the
+    province itself when it inspected); and a level higher what nobody there acknowledged within a working day.
+    Safe to run twice, or twice at once: the table's constraints refuse a second copy."""
     now = now or utcnow()
     day = now.astimezone(local_zone()).date()
     raised = []
-    overdue = db.session.execute(sa.select(Correction.id, Inspection.unit_id).join(Inspection).where(
-        Correction.done_on.is_(None), Correction.escalated_at.is_(None), Correction.due_on < day)).all()
-    for correction_id, unit_id in overdue:
-        unit = db.session.get(Unit, unit_id)
-        target = unit.parent or unit
-        correction = db.session.get(Correction, correction_id)
-        if correction.escalated_at is not None:
+    first = aliased(CorrectionEscalation)
+    inspecting = aliased(Unit)
+    overdue = db.session.execute(
+        sa.select(Correction.id, Inspection.unit_id, inspecting.parent_id).select_from(Correction)
+        .join(Inspection, Inspection.id == Correction.inspection_id)
+        .join(inspecting, inspecting.id == Inspection.unit_id)
+        .where(Correction.done_on.is_(None), Correction.due_on < day,
+               ~sa.exists().where(first.correction_id == Correction.id, first.level == 1))).all()
+    for correction_id, unit_id, parent_id in overdue:
+        raised.append(_raise(CorrectionEscalation(correction_id=correction_id, from_unit_id=unit_id,
+                                                  to_unit_id=parent_id or unit_id, level=1, raised_at=now)))
+    higher = aliased(CorrectionEscalation)
+    waiting = db.session.scalars(
+        sa.select(CorrectionEscalation).join(Unit, Unit.id == CorrectionEscalation.to_unit_id)
+        .join(Correction, Correction.id == CorrectionEscalation.correction_id)
+        .where(CorrectionEscalation.acknowledged_at.is_(None), Unit.parent_id.is_not(None),
+               Correction.done_on.is_(None), ~sa.exists().where(higher.previous_id == CorrectionEscalation.id))).all()
+    for escalation in waiting:
+        if add_working_days(escalation.raised_at, UNANSWERED_WORKING_DAYS) >= now:
             continue
-        correction.escalated_at, correction.escalated_to_id = now, target.id
-        try:
-            db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            continue
-        raised.append(correction_id)
-    return raised
+        raised.append(_raise(CorrectionEscalation(
+            correction_id=escalation.correction_id, from_unit_id=escalation.to_unit_id,
+            to_unit_id=escalation.to_unit.parent_id, level=escalation.level + 1, previous_id=escalation.id,
+            raised_at=now)))
+    return [number for number in raised if number is not None]
 
 
 def waiting_for(user, now: datetime) -> sa.Select:
-    """The overdue corrections the person must act on: those their unit's inspection required, and those raised
-    to their unit; after a reorganisation, also those of the units it succeeded (a 2024 district's correction
-    raised to the ended province waits for the new one)."""
+    """The overdue corrections the person's unit required at an inspection; after a reorganisation, also those of
+    the units it succeeded (a 2024 district's correction waits for the new province)."""
     if not can(user, "facilities.manage"):
         return sa.select(Correction).where(sa.false())
     day = now.astimezone(local_zone()).date()
     held = held_unit_ids(user.unit)
-    return sa.select(Correction).join(Inspection).where(
-        Correction.done_on.is_(None), Correction.due_on < day,
-        sa.or_(Inspection.unit_id.in_(held), Correction.escalated_to_id.in_(held)))
+    query = sa.select(Correction).join(Inspection).where(
+        Correction.done_on.is_(None), Correction.due_on < day, Inspection.unit_id.in_(held))
+    if not can(user, "facilities.escalations"):
+        return query
+    # One raised to the officer's own unit (the province that inspected) waits once, in the list to acknowledge.
+    return query.where(~sa.exists().where(CorrectionEscalation.correction_id == Correction.id,
+                                          CorrectionEscalation.to_unit_id.in_(held),
+                                          CorrectionEscalation.acknowledged_at.is_(None)))
+
+
+def escalations_waiting_for(user) -> sa.Select:
+    """The corrections raised to the person's unit (or to a unit it succeeded) that nobody acknowledged yet, while
+    they are not done: a follow-up visit that finds one done takes it off every list."""
+    if not can(user, "facilities.escalations"):
+        return sa.select(CorrectionEscalation).where(sa.false())
+    return (sa.select(CorrectionEscalation).join(Correction, Correction.id == CorrectionEscalation.correction_id)
+            .where(CorrectionEscalation.to_unit_id.in_(held_unit_ids(user.unit)),
+                   CorrectionEscalation.acknowledged_at.is_(None), Correction.done_on.is_(None)))
+
+
+def get_escalation(user, number: int) -> CorrectionEscalation | None:
+    escalation = db.session.get(CorrectionEscalation, number)
+    if escalation is None or not may_acknowledge_correction_escalation(user, escalation):
+        return None
+    return escalation
+
+
+def acknowledge(user, escalation: CorrectionEscalation, now: datetime | None = None) -> CorrectionEscalation:
+    """A named officer of the unit it was raised to takes it: it stops rising, and is theirs to follow up."""
+    db.session.execute(sa.select(CorrectionEscalation.id).where(CorrectionEscalation.id == escalation.id)
+                       .with_for_update())
+    db.session.refresh(escalation)
+    if not may_acknowledge_correction_escalation(user, escalation):
+        raise NotAllowed(_("Only an officer of %(unit)s can acknowledge this escalation.",
+                           unit=escalation.to_unit.name))
+    if escalation.acknowledged_at is not None:
+        raise WrongState(_("This escalation was already acknowledged by %(name)s.",
+                           name=escalation.acknowledged_by.full_name))
+    if escalation.correction.done_on is not None:
+        raise WrongState(_("This correction was found done; there is nothing left to acknowledge."))
+    escalation.acknowledged_at, escalation.acknowledged_by_id = now or utcnow(), user.id
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise WrongState(_("Someone else acknowledged this escalation at the same moment.")) from None
+    return escalation
 
 
 # Statistics

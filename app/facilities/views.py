@@ -7,10 +7,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import can, may_manage_facility, refuse, requires
+from app.access import can, may_manage_facility, record_refusal, refuse, requires
 from app.cases.models import EmergencyMeasure
 from app.cases.queries import get_case
-from app.cases.services import NotAllowed
+from app.cases.services import CaseRefused, NotAllowed
 from app.extensions import db
 from app.facilities import services
 from app.facilities.checklist import CHECKLIST, KINDS, PLACEMENT_KINDS, RESULTS
@@ -272,3 +272,23 @@ def end_placement(number):
     else:
         flash(_("Give the day the child left."), "error")
     return redirect(url_for("facilities.show", facility_id=placement.facility_id))
+
+
+@bp.route("/escalations/<int(max=2147483647):number>/acknowledge", methods=["POST"])
+@requires("facilities.escalations")
+def acknowledge(number):
+    escalation = services.get_escalation(current_user, number)
+    if escalation is None:
+        refuse(404, entity="facility_correction_escalations", entity_id=number)
+    try:
+        services.acknowledge(current_user, escalation)
+    except CaseRefused as refusal:
+        db.session.rollback()
+        if refusal.status == 403:
+            record_refusal(403, entity="facility_correction_escalations", entity_id=number)
+        flash(str(refusal), "error")
+    else:
+        flash(_("You acknowledged that the facility %(facility)s has not made a correction in time; it is yours to "
+                "follow up.", facility=escalation.correction.inspection.facility.name), "success")
+    return redirect(url_for("facilities.show", facility_id=escalation.correction.inspection.facility_id,
+                            _anchor=f"correction-{escalation.correction_id}"))

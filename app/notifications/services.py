@@ -18,7 +18,8 @@ from app.cases.services import decisions_for
 from app.deadlines.services import local_zone
 from app.escalations.models import Escalation, explained
 from app.extensions import db
-from app.facilities.models import Correction
+from app.facilities.models import Correction, CorrectionEscalation
+from app.facilities.services import escalations_waiting_for as facility_escalations
 from app.facilities.services import waiting_for as facility_corrections
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
@@ -40,6 +41,7 @@ KINDS = {
     "deadline": _l("Deadlines overdue or within 24 hours"),
     "grant": _l("Accounts waiting for approval"),
     "correction": _l("Facility corrections past their deadline"),
+    "correction_escalation": _l("Facility corrections raised to you"),
 }
 
 
@@ -60,6 +62,8 @@ class Notices:
     reviews_raised: bool = False
     # Care facilities' corrections past their deadline, for the inspecting unit and the one they were raised to.
     corrections: list[Correction] = field(default_factory=list)
+    # Overdue corrections raised to the person's unit, to acknowledge (a province officer's).
+    correction_escalations: list[CorrectionEscalation] = field(default_factory=list)
 
     @property
     def deadlines(self) -> list[Deadline]:
@@ -69,7 +73,7 @@ class Notices:
     def total(self) -> int:
         return (len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
                 + len(self.grants) + self.reports.total + len(self.reviews_overdue) + len(self.reviews_due)
-                + len(self.corrections))
+                + len(self.corrections) + len(self.correction_escalations))
 
 
 # What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
@@ -142,7 +146,9 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
                    reviews_overdue=[entry for entry in reviews if entry.next_review_on < _today(now)],
                    reviews_due=[entry for entry in reviews if entry.next_review_on >= _today(now)],
                    reviews_raised=user.role == Role.SUPERVISOR,
-                   corrections=rows(facility_corrections(user, now), Correction.due_on, Correction.id))
+                   corrections=rows(facility_corrections(user, now), Correction.due_on, Correction.id),
+                   correction_escalations=rows(facility_escalations(user), CorrectionEscalation.raised_at,
+                                               CorrectionEscalation.id))
 
 
 def count_for(user, now: datetime) -> int:
@@ -150,7 +156,7 @@ def count_for(user, now: datetime) -> int:
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
               for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now),
                             scoped_grants(user), *reporting.duty_queries(user, now), _reviews(user, now),
-                            facility_corrections(user, now))]
+                            facility_corrections(user, now), facility_escalations(user))]
     return sum(db.session.execute(sa.select(*counts)).one())
 
 

@@ -39,8 +39,12 @@ def _cell(value) -> str:
 def _tables(page: layout.Page, taken: dict) -> list:
     flowables = []
     for group in taken["groups"]:
+        if len(taken["groups"]) > 1:
+            flowables.append(pdf.para(figure_groups.group_label(group["key"]).upper(), "subheading"))
         for table in group["tables"]:
             flowables.append(pdf.para(table["title"], "subheading"))
+            if table.get("note"):
+                flowables.append(pdf.para(table["note"]))
             columns = table["columns"]
             label_width = page.width * (0.4 if len(columns) > 1 else 0.7)
             share = (page.width - label_width) / max(1, len(columns))
@@ -123,7 +127,10 @@ def render_xlsx(report: Report) -> bytes:
         append_row(sheet, [f"{title_of(report)} – {report.reporter_name}"])[0].font = Font(bold=True, size=13)
         append_row(sheet, [f"Từ ngày {report.round.period_start:%d/%m/%Y} đến ngày {report.round.period_end:%d/%m/%Y}"])
         append_row(sheet, [])
-        for group in (report.figures or figure_groups.empty_like())["groups"]:
+        groups = (report.figures or figure_groups.empty_like())["groups"]
+        for group in groups:
+            if len(groups) > 1:
+                append_row(sheet, [figure_groups.group_label(group["key"]).upper()])[0].font = bold
             for table in group["tables"]:
                 append_row(sheet, [table["title"]])[0].font = bold
                 for cell in append_row(sheet, ["", *table["columns"]]):

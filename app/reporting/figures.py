@@ -1,9 +1,13 @@
 """A report's figures: a snapshot of named figure groups, each a list of tables as the statistics page shows them.
 
-A group is a function from (reader, unit, period, now) to tables; `GROUPS` names them. The children's register
-(issue 18) adds its figures as one more group here: snapshots already stored keep the groups they had, and a
-consolidation sums whatever groups its parts hold. Figures are read from app/reports/statistics.py, never counted
-again here.
+A group is a function from (reader, unit, period, now) to tables; `GROUPS` names them: the case statistics
+(app/reports/statistics.py) and the indicators on children with the register's figures (app/reports/indicators.py),
+read from there, never counted again here. Snapshots already stored keep the groups they had, and a consolidation
+sums whatever groups its parts hold.
+
+The indicators count children, each once in a unit's figure, and summing the units' figures still counts each
+child once: a child is on one commune's register (one entry per child), and their cases are those of the commune
+where they live, so the communes' children are distinct and the units below a consolidating one do not overlap.
 """
 from __future__ import annotations
 
@@ -13,14 +17,19 @@ from typing import Callable
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app.reports import statistics
+from app.reports import indicators, statistics
 from app.units.models import Unit
 
-GROUP_LABELS = {"statistics": _l("Case statistics")}
+GROUP_LABELS = {"statistics": _l("Case statistics"), "indicators": _l("Indicators on children")}
 
 
 def _statistics(viewer, unit: Unit, start: date, end: date, now: datetime) -> list[dict]:
     figures = statistics.compute(viewer, unit, statistics.Period(start, end), now)
+    return [_table(table) for table in figures.tables]
+
+
+def _indicators(viewer, unit: Unit, start: date, end: date, now: datetime) -> list[dict]:
+    figures = indicators.compute(viewer, unit, statistics.Period(start, end), now)
     return [_table(table) for table in figures.tables]
 
 
@@ -30,10 +39,11 @@ def _row(row: statistics.Row) -> dict:
 
 def _table(table: statistics.Table) -> dict:
     return {"key": table.key, "title": table.title, "columns": [label for _key, label in table.columns],
-            "rows": [_row(row) for row in table.rows], "total": _row(table.total) if table.total else None}
+            "rows": [_row(row) for row in table.rows], "total": _row(table.total) if table.total else None,
+            "note": table.note}
 
 
-GROUPS: dict[str, Callable[..., list[dict]]] = {"statistics": _statistics}
+GROUPS: dict[str, Callable[..., list[dict]]] = {"statistics": _statistics, "indicators": _indicators}
 
 
 def snapshot(viewer, unit: Unit, start: date, end: date, now: datetime) -> dict:

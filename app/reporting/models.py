@@ -74,11 +74,13 @@ class ReportRound(Audited, db.Model):
     districts_report: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # The round this one repeats: each round is repeated once.
     previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("report_rounds.id"))
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # None for a round the deadline sweep set, the next of a recurring one.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     province: Mapped[Unit] = relationship(lazy="joined")
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    previous: Mapped[ReportRound | None] = relationship(remote_side=[id])
 
     def audit_unit_path(self) -> str:
         return self.province.path

@@ -113,12 +113,21 @@ describe_table(
     fields={"name": _l("Name"), "active": _l("Asked for reports"), "province_id": _l("Province"),
             "created_at": _l("Added at")},
     hidden=("id",), references={"province_id": "unit"})
+
+
+def _round_sentence(reading: Reading) -> str | None:
+    if reading.action == "create" and not reading.after("created_by_id"):
+        return _("The deadline sweep set the report round %(round)s on its first day, the next of a recurring round.",
+                 round=_round_title(reading, reading.subject))
+    return None
+
+
 describe_reference("report_round", _rounds)
 describe_reference("unit_report", _reports_of(Report))
 describe_reference("unit_report_comment", _reports_of(ReportComment, ReportComment.report))
 describe_reference("unit_report_escalation", _reports_of(ReportEscalation, ReportEscalation.report))
 describe_table(
-    ReportRound, subject="report_round",
+    ReportRound, subject="report_round", sentence=_round_sentence,
     record=lambda reading: _("the report round %(round)s", round=_round_title(reading, reading.subject)),
     fields={"kind": _l("Report"), "period_start": _l("Period from"), "period_end": _l("Period to"),
             "due_on": _l("Due on"), "consolidation_due_on": _l("Consolidated reports due on"),

@@ -118,9 +118,11 @@ def _check_round(kind, start, end, due_on, consolidation_due_on, recurrence) -> 
         raise Invalid(errors)
 
 
-def _chosen_departments(user: User, chosen) -> list[Department]:
+def _chosen_departments(province: Unit, chosen) -> list[Department]:
     """The departments the round asks: every active one when not said; else those named, of the province only."""
-    active = departments_of(user, only_active=True)
+    active = list(db.session.scalars(sa.select(Department).where(Department.province_id == province.id,
+                                                                 Department.active.is_(True))
+                                     .order_by(Department.name)))
     if chosen is None:
         return active
     wanted = {department.id if isinstance(department, Department) else department for department in chosen}
@@ -136,10 +138,17 @@ def create_round(user: User, kind: str, start: date | None, end: date | None, du
     if not may_define_rounds(user):
         raise NotAllowed(_("Only the province's officer sets report rounds."))
     _check_round(kind, start, end, due_on, consolidation_due_on, recurrence)
-    province = user.unit
+    return _create(user.unit, user.id, kind, start, end, due_on, consolidation_due_on, recurrence, previous,
+                   communes, districts, departments)
+
+
+def _create(province: Unit, created_by_id: int | None, kind: str, start: date, end: date, due_on: date,
+            consolidation_due_on: date, recurrence: str, previous: ReportRound | None, communes: bool,
+            districts: bool, departments) -> ReportRound:
     round_ = ReportRound(province=province, kind=kind, period_start=start, period_end=end, due_on=due_on,
-                         consolidation_due_on=consolidation_due_on, recurrence=recurrence, created_by_id=user.id,
-                         created_at=utcnow(), previous_id=previous.id if previous else None,
+                         consolidation_due_on=consolidation_due_on, recurrence=recurrence,
+                         created_by_id=created_by_id, created_at=utcnow(),
+                         previous_id=previous.id if previous else None,
                          communes_report=communes, districts_report=districts)
     db.session.add(round_)
     try:
@@ -152,7 +161,7 @@ def create_round(user: User, kind: str, start: date | None, end: date | None, du
         consolidates = unit.level != "commune"
         db.session.add(Report(round=round_, unit=unit, status="draft",
                               due_at=end_of_day(consolidation_due_on if consolidates else due_on)))
-    for department in _chosen_departments(user, departments):
+    for department in _chosen_departments(province, departments):
         db.session.add(Report(round=round_, unit=province, department=department, status="draft",
                               due_at=end_of_day(due_on)))
     db.session.commit()
@@ -165,17 +174,69 @@ def _shift(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def repeat_round(user: User, round_: ReportRound) -> ReportRound:
+@dataclass
+class NextDates:
     """The next round of a recurring one: the same report for the next half-year or year, due as far after it."""
+
+    start: date
+    end: date
+    due_on: date
+    consolidation_due_on: date
+
+
+def next_dates(round_: ReportRound) -> NextDates | None:
     months = RECURRENCE_MONTHS.get(round_.recurrence)
     if months is None:
+        return None
+    return NextDates(_shift(round_.period_start, months),
+                     _shift(round_.period_end + timedelta(days=1), months) - timedelta(days=1),
+                     _shift(round_.due_on, months), _shift(round_.consolidation_due_on, months))
+
+
+def next_round(round_: ReportRound) -> ReportRound | None:
+    return db.session.scalar(sa.select(ReportRound).where(ReportRound.previous_id == round_.id))
+
+
+def _repeat(round_: ReportRound, created_by_id: int | None) -> ReportRound:
+    following = next_dates(round_)
+    if following is None:
         raise WrongState(_("This round does not recur."))
-    end = _shift(round_.period_end + timedelta(days=1), months) - timedelta(days=1)
+    # The same reporters are asked again: its units, and those of its departments still asked for reports.
     asked = db.session.scalars(sa.select(Report.department_id).where(Report.round_id == round_.id,
                                                                     Report.department_id.isnot(None)))
-    return create_round(user, round_.kind, _shift(round_.period_start, months), end, _shift(round_.due_on, months),
-                        _shift(round_.consolidation_due_on, months), round_.recurrence, previous=round_,
-                        communes=round_.communes_report, districts=round_.districts_report, departments=list(asked))
+    return _create(round_.province, created_by_id, round_.kind, following.start, following.end, following.due_on,
+                   following.consolidation_due_on, round_.recurrence, round_, round_.communes_report,
+                   round_.districts_report, list(asked))
+
+
+def repeat_round(user: User, round_: ReportRound) -> ReportRound:
+    """The officer sets the next round early, before the sweep would (`recur`)."""
+    if not may_define_rounds(user):
+        raise NotAllowed(_("Only the province's officer sets report rounds."))
+    return _repeat(round_, user.id)
+
+
+def recur(now: datetime) -> list[int]:
+    """Set the next round of each recurring round on the first day of the next period, so that it exists from its
+    start without the officer remembering: the day after a half-year or a year ends; the Month of Action's 1 June.
+    Once: a round is repeated once (the unique `previous_id`), so a round set early by hand, or by another sweep at
+    the same moment, is not set again. A province ended by a reorganisation sets no more rounds: its successor
+    does."""
+    today = now.astimezone(local_zone()).date()
+    following = aliased(ReportRound)
+    ended = db.session.scalars(sa.select(ReportRound).where(
+        ReportRound.recurrence.in_(list(RECURRENCE_MONTHS)), ReportRound.period_end < today,
+        ~sa.exists().where(following.previous_id == ReportRound.id),
+        ReportRound.province_id.not_in(sa.select(UnitEnding.unit_id))).order_by(ReportRound.period_end)).all()
+    made = []
+    for round_ in ended:
+        if next_dates(round_).start > today:
+            continue
+        try:
+            made.append(_repeat(round_, None).id)
+        except WrongState:
+            continue
+    return made
 
 
 def rounds_for(user: User) -> list[ReportRound]:

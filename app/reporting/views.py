@@ -118,7 +118,8 @@ def round_board(number):
         refuse(404, entity="report_rounds", entity_id=number)
     now = utcnow()
     return render_template("reporting/board.html", round=round_, board=services.board(current_user, round_, now),
-                           now=now, may_define=may_define_rounds(current_user))
+                           now=now, may_define=may_define_rounds(current_user),
+                           following=services.next_round(round_), next_dates=services.next_dates(round_))
 
 
 @bp.route(f"/rounds/<{ID}:number>/repeat", methods=["POST"])

@@ -11,11 +11,11 @@ from flask_babel import force_locale
 from app.access import may_manage_facility, scoped_facilities
 from app.audit.narrative import narrate
 from app.audit.recorder import act_as, actor_for
-from app.cases.services import NotAllowed
+from app.cases.services import NotAllowed, WrongState
 from app.escalations import services as escalations
 from app.extensions import db
 from app.facilities import services
-from app.facilities.models import Correction, Facility
+from app.facilities.models import Correction, CorrectionEscalation, Facility
 from app.notifications.services import count_for, notices_for
 from tests.factories import (ALL_MET, audit_entries, inspect, isolate, last_audit_entry, load_two_levels, make_case,
                              make_facility, make_user, unit)
@@ -274,20 +274,127 @@ def test_a_correction_not_yet_due_waits_for_nobody(inspector, today):
     assert notices_for(inspector, now()).corrections == []
 
 
+def raised(correction):
+    return list(db.session.scalars(sa.select(CorrectionEscalation).where(
+        CorrectionEscalation.correction_id == correction.id).order_by(CorrectionEscalation.level)))
+
+
 def test_the_sweep_raises_an_overdue_correction_once_to_the_unit_above(make_user, today):
     district = make_user("inspector", unit="295")
     correction = overdue_correction(district, today)
     first, second = escalations.sweep(now()), escalations.sweep(now())
-    assert first.corrections == [correction.id] and second.corrections == []
-    assert correction.escalated_to.code == "30"
-    province = make_user("inspector", unit="30")
-    assert notices_for(province, now()).corrections == [correction]
+    [escalation] = raised(correction)
+    assert first.corrections == [escalation.id] and second.corrections == []
+    assert (escalation.from_unit.code, escalation.to_unit.code, escalation.level) == ("295", "30", 1)
+    assert correction.raised_to.code == "30"
 
 
 def test_a_correction_raised_at_the_province_stays_there(inspector, today):
     correction = overdue_correction(inspector, today)
     escalations.sweep(now())
-    assert correction.escalated_to.code == "30"
+    [escalation] = raised(correction)
+    assert escalation.to_unit.code == escalation.from_unit.code == "30"
+
+
+def test_a_raised_correction_waits_for_the_officers_of_the_unit_raised_to(make_user, today):
+    district = make_user("inspector", unit="295")
+    correction = overdue_correction(district, today)
+    escalations.sweep(now())
+    [escalation] = raised(correction)
+    officer, inspector = make_user("province_officer", unit="30"), make_user("inspector", unit="30")
+    assert notices_for(officer, now()).correction_escalations == [escalation]
+    assert count_for(officer, now()) >= 1
+    assert notices_for(inspector, now()).correction_escalations == []
+    # The inspecting unit keeps it in its own list, overdue.
+    assert notices_for(district, now()).corrections == [correction]
+
+
+def test_a_correction_raised_to_the_officer_s_own_unit_waits_once_until_acknowledged(officer, inspector, today):
+    correction = overdue_correction(inspector, today)
+    escalations.sweep(now())
+    [escalation] = raised(correction)
+    notices = notices_for(officer, now())
+    assert (notices.corrections, notices.correction_escalations) == ([], [escalation])
+    assert notices_for(inspector, now()).corrections == [correction]
+    services.acknowledge(officer, escalation, now())
+    assert notices_for(officer, now()).corrections == [correction]
+
+
+def test_a_correction_not_yet_past_its_deadline_is_not_raised(inspector, today):
+    facility = make_facility(inspector)
+    inspect(facility, inspector, today, premises="not_met", violations="Bếp",
+            corrections=[("Sửa bếp", today + timedelta(days=10))])
+    assert escalations.sweep(now()).corrections == []
+
+
+def test_an_unacknowledged_raised_correction_rises_a_level_after_a_working_day(make_user, today):
+    district = make_user("inspector", unit="295")
+    correction = overdue_correction(district, today)
+    # Inspected by the commune's own team, so that there are two levels above it.
+    correction.inspection.unit_id = unit("10933").id
+    db.session.commit()
+    escalations.sweep(now())
+    assert escalations.sweep(now() + timedelta(hours=2)).corrections == []
+    later = now() + timedelta(days=4)
+    [higher] = escalations.sweep(later).corrections
+    assert escalations.sweep(later).corrections == []
+    first, second = raised(correction)
+    assert (first.to_unit.code, second.from_unit.code, second.to_unit.code) == ("295", "295", "30")
+    assert (second.level, second.previous_id, second.id) == (2, first.id, higher)
+
+
+def test_an_acknowledged_raised_correction_rises_no_higher_and_leaves_the_list(make_user, today):
+    district = make_user("inspector", unit="295")
+    correction = overdue_correction(district, today)
+    correction.inspection.unit_id = unit("10933").id
+    db.session.commit()
+    escalations.sweep(now())
+    [escalation] = raised(correction)
+    officer = make_user("province_officer", unit="295", full_name="Lê Văn Tâm")
+    services.acknowledge(officer, escalation, now())
+    assert escalation.acknowledged_by == officer
+    assert notices_for(officer, now()).correction_escalations == []
+    assert escalations.sweep(now() + timedelta(days=4)).corrections == []
+    with pytest.raises(WrongState):
+        services.acknowledge(officer, escalation, now())
+
+
+def test_only_an_officer_of_the_unit_raised_to_acknowledges(inspector, make_user, today):
+    correction = overdue_correction(inspector, today)
+    escalations.sweep(now())
+    [escalation] = raised(correction)
+    for stranger in (inspector, make_user("province_officer", unit="295")):
+        with pytest.raises(NotAllowed):
+            services.acknowledge(stranger, escalation, now())
+    assert escalation.acknowledged_at is None
+
+
+def test_a_correction_found_done_closes_its_escalation(officer, inspector, today):
+    correction = overdue_correction(inspector, today)
+    escalations.sweep(now())
+    [escalation] = raised(correction)
+    inspect(correction.inspection.facility, inspector, today, follows_up=correction.inspection,
+            resolved=[correction.id])
+    assert notices_for(officer, now()).correction_escalations == []
+    assert correction.raised_to is None
+    with pytest.raises(WrongState):
+        services.acknowledge(officer, escalation, now())
+
+
+def test_acknowledging_a_raised_correction_from_the_waiting_list(client, sign_in, officer, inspector, today):
+    correction = overdue_correction(inspector, today)
+    escalations.sweep(now())
+    [escalation] = raised(correction)
+    sign_in(officer)
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert f"/facilities/escalations/{escalation.id}/acknowledge" in page
+    response = client.post(f"/facilities/escalations/{escalation.id}/acknowledge")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert escalation.acknowledged_by_id == officer.id
+    # Asked again, or of one that does not exist: a message or a 404, never a 500.
+    assert client.post(f"/facilities/escalations/{escalation.id}/acknowledge").status_code == 302
+    assert client.post("/facilities/escalations/999999/acknowledge").status_code == 404
 
 
 # Statistics
@@ -357,3 +464,19 @@ def test_the_trail_tells_an_inspection_and_its_correction_in_vietnamese_sentence
         app, entity="facility_inspections", action="update")
     assert "đã yêu cầu cơ sở Mái ấm chùa Phúc Lâm khắc phục trước ngày" in sentence(
         app, entity="facility_corrections", action="create")
+
+
+def test_the_trail_tells_a_raised_correction_and_its_acknowledgement_in_vietnamese_sentences(app, officer, inspector,
+                                                                                              today):
+    correction = overdue_correction(inspector, today)
+    correction.inspection.facility.name = "Mái ấm chùa Phúc Lâm"
+    db.session.commit()
+    escalations.sweep(now())
+    assert ("Một yêu cầu khắc phục của cơ sở Mái ấm chùa Phúc Lâm đã quá hạn mà chưa được xác nhận hoàn thành; hệ "
+            "thống rà soát thời hạn đã chuyển lên") in sentence(app, entity="facility_correction_escalations",
+                                                                 action="create")
+    [escalation] = raised(correction)
+    with acting(app, officer):
+        services.acknowledge(officer, escalation, now())
+    assert "đã nhận xử lý việc cơ sở Mái ấm chùa Phúc Lâm chưa khắc phục đúng hạn" in sentence(
+        app, entity="facility_correction_escalations", action="update")

@@ -8,7 +8,7 @@ from app.reorganisation import services as reorganisation
 from tests.factories import inspect, make_facility
 
 
-def test_a_correction_raised_to_the_old_province_waits_for_the_new_province_s_inspector(successions, make_user):
+def test_a_correction_raised_to_the_old_province_waits_for_the_new_province_s_officer(successions, make_user):
     today = services.today()
     now = datetime.combine(today, time(12), tzinfo=services.local_zone())
     district = make_user("inspector", unit="295")
@@ -17,8 +17,12 @@ def test_a_correction_raised_to_the_old_province_waits_for_the_new_province_s_in
                          corrections=[("Sửa bếp", today - timedelta(days=1))])
     [correction] = inspection.corrections
     escalations.sweep(now)
-    assert correction.escalated_to.code == "30"
+    assert correction.raised_to.code == "30"
 
     reorganisation.reorganise("2024", "2025", "30")
 
-    assert notices_for(make_user("inspector", unit="31"), now).corrections == [correction]
+    officer = make_user("province_officer", unit="31")
+    [escalation] = notices_for(officer, now).correction_escalations
+    assert escalation.correction == correction
+    services.acknowledge(officer, escalation, now)
+    assert escalation.acknowledged_by == officer

@@ -8,9 +8,10 @@ from openpyxl import load_workbook
 
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.extensions import db
+from app.orm import utcnow
 from app.reporting import services
 from app.reporting.models import ReportComment
-from tests.factories import audit_entries, make_case, pdf_text
+from tests.factories import audit_entries, make_case, pdf_text, register_child
 from tests.reporting.conftest import written
 
 
@@ -42,7 +43,70 @@ def test_a_report_is_prepared_with_the_unit_s_figures(worker, round_):
 
 def test_figures_are_kept_in_named_groups_that_later_figures_can_join(worker, round_):
     report = services.submit(worker, services.own_report(worker, round_), written())
-    assert [group["key"] for group in report.figures["groups"]] == ["statistics"]
+    assert [group["key"] for group in report.figures["groups"]] == ["statistics", "indicators"]
+
+
+def indicator(figures, table_key, row_key="total") -> int:
+    """A figure of the report's indicators on children: a row's, or the table's total."""
+    group = next(group for group in figures["groups"] if group["key"] == "indicators")
+    table = next(table for table in group["tables"] if table["key"] == table_key)
+    row = table["total"] if row_key == "total" else next(row for row in table["rows"] if row["key"] == row_key)
+    return row["values"][0]
+
+
+def test_a_report_is_prepared_with_the_register_s_indicators_on_children(worker, round_):
+    register_child(worker, group="orphaned")
+    register_child(worker, group="disabled")
+    make_case(worker)
+    figures = services.current_figures(worker, services.own_report(worker, round_), utcnow())
+    assert indicator(figures, "special_by_group", "orphaned") == 1
+    assert indicator(figures, "special_by_group") == 2
+    assert indicator(figures, "with_case", "with_case") == 1
+    assert {table["key"] for group in figures["groups"] if group["key"] == "indicators"
+            for table in group["tables"]} >= {"abused_by_form", "abused_by_sex", "abused_by_age",
+                                              "abused_by_ethnicity", "abused_by_setting", "at_risk",
+                                              "special_by_group", "special_supported", "with_case"}
+
+
+def test_a_sent_report_s_indicators_stay_as_sent_when_the_register_changes(worker, round_):
+    register_child(worker)
+    report = services.submit(worker, services.own_report(worker, round_), written())
+    register_child(worker)
+    register_child(worker, group="at_risk")
+    db.session.expire_all()
+    for figures in (report.figures, services.current_figures(worker, report, utcnow())):
+        assert indicator(figures, "special_by_group") == 1
+        assert indicator(figures, "at_risk") == 0
+
+
+def test_the_district_s_indicators_are_the_sum_of_the_accepted_reports(make_user, supervisor, round_):
+    parts = []
+    for code, children in (("10933", 2), ("10900", 1)):
+        worker = make_user("worker", unit=code)
+        for _number in range(children):
+            register_child(worker)
+        report = services.submit(worker, services.own_report(worker, round_), written())
+        services.accept(supervisor, report)
+        parts.append(report.figures)
+    consolidated = services.submit(supervisor, services.own_report(supervisor, round_), written())
+    assert indicator(consolidated.figures, "special_by_group") == 3
+    for key, row in (("special_by_group", "orphaned"), ("special_by_group", "total"), ("at_risk", "total"),
+                     ("with_case", "with_case")):
+        assert indicator(consolidated.figures, key, row) == sum(indicator(part, key, row) for part in parts)
+
+
+def test_a_sent_report_shows_and_prints_its_indicators(client, sign_in, worker, round_):
+    register_child(worker)
+    report = services.submit(worker, services.own_report(worker, round_), written())
+    title = "Trẻ em có hoàn cảnh đặc biệt theo nhóm (Điều 10 Luật Trẻ em)"
+    assert title in pdf_text(services_export(report, worker, "pdf")).replace("\n", " ")
+    sheet = load_workbook(__import__("io").BytesIO(services_export(report, worker, "xlsx"))).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None]
+    assert title in values and "CHỈ SỐ VỀ TRẺ EM" in values
+    sign_in(worker)
+    client.post("/language", data={"locale": "vi"})
+    page = client.get(f"/reporting/{report.id}").get_data(as_text=True)
+    assert "Chỉ số về trẻ em" in page and title in page
 
 
 def test_a_draft_is_saved_without_being_sent(worker, round_):

@@ -1,11 +1,14 @@
 """The reporting calendar: the province's officer sets rounds, every unit that reports gets its report, rounds
-recur."""
-from datetime import date
+recur: the sweep sets the next one when a period ends, or the officer sets it early."""
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.cases.services import Invalid, NotAllowed, WrongState
+from app.deadlines.services import local_zone
+from app.escalations import services as escalations
 from app.extensions import db
 from app.reporting import services
 from app.reporting.models import Report, ReportRound
@@ -110,3 +113,78 @@ def test_units_of_the_list_are_all_in_a_round_of_the_province(make_round):
     round_ = make_round()
     assert len(reports_of(round_)) == db.session.scalar(
         sa.select(sa.func.count()).select_from(Unit).where(Unit.edition == "2024"))
+
+
+# Recurring on schedule: the deadline sweep sets the next round on its first day.
+
+def at(day, hour=8):
+    return datetime.combine(day, time(hour), tzinfo=local_zone())
+
+
+def half_year(officer, recurrence="half"):
+    return services.create_round(officer, "half_year", date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 10),
+                                 date(2026, 7, 20), recurrence)
+
+
+def test_the_sweep_sets_the_next_round_on_the_first_day_of_the_next_period(officer):
+    first = half_year(officer)
+    assert escalations.sweep(at(date(2026, 6, 30), 23)).rounds == []
+    [number] = escalations.sweep(at(date(2026, 7, 1))).rounds
+    following = db.session.get(ReportRound, number)
+    assert (following.period_start, following.period_end, following.due_on) == (
+        date(2026, 7, 1), date(2026, 12, 31), date(2027, 1, 10))
+    assert following.previous_id == first.id and following.created_by_id is None
+    assert following.recurrence == "half" and len(reports_of(following)) == 248
+
+
+def test_the_sweep_sets_the_next_round_once(officer):
+    half_year(officer)
+    assert len(services.recur(at(date(2026, 7, 1)))) == 1
+    assert services.recur(at(date(2026, 7, 2))) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportRound)) == 2
+
+
+def test_the_next_month_of_action_is_set_on_1_june_not_when_the_last_one_ended(officer):
+    june = services.create_round(officer, "month_of_action", date(2026, 6, 1), date(2026, 6, 30), date(2026, 7, 5),
+                                 date(2026, 7, 10), "year")
+    assert services.recur(at(date(2027, 5, 31), 23)) == []
+    [number] = services.recur(at(date(2027, 6, 1)))
+    assert db.session.get(ReportRound, number).previous_id == june.id
+
+
+def test_a_round_set_early_by_hand_is_not_set_again_by_the_sweep(officer):
+    first = half_year(officer)
+    services.repeat_round(officer, first)
+    assert services.recur(at(date(2026, 7, 1))) == []
+
+
+def test_a_round_set_once_is_not_repeated_by_the_sweep(officer):
+    half_year(officer, recurrence="none")
+    assert services.recur(at(date(2027, 1, 1))) == []
+
+
+def test_the_trail_tells_that_the_sweep_set_the_round(app, officer):
+    from app.audit.narrative import narrate
+    from tests.factories import last_audit_entry
+
+    half_year(officer)
+    services.recur(at(date(2026, 7, 1)))
+    with app.test_request_context(), force_locale("vi"):
+        told = narrate([last_audit_entry(entity="report_rounds", action="create")])[0].sentence
+    assert "Hệ thống rà soát thời hạn đã đặt kỳ báo cáo" in told and "01/07/2026 – 31/12/2026" in told
+    assert "vào ngày đầu kỳ" in told
+
+
+def test_the_round_page_says_when_the_next_round_is_set_and_that_it_was(client, sign_in, officer):
+    first = half_year(officer)
+    sign_in(officer)
+    client.post("/language", data={"locale": "vi"})
+    page = client.get(f"/reporting/rounds/{first.id}").get_data(as_text=True)
+    assert "từ 01/07/2026 đến 31/12/2026, sẽ được đặt tự động vào ngày đầu kỳ" in page
+    assert f"/reporting/rounds/{first.id}/repeat" in page
+    [number] = services.recur(at(date(2026, 7, 1)))
+    page = client.get(f"/reporting/rounds/{first.id}").get_data(as_text=True)
+    assert "được đặt tự động vào ngày đầu kỳ" in page and f"/reporting/rounds/{number}" in page
+    assert f"/reporting/rounds/{first.id}/repeat" not in page
+    following = client.get(f"/reporting/rounds/{number}").get_data(as_text=True)
+    assert "Được đặt tự động vào ngày đầu kỳ, là kỳ tiếp theo của" in following
