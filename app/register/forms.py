@@ -96,6 +96,13 @@ class ReviewForm(Form):
                               validators=[Optional()])
 
 
+class ReviewerForm(Form):
+    """Who makes the next review; the choices are the commune's workers and collaborators (`review_assignees`)."""
+
+    reviewer = SelectField(_l("Who makes the next review"), validators=[Optional()])
+    version = HiddenField()
+
+
 class RegisterFilterForm(Form):
     class Meta:
         csrf = False
