@@ -14,3 +14,4 @@ def escalate():
                  raised=len(result.raised), already=result.already))
     click.echo(_("Reports not sent in time raised: %(raised)d.", raised=len(result.reports)))
     click.echo(_("Facility corrections past their deadline raised: %(count)d.", count=len(result.corrections)))
+    click.echo(_("Reviews of registered children long overdue raised: %(count)d.", count=len(result.reviews)))

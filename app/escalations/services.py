@@ -26,6 +26,7 @@ from app.facilities.services import escalate_overdue
 from app.notifications import mail
 from app.orm import utcnow
 from app.referrals.models import Referral
+from app.register import escalations as register_escalations
 from app.reporting import services as reporting
 from app.units.models import Unit
 from app.users.models import User
@@ -118,6 +119,8 @@ class SweepResult:
     reports: list[int] = field(default_factory=list)
     # Care facilities' corrections past their deadline, raised to the level above (issue 19, point 6).
     corrections: list[int] = field(default_factory=list)
+    # Reviews of registered children long overdue, raised above the commune (issue 18, point 5).
+    reviews: list[int] = field(default_factory=list)
 
 
 def _deadlines_missed(now: datetime) -> list[Missed]:
@@ -202,6 +205,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
         _record(result, _raise(higher))
     result.reports = reporting.sweep_late(now)
     result.corrections = escalate_overdue(now)
+    result.reviews = register_escalations.sweep_overdue(now)
     return result
 
 
