@@ -328,12 +328,16 @@ class _SituationData:
         self.school = entry.child.school
 
 
+def _not_registered(child: Child):
+    flash(_("This child is not on the register yet."), "error")
+    return redirect(url_for("register.add", child_id=child.id))
+
+
 def _part(child_id: int, form, act, done: str, form_name: str):
     """A change to a part of the entry, from a form on the child's register page."""
     child, entry = _editable(child_id)
     if entry is None:
-        flash(_("This child is not on the register yet."), "error")
-        return redirect(url_for("register.add", child_id=child.id))
+        return _not_registered(child)
     if form.validate_on_submit():
         try:
             act(entry)
@@ -397,7 +401,7 @@ def review(child_id):
     child = _child(child_id)
     entry = _entry(child)
     if entry is None:
-        refuse(404, entity="children", entity_id=child_id)
+        return _not_registered(child)
     if not may_record_review(current_user, entry):
         refuse(403, entity="children", entity_id=child_id)
     form = ReviewForm()
@@ -426,8 +430,11 @@ def review(child_id):
 def reviewer(child_id):
     """The commune's worker gives the next review to one of the commune's workers or village collaborators."""
     child, entry = _editable(child_id)
-    if entry is None or not may_assign_review(current_user, entry):
-        refuse(404, entity="children", entity_id=child_id)
+    if entry is None:
+        return _not_registered(child)
+    if not may_assign_review(current_user, entry):
+        flash(_("Only a confirmed entry's review is given to someone."), "error")
+        return redirect(url_for("register.show", child_id=child.id))
     form = _reviewer_form(entry)
     if form.validate_on_submit():
         try:
