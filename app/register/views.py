@@ -25,7 +25,7 @@ from app.register import services
 from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, RejectForm,
                                 ReviewerForm, ReviewForm, SituationForm, SupportForm)
 from app.register.groups import ARTICLES, GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import AWAITING, CONFIRMED, RegisterEntry, RegisterReview
+from app.register.models import AWAITING, CONFIRMED, RegisterEntry
 from app.units.services import communes_under
 
 bp = Blueprint("register", __name__, url_prefix="/register", template_folder="templates")
@@ -455,13 +455,14 @@ def reviewer(child_id):
     return _shown(child, 422, reviewer_form=form)
 
 
-@bp.route("/<int(max=2147483647):child_id>/reviews/<int(max=2147483647):review_id>/confirm", methods=["POST"])
+@bp.route("/<int(max=2147483647):child_id>/review/confirm", methods=["POST"])
 @requires("register.confirm")
-def confirm_review(child_id, review_id):
+def confirm_review(child_id):
+    """The worker confirms the review a collaborator recorded (one waits at a time)."""
     child = _child(child_id)
     entry = _entry(child)
-    review = db.session.get(RegisterReview, review_id) if entry is not None else None
-    if review is None or review.entry_id != entry.id or not may_confirm_review(current_user, review):
+    review = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
+    if review is None or not may_confirm_review(current_user, review):
         flash(_("No review of this child waits for your confirmation."), "info")
         return redirect(url_for("register.show", child_id=child.id))
     try:

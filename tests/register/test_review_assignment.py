@@ -196,8 +196,9 @@ def test_the_worker_confirms_the_review_on_the_child_s_page(app, worker, collabo
     entry = given_to(overdue_entry(worker), collaborator)
     review = services.record_review(collaborator, entry, today(), "Cháu khoẻ.", None, today())
     client = signed_in(app, worker)
-    assert f"/reviews/{review.id}/confirm" in client.get(f"/register/{entry.child_id}").get_data(as_text=True)
-    assert client.post(f"/register/{entry.child_id}/reviews/{review.id}/confirm").status_code == 302
+    page = client.get(f"/register/{entry.child_id}").get_data(as_text=True)
+    assert f"/register/{entry.child_id}/review/confirm" in page
+    assert client.post(f"/register/{entry.child_id}/review/confirm").status_code == 302
     db.session.refresh(review)
     assert review.confirmation == "confirmed"
 
@@ -209,7 +210,18 @@ def test_the_collaborator_s_home_page_lists_the_review_given_to_them(app, worker
     assert "Rà soát trẻ trong danh sách đã quá hạn" in page
 
 
-def test_an_unknown_review_is_not_confirmed(app, worker):
+def test_with_no_review_waiting_nothing_is_confirmed(app, worker):
     entry = register_child(worker, today=date(2026, 1, 5))
-    response = signed_in(app, worker).post(f"/register/{entry.child_id}/reviews/2147483647/confirm")
+    response = signed_in(app, worker).post(f"/register/{entry.child_id}/review/confirm")
     assert response.status_code == 302
+    db.session.refresh(entry)
+    assert entry.last_reviewed_on is None
+
+
+def test_another_commune_s_worker_cannot_confirm_the_review(app, worker, collaborator, make_user):
+    entry = given_to(overdue_entry(worker), collaborator)
+    review = services.record_review(collaborator, entry, today(), "Cháu khoẻ.", None, today())
+    response = signed_in(app, make_user("worker", unit="10966")).post(f"/register/{entry.child_id}/review/confirm")
+    assert response.status_code == 404
+    db.session.refresh(review)
+    assert review.confirmation == "awaiting"
