@@ -101,6 +101,10 @@ CAPABILITIES = {
     "register.import": {Role.WORKER, Role.COMMUNE_LEADER},
     # What a collaborator adds waits for the commune's worker or leader.
     "register.confirm": {Role.WORKER, Role.COMMUNE_LEADER},
+    # Reviews (issue 18, point 5): the commune's people make them, a collaborator those the worker assigns them
+    # (`may_record_review`); those above the commune acknowledge the long-overdue ones the deadline sweep raises.
+    "register.review": {Role.WORKER, Role.COMMUNE_LEADER, Role.COLLABORATOR},
+    "register.escalations": {Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     # Those who work cases refer them and raise them by hand; inspectors only read.
     "referrals.send": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
     "escalations.raise": {Role.WORKER, Role.COMMUNE_LEADER, Role.SUPERVISOR, Role.PROVINCE_OFFICER},
@@ -573,13 +577,15 @@ def scoped_children(user) -> sa.Select:
 
 def scoped_register(user) -> sa.Select:
     """The register entries `user` may read: those kept by a commune of their subtree (or one it succeeded); a
-    collaborator's, only those they added themselves."""
-    from app.register.models import RegisterEntry
+    collaborator's, only those they added themselves and those whose open review is assigned to them (issue 18,
+    point 2)."""
+    from app.register.models import CONFIRMED, RegisterEntry
 
     if not can(user, "register.read"):
         return sa.select(RegisterEntry).where(sa.false())
     if user.role == Role.COLLABORATOR:
-        return sa.select(RegisterEntry).where(RegisterEntry.added_by_id == user.id,
+        assigned = sa.and_(RegisterEntry.reviewer_id == user.id, RegisterEntry.confirmation == CONFIRMED)
+        return sa.select(RegisterEntry).where(sa.or_(RegisterEntry.added_by_id == user.id, assigned),
                                               RegisterEntry.unit_id == user.unit_id)
     return sa.select(RegisterEntry).where(_among(RegisterEntry.unit_id, subtree_unit_ids(user.unit)))
 
@@ -617,6 +623,75 @@ def may_confirm_register(user, entry) -> bool:
     """The worker or leader of the entry's commune (or its successor) confirms or rejects what a collaborator
     added."""
     return can(user, "register.confirm") and entry.unit_id in register_kept_by(user) and entry.awaiting
+
+
+def may_assign_review(user, entry) -> bool:
+    """The commune's worker or leader chooses who makes a confirmed entry's next review."""
+    from app.register.models import CONFIRMED
+
+    return may_edit_register(user, entry) and entry.confirmation == CONFIRMED
+
+
+def review_assignees(entry) -> sa.Select:
+    """Who may be given an entry's next review: the active workers and village collaborators of its commune."""
+    from app.users.models import User
+
+    return sa.select(User).where(User.unit_id == entry.unit_id, User.active,
+                                 User.role.in_((Role.WORKER, Role.COLLABORATOR)))
+
+
+def may_record_review(user, entry) -> bool:
+    """The commune that keeps a confirmed entry reviews it; a village collaborator, the review assigned to them."""
+    from app.register.models import CONFIRMED
+
+    if not can(user, "register.review") or entry.confirmation != CONFIRMED:
+        return False
+    return may_edit_register(user, entry) or (user.role == Role.COLLABORATOR and entry.reviewer_id == user.id
+                                              and entry.unit_id == user.unit_id)
+
+
+def reviews_waiting_for(user) -> sa.ColumnElement:
+    """The confirmed entries whose next review is `user`'s to make: a collaborator's, those assigned to them; a
+    worker's, those assigned to them and their commune's assigned to no one (as a case no one took up is every
+    worker's); a leader's, all their commune's. Not one whose recorded review waits for confirmation: that is the
+    worker's to confirm."""
+    from app.register.models import AWAITING, CONFIRMED, RegisterEntry, RegisterReview
+
+    if not can(user, "register.review"):
+        return sa.false()
+    recorded = sa.exists().where(RegisterReview.entry_id == RegisterEntry.id, RegisterReview.confirmation == AWAITING)
+    mine = sa.and_(RegisterEntry.confirmation == CONFIRMED, ~recorded)
+    if user.role == Role.COLLABORATOR:
+        return sa.and_(mine, RegisterEntry.reviewer_id == user.id, RegisterEntry.unit_id == user.unit_id)
+    kept = sa.and_(mine, RegisterEntry.unit_id.in_(register_kept_by(user)))
+    if user.role == Role.WORKER:
+        return sa.and_(kept, sa.or_(RegisterEntry.reviewer_id == user.id, RegisterEntry.reviewer_id.is_(None)))
+    return kept
+
+
+def reviews_to_confirm(user) -> sa.Select:
+    """The reviews collaborators recorded that `user`'s commune confirms."""
+    from app.register.models import AWAITING, RegisterEntry, RegisterReview
+
+    if not can(user, "register.confirm"):
+        return sa.select(RegisterReview).where(sa.false())
+    return (sa.select(RegisterReview).join(RegisterEntry, RegisterEntry.id == RegisterReview.entry_id)
+            .where(RegisterReview.confirmation == AWAITING, RegisterEntry.unit_id.in_(register_kept_by(user))))
+
+
+def review_unconfirmed(user) -> bool:
+    """Whether a review `user` records waits for the commune's confirmation, as what they add to the register does."""
+    return not can(user, "register.confirm")
+
+
+def may_confirm_review(user, review) -> bool:
+    """The worker or leader of the commune confirms a review a collaborator recorded."""
+    return can(user, "register.confirm") and review.entry.unit_id in register_kept_by(user) and review.awaiting
+
+
+def may_acknowledge_review_escalation(user, escalation) -> bool:
+    """A person of the unit a long-overdue review was raised to acknowledges it."""
+    return can(user, "register.escalations") and escalation.to_unit_id == user.unit_id
 
 
 def added_unconfirmed(user) -> bool:

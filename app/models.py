@@ -11,7 +11,8 @@ from app.escalations.models import Escalation  # noqa: F401
 from app.facilities.models import Correction, Facility, Inspection, Placement  # noqa: F401
 from app.notifications.models import OutboxMessage  # noqa: F401
 from app.referrals.models import Provider, Referral  # noqa: F401
-from app.register.models import RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport  # noqa: F401
+from app.register.models import (RegisterEntry, RegisterGroup, RegisterReview, RegisterReviewEscalation,  # noqa: F401
+                                 RegisterSupport)
 from app.reorganisation.models import Move, Reorganisation  # noqa: F401
 from app.reporting.models import Department, Report, ReportComment, ReportEscalation, ReportRound  # noqa: F401
 from app.reports.facts import CaseFacts  # noqa: F401

@@ -15,3 +15,4 @@ def escalate():
     click.echo(_("Reports not sent in time raised: %(raised)d.", raised=len(result.reports)))
     click.echo(_("Facility corrections past their deadline raised: %(count)d.", count=len(result.corrections)))
     click.echo(_("Report rounds set as the next of a recurring round: %(count)d.", count=len(result.rounds)))
+    click.echo(_("Reviews of registered children long overdue raised: %(count)d.", count=len(result.reviews)))

@@ -26,6 +26,7 @@ from app.facilities.services import escalate_overdue
 from app.notifications import mail
 from app.orm import utcnow
 from app.referrals.models import Referral
+from app.register import escalations as register_escalations
 from app.reporting import services as reporting
 from app.units.models import Unit
 from app.users.models import User
@@ -120,6 +121,8 @@ class SweepResult:
     corrections: list[int] = field(default_factory=list)
     # Report rounds set as the next of a recurring round, on their first day (issue 19, point 1).
     rounds: list[int] = field(default_factory=list)
+    # Reviews of registered children long overdue, raised above the commune (issue 18, point 5).
+    reviews: list[int] = field(default_factory=list)
 
 
 def _deadlines_missed(now: datetime) -> list[Missed]:
@@ -206,6 +209,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     result.rounds = reporting.recur(now)
     result.reports = reporting.sweep_late(now)
     result.corrections = escalate_overdue(now)
+    result.reviews = register_escalations.sweep_overdue(now)
     return result
 
 

@@ -39,7 +39,8 @@ def home():
             scoped_waiting_moves(current_user).with_only_columns(sa.func.count()))
     if can(current_user, "users.manage"):
         work["accounts_to_place"] = reorganisation.accounts_to_place(current_user)
-    if can(current_user, "escalations.raise") or can(current_user, "facilities.manage"):
+    if any(can(current_user, capability) for capability in ("escalations.raise", "facilities.manage",
+                                                             "register.review")):
         work["notices"] = notices_for(current_user, now)
     if not can(current_user, "escalations.raise") and can(current_user, "cases.read"):
         work["open_escalations"] = escalations.listing(current_user, only_open=True)

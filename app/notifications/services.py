@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.access import Role, can, register_kept_by, scoped_cases, scoped_grants, scoped_register
+from app.access import Role, can, reviews_to_confirm, reviews_waiting_for, scoped_cases, scoped_grants
 from app.cases.models import Case, Deadline
 from app.cases.services import decisions_for
 from app.deadlines.services import local_zone
@@ -24,16 +24,14 @@ from app.facilities.services import waiting_for as facility_corrections
 from app.referrals import queries as referral_queries
 from app.referrals.models import Referral
 from app.reporting import services as reporting
-from app.register.models import CONFIRMED, RegisterEntry
+from app.register import escalations as register_escalations
+from app.register.models import RegisterEntry, RegisterReview, RegisterReviewEscalation
+from app.register.services import REVIEW_RAISED_AFTER  # noqa: F401 (read here by the tests)
 from app.users.models import AccessGrant
 
 SOON = timedelta(hours=24)
 # A registered child's review falls on a day six months on (issue 18): a week's notice lets the worker plan the visit.
 REVIEW_NOTICE = timedelta(days=7)
-# A review a month overdue waits for the district supervisor too: the commune has then let a whole monthly reporting
-# cycle pass, on top of the week's notice, without looking at the child again; a case's missed deadline reaches the
-# unit above within a working day, but a review is less urgent than an emergency or an assessment.
-REVIEW_RAISED_AFTER = timedelta(days=30)
 KINDS = {
     "referral": _l("Referrals waiting for you"),
     "escalation": _l("Escalations to acknowledge"),
@@ -55,11 +53,13 @@ class Notices:
     grants: list[AccessGrant]
     # Reports to send up, to review, and late ones raised to the person's unit (app/reporting).
     reports: reporting.Duties
-    # Registered children whose review is overdue (the longest first), and due within REVIEW_NOTICE.
+    # Registered children whose review is the person's to make (`reviews_waiting_for`): overdue (the longest
+    # first), and due within REVIEW_NOTICE; reviews collaborators recorded, to confirm; and long-overdue reviews the
+    # deadline sweep raised to the person's unit (app/register/escalations.py).
     reviews_overdue: list[RegisterEntry] = field(default_factory=list)
     reviews_due: list[RegisterEntry] = field(default_factory=list)
-    # The overdue reviews are those of the communes below, overdue by REVIEW_RAISED_AFTER (a supervisor's list).
-    reviews_raised: bool = False
+    reviews_to_confirm: list[RegisterReview] = field(default_factory=list)
+    review_escalations: list[RegisterReviewEscalation] = field(default_factory=list)
     # Care facilities' corrections past their deadline, for the inspecting unit and the one they were raised to.
     corrections: list[Correction] = field(default_factory=list)
     # Overdue corrections raised to the person's unit, to acknowledge (a province officer's).
@@ -73,7 +73,8 @@ class Notices:
     def total(self) -> int:
         return (len(self.referrals) + len(self.escalations) + len(self.approvals) + len(self.deadlines)
                 + len(self.grants) + self.reports.total + len(self.reviews_overdue) + len(self.reviews_due)
-                + len(self.corrections) + len(self.correction_escalations))
+                + len(self.reviews_to_confirm) + len(self.review_escalations) + len(self.corrections)
+                + len(self.correction_escalations))
 
 
 # What waits for a person is in their scope by construction (their own unit receives it or is raised to, or it
@@ -112,17 +113,9 @@ def _deadlines(user, now: datetime) -> sa.Select:
 
 
 def _reviews(user, now: datetime) -> sa.Select:
-    """The register's reviews overdue or due within REVIEW_NOTICE, for the commune's workers and leaders, who keep
-    its register (Law on Children 2016 art. 10; issue 18). Overdue ones stay until the review is recorded; those overdue
-    by REVIEW_RAISED_AFTER wait for the district supervisor above too."""
-    # Only confirmed entries are reviewed: an awaiting one waits for its confirmation, a rejected one for nothing.
-    if user.role == Role.SUPERVISOR:
-        return scoped_register(user).where(RegisterEntry.confirmation == CONFIRMED,
-                                           RegisterEntry.next_review_on < _today(now) - REVIEW_RAISED_AFTER)
-    if user.role not in (Role.WORKER, Role.COMMUNE_LEADER):
-        return sa.select(RegisterEntry).where(sa.false())
-    return sa.select(RegisterEntry).where(RegisterEntry.unit_id.in_(register_kept_by(user)),
-                                          RegisterEntry.confirmation == CONFIRMED,
+    """The register's reviews overdue or due within REVIEW_NOTICE that are the person's to make (Law on Children
+    2016 art. 10; issue 18). Overdue ones stay until the review is recorded."""
+    return sa.select(RegisterEntry).where(reviews_waiting_for(user),
                                           RegisterEntry.next_review_on <= _today(now) + REVIEW_NOTICE)
 
 
@@ -145,7 +138,8 @@ def notices_for(user, now: datetime, limit: int = 50) -> Notices:
                    reports=reporting.duties_for(user, now, limit),
                    reviews_overdue=[entry for entry in reviews if entry.next_review_on < _today(now)],
                    reviews_due=[entry for entry in reviews if entry.next_review_on >= _today(now)],
-                   reviews_raised=user.role == Role.SUPERVISOR,
+                   reviews_to_confirm=rows(reviews_to_confirm(user), RegisterReview.id),
+                   review_escalations=register_escalations.waiting_for(user, limit),
                    corrections=rows(facility_corrections(user, now), Correction.due_on, Correction.id),
                    correction_escalations=rows(facility_escalations(user), CorrectionEscalation.raised_at,
                                                CorrectionEscalation.id))
@@ -156,6 +150,7 @@ def count_for(user, now: datetime) -> int:
     counts = [sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
               for query in (_referrals(user), _escalations(user), _approvals(user), _deadlines(user, now),
                             scoped_grants(user), *reporting.duty_queries(user, now), _reviews(user, now),
+                            reviews_to_confirm(user), register_escalations.open_escalations(user),
                             facility_corrections(user, now), facility_escalations(user))]
     return sum(db.session.execute(sa.select(*counts)).one())
 

@@ -109,6 +109,13 @@ class ManyOptions(Select):
         return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
 
 
+class ReviewerForm(Form):
+    """Who makes the next review; the choices are the commune's workers and collaborators (`review_assignees`)."""
+
+    reviewer = SelectField(_l("Who makes the next review"), validators=[Optional()])
+    version = HiddenField()
+
+
 class RegisterFilterForm(Form):
     class Meta:
         csrf = False

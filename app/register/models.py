@@ -51,6 +51,9 @@ class RegisterEntry(Audited, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rejection_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # Who makes the next review's visit: a worker of the commune or one of its village collaborators, chosen by the
+    # commune's worker (issue 18, point 2); none, every worker of the commune.
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -58,6 +61,7 @@ class RegisterEntry(Audited, db.Model):
     unit: Mapped[Unit] = relationship()
     added_by = relationship("User", foreign_keys=[added_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+    reviewer = relationship("User", foreign_keys=[reviewer_id])
     groups: Mapped[list[RegisterGroup]] = relationship(back_populates="entry", order_by="RegisterGroup.since")
     supports: Mapped[list[RegisterSupport]] = relationship(back_populates="entry",
                                                            order_by="RegisterSupport.started_on.desc()")
@@ -126,6 +130,9 @@ class RegisterSupport(_Part, db.Model):
 
 
 class RegisterReview(_Part, db.Model):
+    """A review as recorded. A village collaborator's waits for the commune worker's confirmation (AWAITING), as
+    what they add to the register does: until then the entry's next review stays due."""
+
     __tablename__ = "register_reviews"
     __table_args__ = (sa.Index("ix_register_reviews_entry", "entry_id"),)
 
@@ -135,9 +142,45 @@ class RegisterReview(_Part, db.Model):
     reviewed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     notes: Mapped[str] = mapped_column(sa.Text)
     next_review_on: Mapped[date]
+    confirmation: Mapped[str] = mapped_column(sa.String(12), default=CONFIRMED, server_default=CONFIRMED)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     entry: Mapped[RegisterEntry] = relationship(back_populates="reviews")
-    reviewed_by = relationship("User")
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    @property
+    def awaiting(self) -> bool:
+        return self.confirmation == AWAITING
+
+
+class RegisterReviewEscalation(_Part, db.Model):
+    """A review overdue by REVIEW_RAISED_AFTER, raised by the deadline sweep to the unit above the commune, and
+    higher while nobody there acknowledges it, as a late report is (app/reporting). `due_on` is the missed review's
+    day: the next review missed raises anew. It is open while unacknowledged and the review not recorded. The
+    constraints make the sweep safe to run twice."""
+
+    __tablename__ = "register_review_escalations"
+    __table_args__ = (sa.UniqueConstraint("entry_id", "due_on", "to_unit_id"), sa.UniqueConstraint("previous_id"),
+                      sa.Index("ix_register_review_escalations_to_unit_acknowledged", "to_unit_id",
+                               "acknowledged_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entries.id"), index=True)
+    due_on: Mapped[date]
+    from_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    to_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    level: Mapped[int] = mapped_column(default=1)
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("register_review_escalations.id"))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    entry: Mapped[RegisterEntry] = relationship(lazy="joined")
+    to_unit: Mapped[Unit] = relationship(foreign_keys=[to_unit_id], lazy="joined")
+    from_unit: Mapped[Unit] = relationship(foreign_keys=[from_unit_id])
+    acknowledged_by = relationship("User", foreign_keys=[acknowledged_by_id])
 
 
 class RegisterImport(db.Model):

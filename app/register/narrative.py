@@ -10,7 +10,8 @@ from app.audit.narrative import translate as _
 from app.audit.recorder import ACTIONS
 from app.children.models import Child
 from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import AWAITING, CONFIRMED, RegisterEntry, RegisterGroup, RegisterReview, RegisterSupport
+from app.register.models import (AWAITING, CONFIRMED, RegisterEntry, RegisterGroup, RegisterReview,
+                                 RegisterReviewEscalation, RegisterSupport)
 
 ACTIONS["register_viewed"] = _l("Register entry viewed")
 ACTIONS["register_exported"] = _l("Register exported")
@@ -74,6 +75,16 @@ def _entry_sentence(reading: Reading) -> str | None:
                      "register.", actor=reading.actor, child=_child(reading))
         return _("%(actor)s rejected the entry of the child %(child)s a village collaborator added: %(reason)s.",
                  actor=reading.actor, child=_child(reading), reason=reading.after("rejection_reason"))
+    if reading.action == "update" and reading.changed("reviewer_id") and reading.after("reviewer_id"):
+        return _("%(actor)s gave the next review of the child %(child)s to %(person)s.", actor=reading.actor,
+                 child=_child(reading), person=reading.shown("reviewer_id", reading.after("reviewer_id")))
+    if reading.action == "update" and reading.changed("reviewer_id") and reading.changed("next_review_on"):
+        return _("The review of the child %(child)s was done; the next one, due on %(day)s, is any worker's of the "
+                 "commune until someone is given it.", child=_child(reading),
+                 day=reading.shown("next_review_on", reading.after("next_review_on")))
+    if reading.action == "update" and reading.changed("reviewer_id"):
+        return _("%(actor)s made the next review of the child %(child)s any worker's of the commune.",
+                 actor=reading.actor, child=_child(reading))
     return None
 
 
@@ -104,6 +115,13 @@ def _support_sentence(reading: Reading) -> str | None:
 
 
 def _review_sentence(reading: Reading) -> str | None:
+    if reading.action == "create" and reading.after("confirmation") == AWAITING:
+        return _("%(actor)s, a village collaborator, recorded a review of the child %(child)s on %(day)s, to be "
+                 "confirmed by the commune.", actor=reading.actor, child=_child(reading),
+                 day=reading.shown("reviewed_on", reading.after("reviewed_on")))
+    if reading.action == "update" and reading.changed("confirmation") and reading.after("confirmation") == CONFIRMED:
+        return _("%(actor)s confirmed the review of the child %(child)s a village collaborator recorded.",
+                 actor=reading.actor, child=_child(reading))
     if reading.action == "create":
         return _("%(actor)s recorded a review of the child %(child)s on %(day)s; the next is due on %(next)s.",
                  actor=reading.actor, child=_child(reading),
@@ -116,6 +134,23 @@ describe_reference("register_child", _entries)
 describe_reference("register_group_child", _groups)
 describe_reference("register_support_child", _parts(RegisterSupport))
 describe_reference("register_review_child", _parts(RegisterReview))
+describe_reference("register_review_escalation_child", _parts(RegisterReviewEscalation))
+
+
+def _escalation_sentence(reading: Reading) -> str | None:
+    words = {"actor": reading.actor, "child": _child(reading),
+             "unit": reading.shown("to_unit_id", reading.value("to_unit_id")),
+             "day": reading.shown("due_on", reading.value("due_on"))}
+    if reading.action == "create" and (reading.after("level") or 1) > 1:
+        return _("The deadline sweep raised the overdue review of the child %(child)s (due on %(day)s) higher, to "
+                 "%(unit)s: nobody acknowledged it in time.", **words)
+    if reading.action == "create":
+        return _("The deadline sweep raised the review of the child %(child)s, due on %(day)s and more than 30 days "
+                 "overdue, to %(unit)s.", **words)
+    if reading.action == "update" and reading.after("acknowledged_at") and not reading.before("acknowledged_at"):
+        return _("%(actor)s acknowledged that the review of the child %(child)s is long overdue; %(unit)s follows it "
+                 "up.", **words)
+    return None
 describe_table(
     RegisterEntry, sentence=_entry_sentence, subject="register_child",
     record=lambda reading: _("the register entry of the child %(child)s", child=_child(reading)),
@@ -124,10 +159,12 @@ describe_table(
             "health_insurance": _l("Health insurance card"), "disability_certificate": _l("Disability certificate"),
             "last_reviewed_on": _l("Last reviewed on"), "next_review_on": _l("Next review due on"),
             "added_by_id": _lp("register entry", "Added by"), "confirmation": _l("Confirmation"),
-            "decided_by_id": _l("Confirmed or rejected by"), "rejection_reason": _l("Why it was rejected")},
+            "decided_by_id": _l("Confirmed or rejected by"), "rejection_reason": _l("Why it was rejected"),
+            "reviewer_id": _l("Next review given to")},
     hidden=("id", "created_at", "version", "decided_at"),
     values={"living_place": LIVING_PLACES, "confirmation": CONFIRMATION_LABELS},
-    references={"unit_id": "unit", "child_id": "child", "added_by_id": "person", "decided_by_id": "person"})
+    references={"unit_id": "unit", "child_id": "child", "added_by_id": "person", "decided_by_id": "person",
+                "reviewer_id": "person"})
 describe_table(
     RegisterGroup, sentence=_group_sentence, subject="register_group_child",
     record=lambda reading: _("a group of the child %(child)s on the register", child=_child(reading)),
@@ -144,8 +181,19 @@ describe_table(
     RegisterReview, sentence=_review_sentence, subject="register_review_child",
     record=lambda reading: _("a review of the child %(child)s on the register", child=_child(reading)),
     fields={"reviewed_on": _l("Reviewed on"), "notes": _l("What the review found"),
-            "next_review_on": _l("Next review due on"), "reviewed_by_id": _l("Reviewed by")},
-    hidden=("id", "entry_id"), references={"reviewed_by_id": "person"})
+            "next_review_on": _l("Next review due on"), "reviewed_by_id": _l("Reviewed by"),
+            "confirmation": _l("Confirmation"), "decided_by_id": _l("Confirmed by")},
+    hidden=("id", "entry_id", "decided_at"), values={"confirmation": CONFIRMATION_LABELS},
+    references={"reviewed_by_id": "person", "decided_by_id": "person"})
+describe_table(
+    RegisterReviewEscalation, sentence=_escalation_sentence, subject="register_review_escalation_child",
+    record=lambda reading: _("the overdue review of the child %(child)s, raised above the commune",
+                             child=_child(reading)),
+    fields={"due_on": _l("Review due on"), "to_unit_id": _l("Raised to"), "from_unit_id": _l("From the unit"),
+            "level": _l("Level"), "raised_at": _l("Raised at"), "acknowledged_at": _l("Acknowledged at"),
+            "acknowledged_by_id": _l("Acknowledged by")},
+    hidden=("id", "entry_id", "previous_id"),
+    references={"to_unit_id": "unit", "from_unit_id": "unit", "acknowledged_by_id": "person"})
 describe_action("register_viewed", lambda reading: _("%(actor)s viewed the register entry of the child %(child)s.",
                                                      actor=reading.actor, child=_child(reading)),
                 subject="register_child")

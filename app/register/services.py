@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,10 +19,15 @@ from app.register.models import AWAITING, CONFIRMED, REJECTED, RegisterEntry, Re
 
 # Issue 18: a registered child's situation is looked at again every six months.
 REVIEW_MONTHS = 6
-HEALTH_INSURANCE_LENGTH = (10, 15)
+# The system's rule, not the law's (Decree 56/2017 sets the reviews of a case's plan, not of the register): a review a
+# month overdue is raised to the unit above the commune. The commune has then let a whole monthly reporting cycle
+# pass, on top of the week's notice, without looking at the child again; a case's missed deadline is raised within a
+# working day, but a review is less urgent than an emergency or an assessment.
+REVIEW_RAISED_AFTER = timedelta(days=30)
+HEALTH_INSURANCE_LENGTH = (10, 15)  # the card's social insurance number (10 digits) or its whole code (15)
 # The list counts the reviews due up to this many, then says "more than": a province's count read half a million
 # index entries on each page (bench/register.py), a figure nobody acts on to the unit.
-DUE_COUNT_CAP = 1000  # the card's social insurance number (10 digits) or its whole code (15)
+DUE_COUNT_CAP = 1000
 
 
 def months_after(day: date, months: int) -> date:
@@ -282,8 +287,14 @@ def add_support(entry: RegisterEntry, support: Support, today: date) -> Register
 
 def record_review(user, entry: RegisterEntry, reviewed_on: date | None, notes: str, next_review_on: date | None,
                   today: date) -> RegisterReview:
-    """The situation looked at again; the next review is due on the day chosen, six months on by default."""
+    """The situation looked at again; the next review is due on the day chosen, six months on by default. A village
+    collaborator's review waits for the commune worker's confirmation (`confirm_review`); the entry keeps its due
+    review until then."""
+    from app.access import review_unconfirmed
+
     problems = Problems()
+    if any(review.awaiting for review in entry.reviews):
+        problems.add("notes", _("A review of this child waits for the commune's confirmation already."))
     if reviewed_on is None:
         problems.add("reviewed_on", _("Enter the day of the review."))
     elif reviewed_on > today or reviewed_on < entry.registered_on:
@@ -299,11 +310,40 @@ def record_review(user, entry: RegisterEntry, reviewed_on: date | None, notes: s
         problems.add("next_review_on", _("The next review comes after this one."))
     problems.raise_any()
     review = RegisterReview(reviewed_on=reviewed_on, reviewed_by_id=user.id, notes=notes,
-                            next_review_on=next_review_on)
+                            next_review_on=next_review_on,
+                            confirmation=AWAITING if review_unconfirmed(user) else CONFIRMED)
     entry.reviews.append(review)
-    entry.last_reviewed_on, entry.next_review_on = reviewed_on, next_review_on
+    if not review.awaiting:
+        _review_done(entry, review)
     _commit()
     return review
+
+
+def _review_done(entry: RegisterEntry, review: RegisterReview) -> None:
+    """The entry's next review moves on; who makes it is chosen again (the assignment was for this one)."""
+    entry.last_reviewed_on, entry.next_review_on = review.reviewed_on, review.next_review_on
+    entry.reviewer_id = None
+
+
+def confirm_review(user, review: RegisterReview) -> None:
+    """The commune worker confirms a review a collaborator recorded: it counts as done from then."""
+    review.confirmation, review.decided_by_id, review.decided_at = CONFIRMED, user.id, utcnow()
+    _review_done(review.entry, review)
+    _commit()
+
+
+def assign_reviewer(entry: RegisterEntry, reviewer_id: int | None, version: int | None) -> None:
+    """Give the entry's next review to a worker or collaborator of its commune, or to no one (every worker's)."""
+    from app.access import review_assignees
+    from app.users.models import User
+
+    if version != entry.version:
+        raise RegisterChanged()
+    if reviewer_id is not None and db.session.scalar(
+            review_assignees(entry).where(User.id == reviewer_id)) is None:
+        raise RegisterRefused({"reviewer": [_("Choose a worker or a village collaborator of the commune.")]})
+    entry.reviewer_id = reviewer_id
+    _commit()
 
 
 def confirm(user, entry: RegisterEntry) -> None:

@@ -8,8 +8,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import (can, may_confirm_register, may_edit_register, may_read_register_details, refuse,
-                        register_kept_by, requires, scoped_cases, scoped_children, scoped_register)
+from app.access import (can, may_acknowledge_review_escalation, may_assign_review, may_confirm_register,
+                        may_confirm_review, may_edit_register, may_read_register_details, may_record_review, refuse,
+                        register_kept_by, requires, review_assignees, scoped_cases, scoped_children, scoped_register)
 from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
@@ -21,7 +22,7 @@ from app.input_guard import whole_number
 from app.orm import utcnow
 from app.register import services
 from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, RejectForm,
-                                ReviewForm, SituationForm, SupportForm)
+                                ReviewerForm, ReviewForm, SituationForm, SupportForm)
 from app.register.groups import ARTICLES, GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
 from app.register.models import AWAITING, CONFIRMED, RegisterEntry
 from app.units.services import communes_under
@@ -204,12 +205,19 @@ def _shown(child: Child, status: int = 200, **forms):
         forms.setdefault("group_form", GroupForm(formdata=None, since=today))
         forms.setdefault("leave_form", LeaveForm(formdata=None, left_on=today))
         forms.setdefault("support_form", SupportForm(formdata=None, started_on=today))
+    pending = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
+    reviewable = entry is not None and pending is None and may_record_review(current_user, entry)
+    if reviewable:
         forms.setdefault("review_form", ReviewForm(formdata=None, reviewed_on=today))
+    if entry is not None and may_assign_review(current_user, entry):
+        forms.setdefault("reviewer_form", _reviewer_form(entry, formdata=None))
     confirmable = entry is not None and may_confirm_register(current_user, entry)
     if confirmable:
         forms.setdefault("reject_form", RejectForm(formdata=None))
     page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
                            confirmable=confirmable, detailed=may_read_register_details(current_user),
+                           reviewable=reviewable, pending=pending,
+                           pending_confirmable=pending is not None and may_confirm_review(current_user, pending),
                            today=today, statuses=STATUSES, **forms, **labels())
     if entry is not None:
         record_view(entry)
@@ -321,12 +329,16 @@ class _SituationData:
         self.school = entry.child.school
 
 
+def _not_registered(child: Child):
+    flash(_("This child is not on the register yet."), "error")
+    return redirect(url_for("register.add", child_id=child.id))
+
+
 def _part(child_id: int, form, act, done: str, form_name: str):
     """A change to a part of the entry, from a form on the child's register page."""
     child, entry = _editable(child_id)
     if entry is None:
-        flash(_("This child is not on the register yet."), "error")
-        return redirect(url_for("register.add", child_id=child.id))
+        return _not_registered(child)
     if form.validate_on_submit():
         try:
             act(entry)
@@ -372,13 +384,116 @@ def add_support(child_id):
                  _("The support was recorded."), "support_form")
 
 
+def _reviewer_form(entry: RegisterEntry, **kwargs) -> ReviewerForm:
+    form = ReviewerForm(**kwargs)
+    people = db.session.scalars(review_assignees(entry).order_by("full_name", "id"))
+    form.reviewer.choices = [("", _("Any worker of the commune"))] + [
+        (str(person.id), f"{person.full_name} ({person.role_label})") for person in people]
+    if kwargs.get("formdata", True) is None:
+        form.reviewer.data, form.version.data = str(entry.reviewer_id or ""), entry.version
+    return form
+
+
 @bp.route("/<int(max=2147483647):child_id>/review", methods=["POST"])
-@requires("register.edit")
+@requires("register.review")
 def review(child_id):
+    """The commune's worker records a review; a village collaborator the one assigned to them, for the worker to
+    confirm (out of their scope: 404; in it but not theirs to review: 403)."""
+    child = _child(child_id)
+    entry = _entry(child)
+    if entry is None:
+        return _not_registered(child)
+    if not may_record_review(current_user, entry):
+        refuse(403, entity="children", entity_id=child_id)
     form = ReviewForm()
-    return _part(child_id, form, lambda entry: services.record_review(
-        current_user, entry, form.reviewed_on.data, form.notes.data, form.next_review_on.data, _today()),
-        _("The review was recorded; the next one is on the register's list."), "review_form")
+    if form.validate_on_submit():
+        try:
+            review = services.record_review(current_user, entry, form.reviewed_on.data, form.notes.data,
+                                            form.next_review_on.data, _today())
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+        except services.RegisterChanged as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            return redirect(url_for("register.show", child_id=child.id))
+        else:
+            flash(_("The review was recorded; the commune's child-protection worker will confirm it.")
+                  if review.awaiting else _("The review was recorded; the next one is on the register's list."),
+                  "success")
+            return redirect(url_for("register.show", child_id=child.id))
+    db.session.refresh(entry)
+    return _shown(child, 422, review_form=form)
+
+
+@bp.route("/<int(max=2147483647):child_id>/reviewer", methods=["POST"])
+@requires("register.edit")
+def reviewer(child_id):
+    """The commune's worker gives the next review to one of the commune's workers or village collaborators."""
+    child, entry = _editable(child_id)
+    if entry is None:
+        return _not_registered(child)
+    if not may_assign_review(current_user, entry):
+        flash(_("Only a confirmed entry's review is given to someone."), "error")
+        return redirect(url_for("register.show", child_id=child.id))
+    form = _reviewer_form(entry)
+    if form.validate_on_submit():
+        try:
+            services.assign_reviewer(entry, whole_number(form.reviewer.data or "") if form.reviewer.data else None,
+                                     whole_number(form.version.data or ""))
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+        except services.RegisterChanged as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            return redirect(url_for("register.show", child_id=child.id))
+        else:
+            flash(_("The next review is given to %(name)s.", name=entry.reviewer.full_name) if entry.reviewer
+                  else _("The next review is any worker's of the commune."), "success")
+            return redirect(url_for("register.show", child_id=child.id))
+    db.session.refresh(entry)
+    return _shown(child, 422, reviewer_form=form)
+
+
+@bp.route("/<int(max=2147483647):child_id>/review/confirm", methods=["POST"])
+@requires("register.confirm")
+def confirm_review(child_id):
+    """The worker confirms the review a collaborator recorded (one waits at a time)."""
+    child = _child(child_id)
+    entry = _entry(child)
+    review = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
+    if review is None or not may_confirm_review(current_user, review):
+        flash(_("No review of this child waits for your confirmation."), "info")
+        return redirect(url_for("register.show", child_id=child.id))
+    try:
+        services.confirm_review(current_user, review)
+    except services.RegisterChanged as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(_("The review was confirmed. The next one is due on %(day)s.", day=_day(entry.next_review_on)),
+              "success")
+    return redirect(url_for("register.show", child_id=child.id))
+
+
+@bp.route("/review-escalations/<int(max=2147483647):number>/acknowledge", methods=["POST"])
+@requires("register.escalations")
+def acknowledge_escalation(number):
+    from app.cases.services import CaseRefused
+    from app.register import escalations
+
+    escalation = escalations.get_escalation(current_user, number)
+    if escalation is None or not may_acknowledge_review_escalation(current_user, escalation):
+        refuse(404, entity="register_review_escalations", entity_id=number)
+    try:
+        escalations.acknowledge(current_user, escalation)
+    except CaseRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        flash(_("You acknowledged that the review of %(name)s in %(unit)s is long overdue; it is yours to follow up.",
+                name=escalation.entry.child.name_shown, unit=escalation.entry.unit.name), "success")
+    return redirect(url_for("notifications.index"))
 
 
 def _confirmable(child_id: int) -> tuple[Child, RegisterEntry | None]:

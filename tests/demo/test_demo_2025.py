@@ -143,3 +143,17 @@ def test_the_2024_demo_stays_the_default_and_as_it_was_beside_the_2025_one(runne
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
     assert state() == after
     assert {reference[:3] for reference, *_ in after["cases"]} == {"HD-", "HP-"}
+
+
+def test_the_2025_demo_registers_a_few_hundred_children_and_raises_long_overdue_reviews_to_the_city(runner, in_2025):
+    from app.notifications.services import notices_for
+    from app.orm import utcnow
+    from app.register.models import RegisterEntry, RegisterReviewEscalation
+    from app.users.services import find_user
+
+    seed_2025(runner)
+    units = set(db.session.scalars(sa.select(RegisterEntry.unit_id)))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) >= 300 and len(units) == 2
+    assert {escalation.to_unit.code for escalation in db.session.scalars(sa.select(RegisterReviewEscalation))} == {"31"}
+    assert notices_for(find_user("collaborator.maodien"), utcnow()).reviews_overdue
+    assert notices_for(find_user("supervisor.haiphong"), utcnow()).review_escalations

@@ -1,5 +1,6 @@
 """Reviews of registered children are deadlines like a case's (issue 18, point 5): due and overdue ones wait for the
-commune's workers and leaders in "Việc chờ bạn"; those a month overdue, the district supervisor too."""
+commune's workers and leaders in "Việc chờ bạn"; those a month overdue, once the deadline sweep raised them, the
+district supervisor too (tests/register/test_review_escalations.py)."""
 from datetime import timedelta
 
 import pytest
@@ -70,20 +71,28 @@ def test_the_home_page_lists_an_overdue_review_in_vietnamese(client, sign_in, wo
     assert f"/register/{entry.child_id}" in page and entry.child.full_name in page
 
 
-def test_a_review_a_month_overdue_is_raised_to_the_district_supervisor(worker, make_user):
+def test_a_review_a_month_overdue_waits_for_the_district_supervisor_once_the_sweep_raised_it(worker, make_user):
+    from app.register.escalations import sweep_overdue
+
     raised = review_on(register_child(worker), today() - REVIEW_RAISED_AFTER - timedelta(days=1))
     review_on(register_child(worker), today() - REVIEW_RAISED_AFTER)
     supervisor = make_user("supervisor", unit="295")
-    assert notices_for(supervisor, utcnow()).reviews_overdue == [raised]
+    assert count_for(supervisor, utcnow()) == 0
+    sweep_overdue(utcnow())
+    assert [escalation.entry for escalation in notices_for(supervisor, utcnow()).review_escalations] == [raised]
     assert count_for(supervisor, utcnow()) == 1
-    assert notices_for(make_user("supervisor", unit="288"), utcnow()).reviews_overdue == []
+    assert notices_for(make_user("supervisor", unit="288"), utcnow()).review_escalations == []
 
 
 def test_the_supervisors_home_page_names_the_commune_of_a_raised_review(client, sign_in, worker, make_user):
+    from app.register.escalations import sweep_overdue
+
     review_on(register_child(worker), today() - REVIEW_RAISED_AFTER - timedelta(days=5))
+    sweep_overdue(utcnow())
     sign_in(make_user("supervisor", unit="295"))
     page = client.get("/").text
-    assert "Rà soát trẻ trong danh sách quá hạn hơn 30 ngày trên địa bàn" in page and worker.unit.name in page
+    assert "Rà soát trẻ trong danh sách quá hạn hơn 30 ngày, chuyển lên đơn vị bạn" in page
+    assert worker.unit.name in page
 
 
 def test_a_rejected_or_unconfirmed_entry_waits_for_no_review(worker, make_user):
@@ -95,4 +104,5 @@ def test_a_rejected_or_unconfirmed_entry_waits_for_no_review(worker, make_user):
     reject(worker, rejected, "Trẻ không sống ở xã.")
     db.session.commit()
     assert count_for(worker, utcnow()) == 0
-    assert notices_for(make_user("supervisor"), utcnow()).reviews_overdue == []
+    from app.register.escalations import sweep_overdue
+    assert sweep_overdue(utcnow()) == []
