@@ -197,23 +197,26 @@ def next_round(round_: ReportRound) -> ReportRound | None:
     return db.session.scalar(sa.select(ReportRound).where(ReportRound.previous_id == round_.id))
 
 
-def _repeat(round_: ReportRound, created_by_id: int | None) -> ReportRound:
+def _repeat(round_: ReportRound, province: Unit, created_by_id: int | None) -> ReportRound:
     following = next_dates(round_)
     if following is None:
         raise WrongState(_("This round does not recur."))
-    # The same reporters are asked again: its units, and those of its departments still asked for reports.
-    asked = db.session.scalars(sa.select(Report.department_id).where(Report.round_id == round_.id,
-                                                                    Report.department_id.isnot(None)))
-    return _create(round_.province, created_by_id, round_.kind, following.start, following.end, following.due_on,
+    # The same reporters are asked again: its units, and those of its departments still asked for reports; a round
+    # of a province since merged into `province` asks every department of the new one.
+    asked = list(db.session.scalars(sa.select(Report.department_id).where(Report.round_id == round_.id,
+                                                                         Report.department_id.isnot(None)))) \
+        if province.id == round_.province_id else None
+    return _create(province, created_by_id, round_.kind, following.start, following.end, following.due_on,
                    following.consolidation_due_on, round_.recurrence, round_, round_.communes_report,
-                   round_.districts_report, list(asked))
+                   round_.districts_report, asked)
 
 
 def repeat_round(user: User, round_: ReportRound) -> ReportRound:
-    """The officer sets the next round early, before the sweep would (`recur`)."""
+    """The officer sets the next round early, before the sweep would (`recur`), for their province: after a
+    reorganisation, a round of the province theirs succeeded is repeated for all of theirs."""
     if not may_define_rounds(user):
         raise NotAllowed(_("Only the province's officer sets report rounds."))
-    return _repeat(round_, user.id)
+    return _repeat(round_, user.unit, user.id)
 
 
 def recur(now: datetime) -> list[int]:
@@ -233,7 +236,7 @@ def recur(now: datetime) -> list[int]:
         if next_dates(round_).start > today:
             continue
         try:
-            made.append(_repeat(round_, None).id)
+            made.append(_repeat(round_, round_.province, None).id)
         except WrongState:
             continue
     return made

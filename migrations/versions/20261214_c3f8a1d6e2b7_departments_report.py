@@ -16,6 +16,8 @@ down_revision = '4f6b2d8e1a93'
 branch_labels = None
 depends_on = None
 
+OUTSIDE_THE_APPLICATION = "current_setting('audit.application', true) IS DISTINCT FROM 'on'"
+
 ROLES_BEFORE = ("role IN ('worker', 'commune_leader', 'supervisor', 'province_officer', 'inspector', 'admin', "
                 "'intake', 'collaborator')")
 ROLES_AFTER = ("role IN ('worker', 'commune_leader', 'supervisor', 'province_officer', 'inspector', 'admin', "
@@ -91,8 +93,15 @@ def upgrade():
                     unique=True, sqlite_where=sa.text('department_id IS NOT NULL'),
                     postgresql_where=sa.text('department_id IS NOT NULL'))
 
+    if op.get_bind().dialect.name == "postgresql":
+        # Audited: a change made outside the application is written to the trail (as for every audited table).
+        op.execute("CREATE TRIGGER departments_audit_outside_change AFTER INSERT OR UPDATE OR DELETE ON departments "
+                   f"FOR EACH ROW WHEN ({OUTSIDE_THE_APPLICATION}) EXECUTE FUNCTION audit_outside_change('none')")
+
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER departments_audit_outside_change ON departments")
     bind = op.get_bind()
     held = bind.scalar(sa.text("SELECT count(*) FROM users WHERE role = 'department_officer'"))
     if held:

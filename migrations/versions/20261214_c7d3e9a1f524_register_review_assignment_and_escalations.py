@@ -14,6 +14,8 @@ down_revision = 'c93b5f0e7a41'
 branch_labels = None
 depends_on = None
 
+OUTSIDE_THE_APPLICATION = "current_setting('audit.application', true) IS DISTINCT FROM 'on'"
+
 
 def upgrade():
     with op.batch_alter_table('register_entries', schema=None) as batch_op:
@@ -58,8 +60,16 @@ def upgrade():
     op.create_index('ix_register_review_escalations_to_unit_acknowledged', 'register_review_escalations',
                     ['to_unit_id', 'acknowledged_at'], unique=False)
 
+    if op.get_bind().dialect.name == "postgresql":
+        # Audited: a change made outside the application is written to the trail (as for every audited table).
+        op.execute("CREATE TRIGGER register_review_escalations_audit_outside_change AFTER INSERT OR UPDATE OR DELETE "
+                   "ON register_review_escalations "
+                   f"FOR EACH ROW WHEN ({OUTSIDE_THE_APPLICATION}) EXECUTE FUNCTION audit_outside_change('none')")
+
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER register_review_escalations_audit_outside_change ON register_review_escalations")
     op.drop_index('ix_register_review_escalations_to_unit_acknowledged', table_name='register_review_escalations')
     op.drop_index(op.f('ix_register_review_escalations_entry_id'), table_name='register_review_escalations')
     op.drop_table('register_review_escalations')

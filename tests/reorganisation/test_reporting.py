@@ -33,6 +33,16 @@ def test_the_new_province_s_inspector_reads_the_old_province_s_rounds_and_sent_r
     assert services.get_report(inspector, report_id) is not None
 
 
+def test_the_new_province_s_officer_repeats_an_old_round_for_the_new_province(successions, whole_worker, make_user):
+    round_id, _report_id = sent_before_the_reorganisation(make_user, whole_worker)
+    services_reorganise()
+
+    officer = make_user("province_officer", unit="31")
+    following = services.repeat_round(officer, services.get_round(officer, round_id))
+    assert following.province.code == "31" and following.period_start == date(2025, 7, 1)
+    assert services.own_report(officer, following) is not None
+
+
 def services_reorganise():
     from app.reorganisation import services as reorganisation
 
