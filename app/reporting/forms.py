@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,7 +13,7 @@ from app.reporting.models import KINDS, RECURRENCES, SECTION_LABELS
 class RoundForm(Form):
     """The rules (a period that ends after it starts, due days in order) are the service's."""
 
-    kind = SelectField(_l("Report"), choices=choices(KINDS), default="half_year")
+    kind = SelectField(_lp("periodic report", "Report"), choices=choices(KINDS), default="half_year")
     period_start = DayField(_l("Period from"), validators=[Optional()])
     period_end = DayField(_l("Period to"), validators=[Optional()])
     due_on = DayField(_l("Communes' reports due on"), validators=[Optional()])

@@ -4,6 +4,7 @@ import json
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from app.audit.narrative import Reading, describe_action, describe_reference, describe_table
 from app.audit.narrative import translate as _
@@ -129,7 +130,7 @@ describe_reference("unit_report_escalation", _reports_of(ReportEscalation, Repor
 describe_table(
     ReportRound, subject="report_round", sentence=_round_sentence,
     record=lambda reading: _("the report round %(round)s", round=_round_title(reading, reading.subject)),
-    fields={"kind": _l("Report"), "period_start": _l("Period from"), "period_end": _l("Period to"),
+    fields={"kind": _lp("periodic report", "Report"), "period_start": _l("Period from"), "period_end": _l("Period to"),
             "due_on": _l("Due on"), "consolidation_due_on": _l("Consolidated reports due on"),
             "recurrence": _l("Recurs"), "province_id": _l("Province"), "created_by_id": _l("Set by"),
             "created_at": _l("Set at"), "communes_report": _l("The communes report"),

@@ -62,6 +62,7 @@ SEVERAL_MEANINGS = {
     "Inspection": {"facility visit", "inspector home"},
     "Met": {"checklist", "deadline"},
     "Added by": {"register entry", "attached file"},
+    "Report": {"periodic report", "case intake"},
 }
 
 
