@@ -868,17 +868,33 @@ def own_reports(user) -> sa.ColumnElement:
 
 
 def reports_addressed_to(user) -> sa.ColumnElement:
-    """The criterion on `Report` for the reports sent to `user`'s unit: those of the units directly below it and, at
-    a province, those of its departments (through the department of labour, the plan's section III)."""
-    from app.reporting.models import Report
-
+    """The criterion on `Report` for the reports sent to `user`'s unit for review: those of the units directly below
+    it and, at a province, those of its departments (through the department of labour, the plan's section III)."""
     if not can(user, "reporting.review"):
         return sa.false()
-    below = sa.select(Unit.id).where(Unit.parent_id == user.unit_id)
+    return _sent_to_unit(user.unit)
+
+
+def reports_on_board(user) -> sa.ColumnElement:
+    """The reports a round's board lists: for those who review them, every report sent to their unit at every stage
+    (who has not reported is the point); for an inspector, those sent to their unit once sent."""
+    from app.reporting.models import Report
+
+    if can(user, "reporting.review"):
+        return _sent_to_unit(user.unit)
+    if user.role == Role.INSPECTOR:
+        return sa.and_(_sent_to_unit(user.unit), Report.submitted_at.isnot(None))
+    return sa.false()
+
+
+def _sent_to_unit(unit) -> sa.ColumnElement:
+    from app.reporting.models import Report
+
+    below = sa.select(Unit.id).where(Unit.parent_id == unit.id)
     units = sa.and_(Report.unit_id.in_(below), Report.department_id.is_(None))
-    if user.unit.parent_id is not None:
+    if unit.parent_id is not None:
         return units
-    return sa.or_(units, sa.and_(Report.unit_id == user.unit_id, Report.department_id.isnot(None)))
+    return sa.or_(units, sa.and_(Report.unit_id == unit.id, Report.department_id.isnot(None)))
 
 
 def may_prepare_report(user, report) -> bool:

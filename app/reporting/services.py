@@ -14,7 +14,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import (can, may_acknowledge_report_escalation, may_define_rounds, may_keep_departments,
-                        may_prepare_report, may_review_report, own_reports, reports_addressed_to, scoped_departments,
+                        may_prepare_report, may_review_report, own_reports, reports_addressed_to, reports_on_board,
+                        scoped_departments,
                         scoped_report_rounds, scoped_unit_reports)
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days, local_zone
@@ -470,14 +471,15 @@ class Board:
 
 def board(user: User, round_: ReportRound, now: datetime) -> Board:
     """The reports sent to the reader's unit (the units directly below it; at a province, its departments' too),
-    late first, then those waiting for review."""
+    late first, then those waiting for review; and the reader's own report, where they may read it."""
     received = list(db.session.scalars(
         sa.select(Report).join(Unit, Unit.id == Report.unit_id).outerjoin(Department, Department.id ==
                                                                            Report.department_id)
-        .where(Report.round_id == round_.id, reports_addressed_to(user)).order_by(Unit.path, Department.name)))
+        .where(Report.round_id == round_.id, reports_on_board(user)).order_by(Unit.path, Department.name)))
     lines = [BoardLine(report, report.late(now)) for report in received]
     lines.sort(key=lambda line: BOARD_ORDER[line.state])
-    return Board(own_report(user, round_), [line for line in lines if line.report.department_id is None],
+    own = db.session.scalar(scoped_unit_reports(user).where(Report.round_id == round_.id, own_reports(user)))
+    return Board(own, [line for line in lines if line.report.department_id is None],
                  [line for line in lines if line.report.department_id is not None])
 
 

@@ -250,6 +250,16 @@ def test_inspectors_read_sent_reports_not_drafts(make_user, worker, round_):
     assert services.get_report(inspector, draft.id) is not None
 
 
+def test_an_inspector_s_board_lists_the_reports_sent_to_their_unit_once_sent_and_no_unsent_own_report(
+        make_user, worker, round_):
+    inspector = make_user("inspector", unit="295")
+    before = services.board(inspector, round_, utcnow())
+    assert before.lines == [] and before.own is None
+    services.submit(worker, services.own_report(worker, round_), written())
+    after = services.board(inspector, round_, utcnow())
+    assert [line.report.unit.code for line in after.lines] == ["10933"]
+
+
 def test_the_worker_s_waiting_list_names_the_report_due_within_a_week(worker, make_round):
     round_ = make_round(due_in=3)
     duties = services.duties_for(worker, round_.created_at)
