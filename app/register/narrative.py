@@ -16,6 +16,7 @@ from app.register.models import (AWAITING, CONFIRMED, RegisterEntry, RegisterGro
 ACTIONS["register_viewed"] = _l("Register entry viewed")
 ACTIONS["register_exported"] = _l("Register exported")
 ACTIONS["register_imported"] = _l("Register entry written from an imported file")
+ACTIONS["register_found_elsewhere"] = _l("New child matched a child on another commune's register")
 ACTIONS["register_import_found_elsewhere"] = _l("Imported file matched a child on another commune's register")
 CONFIRMATION_LABELS = {"confirmed": _l("Confirmed"), "awaiting": _l("Waiting for confirmation"),
                        "rejected": _l("Rejected")}
@@ -236,3 +237,18 @@ def _found_elsewhere(reading: Reading) -> str:
 
 describe_action("register_import_found_elsewhere", _found_elsewhere, subject="register_child",
                 fields={"file": _l("Imported file"), "matches": _l("Children matched")})
+
+
+def _entered_elsewhere(reading: Reading) -> str:
+    """A child added by hand or over the API (`register_new_child`) whose personal ID another commune registers: one
+    entry under the asker, naming no child, and one under the other commune's entry."""
+    if reading.entry.entity == "register_entries":
+        return _("%(actor)s tried to put a child on another commune's register with the personal ID of the child "
+                 "%(child)s, who is on this register, and was refused, naming this commune.", actor=reading.actor,
+                 child=_child(reading))
+    return _("%(actor)s tried to put a child on the register with a personal ID that is on another commune's "
+             "register, and was refused, naming that commune.", actor=reading.actor)
+
+
+describe_action("register_found_elsewhere", _entered_elsewhere, subject="register_child",
+                fields={"matches": _l("Children matched")})
