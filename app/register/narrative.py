@@ -10,7 +10,7 @@ from app.audit.narrative import translate as _
 from app.audit.recorder import ACTIONS
 from app.children.models import Child
 from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import (AWAITING, CONFIRMED, RegisterEntry, RegisterGroup, RegisterReview,
+from app.register.models import (AWAITING, CONFIRMED, REJECTED, RegisterEntry, RegisterGroup, RegisterReview,
                                  RegisterReviewEscalation, RegisterSupport)
 
 ACTIONS["register_viewed"] = _l("Register entry viewed")
@@ -123,6 +123,10 @@ def _review_sentence(reading: Reading) -> str | None:
     if reading.action == "update" and reading.changed("confirmation") and reading.after("confirmation") == CONFIRMED:
         return _("%(actor)s confirmed the review of the child %(child)s a village collaborator recorded.",
                  actor=reading.actor, child=_child(reading))
+    if reading.action == "update" and reading.changed("confirmation") and reading.after("confirmation") == REJECTED:
+        return _("%(actor)s rejected the review of the child %(child)s a village collaborator recorded, saying "
+                 "“%(reason)s”. The review is still due.", actor=reading.actor, child=_child(reading),
+                 reason=reading.after("rejection_reason"))
     if reading.action == "create":
         return _("%(actor)s recorded a review of the child %(child)s on %(day)s; the next is due on %(next)s.",
                  actor=reading.actor, child=_child(reading),
@@ -183,7 +187,8 @@ describe_table(
     record=lambda reading: _("a review of the child %(child)s on the register", child=_child(reading)),
     fields={"reviewed_on": _l("Reviewed on"), "notes": _l("What the review found"),
             "next_review_on": _l("Next review due on"), "reviewed_by_id": _l("Reviewed by"),
-            "confirmation": _l("Confirmation"), "decided_by_id": _l("Confirmed by")},
+            "confirmation": _l("Confirmation"), "decided_by_id": _l("Confirmed or rejected by"),
+            "rejection_reason": _l("Why it was rejected")},
     hidden=("id", "entry_id", "decided_at"), values={"confirmation": CONFIRMATION_LABELS},
     references={"reviewed_by_id": "person", "decided_by_id": "person"})
 describe_table(

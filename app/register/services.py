@@ -15,8 +15,8 @@ from app.children.models import SPECIAL_CIRCUMSTANCES, Child
 from app.extensions import db
 from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
 from app.orm import utcnow
-from app.register.models import AWAITING, CONFIRMED, REJECTED, RegisterEntry, RegisterGroup, RegisterReview, \
-    RegisterSupport
+from app.register.models import AWAITING, CONFIRMED, REJECTED, REVIEW_TRANSITIONS, RegisterEntry, RegisterGroup, \
+    RegisterReview, RegisterSupport
 
 # Issue 18: a registered child's situation is looked at again every six months.
 REVIEW_MONTHS = 6
@@ -340,10 +340,35 @@ def _review_done(entry: RegisterEntry, review: RegisterReview) -> None:
     entry.reviewer_id = None
 
 
+def _decide_review(user, review: RegisterReview, action: str) -> None:
+    """Move a collaborator's review along REVIEW_TRANSITIONS; a review already decided (by someone else, a moment
+    ago: the row is read again, locked, so two workers deciding at once are told apart) is not decided again."""
+    db.session.refresh(review, with_for_update=True)
+    after = REVIEW_TRANSITIONS.get((review.confirmation, action))
+    if after is None:
+        raise RegisterChanged()
+    review.confirmation, review.decided_by_id, review.decided_at = after, user.id, utcnow()
+
+
 def confirm_review(user, review: RegisterReview) -> None:
     """The commune worker confirms a review a collaborator recorded: it counts as done from then."""
-    review.confirmation, review.decided_by_id, review.decided_at = CONFIRMED, user.id, utcnow()
+    _decide_review(user, review, "confirm")
     _review_done(review.entry, review)
+    _commit()
+
+
+def reject_review(user, review: RegisterReview, reason: str) -> None:
+    """The commune worker rejects a review a collaborator recorded, saying why: it is kept, marked, and the entry's
+    next review stays due (still the collaborator's, if it was given to them), for the review to be made again."""
+    reason = (reason or "").strip()
+    problems = Problems()
+    if not reason:
+        problems.add("reason", _("Say why this review is rejected."))
+    elif len(reason) > 300:
+        problems.add("reason", _("At most %(count)d characters.", count=300))
+    problems.raise_any()
+    _decide_review(user, review, "reject")
+    review.rejection_reason = reason
     _commit()
 
 

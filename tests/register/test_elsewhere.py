@@ -89,11 +89,14 @@ def test_an_api_entry_matching_another_province_s_register_neither_names_it_nor_
     assert entries_on_this_register(worker) == 1 and audit_entries(action="register_found_elsewhere") == []
 
 
-def test_the_trail_tells_the_refusal_as_a_sentence_on_each_side(client, sign_in, make_user, tan_viet):
+def test_the_trail_tells_the_refusal_as_a_sentence_on_each_side(app, client, sign_in, make_user, tan_viet):
+    from flask_babel import force_locale
+
     from app.audit.narrative import narrate
 
     sign_in(make_user("worker"))
     client.post("/register/new", data=NEW_CHILD)
-    mine, theirs = [told.sentence for told in narrate(audit_entries(action="register_found_elsewhere"))]
+    with app.test_request_context(), force_locale("en"):
+        mine, theirs = [told.sentence for told in narrate(audit_entries(action="register_found_elsewhere"))]
     assert "another commune's register" in mine and tan_viet.child.full_name not in mine
     assert tan_viet.child.full_name in theirs
