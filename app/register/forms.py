@@ -81,6 +81,10 @@ class RejectForm(Form):
     reason = StringField(_l("Why it is rejected"), validators=[InputRequired(), Length(max=300)])
 
 
+class RejectReviewForm(Form):
+    reason = StringField(_l("Why the review is rejected"), validators=[InputRequired(), Length(max=300)])
+
+
 class SupportForm(Form):
     kind = SelectField(_l("Kind of support"), choices=choices(SUPPORT_KINDS, _l("Choose…")),
                        validators=[InputRequired()])

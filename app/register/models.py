@@ -129,9 +129,18 @@ class RegisterSupport(_Part, db.Model):
     entry: Mapped[RegisterEntry] = relationship(back_populates="supports")
 
 
+# A collaborator's review, as the commune worker decides it: (confirmation, action) → the confirmation after. A
+# rejected review stays, with its reason, and is not decided again: the collaborator records the review anew.
+REVIEW_TRANSITIONS: dict[tuple[str, str], str] = {
+    (AWAITING, "confirm"): CONFIRMED,
+    (AWAITING, "reject"): REJECTED,
+}
+
+
 class RegisterReview(_Part, db.Model):
     """A review as recorded. A village collaborator's waits for the commune worker's confirmation (AWAITING), as
-    what they add to the register does: until then the entry's next review stays due."""
+    what they add to the register does: until then the entry's next review stays due, and stays so when the worker
+    rejects it (REVIEW_TRANSITIONS)."""
 
     __tablename__ = "register_reviews"
     __table_args__ = (sa.Index("ix_register_reviews_entry", "entry_id"),)
@@ -145,6 +154,7 @@ class RegisterReview(_Part, db.Model):
     confirmation: Mapped[str] = mapped_column(sa.String(12), default=CONFIRMED, server_default=CONFIRMED)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.String(300))
 
     entry: Mapped[RegisterEntry] = relationship(back_populates="reviews")
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
@@ -153,6 +163,10 @@ class RegisterReview(_Part, db.Model):
     @property
     def awaiting(self) -> bool:
         return self.confirmation == AWAITING
+
+    @property
+    def rejected(self) -> bool:
+        return self.confirmation == REJECTED
 
 
 class RegisterReviewEscalation(_Part, db.Model):

@@ -10,12 +10,13 @@ from app.audit.narrative import translate as _
 from app.audit.recorder import ACTIONS
 from app.children.models import Child
 from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
-from app.register.models import (AWAITING, CONFIRMED, RegisterEntry, RegisterGroup, RegisterReview,
+from app.register.models import (AWAITING, CONFIRMED, REJECTED, RegisterEntry, RegisterGroup, RegisterReview,
                                  RegisterReviewEscalation, RegisterSupport)
 
 ACTIONS["register_viewed"] = _l("Register entry viewed")
 ACTIONS["register_exported"] = _l("Register exported")
 ACTIONS["register_imported"] = _l("Register entry written from an imported file")
+ACTIONS["register_found_elsewhere"] = _l("New child matched a child on another commune's register")
 ACTIONS["register_import_found_elsewhere"] = _l("Imported file matched a child on another commune's register")
 CONFIRMATION_LABELS = {"confirmed": _l("Confirmed"), "awaiting": _l("Waiting for confirmation"),
                        "rejected": _l("Rejected")}
@@ -122,6 +123,10 @@ def _review_sentence(reading: Reading) -> str | None:
     if reading.action == "update" and reading.changed("confirmation") and reading.after("confirmation") == CONFIRMED:
         return _("%(actor)s confirmed the review of the child %(child)s a village collaborator recorded.",
                  actor=reading.actor, child=_child(reading))
+    if reading.action == "update" and reading.changed("confirmation") and reading.after("confirmation") == REJECTED:
+        return _("%(actor)s rejected the review of the child %(child)s a village collaborator recorded, saying "
+                 "“%(reason)s”. The review is still due.", actor=reading.actor, child=_child(reading),
+                 reason=reading.after("rejection_reason"))
     if reading.action == "create":
         return _("%(actor)s recorded a review of the child %(child)s on %(day)s; the next is due on %(next)s.",
                  actor=reading.actor, child=_child(reading),
@@ -182,7 +187,8 @@ describe_table(
     record=lambda reading: _("a review of the child %(child)s on the register", child=_child(reading)),
     fields={"reviewed_on": _l("Reviewed on"), "notes": _l("What the review found"),
             "next_review_on": _l("Next review due on"), "reviewed_by_id": _l("Reviewed by"),
-            "confirmation": _l("Confirmation"), "decided_by_id": _l("Confirmed by")},
+            "confirmation": _l("Confirmation"), "decided_by_id": _l("Confirmed or rejected by"),
+            "rejection_reason": _l("Why it was rejected")},
     hidden=("id", "entry_id", "decided_at"), values={"confirmation": CONFIRMATION_LABELS},
     references={"reviewed_by_id": "person", "decided_by_id": "person"})
 describe_table(
@@ -236,3 +242,18 @@ def _found_elsewhere(reading: Reading) -> str:
 
 describe_action("register_import_found_elsewhere", _found_elsewhere, subject="register_child",
                 fields={"file": _l("Imported file"), "matches": _l("Children matched")})
+
+
+def _entered_elsewhere(reading: Reading) -> str:
+    """A child added by hand or over the API (`register_new_child`) whose personal ID another commune registers: one
+    entry under the asker, naming no child, and one under the other commune's entry."""
+    if reading.entry.entity == "register_entries":
+        return _("%(actor)s tried to put a child on another commune's register with the personal ID of the child "
+                 "%(child)s, who is on this register, and was refused, naming this commune.", actor=reading.actor,
+                 child=_child(reading))
+    return _("%(actor)s tried to put a child on the register with a personal ID that is on another commune's "
+             "register, and was refused, naming that commune.", actor=reading.actor)
+
+
+describe_action("register_found_elsewhere", _entered_elsewhere, subject="register_child",
+                fields={"matches": _l("Children matched")})

@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.audit.recorder import record
 from app.children.models import SPECIAL_CIRCUMSTANCES, Child
 from app.extensions import db
 from app.register.groups import GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
 from app.orm import utcnow
-from app.register.models import AWAITING, CONFIRMED, REJECTED, RegisterEntry, RegisterGroup, RegisterReview, \
-    RegisterSupport
+from app.register.models import AWAITING, CONFIRMED, REJECTED, REVIEW_TRANSITIONS, RegisterEntry, RegisterGroup, \
+    RegisterReview, RegisterSupport
 
 # Issue 18: a registered child's situation is looked at again every six months.
 REVIEW_MONTHS = 6
@@ -130,20 +131,23 @@ class Elsewhere:
 
 def registered_elsewhere(user, id_numbers) -> dict[str, Elsewhere]:
     """Of these personal IDs, those of children on the register of a commune other than those `user`'s commune
-    keeps, anywhere in the province: a child is registered by one commune (issue 18), and the ID (Law on
-    Identification 2023 art. 12) is the child's wherever the worker sees the child's file or not. A rejected entry
-    does not count. One query for a hand entry or a whole file; the rule both use."""
+    keeps, in the user's province: a child is registered by one commune (issue 18), and the ID (Law on
+    Identification 2023 art. 12) is the child's wherever the worker sees the child's file or not. Another
+    province's register is not named (it is not this province's to tell, as at intake: `probable_duplicates`). A
+    rejected entry does not count. One query for a hand entry or a whole file; the rule both use."""
     from app.access import register_kept_by
+    from app.deadlines.services import province_of
     from app.units.models import Unit
 
     numbers = sorted({number for number in id_numbers if number})
     if not numbers:
         return {}
+    province = province_of(user.unit)
     rows = db.session.execute(
         sa.select(Child.id_number, Unit.name, RegisterEntry.id, Unit.path)
         .join(RegisterEntry, RegisterEntry.child_id == Child.id).join(Unit, Unit.id == RegisterEntry.unit_id)
         .where(Child.id_number.in_(numbers), RegisterEntry.confirmation != REJECTED,
-               RegisterEntry.unit_id.not_in(register_kept_by(user))))
+               Unit.path.startswith(province.path), RegisterEntry.unit_id.not_in(register_kept_by(user))))
     return {number: Elsewhere(name, entry_id, path) for number, name, entry_id, path in rows}
 
 
@@ -159,6 +163,7 @@ def register_new_child(user, details, situation: Situation, memberships: list[Me
         problems.fields[name] = messages
     elsewhere = registered_elsewhere(user, [details.id_number]).get(details.id_number)
     if elsewhere is not None:
+        _record_found_elsewhere(user, elsewhere)
         problems.add("id_number", elsewhere.reason())
     if details.address_unit is None or details.address_unit.id != user.unit_id:
         problems.add("address_unit", _("A commune registers the children who live in it."))
@@ -167,6 +172,16 @@ def register_new_child(user, details, situation: Situation, memberships: list[Me
     problems.raise_any()
     child = new_child(details.with_birth_year_on(today))
     return register_child(user, child, situation, memberships[0], today, more=memberships[1:])
+
+
+def _record_found_elsewhere(user, elsewhere: Elsewhere) -> None:
+    """Naming the commune that registers a personal ID tells that the ID is known there: as at intake
+    (`check_for_duplicates`) and on import, the match is in the trail under the asker and under the other
+    commune's entry, so that the inspectors of both see it; committed now, since the refusal rolls back."""
+    record(db.session, "register_found_elsewhere", unit_path=user.unit.path, changes={"matches": 1})
+    record(db.session, "register_found_elsewhere", entity="register_entries", entity_id=elsewhere.entry_id,
+           unit_path=elsewhere.unit_path)
+    db.session.commit()
 
 
 def register_child(user, child: Child, situation: Situation, membership: Membership, today: date,
@@ -325,10 +340,35 @@ def _review_done(entry: RegisterEntry, review: RegisterReview) -> None:
     entry.reviewer_id = None
 
 
+def _decide_review(user, review: RegisterReview, action: str) -> None:
+    """Move a collaborator's review along REVIEW_TRANSITIONS; a review already decided (by someone else, a moment
+    ago: the row is read again, locked, so two workers deciding at once are told apart) is not decided again."""
+    db.session.refresh(review, with_for_update=True)
+    after = REVIEW_TRANSITIONS.get((review.confirmation, action))
+    if after is None:
+        raise RegisterChanged()
+    review.confirmation, review.decided_by_id, review.decided_at = after, user.id, utcnow()
+
+
 def confirm_review(user, review: RegisterReview) -> None:
     """The commune worker confirms a review a collaborator recorded: it counts as done from then."""
-    review.confirmation, review.decided_by_id, review.decided_at = CONFIRMED, user.id, utcnow()
+    _decide_review(user, review, "confirm")
     _review_done(review.entry, review)
+    _commit()
+
+
+def reject_review(user, review: RegisterReview, reason: str) -> None:
+    """The commune worker rejects a review a collaborator recorded, saying why: it is kept, marked, and the entry's
+    next review stays due (still the collaborator's, if it was given to them), for the review to be made again."""
+    reason = (reason or "").strip()
+    problems = Problems()
+    if not reason:
+        problems.add("reason", _("Say why this review is rejected."))
+    elif len(reason) > 300:
+        problems.add("reason", _("At most %(count)d characters.", count=300))
+    problems.raise_any()
+    _decide_review(user, review, "reject")
+    review.rejection_reason = reason
     _commit()
 
 
@@ -402,7 +442,6 @@ def review_due(entry: RegisterEntry, today: date) -> bool:
 def record_views(entries: list[RegisterEntry]) -> None:
     """A register entry is as sensitive as a case file (issue 18): every reading of one is in the trail, one entry
     each, committed on its own."""
-    from app.audit.recorder import record
 
     for entry in entries:
         record(db.session, "register_viewed", entity="register_entries", entity_id=entry.id,

@@ -22,7 +22,7 @@ from app.input_guard import whole_number
 from app.orm import utcnow
 from app.register import services
 from app.register.forms import (GroupForm, LeaveForm, NewChildForm, RegisterFilterForm, RegisterForm, RejectForm,
-                                ReviewerForm, ReviewForm, SituationForm, SupportForm)
+                                RejectReviewForm, ReviewerForm, ReviewForm, SituationForm, SupportForm)
 from app.register.groups import ARTICLES, GROUPS, LIVING_PLACES, SUB_CASES, SUPPORT_KINDS
 from app.register.models import AWAITING, CONFIRMED, RegisterEntry
 from app.units.services import communes_under
@@ -206,18 +206,25 @@ def _shown(child: Child, status: int = 200, **forms):
         forms.setdefault("leave_form", LeaveForm(formdata=None, left_on=today))
         forms.setdefault("support_form", SupportForm(formdata=None, started_on=today))
     pending = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
+    # The latest review recorded, when the worker rejected it: everyone who reads the page, the collaborator too,
+    # sees why, above the form to record it again.
+    latest = max(entry.reviews, key=lambda review: review.id, default=None) if entry is not None else None
+    rejected = latest if latest is not None and latest.rejected else None
     reviewable = entry is not None and pending is None and may_record_review(current_user, entry)
     if reviewable:
         forms.setdefault("review_form", ReviewForm(formdata=None, reviewed_on=today))
     if entry is not None and may_assign_review(current_user, entry):
         forms.setdefault("reviewer_form", _reviewer_form(entry, formdata=None))
     confirmable = entry is not None and may_confirm_register(current_user, entry)
+    pending_confirmable = pending is not None and may_confirm_review(current_user, pending)
+    if pending_confirmable:
+        forms.setdefault("review_reject_form", RejectReviewForm(formdata=None))
     if confirmable:
         forms.setdefault("reject_form", RejectForm(formdata=None))
     page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
                            confirmable=confirmable, detailed=may_read_register_details(current_user),
-                           reviewable=reviewable, pending=pending,
-                           pending_confirmable=pending is not None and may_confirm_review(current_user, pending),
+                           reviewable=reviewable, pending=pending, rejected=rejected,
+                           pending_confirmable=pending_confirmable,
                            today=today, statuses=STATUSES, **forms, **labels())
     if entry is not None:
         record_view(entry)
@@ -474,6 +481,34 @@ def confirm_review(child_id):
         flash(_("The review was confirmed. The next one is due on %(day)s.", day=_day(entry.next_review_on)),
               "success")
     return redirect(url_for("register.show", child_id=child.id))
+
+
+@bp.route("/<int(max=2147483647):child_id>/review/reject", methods=["POST"])
+@requires("register.confirm")
+def reject_review(child_id):
+    """The worker rejects the review a collaborator recorded, saying why; the review stays due."""
+    child = _child(child_id)
+    entry = _entry(child)
+    review = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
+    if review is None or not may_confirm_review(current_user, review):
+        flash(_("No review of this child waits for your confirmation."), "info")
+        return redirect(url_for("register.show", child_id=child.id))
+    form = RejectReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.reject_review(current_user, review, form.reason.data)
+        except services.RegisterRefused as refusal:
+            db.session.rollback()
+            _show_problems(form, refusal.fields)
+        except services.RegisterChanged as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("register.show", child_id=child.id))
+        else:
+            flash(_("The review was rejected; %(name)s sees why and may record it again. The review stays due on "
+                    "%(day)s.", name=review.reviewed_by.full_name, day=_day(entry.next_review_on)), "success")
+            return redirect(url_for("register.show", child_id=child.id))
+    db.session.refresh(entry)
+    return _shown(child, 422, review_reject_form=form)
 
 
 @bp.route("/review-escalations/<int(max=2147483647):number>/acknowledge", methods=["POST"])

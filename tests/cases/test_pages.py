@@ -349,9 +349,9 @@ def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user,
     # referring (page get and post, API) and escalating (page, API); a statutory form (page, API with and without
     # ".pdf"); attaching a file (page, API) and the list of its files (API); the child's register page, adding
     # (get, post), the situation (get, post), a group, leaving it, support and a review, and the API's child;
-    # confirming or rejecting a collaborator's entry; giving the next review to someone and confirming a
-    # collaborator's review; and every step, page and API
-    assert len(checked) == 9 + 5 + 3 + 3 + 10 + 2 + 2 + len(STEPS) + len(STEP_FORMS)
+    # confirming or rejecting a collaborator's entry; giving the next review to someone, and confirming or
+    # rejecting a collaborator's review; and every step, page and API
+    assert len(checked) == 9 + 5 + 3 + 3 + 10 + 2 + 3 + len(STEPS) + len(STEP_FORMS)
 
 
 def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):
