@@ -40,7 +40,7 @@ def home():
     if can(current_user, "users.manage"):
         work["accounts_to_place"] = reorganisation.accounts_to_place(current_user)
     if any(can(current_user, capability) for capability in ("escalations.raise", "facilities.manage",
-                                                             "register.review")):
+                                                             "register.review", "reporting.prepare")):
         work["notices"] = notices_for(current_user, now)
     if not can(current_user, "escalations.raise") and can(current_user, "cases.read"):
         work["open_escalations"] = escalations.listing(current_user, only_open=True)

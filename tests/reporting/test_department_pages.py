@@ -36,6 +36,13 @@ def test_a_department_officer_opens_their_department_s_report(client, sign_in, m
     assert "Sở Y tế tỉnh Hải Dương" in page and 'name="send"' in page
 
 
+def test_a_department_officer_s_home_page_lists_the_report_to_send(client, sign_in, make_user, health, make_round):
+    make_round(due_in=3)
+    sign_in(make_user("department_officer", department=health))
+    page = client.get("/").get_data(as_text=True)
+    assert "Báo cáo cần gửi" in page and "Sở Y tế tỉnh Hải Dương" in page
+
+
 def test_another_department_s_report_and_a_unit_s_answer_404(client, sign_in, make_user, health, police, round_):
     worker = make_user("worker", unit="10933")
     sent = services.submit(worker, services.own_report(worker, round_), written())
