@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -49,3 +50,10 @@ class ReportForm(Form):
     signer_title = StringField(_l("Signer's title (e.g. Chủ tịch, KT. Chủ tịch – Phó Chủ tịch)"))
     save = SubmitField(_l("Save the draft"))
     send = SubmitField(_l("Send the report"))
+
+    def for_reporter(self, report) -> "ReportForm":
+        """A department's report is numbered and signed by the department (its director), not by the committee."""
+        if report.department_id is not None:
+            self.number.label.text = _("Document number (e.g. 15/BC-SYT)")
+            self.signer_title.label.text = _("Signer's title (e.g. Giám đốc, KT. Giám đốc – Phó Giám đốc)")
+        return self

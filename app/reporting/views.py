@@ -149,7 +149,7 @@ def _page(report, form=None, status=200):
     now = utcnow()
     form = form or ReportForm(data={**report.sections, "number": report.number, "signer_name": report.signer_name,
                                     "signer_title": report.signer_title})
-    return render_template("reporting/report.html", report=report, form=form, now=now,
+    return render_template("reporting/report.html", report=report, form=form.for_reporter(report), now=now,
                            sections=[(key, SECTION_LABELS[key]) for key in SECTIONS[report.round.kind]],
                            figures=services.current_figures(current_user, report, now),
                            group_label=figures.group_label,

@@ -34,6 +34,7 @@ def test_a_department_officer_opens_their_department_s_report(client, sign_in, m
     sign_in(make_user("department_officer", department=health))
     page = client.get(f"/reporting/{report_of(round_, health).id}").get_data(as_text=True)
     assert "Sở Y tế tỉnh Hải Dương" in page and 'name="send"' in page
+    assert "15/BC-SYT" in page and "BC-UBND" not in page
 
 
 def test_a_department_officer_s_home_page_lists_the_report_to_send(client, sign_in, make_user, health, make_round):
