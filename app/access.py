@@ -586,7 +586,7 @@ def scoped_register(user) -> sa.Select:
     if user.role == Role.COLLABORATOR:
         assigned = sa.and_(RegisterEntry.reviewer_id == user.id, RegisterEntry.confirmation == CONFIRMED)
         return sa.select(RegisterEntry).where(sa.or_(RegisterEntry.added_by_id == user.id, assigned),
-                                              RegisterEntry.unit_id == user.unit_id)
+                                              _among(RegisterEntry.unit_id, register_kept_by(user)))
     return sa.select(RegisterEntry).where(_among(RegisterEntry.unit_id, subtree_unit_ids(user.unit)))
 
 
@@ -606,6 +606,26 @@ def register_kept_by(user) -> list[int]:
     if user.unit.level != "commune":
         return [user.unit_id]
     return subtree_unit_ids(user.unit)
+
+
+def register_keepers(unit: Unit) -> list[int]:
+    """The communes that keep the register of `unit`'s entries: the commune itself and those that succeeded it, one
+    reorganisation after another (the converse of `register_kept_by`). None for a commune divided among others: its
+    records went to the province."""
+    kept = []
+    while unit is not None and unit.level == "commune":
+        kept.append(unit.id)
+        unit = unit.ending.heir if unit.ending is not None else None
+    return kept
+
+
+def current_reviewer(entry):
+    """Whom an entry's next review is given to, while they may make it: a reviewer since deactivated or moved to a
+    commune that does not keep the entry leaves it to every worker of the commune, as if given to no one."""
+    reviewer = entry.reviewer
+    if reviewer is None or not reviewer.active or reviewer.unit_id not in register_keepers(entry.unit):
+        return None
+    return reviewer
 
 
 def may_read_register_details(user) -> bool:
@@ -633,10 +653,11 @@ def may_assign_review(user, entry) -> bool:
 
 
 def review_assignees(entry) -> sa.Select:
-    """Who may be given an entry's next review: the active workers and village collaborators of its commune."""
+    """Who may be given an entry's next review: the active workers and village collaborators of the commune that
+    keeps it (its successor, for an entry of a commune a reorganisation ended)."""
     from app.users.models import User
 
-    return sa.select(User).where(User.unit_id == entry.unit_id, User.active,
+    return sa.select(User).where(User.unit_id.in_(register_keepers(entry.unit)), User.active,
                                  User.role.in_((Role.WORKER, Role.COLLABORATOR)))
 
 
@@ -646,26 +667,32 @@ def may_record_review(user, entry) -> bool:
 
     if not can(user, "register.review") or entry.confirmation != CONFIRMED:
         return False
-    return may_edit_register(user, entry) or (user.role == Role.COLLABORATOR and entry.reviewer_id == user.id
-                                              and entry.unit_id == user.unit_id)
+    return may_edit_register(user, entry) or (user.role == Role.COLLABORATOR and current_reviewer(entry) == user)
 
 
 def reviews_waiting_for(user) -> sa.ColumnElement:
     """The confirmed entries whose next review is `user`'s to make: a collaborator's, those assigned to them; a
     worker's, those assigned to them and their commune's assigned to no one (as a case no one took up is every
     worker's); a leader's, all their commune's. Not one whose recorded review waits for confirmation: that is the
-    worker's to confirm."""
+    worker's to confirm. A review whose reviewer may no longer make it (`current_reviewer`) is given to no one."""
     from app.register.models import AWAITING, CONFIRMED, RegisterEntry, RegisterReview
+    from app.users.models import User
 
     if not can(user, "register.review"):
         return sa.false()
     recorded = sa.exists().where(RegisterReview.entry_id == RegisterEntry.id, RegisterReview.confirmation == AWAITING)
     mine = sa.and_(RegisterEntry.confirmation == CONFIRMED, ~recorded)
+    kept_ids = register_kept_by(user)
+    kept = sa.and_(mine, _among(RegisterEntry.unit_id, kept_ids))
     if user.role == Role.COLLABORATOR:
-        return sa.and_(mine, RegisterEntry.reviewer_id == user.id, RegisterEntry.unit_id == user.unit_id)
-    kept = sa.and_(mine, RegisterEntry.unit_id.in_(register_kept_by(user)))
+        return sa.and_(kept, RegisterEntry.reviewer_id == user.id)
     if user.role == Role.WORKER:
-        return sa.and_(kept, sa.or_(RegisterEntry.reviewer_id == user.id, RegisterEntry.reviewer_id.is_(None)))
+        # Everyone active of the communes this one keeps was moved here by the reorganisation: one of them keeps
+        # the entry.
+        reviewer_may = sa.exists().where(User.id == RegisterEntry.reviewer_id, User.active,
+                                         _among(User.unit_id, kept_ids))
+        return sa.and_(kept, sa.or_(RegisterEntry.reviewer_id == user.id, RegisterEntry.reviewer_id.is_(None),
+                                    ~reviewer_may))
     return kept
 
 
@@ -689,9 +716,19 @@ def may_confirm_review(user, review) -> bool:
     return can(user, "register.confirm") and review.entry.unit_id in register_kept_by(user) and review.awaiting
 
 
+def review_escalations_received(user) -> sa.ColumnElement:
+    """The long-overdue reviews raised to `user`'s unit, or to a unit it succeeded (one raised to a 2024 district
+    before the reorganisation waits for the province that holds it)."""
+    from app.register.models import RegisterReviewEscalation
+
+    if not can(user, "register.escalations"):
+        return sa.false()
+    return _among(RegisterReviewEscalation.to_unit_id, held_unit_ids(user.unit))
+
+
 def may_acknowledge_review_escalation(user, escalation) -> bool:
-    """A person of the unit a long-overdue review was raised to acknowledges it."""
-    return can(user, "register.escalations") and escalation.to_unit_id == user.unit_id
+    """A person of the unit a long-overdue review was raised to (or of its successor) acknowledges it."""
+    return can(user, "register.escalations") and escalation.to_unit_id in held_unit_ids(user.unit)
 
 
 def added_unconfirmed(user) -> bool:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
-from app.access import can, may_acknowledge_review_escalation
+from app.access import can, may_acknowledge_review_escalation, review_escalations_received
 from app.cases.services import NotAllowed, WrongState
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
@@ -35,7 +35,7 @@ def open_escalations(user) -> sa.Select:
         return sa.select(RegisterReviewEscalation).where(sa.false())
     return (sa.select(RegisterReviewEscalation)
             .join(RegisterEntry, RegisterEntry.id == RegisterReviewEscalation.entry_id)
-            .where(RegisterReviewEscalation.to_unit_id == user.unit_id,
+            .where(review_escalations_received(user),
                    RegisterReviewEscalation.acknowledged_at.is_(None),
                    RegisterEntry.next_review_on == RegisterReviewEscalation.due_on))
 
@@ -50,7 +50,7 @@ def waiting_for(user, limit: int = 50) -> list[RegisterReviewEscalation]:
 
 def get_escalation(user, number: int) -> RegisterReviewEscalation | None:
     return db.session.scalar(sa.select(RegisterReviewEscalation).where(
-        RegisterReviewEscalation.id == number, RegisterReviewEscalation.to_unit_id == user.unit_id))
+        RegisterReviewEscalation.id == number, review_escalations_received(user)))
 
 
 def acknowledge(user, escalation: RegisterReviewEscalation, now: datetime | None = None) -> None:
@@ -64,6 +64,20 @@ def acknowledge(user, escalation: RegisterReviewEscalation, now: datetime | None
     db.session.commit()
 
 
+def in_force(unit: Unit) -> Unit:
+    """The unit that holds `unit`'s records now: itself, or the successor of a unit a reorganisation ended."""
+    while unit.ending is not None:
+        unit = unit.ending.heir
+    return unit
+
+
+def above(unit: Unit) -> Unit:
+    """The unit in force above `unit` (or above its successor, for a commune a reorganisation ended): an entry keeps
+    its 2024 commune's id, whose district ended on 1 July 2025. The province itself when nothing is above."""
+    unit = in_force(unit)
+    return in_force(unit.parent) if unit.parent is not None else unit
+
+
 def _raise(escalation: RegisterReviewEscalation) -> int | None:
     try:
         db.session.add(escalation)
@@ -75,20 +89,21 @@ def _raise(escalation: RegisterReviewEscalation) -> int | None:
 
 
 def sweep_overdue(now: datetime) -> list[int]:
-    """Raise each confirmed entry's review overdue by REVIEW_RAISED_AFTER to the unit above its commune, once; and a
-    level higher each open escalation nobody acknowledged within a working day."""
+    """Raise each confirmed entry's review overdue by REVIEW_RAISED_AFTER to the unit in force above its commune,
+    once; and a level higher each open escalation nobody acknowledged within a working day."""
     raised = []
     first = aliased(RegisterReviewEscalation)
     overdue = db.session.execute(
-        sa.select(RegisterEntry.id, RegisterEntry.next_review_on, RegisterEntry.unit_id, Unit.parent_id)
+        sa.select(RegisterEntry.id, RegisterEntry.next_review_on, RegisterEntry.unit_id)
         .join(Unit, Unit.id == RegisterEntry.unit_id)
         .where(RegisterEntry.confirmation == CONFIRMED, Unit.parent_id.isnot(None),
                RegisterEntry.next_review_on < _today(now) - REVIEW_RAISED_AFTER,
                ~sa.exists().where(first.entry_id == RegisterEntry.id, first.due_on == RegisterEntry.next_review_on,
                                   first.level == 1))).all()
-    for entry_id, due_on, unit_id, parent_id in overdue:
+    for entry_id, due_on, unit_id in overdue:
+        target = above(db.session.get(Unit, unit_id))
         escalation_id = _raise(RegisterReviewEscalation(entry=db.session.get(RegisterEntry, entry_id), due_on=due_on,
-                                                        from_unit_id=unit_id, to_unit_id=parent_id, level=1,
+                                                        from_unit_id=unit_id, to_unit_id=target.id, level=1,
                                                         raised_at=now))
         if escalation_id is not None:
             raised.append(escalation_id)
@@ -102,9 +117,12 @@ def sweep_overdue(now: datetime) -> list[int]:
     for escalation in waiting:
         if add_working_days(escalation.raised_at, UNACKNOWLEDGED_WORKING_DAYS) >= now:
             continue
+        target = above(escalation.to_unit)
+        if target.id == in_force(escalation.to_unit).id:
+            continue  # raised to the province (or to a unit it now holds): nobody is higher
         escalation_id = _raise(RegisterReviewEscalation(
             entry=escalation.entry, due_on=escalation.due_on, from_unit_id=escalation.to_unit_id,
-            to_unit_id=escalation.to_unit.parent_id, level=escalation.level + 1, previous_id=escalation.id,
+            to_unit_id=target.id, level=escalation.level + 1, previous_id=escalation.id,
             raised_at=now))
         if escalation_id is not None:
             raised.append(escalation_id)

@@ -8,9 +8,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import (can, may_acknowledge_review_escalation, may_assign_review, may_confirm_register,
-                        may_confirm_review, may_edit_register, may_read_register_details, may_record_review, refuse,
-                        register_kept_by, requires, review_assignees, scoped_cases, scoped_children, scoped_register)
+from app.access import (can, current_reviewer, may_acknowledge_review_escalation, may_assign_review,
+                        may_confirm_register, may_confirm_review, may_edit_register, may_read_register_details,
+                        may_record_review, refuse, register_kept_by, requires, review_assignees, scoped_cases,
+                        scoped_children, scoped_register)
 from app.cases.models import Case
 from app.cases.services import province_of
 from app.cases.workflow import STATUSES
@@ -224,6 +225,7 @@ def _shown(child: Child, status: int = 200, **forms):
     page = render_template("register/show.html", child=child, entry=entry, cases=cases, editable=editable,
                            confirmable=confirmable, detailed=may_read_register_details(current_user),
                            reviewable=reviewable, pending=pending, rejected=rejected,
+                           reviewer=current_reviewer(entry) if entry is not None else None,
                            pending_confirmable=pending_confirmable,
                            today=today, statuses=STATUSES, **forms, **labels())
     if entry is not None:
@@ -397,7 +399,8 @@ def _reviewer_form(entry: RegisterEntry, **kwargs) -> ReviewerForm:
     form.reviewer.choices = [("", _("Any worker of the commune"))] + [
         (str(person.id), f"{person.full_name} ({person.role_label})") for person in people]
     if kwargs.get("formdata", True) is None:
-        form.reviewer.data, form.version.data = str(entry.reviewer_id or ""), entry.version
+        reviewer = current_reviewer(entry)
+        form.reviewer.data, form.version.data = str(reviewer.id if reviewer else ""), entry.version
     return form
 
 
