@@ -165,3 +165,15 @@ def saved_in_this_request() -> bool:
 def install_commit_notes() -> None:
     if not sa.event.contains(Session, "after_commit", _note_commit):
         sa.event.listen(Session, "after_commit", _note_commit)
+
+
+def insert_once(session: Session, row) -> int | None:
+    """Insert `row` in a transaction of its own and give its id; None when a unique constraint finds it there already
+    (a sweep run twice, or on two machines at once, raises nothing twice)."""
+    try:
+        session.add(row)
+        session.commit()
+    except sa.exc.IntegrityError:
+        session.rollback()
+        return None
+    return row.id

@@ -21,7 +21,7 @@ from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
 from app.facilities.checklist import CHECKLIST, KINDS, PLACEMENT_KINDS, RESULTS
 from app.facilities.models import Correction, CorrectionEscalation, Facility, Inspection, Placement
-from app.orm import utcnow
+from app.orm import insert_once, utcnow
 from app.units.models import Unit
 
 TEXT_LIMIT = 5000
@@ -308,15 +308,6 @@ def open_corrections(facility: Facility) -> list[Correction]:
 UNANSWERED_WORKING_DAYS = 1
 
 
-def _raise(escalation: CorrectionEscalation) -> int | None:
-    """Insert one escalation in its own transaction; None when another sweep already raised it."""
-    try:
-        db.session.add(escalation)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    return escalation.id
 
 
 def escalate_overdue(now: datetime | None = None) -> list[int]:
@@ -335,8 +326,9 @@ def escalate_overdue(now: datetime | None = None) -> list[int]:
         .where(Correction.done_on.is_(None), Correction.due_on < day,
                ~sa.exists().where(first.correction_id == Correction.id, first.level == 1))).all()
     for correction_id, unit_id, parent_id in overdue:
-        raised.append(_raise(CorrectionEscalation(correction_id=correction_id, from_unit_id=unit_id,
-                                                  to_unit_id=parent_id or unit_id, level=1, raised_at=now)))
+        raised.append(insert_once(db.session, CorrectionEscalation(
+            correction_id=correction_id, from_unit_id=unit_id, to_unit_id=parent_id or unit_id, level=1,
+            raised_at=now)))
     higher = aliased(CorrectionEscalation)
     waiting = db.session.scalars(
         sa.select(CorrectionEscalation).join(Unit, Unit.id == CorrectionEscalation.to_unit_id)
@@ -346,7 +338,7 @@ def escalate_overdue(now: datetime | None = None) -> list[int]:
     for escalation in waiting:
         if add_working_days(escalation.raised_at, UNANSWERED_WORKING_DAYS) >= now:
             continue
-        raised.append(_raise(CorrectionEscalation(
+        raised.append(insert_once(db.session, CorrectionEscalation(
             correction_id=escalation.correction_id, from_unit_id=escalation.to_unit_id,
             to_unit_id=escalation.to_unit.parent_id, level=escalation.level + 1, previous_id=escalation.id,
             raised_at=now)))

@@ -8,14 +8,13 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
 from app.access import can, may_acknowledge_review_escalation, review_escalations_received
 from app.cases.services import NotAllowed, WrongState
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
-from app.orm import utcnow
+from app.orm import insert_once, utcnow
 from app.register.models import CONFIRMED, RegisterEntry, RegisterReviewEscalation
 from app.register.services import REVIEW_RAISED_AFTER
 from app.units.models import Unit
@@ -78,14 +77,6 @@ def above(unit: Unit) -> Unit:
     return in_force(unit.parent) if unit.parent is not None else unit
 
 
-def _raise(escalation: RegisterReviewEscalation) -> int | None:
-    try:
-        db.session.add(escalation)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    return escalation.id
 
 
 def sweep_overdue(now: datetime) -> list[int]:
@@ -102,9 +93,9 @@ def sweep_overdue(now: datetime) -> list[int]:
                                   first.level == 1))).all()
     for entry_id, due_on, unit_id in overdue:
         target = above(db.session.get(Unit, unit_id))
-        escalation_id = _raise(RegisterReviewEscalation(entry=db.session.get(RegisterEntry, entry_id), due_on=due_on,
-                                                        from_unit_id=unit_id, to_unit_id=target.id, level=1,
-                                                        raised_at=now))
+        escalation_id = insert_once(db.session, RegisterReviewEscalation(
+            entry=db.session.get(RegisterEntry, entry_id), due_on=due_on, from_unit_id=unit_id, to_unit_id=target.id,
+            level=1, raised_at=now))
         if escalation_id is not None:
             raised.append(escalation_id)
     higher = aliased(RegisterReviewEscalation)
@@ -120,7 +111,7 @@ def sweep_overdue(now: datetime) -> list[int]:
         target = above(escalation.to_unit)
         if target.id == in_force(escalation.to_unit).id:
             continue  # raised to the province (or to a unit it now holds): nobody is higher
-        escalation_id = _raise(RegisterReviewEscalation(
+        escalation_id = insert_once(db.session, RegisterReviewEscalation(
             entry=escalation.entry, due_on=escalation.due_on, from_unit_id=escalation.to_unit_id,
             to_unit_id=target.id, level=escalation.level + 1, previous_id=escalation.id,
             raised_at=now))

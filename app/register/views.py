@@ -466,23 +466,31 @@ def reviewer(child_id):
     return _shown(child, 422, reviewer_form=form)
 
 
-@bp.route("/<int(max=2147483647):child_id>/review/confirm", methods=["POST"])
-@requires("register.confirm")
-def confirm_review(child_id):
-    """The worker confirms the review a collaborator recorded (one waits at a time)."""
+def _waiting_review(child_id: int):
+    """The child, their entry and the collaborator's review waiting for this worker, or None with a note why not."""
     child = _child(child_id)
     entry = _entry(child)
     review = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
     if review is None or not may_confirm_review(current_user, review):
         flash(_("No review of this child waits for your confirmation."), "info")
+        return child, entry, None
+    return child, entry, review
+
+
+@bp.route("/<int(max=2147483647):child_id>/review/confirm", methods=["POST"])
+@requires("register.confirm")
+def confirm_review(child_id):
+    """The worker confirms the review a collaborator recorded (one waits at a time)."""
+    child, entry, review = _waiting_review(child_id)
+    if review is None:
         return redirect(url_for("register.show", child_id=child.id))
     try:
         services.confirm_review(current_user, review)
     except services.RegisterChanged as refusal:
         flash(str(refusal), "error")
     else:
-        flash(_("The review was confirmed. The next one is due on %(day)s.", day=_day(entry.next_review_on)),
-              "success")
+        flash(_("The review was confirmed. The next one is due on %(day)s; it is any worker's of the commune until "
+                "you give it to someone below.", day=_day(entry.next_review_on)), "success")
     return redirect(url_for("register.show", child_id=child.id))
 
 
@@ -490,11 +498,8 @@ def confirm_review(child_id):
 @requires("register.confirm")
 def reject_review(child_id):
     """The worker rejects the review a collaborator recorded, saying why; the review stays due."""
-    child = _child(child_id)
-    entry = _entry(child)
-    review = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
-    if review is None or not may_confirm_review(current_user, review):
-        flash(_("No review of this child waits for your confirmation."), "info")
+    child, entry, review = _waiting_review(child_id)
+    if review is None:
         return redirect(url_for("register.show", child_id=child.id))
     form = RejectReviewForm()
     if form.validate_on_submit():
@@ -531,7 +536,8 @@ def acknowledge_escalation(number):
     else:
         flash(_("You acknowledged that the review of %(name)s in %(unit)s is long overdue; it is yours to follow up.",
                 name=escalation.entry.child.name_shown, unit=escalation.entry.unit.name), "success")
-    return redirect(url_for("notifications.index"))
+    # The child's page is where the follow-up starts: the entry, its reviews and who is to make the next one.
+    return redirect(url_for("register.show", child_id=escalation.entry.child_id))
 
 
 def _confirmable(child_id: int) -> tuple[Child, RegisterEntry | None]:

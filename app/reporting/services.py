@@ -20,7 +20,7 @@ from app.access import (can, may_acknowledge_report_escalation, may_define_round
 from app.cases.services import Invalid, NotAllowed, WrongState
 from app.deadlines.services import add_working_days, local_zone
 from app.extensions import db
-from app.orm import utcnow
+from app.orm import insert_once, utcnow
 from app.reporting import figures
 from app.reporting.models import (KINDS, OPEN_STATUSES, RECURRENCES, SECTIONS, Department, Report, ReportComment,
                                   ReportEscalation, ReportRound)
@@ -531,14 +531,6 @@ def duty_queries(user: User, now: datetime) -> list[sa.Select]:
 
 # Late reports, raised by the deadline sweep (app/escalations/services.py).
 
-def _raise(escalation: ReportEscalation) -> int | None:
-    try:
-        db.session.add(escalation)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    return escalation.id
 
 
 def sweep_late(now: datetime) -> list[int]:
@@ -557,8 +549,8 @@ def sweep_late(now: datetime) -> list[int]:
         .where(Report.status.in_(OPEN_STATUSES), Report.due_at < now, Report.department_id.isnot(None),
                ~sa.exists().where(first.report_id == Report.id, first.level == 1))).all()
     for report_id, unit_id, receiver_id in [*late, *late_departments]:
-        escalation_id = _raise(ReportEscalation(report_id=report_id, from_unit_id=unit_id, to_unit_id=receiver_id,
-                                                level=1, raised_at=now))
+        escalation_id = insert_once(db.session, ReportEscalation(
+            report_id=report_id, from_unit_id=unit_id, to_unit_id=receiver_id, level=1, raised_at=now))
         if escalation_id is not None:
             raised.append(escalation_id)
     higher = aliased(ReportEscalation)
@@ -570,9 +562,10 @@ def sweep_late(now: datetime) -> list[int]:
     for escalation in waiting:
         if add_working_days(escalation.raised_at, UNANSWERED_WORKING_DAYS) >= now:
             continue
-        escalation_id = _raise(ReportEscalation(report_id=escalation.report_id, from_unit_id=escalation.to_unit_id,
-                                                to_unit_id=escalation.to_unit.parent_id, level=escalation.level + 1,
-                                                previous_id=escalation.id, raised_at=now))
+        escalation_id = insert_once(db.session, ReportEscalation(
+            report_id=escalation.report_id, from_unit_id=escalation.to_unit_id,
+            to_unit_id=escalation.to_unit.parent_id, level=escalation.level + 1, previous_id=escalation.id,
+            raised_at=now))
         if escalation_id is not None:
             raised.append(escalation_id)
     return raised
