@@ -383,11 +383,20 @@ def born(row: Row) -> date | None:
     return date.fromisoformat(row.values["date_of_birth"]) if row.values.get("date_of_birth") else None
 
 
-def apply(user, kept: RegisterImport, today: date) -> int:
+@dataclass
+class Written:
+    """What confirming a list did: children put on the register, children whose entry changed, rows left as they
+    were."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def apply(user, kept: RegisterImport, today: date) -> Written:
     """Write every row of the preview, or none: the rows are matched again (the register may have changed since),
     and an invalid or conflicting row refuses the whole file. Each child added or changed has ONE entry in the
-    trail, naming the file and carrying every field it set; a child the file leaves as it was has none. Returns how
-    many children were written."""
+    trail, naming the file and carrying every field it set; a child the file leaves as it was has none."""
     rows = rows_of(kept)
     for row in rows:
         if row.status != INVALID:
@@ -437,12 +446,12 @@ class _RowRefused(Exception):
         self.number, self.reasons = number, reasons
 
 
-def _write(user, rows: list[Row], children: dict, entries: dict, today: date, owners: dict) -> int:
+def _write(user, rows: list[Row], children: dict, entries: dict, today: date, owners: dict) -> Written:
     """The rows written, without a query per row; `owners` learns each child's register entry, under which the
     child's changes are told."""
     from app.children.services import ChildDetails, new_child
 
-    written = 0
+    written = Written()
     for row in rows:
         try:
             values = row.values
@@ -469,7 +478,12 @@ def _write(user, rows: list[Row], children: dict, entries: dict, today: date, ow
             raise _RowRefused(row.number, " ".join(message for messages in refusal.fields.values()
                                                    for message in messages)) from None
         owners[child] = entry
-        written += _changed(child) or _changed(entry) or any(_changed(group) for group in entry.groups)
+        if sa.inspect(entry).transient or sa.inspect(entry).pending:
+            written.added += 1
+        elif _changed(child) or _changed(entry) or any(_changed(group) for group in entry.groups):
+            written.updated += 1
+        else:
+            written.unchanged += 1
     return written
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -152,8 +151,9 @@ def import_preview(import_id):
             status = 422
             kept = transfer.staged(current_user, import_id)
         else:
-            flash(ngettext("%(num)d child was written to the register.", "%(num)d children were written to the "
-                           "register.", written), "success")
+            flash(_("The list was written. Children added to the register: %(added)d; children whose entry changed: "
+                    "%(updated)d; rows already as the register has them: %(unchanged)d.", added=written.added,
+                    updated=written.updated, unchanged=written.unchanged), "success")
             return redirect(url_for("register.index"))
     rows = transfer.rows_of(kept)
     order = {transfer.INVALID: 0, transfer.CONFLICTING: 1, transfer.NEW: 2, transfer.MATCHED: 3}

@@ -231,8 +231,11 @@ def test_the_preview_is_kept_in_the_database_and_confirming_writes_every_row(app
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 1
     page = client.get(f"/register/import/{kept.id}").get_data(as_text=True)
     assert "Đỗ Thị Hoa" in page and "1258" in page
+    client.post("/language", data={"locale": "en"})
     assert client.post(f"/register/import/{kept.id}").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 2
+    assert "added to the register: 1; children whose entry changed: 1; rows already as the register has them: 0" \
+        in client.get("/register/").get_data(as_text=True)
     db.session.refresh(entry)
     assert {group.group_key for group in entry.current_groups} == {"orphaned", "disabled"}
 
