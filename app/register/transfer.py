@@ -375,6 +375,12 @@ def staged(user, import_id: int | None) -> RegisterImport | None:
         RegisterImport.created_at > utcnow() - PREVIEW_KEPT))
 
 
+def written_at(user, import_id: int):
+    """When the reader's own list was written, for a preview opened again after it (the browser's Back)."""
+    return db.session.scalar(sa.select(RegisterImport.applied_at).where(
+        RegisterImport.id == import_id, RegisterImport.user_id == user.id, RegisterImport.applied_at.isnot(None)))
+
+
 def rows_of(kept: RegisterImport) -> list[Row]:
     return [Row(item["number"], item["values"], item["status"], list(item["reasons"])) for item in kept.rows]
 

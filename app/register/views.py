@@ -18,6 +18,7 @@ from app.children.models import SEXES, Child
 from app.children.services import check_for_duplicates, child_problems, named
 from app.deadlines.services import local_zone
 from app.extensions import db
+from app.i18n import display_datetime
 from app.input_guard import whole_number
 from app.orm import utcnow
 from app.register import services
@@ -140,7 +141,12 @@ def import_preview(import_id):
 
     kept = transfer.staged(current_user, import_id)
     if kept is None:
-        refuse(404, entity="register_imports", entity_id=import_id)
+        written = transfer.written_at(current_user, import_id)
+        if written is None:
+            refuse(404, entity="register_imports", entity_id=import_id)
+        flash(_("This list was written to the register at %(time)s; its children are in the list below.",
+                time=display_datetime(written)), "info")
+        return redirect(url_for("register.index"))
     form = ConfirmImportForm()
     status = 200
     if form.validate_on_submit():

@@ -233,6 +233,8 @@ def test_the_preview_is_kept_in_the_database_and_confirming_writes_every_row(app
     assert "Đỗ Thị Hoa" in page and "1258" in page
     client.post("/language", data={"locale": "en"})
     assert client.post(f"/register/import/{kept.id}").status_code == 302
+    again = client.get(f"/register/import/{kept.id}")
+    assert again.status_code == 302 and again.headers["Location"] == "/register/"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RegisterEntry)) == 2
     assert "added to the register: 1; children whose entry changed: 1; rows already as the register has them: 0" \
         in client.get("/register/").get_data(as_text=True)
