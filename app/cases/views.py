@@ -40,7 +40,7 @@ from app.input_guard import whole_number
 from app.orm import reads_only, utcnow
 from app.referrals.workflow import STATUSES as REFERRAL_STATUSES
 from app.reorganisation.history import whereabouts
-from app.units.services import communes_of_province, communes_under, find_unit, name_in_its_time
+from app.units.services import communes_of_province, communes_under, find_unit, name_in_its_time, named_apart
 from app.users.services import active_workers
 
 bp = Blueprint("cases", __name__, url_prefix="/cases", template_folder="templates")
@@ -155,11 +155,12 @@ def create():
     """Intake. When a probable duplicate child is found, the worker chooses: this child, or a new one."""
     form = IntakeForm()
     forwarding = can(current_user, "cases.forward")
-    form.address_unit.choices = [SelectChoice(unit.code, unit.label)
-                                 for unit in communes_of_province(current_user.unit)]
+    # Named, not numbered: two lists of a province's communes are most of the page's weight.
+    form.address_unit.choices = [SelectChoice(code, name) for code, name in named_apart(
+        communes_of_province(current_user.unit))]
     if forwarding:
-        form.unit.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(unit.code, unit.label)
-                                                                for unit in communes_under(current_user.unit)]
+        form.unit.choices = [SelectChoice("", _("Choose…"))] + [
+            SelectChoice(code, name) for code, name in named_apart(communes_under(current_user.unit))]
     else:
         del form.unit
     # A case for a child on record (from the register or the child's page) starts from that child's details.

@@ -124,6 +124,16 @@ def communes_under(unit: Unit) -> list[Unit]:
                                    .order_by(Unit.path)))
 
 
+def named_apart(units: list[Unit]) -> list[tuple[str, str]]:
+    """Each unit's code and the name a person chooses it by: its own name, with the unit above where two in the list
+    share one (a province has several Xã Tân Việt), never a code."""
+    from collections import Counter
+
+    repeated = Counter(unit.name for unit in units)
+    return [(unit.code, f"{unit.name} ({unit.parent.name})" if repeated[unit.name] > 1 and unit.parent else unit.name)
+            for unit in units]
+
+
 def edition_has_districts(edition: str) -> bool:
     return db.session.scalar(
         sa.select(sa.exists().where(Unit.edition == edition, Unit.level == "district"))

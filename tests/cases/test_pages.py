@@ -356,8 +356,13 @@ def test_every_route_that_names_a_case_answers_by_role_and_scope(app, make_user,
 
 def test_intake_offers_the_province_s_communes_with_the_worker_s_own_chosen(client, worker):
     page = client.get("/cases/new").get_data(as_text=True)
-    assert '<option selected value="10933">Xã Cẩm Phúc (10933)</option>' in page
+    assert '<option selected value="10933">Xã Cẩm Phúc</option>' in page
     assert 'value="10966"' in page and 'value="295"' not in page
+
+
+def test_intake_names_communes_by_name_and_two_of_one_name_by_their_district(client, worker):
+    page = client.get("/cases/new").get_data(as_text=True)
+    assert "Xã Cộng Hòa (Huyện Nam Sách)" in page and "Xã Cộng Hòa (Huyện Kim Thành)" in page
 
 
 def test_intake_records_the_commune_chosen_as_the_child_s_address(client, worker):
