@@ -41,7 +41,8 @@ def open_escalations(user) -> sa.Select:
 
 def waiting_for(user, limit: int = 50) -> list[RegisterReviewEscalation]:
     shown = (selectinload(RegisterReviewEscalation.entry).selectinload(RegisterEntry.child),
-             selectinload(RegisterReviewEscalation.entry).selectinload(RegisterEntry.unit))
+             selectinload(RegisterReviewEscalation.entry).selectinload(RegisterEntry.unit),
+             selectinload(RegisterReviewEscalation.entry).selectinload(RegisterEntry.reviews))
     return list(db.session.scalars(open_escalations(user).options(*shown)
                                    .order_by(RegisterReviewEscalation.due_on, RegisterReviewEscalation.id)
                                    .limit(limit)))

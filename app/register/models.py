@@ -80,6 +80,11 @@ class RegisterEntry(Audited, db.Model):
         return [group for group in self.groups if group.left_on is None]
 
     @property
+    def review_waiting(self) -> RegisterReview | None:
+        """A collaborator's review recorded and waiting for the commune's confirmation (one at a time)."""
+        return next((review for review in self.reviews if review.awaiting), None)
+
+    @property
     def past_groups(self) -> list[RegisterGroup]:
         return [group for group in self.groups if group.left_on is not None]
 

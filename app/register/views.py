@@ -212,7 +212,7 @@ def _shown(child: Child, status: int = 200, **forms):
         forms.setdefault("group_form", GroupForm(formdata=None, since=today))
         forms.setdefault("leave_form", LeaveForm(formdata=None, left_on=today))
         forms.setdefault("support_form", SupportForm(formdata=None, started_on=today))
-    pending = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
+    pending = entry.review_waiting if entry is not None else None
     # The latest review recorded, when the worker rejected it: everyone who reads the page, the collaborator too,
     # sees why, above the form to record it again.
     latest = max(entry.reviews, key=lambda review: review.id, default=None) if entry is not None else None
@@ -476,7 +476,7 @@ def _waiting_review(child_id: int):
     """The child, their entry and the collaborator's review waiting for this worker, or None with a note why not."""
     child = _child(child_id)
     entry = _entry(child)
-    review = next((review for review in entry.reviews if review.awaiting), None) if entry is not None else None
+    review = entry.review_waiting if entry is not None else None
     if review is None or not may_confirm_review(current_user, review):
         flash(_("No review of this child waits for your confirmation."), "info")
         return child, entry, None

@@ -138,6 +138,17 @@ def test_a_collaborator_s_review_closes_the_escalation_once_confirmed(worker, su
     assert notices_for(supervisor, utcnow()).review_escalations == []
 
 
+def test_a_raised_review_a_collaborator_recorded_says_it_waits_for_the_commune(
+        worker, supervisor, make_user, client, sign_in):
+    collaborator = make_user("collaborator", unit="10933", full_name="Đinh Thị Nga")
+    entry = overdue(worker, 45)
+    services.assign_reviewer(entry, collaborator.id, entry.version)
+    escalations.sweep_overdue(utcnow())
+    services.record_review(collaborator, entry, today(), "Đã thăm.", None, today())
+    sign_in(supervisor)
+    assert "(người rà soát: Đinh Thị Nga), đang chờ xã xác nhận" in client.get("/notifications/").text
+
+
 def test_the_next_review_missed_is_raised_anew(worker):
     entry = overdue(worker, 45)
     escalations.sweep_overdue(utcnow())
