@@ -116,7 +116,7 @@ class ManyOptions(Select):
 class ReviewerForm(Form):
     """Who makes the next review; the choices are the commune's workers and collaborators (`review_assignees`)."""
 
-    reviewer = SelectField(_l("Who makes the next review"), validators=[Optional()])
+    reviewer = SelectField(_l("Give the next review to"), validators=[Optional()])
     version = HiddenField()
 
 

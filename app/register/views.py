@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.access import (can, current_reviewer, may_acknowledge_review_escalation, may_assign_review,
+from app.access import (Role, can, current_reviewer, may_acknowledge_review_escalation, may_assign_review,
                         may_confirm_register, may_confirm_review, may_edit_register, may_read_register_details,
                         may_record_review, refuse, register_kept_by, requires, review_assignees, scoped_cases,
                         scoped_children, scoped_register)
@@ -399,11 +400,16 @@ def add_support(child_id):
                  _("The support was recorded."), "support_form")
 
 
+# Short enough for a phone's closed select: the role's full name cut the option mid-word.
+REVIEWER_KINDS = {Role.WORKER: _l("commune worker"), Role.COLLABORATOR: _l("village collaborator")}
+
+
 def _reviewer_form(entry: RegisterEntry, **kwargs) -> ReviewerForm:
     form = ReviewerForm(**kwargs)
     people = db.session.scalars(review_assignees(entry).order_by("full_name", "id"))
     form.reviewer.choices = [("", _("Any worker of the commune"))] + [
-        (str(person.id), f"{person.full_name} ({person.role_label})") for person in people]
+        (str(person.id), f"{person.full_name} – {REVIEWER_KINDS.get(person.role, person.role_label)}")
+        for person in people]
     if kwargs.get("formdata", True) is None:
         reviewer = current_reviewer(entry)
         form.reviewer.data, form.version.data = str(reviewer.id if reviewer else ""), entry.version

@@ -146,7 +146,7 @@ def test_the_worker_gives_the_review_on_the_child_s_page(app, worker, collaborat
     entry = register_child(worker)
     client = signed_in(app, worker)
     page = client.get(f"/register/{entry.child_id}").get_data(as_text=True)
-    assert 'id="next-review"' in page and "Lê Thị Mai" in page
+    assert 'id="next-review"' in page and "Lê Thị Mai – cộng tác viên thôn" in page
     response = client.post(f"/register/{entry.child_id}/reviewer",
                            data={"reviewer": str(collaborator.id), "version": str(entry.version)})
     assert response.status_code == 302
