@@ -182,6 +182,7 @@ def test_the_round_page_says_when_the_next_round_is_set_and_that_it_was(client, 
     page = client.get(f"/reporting/rounds/{first.id}").get_data(as_text=True)
     assert "từ 01/07/2026 đến 31/12/2026, sẽ được đặt tự động vào ngày đầu kỳ" in page
     assert f"/reporting/rounds/{first.id}/repeat" in page
+    assert "sẽ có ngay báo cáo cần lập cho kỳ 01/07/2026 – 31/12/2026" in page  # said before the tap
     [number] = services.recur(at(date(2026, 7, 1)))
     page = client.get(f"/reporting/rounds/{first.id}").get_data(as_text=True)
     assert "được đặt tự động vào ngày đầu kỳ" in page and f"/reporting/rounds/{number}" in page
