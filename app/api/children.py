@@ -127,7 +127,8 @@ def list_children():
         next_url = url_for("api.list_children", page=page + 1, _external=True, **arguments)
     response = jsonify({"items": [child_json(child, entries.get(child.id), cases.get(child.id, []))
                                   for child in children], "next": next_url})
-    record_views(current_user, children, entries)
+    record_views(current_user, children)
+    services.record_views(list(entries.values()))
     return response
 
 
@@ -187,5 +188,6 @@ def get_child(child_id):
         refuse(404, entity="children", entity_id=child_id)
     entry = _entries_of([child.id]).get(child.id)
     response = jsonify(child_json(child, entry, _cases_of([child.id]).get(child.id, []), whole=True))
-    record_views(current_user, [child], {child.id: entry} if entry is not None else {})
+    record_views(current_user, [child])
+    services.record_views([entry] if entry is not None else [])
     return response

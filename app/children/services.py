@@ -361,14 +361,14 @@ def update_child(child: Child, details: ChildDetails, today: date, version: int 
     return completed
 
 
-def record_views(user, children: list[Child], shown_entries: dict) -> None:
+def record_views(user, children: list[Child]) -> None:
     """Every reading of a child's details is in the trail, on the pages and over the API alike: one "child viewed"
     each, filed under the unit of the child's newest case the reader may see, so that unit's inspectors find it, or
-    else under the commune whose register holds the child; then the register entries shown (by child)."""
+    else under the commune whose register holds the child. The caller records the register entries it showed and
+    commits (app/register/services.py record_views)."""
     from app.access import scoped_cases, scoped_register
     from app.cases.models import Case
     from app.register.models import RegisterEntry
-    from app.register.services import record_views as record_register_views
 
     ids = [child.id for child in children]
     filed_under = {entry.child_id: entry.unit.path
@@ -378,7 +378,6 @@ def record_views(user, children: list[Child], shown_entries: dict) -> None:
         filed_under[case.child_id] = case.unit.path
     for child in children:
         record(db.session, "child_viewed", entity="children", entity_id=child.id, unit_path=filed_under[child.id])
-    record_register_views(list(shown_entries.values()))
 
 
 def _registered(child: Child) -> bool:

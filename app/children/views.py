@@ -15,6 +15,7 @@ from app.extensions import db
 from app.input_guard import whole_number
 from app.orm import utcnow
 from app.register.models import RegisterEntry
+from app.register.services import record_views as record_register_views
 from app.register.views import labels as register_labels
 
 
@@ -43,7 +44,8 @@ def show(child_id):
     # The register's groups are the 14 of art. 10 and "at risk": they label the child's special circumstances too.
     page = render_template("children/show.html", child=child, cases=cases, entry=entry, statuses=STATUSES,
                            today=local_today(), **register_labels())
-    record_views(current_user, [child], {child.id: entry} if entry is not None else {})
+    record_views(current_user, [child])
+    record_register_views([entry] if entry is not None else [])
     return page
 
 
@@ -79,7 +81,8 @@ def edit(child_id):
     registered = db.session.scalar(sa.select(RegisterEntry.id).where(RegisterEntry.child_id == child.id)) is not None
     page = render_template("children/edit.html", child=child, form=form, registered=registered)
     entry = db.session.scalar(scoped_register(current_user).where(RegisterEntry.child_id == child.id))
-    record_views(current_user, [child], {child.id: entry} if entry is not None else {})
+    record_views(current_user, [child])
+    record_register_views([entry] if entry is not None else [])
     return page, status
 
 
